@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the real servers the integration tests start (redis-server; later influxd)
+# when they are missing. The tests start their own instances on free loopback ports;
+# nothing here starts a service.
+set -euo pipefail
+
+need=()
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v python3 >/dev/null 2>&1 || need+=(python3)
+
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" != "0" ] && ! command -v sudo >/dev/null 2>&1; then
+    echo "missing: ${need[*]}; install them (apt-get install ${need[*]}) and run the tests again" >&2
+    exit 1
+  fi
+  SUDO=""; [ "$(id -u)" = "0" ] || SUDO="sudo"
+  echo "installing: ${need[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi

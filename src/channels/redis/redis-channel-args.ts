@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/**
+ * Arguments of `RedisChannel` (the seed's, plus dead letters, `url` and credentials).
+ * Keys are snake_case as in the seed's `CLIENT_CHANNEL_ARGS` / `AGENT_CHANNEL_ARGS`.
+ */
+export const redisChannelArgsSchema = z
+  .object({
+    /** Redis host. Default `localhost`. */
+    host: z.string().min(1),
+    /** Redis port. Default 6379. */
+    port: z.number().int().min(1).max(65535),
+    /** Redis database number. Default 0. */
+    db: z.number().int().min(0),
+    /** Logger name for the channel. Default `kadabra.channel`. */
+    logger: z.string().min(1),
+    /** LIST of pending messages. Default `kadabra_queue`. */
+    queue_key: z.string().min(1),
+    /** LIST of messages being published. Default `kadabra_inprogress`. */
+    inprogress_key: z.string().min(1),
+    /** LIST of dead-letter records. Default `kadabra_dead`. */
+    dead_key: z.string().min(1),
+    /** Most dead letters kept; older ones are dropped and counted. Default 10000. */
+    dead_max_length: z.number().int().min(1),
+    /** `redis://[user:password@]host:port/db` or `rediss://...`; overrides host/port/db. */
+    url: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+    /** Redis ACL user name. */
+    username: z.string().optional(),
+    /** Redis password. Never logged. */
+    password: z.string().optional(),
+    /** Seconds to wait for a connection. Default 10. */
+    connect_timeout: z.number().positive(),
+  })
+  .strict();
+
+/** Arguments of `RedisChannel`, fully resolved. */
+export type RedisChannelArgs = z.infer<typeof redisChannelArgsSchema>;
+
+/** Default arguments for the Redis channel (the seed's `RedisChannel.DEFAULT_ARGS`, extended). */
+export const REDIS_CHANNEL_DEFAULT_ARGS: Readonly<RedisChannelArgs> = Object.freeze({
+  host: 'localhost',
+  port: 6379,
+  db: 0,
+  logger: 'kadabra.channel',
+  queue_key: 'kadabra_queue',
+  inprogress_key: 'kadabra_inprogress',
+  dead_key: 'kadabra_dead',
+  dead_max_length: 10000,
+  connect_timeout: 10,
+});

@@ -1,0 +1,6 @@
+export { KadabraError } from './kadabra-error.js';
+export { CollectorClosedError } from './collector-closed-error.js';
+export { InvalidArgumentError } from './invalid-argument-error.js';
+export { ConfigurationError } from './configuration-error.js';
+export { WireFormatError } from './wire-format-error.js';
+export { TransientPublishError } from './publish-error.js';

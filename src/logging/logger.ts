@@ -1,0 +1,35 @@
+import { pino, type Logger, type LoggerOptions } from 'pino';
+
+/** The logger type Kadabra uses everywhere (pino's). A user may pass their own. */
+export type KadabraLogger = Logger;
+
+/** Keys whose values never reach a log line. */
+const REDACTED_PATHS = ['password', '*.password', 'token', '*.token', 'url', '*.url'];
+
+/** Options for `createLogger`. */
+export interface CreateLoggerOptions {
+  /** pino level (`trace` ... `fatal`, `silent`). Default `info`. */
+  readonly level?: string;
+  /** A logger of the user's; Kadabra then logs through children of it. */
+  readonly logger?: Logger;
+  /** Where a new logger writes (default stdout). */
+  readonly destination?: pino.DestinationStream;
+}
+
+/** Returns the user's logger, or a new pino logger at `level` with credentials redacted. */
+export function createLogger(options: CreateLoggerOptions = {}): Logger {
+  if (options.logger) return options.logger;
+  const settings: LoggerOptions = {
+    level: options.level ?? 'info',
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+  };
+  return options.destination ? pino(settings, options.destination) : pino(settings);
+}
+
+/**
+ * A child logger for one component; `name` is the seed's logger name
+ * (`kadabra.agent`, `kadabra.channel`, `kadabra.publisher`, `kadabra.client`).
+ */
+export function componentLogger(root: Logger, name: string): Logger {
+  return root.child({ name });
+}
