@@ -1,3 +1,7 @@
+import { compileTimestampFormat } from './timestamp-format.js';
+import { readMetadata, readNumber, readObject, readString, readTimestamp } from './wire-read.js';
+import type { SerializedCounter } from './wire-types.js';
+
 /** String-to-string metadata of one counter or timer (stored as unindexed fields). */
 export type Metadata = Readonly<Record<string, string>>;
 
@@ -18,5 +22,39 @@ export class Counter {
     this.metadata = Object.freeze({ ...metadata });
     this.value = value;
     Object.freeze(this);
+  }
+
+  /**
+   * Serializes this counter to the wire's dictionary.
+   *
+   * @param timestampFormat - strftime format for `timestamp`.
+   * @returns `{ name, metadata, timestamp, value }`.
+   */
+  serialize(timestampFormat: string): SerializedCounter {
+    return {
+      name: this.name,
+      metadata: { ...this.metadata },
+      timestamp: compileTimestampFormat(timestampFormat).formatMicros(this.timestamp),
+      value: this.value,
+    };
+  }
+
+  /**
+   * Deserializes a wire dictionary into a counter. Missing or null `metadata` means `{}`;
+   * number and boolean metadata values are converted with `JSON.stringify`.
+   *
+   * @param value - The decoded dictionary.
+   * @param timestampFormat - strftime format the `timestamp` is written in.
+   * @param path - Where `value` sits in the message, for error messages.
+   * @returns The counter.
+   * @throws WireFormatError naming the path of a missing or mistyped key or an
+   *   unparseable timestamp.
+   */
+  static deserialize(value: unknown, timestampFormat: string, path = 'counter'): Counter {
+    const obj = readObject(value, path);
+    const name = readString(obj, 'name', path);
+    const metadata = readMetadata(obj, path);
+    const timestamp = readTimestamp(obj, timestampFormat, path);
+    return new Counter(name, timestamp, metadata, readNumber(obj, 'value', path));
   }
 }

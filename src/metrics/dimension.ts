@@ -1,3 +1,6 @@
+import { readObject, readString } from './wire-read.js';
+import type { SerializedDimension } from './wire-types.js';
+
 /**
  * A key-value string pair applied to every counter and timer of a `Metrics`; publishers
  * store dimensions as indexed tags.
@@ -12,5 +15,27 @@ export class Dimension {
     this.name = name;
     this.value = value;
     Object.freeze(this);
+  }
+
+  /**
+   * Serializes this dimension to the wire's dictionary.
+   *
+   * @returns `{ name, value }`.
+   */
+  serialize(): SerializedDimension {
+    return { name: this.name, value: this.value };
+  }
+
+  /**
+   * Deserializes a wire dictionary into a dimension.
+   *
+   * @param value - The decoded dictionary.
+   * @param path - Where `value` sits in the message, for error messages.
+   * @returns The dimension.
+   * @throws WireFormatError when `name` or `value` is missing or not a string.
+   */
+  static deserialize(value: unknown, path = 'dimension'): Dimension {
+    const obj = readObject(value, path);
+    return new Dimension(readString(obj, 'name', path), readString(obj, 'value', path));
   }
 }

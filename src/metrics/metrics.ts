@@ -1,6 +1,12 @@
-import type { Counter } from './counter.js';
-import type { Dimension } from './dimension.js';
-import type { Timer } from './timer.js';
+import { WireFormatError } from '../errors/wire-format-error.js';
+import { nowMicros } from './clock.js';
+import { Counter } from './counter.js';
+import { describeValue } from './describe-value.js';
+import { Dimension } from './dimension.js';
+import { Timer } from './timer.js';
+import { compileTimestampFormat, type TimestampCodec } from './timestamp-format.js';
+import { readArray, readObject, readString } from './wire-read.js';
+import type { SerializedMetrics } from './wire-types.js';
 
 /** The seed's default strftime format for timestamps on the wire. */
 export const DEFAULT_TIMESTAMP_FORMAT = '%Y-%m-%dT%H:%M:%S.%fZ';
@@ -34,5 +40,56 @@ export class Metrics {
     this.timestampFormat = timestampFormat;
     this.serializedAt = serializedAt;
     Object.freeze(this);
+  }
+
+  /**
+   * Serializes these metrics to the wire's dictionary, as the Python original does:
+   * `serialized_at` is `serializedAt` when set, otherwise the current time (UTC)
+   * formatted with `timestampFormat`. `JSON.stringify` of the result is valid but not
+   * byte-identical to the Python client's encoding; use `encodeMetrics` for the wire.
+   *
+   * @returns `{ dimensions, counters, timers, timestamp_format, serialized_at }`.
+   * @throws InvalidArgumentError when `timestampFormat` is not a supported format.
+   */
+  serialize(): SerializedMetrics {
+    const format = this.timestampFormat;
+    return {
+      dimensions: this.dimensions.map((d) => d.serialize()),
+      counters: this.counters.map((c) => c.serialize(format)),
+      timers: this.timers.map((t) => t.serialize(format)),
+      timestamp_format: format,
+      serialized_at: this.serializedAt ?? compileTimestampFormat(format).formatMicros(nowMicros()),
+    };
+  }
+
+  /**
+   * Deserializes a decoded wire dictionary. Timestamps are parsed with the message's own
+   * `timestamp_format`; `serialized_at` may be missing (or null). See `Counter.deserialize`
+   * and `Timer.deserialize` for the metadata leniency.
+   *
+   * @param value - The decoded JSON value.
+   * @returns The metrics.
+   * @throws WireFormatError naming the path of the first missing or mistyped key, e.g.
+   *   `counters[2].value must be a number, got "x"`.
+   */
+  static deserialize(value: unknown): Metrics {
+    const obj = readObject(value, '');
+    const timestampFormat = readString(obj, 'timestamp_format', '');
+    let codec: TimestampCodec;
+    try {
+      codec = compileTimestampFormat(timestampFormat);
+    } catch (error) {
+      throw new WireFormatError(`timestamp_format is not usable: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const rawSerializedAt = Object.hasOwn(obj, 'serialized_at') ? obj.serialized_at : undefined;
+    if (rawSerializedAt !== undefined && rawSerializedAt !== null && typeof rawSerializedAt !== 'string') {
+      throw new WireFormatError(`serialized_at must be a string, got ${describeValue(rawSerializedAt)}`);
+    }
+    const dimensions = readArray(obj, 'dimensions', '').map((d, i) => Dimension.deserialize(d, `dimensions[${i}]`));
+    const counters = readArray(obj, 'counters', '').map((c, i) =>
+      Counter.deserialize(c, codec.format, `counters[${i}]`),
+    );
+    const timers = readArray(obj, 'timers', '').map((t, i) => Timer.deserialize(t, codec.format, `timers[${i}]`));
+    return new Metrics(dimensions, counters, timers, timestampFormat, rawSerializedAt ?? undefined);
   }
 }

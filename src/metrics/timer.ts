@@ -1,5 +1,8 @@
 import type { Metadata } from './counter.js';
-import type { Unit } from './unit.js';
+import { Unit } from './unit.js';
+import { compileTimestampFormat } from './timestamp-format.js';
+import { childPath, readMetadata, readNumber, readObject, readString, readTimestamp } from './wire-read.js';
+import type { SerializedTimer } from './wire-types.js';
 
 /**
  * A timer metric: an elapsed period reported in `unit`. `value` is what goes on the wire
@@ -36,5 +39,43 @@ export class Timer {
     unit: Unit,
   ): Timer {
     return new Timer(name, timestamp, metadata, (microseconds / 1e6) * unit.secondsOffset, unit);
+  }
+
+  /**
+   * Serializes this timer to the wire's dictionary.
+   *
+   * @param timestampFormat - strftime format for `timestamp`.
+   * @returns `{ name, unit, metadata, timestamp, value }`.
+   */
+  serialize(timestampFormat: string): SerializedTimer {
+    return {
+      name: this.name,
+      unit: this.unit.serialize(),
+      metadata: { ...this.metadata },
+      timestamp: compileTimestampFormat(timestampFormat).formatMicros(this.timestamp),
+      value: this.value,
+    };
+  }
+
+  /**
+   * Deserializes a wire dictionary into a timer. The wire `value` is kept as it is (not
+   * re-derived from a duration), so decoding and re-encoding reproduces the bytes.
+   * Missing or null `metadata` means `{}`; number and boolean metadata values are
+   * converted with `JSON.stringify`.
+   *
+   * @param value - The decoded dictionary.
+   * @param timestampFormat - strftime format the `timestamp` is written in.
+   * @param path - Where `value` sits in the message, for error messages.
+   * @returns The timer.
+   * @throws WireFormatError naming the path of a missing or mistyped key or an
+   *   unparseable timestamp.
+   */
+  static deserialize(value: unknown, timestampFormat: string, path = 'timer'): Timer {
+    const obj = readObject(value, path);
+    const name = readString(obj, 'name', path);
+    const unit = Unit.deserialize(obj.unit, childPath(path, 'unit'));
+    const metadata = readMetadata(obj, path);
+    const timestamp = readTimestamp(obj, timestampFormat, path);
+    return new Timer(name, timestamp, metadata, readNumber(obj, 'value', path), unit);
   }
 }

@@ -1,3 +1,8 @@
+import { describeValue } from './describe-value.js';
+import { readNumber, readObject, readString } from './wire-read.js';
+import type { SerializedUnit } from './wire-types.js';
+import { WireFormatError } from '../errors/wire-format-error.js';
+
 /**
  * A unit, representing an offset from seconds, used by timers for unambiguous reporting
  * of their value: a timer's value is its duration in seconds multiplied by `secondsOffset`.
@@ -13,6 +18,37 @@ export class Unit {
     this.secondsOffset = secondsOffset;
     Object.freeze(this);
   }
+
+  /**
+   * Serializes this unit to the wire's dictionary.
+   *
+   * @returns `{ name, seconds_offset }`.
+   */
+  serialize(): SerializedUnit {
+    return { name: this.name, seconds_offset: this.secondsOffset };
+  }
+
+  /**
+   * Deserializes a wire dictionary into a unit. A unit equal to one of {@link Units}
+   * returns that constant, so `timer.unit === Units.MILLISECONDS` holds after decoding.
+   *
+   * @param value - The decoded dictionary.
+   * @param path - Where `value` sits in the message, for error messages.
+   * @returns The unit.
+   * @throws WireFormatError when `name` is not a string or `seconds_offset` not a finite number.
+   */
+  static deserialize(value: unknown, path = 'unit'): Unit {
+    const obj = readObject(value, path);
+    const name = readString(obj, 'name', path);
+    const secondsOffset = readNumber(obj, 'seconds_offset', path);
+    if (!(secondsOffset > 0)) {
+      throw new WireFormatError(`${path}.seconds_offset must be greater than 0, got ${describeValue(secondsOffset)}`);
+    }
+    for (const known of KNOWN_UNITS) {
+      if (known.name === name && known.secondsOffset === secondsOffset) return known;
+    }
+    return new Unit(name, secondsOffset);
+  }
 }
 
 /** Commonly used units. */
@@ -24,3 +60,5 @@ export const Units = Object.freeze({
   /** Report the timer in microseconds. */
   MICROSECONDS: new Unit('microseconds', 1_000_000),
 });
+
+const KNOWN_UNITS: readonly Unit[] = [Units.SECONDS, Units.MILLISECONDS, Units.MICROSECONDS];

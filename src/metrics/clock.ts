@@ -1,0 +1,82 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
+import { describeValue } from './describe-value.js';
+
+/** The latest time Python's datetime (and so the wire) can hold: 9999-12-31T23:59:59.999999Z. */
+export const MAX_TIMESTAMP_MICROS = 253_402_300_799_999_999n;
+
+// Microseconds to add to the monotonic clock to get wall-clock time; corrected whenever
+// the result leaves the millisecond Date.now() reports (drift, NTP steps).
+let offsetMicros = Date.now() * 1000 - Math.floor(performance.now() * 1000);
+let lastMicros = 0;
+
+/**
+ * Now, UTC, in microseconds since the epoch as a number (exact below 2^53, i.e. until
+ * the year 2255). See {@link nowMicros}.
+ *
+ * @returns Microseconds since 1970-01-01T00:00:00Z, strictly greater than the previous result.
+ */
+export function nowMicrosNumber(): number {
+  const wallMicros = Date.now() * 1000;
+  // performance.now() reads the same monotonic clock as process.hrtime, as a double
+  // (no allocation); it supplies the sub-millisecond part.
+  let micros = Math.floor(performance.now() * 1000) + offsetMicros;
+  if (micros < wallMicros) {
+    offsetMicros += wallMicros - micros;
+    micros = wallMicros;
+  } else if (micros > wallMicros + 999) {
+    offsetMicros -= micros - (wallMicros + 999);
+    micros = wallMicros + 999;
+  }
+  // Strictly increasing within the process, so two metrics recorded by this process
+  // never share a timestamp (InfluxDB would keep only one of them).
+  if (micros <= lastMicros) micros = lastMicros + 1;
+  lastMicros = micros;
+  return micros;
+}
+
+/**
+ * Now, UTC, with microsecond resolution: `Date.now()` for the milliseconds and the
+ * monotonic high-resolution clock for the microseconds within them. Strictly increasing
+ * within the process: if the clock has not advanced (or went back), the result is the
+ * previous one plus 1 µs. (So a burst of calls faster than one per microsecond runs
+ * ahead of the wall clock by at most the burst's excess, until real time catches up.)
+ *
+ * @returns Microseconds since 1970-01-01T00:00:00Z.
+ */
+export function nowMicros(): bigint {
+  return BigInt(nowMicrosNumber());
+}
+
+/**
+ * Converts a user-supplied timestamp to microseconds since the epoch, validating it.
+ *
+ * @param ts - A `Date` (millisecond precision) or a bigint of microseconds since the epoch.
+ * @param what - How the value is named in the error message.
+ * @returns Microseconds since 1970-01-01T00:00:00Z.
+ * @throws InvalidArgumentError for an invalid Date, a value that is neither a Date nor a
+ *   bigint, or a time before 1970 or after 9999-12-31T23:59:59.999999Z.
+ */
+export function toMicros(ts: Date | bigint, what = 'timestamp'): bigint {
+  let micros: bigint;
+  if (typeof ts === 'bigint') {
+    micros = ts;
+  } else if (ts instanceof Date) {
+    const ms = ts.getTime();
+    if (Number.isNaN(ms)) {
+      throw new InvalidArgumentError(`${what} is an invalid Date; pass a valid Date or a bigint of microseconds since the epoch`);
+    }
+    micros = BigInt(ms) * 1000n;
+  } else {
+    throw new InvalidArgumentError(
+      `${what} must be a Date or a bigint of microseconds since the epoch, got ${describeValue(ts)}; ` +
+        'pass new Date(milliseconds) or BigInt(microseconds)',
+    );
+  }
+  if (micros < 0n || micros > MAX_TIMESTAMP_MICROS) {
+    throw new InvalidArgumentError(
+      `${what} ${describeValue(ts)} is outside 1970-01-01T00:00:00Z..9999-12-31T23:59:59.999999Z; ` +
+        'pass a time in that range (a bigint timestamp counts microseconds since the epoch)',
+    );
+  }
+  return micros;
+}

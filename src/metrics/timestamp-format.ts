@@ -1,0 +1,127 @@
+import { breakDown, compileFormatter, pad2, pad4, pad6, scratch, tokenize } from './strftime.js';
+import { compileParser, parseDefaultFast } from './strptime.js';
+
+export { SUPPORTED_DIRECTIVES } from './strftime.js';
+
+/**
+ * A strftime-style format compiled once: formats and parses timestamps held as
+ * microseconds since the Unix epoch, UTC. Times are naive UTC like the Python client's
+ * `datetime.utcnow()`.
+ */
+export interface TimestampCodec {
+  /** The strftime format this codec was compiled from. */
+  readonly format: string;
+  /** Whether formatted times are printable ASCII without `"` or `\\`, so need no JSON escaping. */
+  readonly jsonSafe: boolean;
+  /**
+   * Formats microseconds since the epoch as Python's `datetime.strftime` would.
+   *
+   * @throws InvalidArgumentError when the time lies outside years 1..9999.
+   */
+  formatMicros(micros: bigint): string;
+  /**
+   * Parses text as Python's `datetime.strptime` would, to microseconds since the epoch.
+   *
+   * @throws WireFormatError naming the text and the format when they do not match.
+   */
+  parse(text: string): bigint;
+}
+
+/** The seed's default format, specialised below because every message uses it. */
+const DEFAULT_FORMAT = '%Y-%m-%dT%H:%M:%S.%fZ';
+
+function compileDefault(generic: TimestampCodec): TimestampCodec {
+  let cachedSecond = Number.NaN;
+  let cachedPrefix = '';
+  return {
+    format: DEFAULT_FORMAT,
+    jsonSafe: true,
+    formatMicros(micros) {
+      const n = Number(micros);
+      if (!(n >= 0 && n <= Number.MAX_SAFE_INTEGER)) return generic.formatMicros(micros);
+      let second = Math.floor(n / 1e6);
+      let micro = n - second * 1e6;
+      if (micro < 0) {
+        second -= 1;
+        micro += 1e6;
+      } else if (micro >= 1e6) {
+        second += 1;
+        micro -= 1e6;
+      }
+      // Consecutive timestamps usually share their second: reuse its rendering.
+      if (second !== cachedSecond) {
+        breakDown(BigInt(second * 1e6), scratch);
+        cachedPrefix =
+          pad4(scratch.year) + '-' + pad2(scratch.month) + '-' + pad2(scratch.day) + 'T' +
+          pad2(scratch.hour) + ':' + pad2(scratch.minute) + ':' + pad2(scratch.second) + '.';
+        cachedSecond = second;
+      }
+      return cachedPrefix + pad6(micro) + 'Z';
+    },
+    parse(text) {
+      if (typeof text === 'string' && text.length === 27) {
+        const fast = parseDefaultFast(text);
+        if (fast !== undefined) return fast;
+      }
+      return generic.parse(text);
+    },
+  };
+}
+
+const MAX_CACHED = 64;
+const cache = new Map<string, TimestampCodec>();
+
+/**
+ * Compiles a strftime format (cached by format string). Supported: `%Y %m %d %H %M %S
+ * %f %j %y %b %B %a %A %I %p %z %Z %%` and literal text. `%z`/`%Z` format as empty
+ * strings, as for Python's naive datetimes; on parse `%z` accepts empty, `Z` or an
+ * offset such as `+0000`, `-05:00` (converted to UTC) and `%Z` accepts empty, `UTC` or
+ * `GMT`. Parsing follows Python's `strptime`: case-insensitive, a whitespace run in the
+ * format matches one or more whitespace characters, `%f` takes 1-6 digits padded on the
+ * right, `%j` overrides month and day, and the whole text must match.
+ *
+ * @param format - The strftime format.
+ * @returns The compiled codec.
+ * @throws InvalidArgumentError when the format uses an unsupported directive.
+ */
+export function compileTimestampFormat(format: string): TimestampCodec {
+  const cached = cache.get(format);
+  if (cached !== undefined) return cached;
+  const pieces = tokenize(format);
+  const generic: TimestampCodec = {
+    format,
+    // Directives only ever produce digits, English names and AM/PM.
+    jsonSafe: pieces.every((p) => !('literal' in p) || /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/.test(p.literal)),
+    formatMicros: compileFormatter(pieces),
+    parse: compileParser(format, pieces),
+  };
+  const codec = format === DEFAULT_FORMAT ? compileDefault(generic) : generic;
+  // Formats come from configuration and from messages on the wire: bound the cache.
+  if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
+  cache.set(format, codec);
+  return codec;
+}
+
+/**
+ * Formats microseconds since the epoch (UTC) with a strftime format, as Python's
+ * `datetime.strftime` does for a naive UTC datetime.
+ *
+ * @param micros - Microseconds since 1970-01-01T00:00:00Z.
+ * @param format - See {@link compileTimestampFormat}.
+ * @returns The formatted time.
+ */
+export function formatTimestamp(micros: bigint, format: string): string {
+  return compileTimestampFormat(format).formatMicros(micros);
+}
+
+/**
+ * Parses a time written with a strftime format, as Python's `datetime.strptime` does.
+ *
+ * @param text - The time as text.
+ * @param format - See {@link compileTimestampFormat}.
+ * @returns Microseconds since 1970-01-01T00:00:00Z.
+ * @throws WireFormatError naming the text and the format when they do not match.
+ */
+export function parseTimestamp(text: string, format: string): bigint {
+  return compileTimestampFormat(format).parse(text);
+}

@@ -1,0 +1,113 @@
+import { WireFormatError } from '../errors/wire-format-error.js';
+import { nowMicros } from './clock.js';
+import type { Metadata } from './counter.js';
+import { Metrics } from './metrics.js';
+import { pyFloat, pyString } from './python-json.js';
+import { compileTimestampFormat, type TimestampCodec } from './timestamp-format.js';
+
+/*
+ * The bytes on the channel. Encoding reproduces Python's
+ * `json.dumps(metrics.serialize())` exactly (key order, `", "`/`": "` separators,
+ * ensure_ascii escapes, float repr), because the Python agent removes a finished
+ * message by re-encoding it and LREM-ing those bytes. Built as one string, without an
+ * intermediate object graph: this runs on every send.
+ */
+
+function encodeMetadata(metadata: Metadata): string {
+  let out = '{';
+  let first = true;
+  for (const key in metadata) {
+    if (!first) out += ', ';
+    first = false;
+    out += pyString(key) + ': ' + pyString(metadata[key] as string);
+  }
+  return out + '}';
+}
+
+function quoteTime(codec: TimestampCodec, micros: bigint): string {
+  const text = codec.formatMicros(micros);
+  return codec.jsonSafe ? '"' + text + '"' : pyString(text);
+}
+
+/**
+ * Encodes metrics exactly as the Python Kadabra 0.5.0 client would. `serialized_at` is
+ * `metrics.serializedAt` when set, otherwise now (UTC) in the message's format.
+ *
+ * @param metrics - The metrics to encode.
+ * @returns The JSON text (ASCII only).
+ * @throws InvalidArgumentError when a value is NaN or infinite, a timestamp lies outside
+ *   years 1..9999, or the timestamp format is unsupported.
+ */
+export function encodeMetrics(metrics: Metrics): string {
+  const codec = compileTimestampFormat(metrics.timestampFormat);
+  let out = '{"dimensions": [';
+  const { dimensions, counters, timers } = metrics;
+  for (let i = 0; i < dimensions.length; i += 1) {
+    const d = dimensions[i]!;
+    if (i > 0) out += ', ';
+    out += '{"name": ' + pyString(d.name) + ', "value": ' + pyString(d.value) + '}';
+  }
+  out += '], "counters": [';
+  for (let i = 0; i < counters.length; i += 1) {
+    const c = counters[i]!;
+    if (i > 0) out += ', ';
+    out +=
+      '{"name": ' + pyString(c.name) +
+      ', "metadata": ' + encodeMetadata(c.metadata) +
+      ', "timestamp": ' + quoteTime(codec, c.timestamp) +
+      ', "value": ' + pyFloat(c.value) + '}';
+  }
+  out += '], "timers": [';
+  for (let i = 0; i < timers.length; i += 1) {
+    const t = timers[i]!;
+    if (i > 0) out += ', ';
+    out +=
+      '{"name": ' + pyString(t.name) +
+      ', "unit": {"name": ' + pyString(t.unit.name) + ', "seconds_offset": ' + pyFloat(t.unit.secondsOffset) + '}' +
+      ', "metadata": ' + encodeMetadata(t.metadata) +
+      ', "timestamp": ' + quoteTime(codec, t.timestamp) +
+      ', "value": ' + pyFloat(t.value) + '}';
+  }
+  const serializedAt = metrics.serializedAt ?? codec.formatMicros(nowMicros());
+  return out + '], "timestamp_format": ' + pyString(metrics.timestampFormat) + ', "serialized_at": ' + pyString(serializedAt) + '}';
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const NON_JSON_NUMBER = /(?:^|[[:,])\s*-?(?:NaN|Infinity)\b/;
+
+/**
+ * Decodes a message in any valid JSON encoding: any key order, compact or spaced
+ * separators, integer values, raw UTF-8 or `\u` escapes, `serialized_at` missing.
+ * Timestamps are parsed with the message's own `timestamp_format`; a timer keeps the
+ * wire `value` as it is, so `encodeMetrics(decodeMetrics(b))` gives back the Python
+ * client's bytes `b`. (Not for foreign messages whose metadata has array-index-like keys
+ * such as `"2"` after other keys: JS objects list those first. The agent removes the
+ * bytes it received and never relies on a re-encoding.)
+ *
+ * @param raw - The message bytes (UTF-8) or text.
+ * @returns The metrics.
+ * @throws WireFormatError with the reason: not UTF-8, not JSON (including the bare
+ *   `NaN`/`Infinity` tokens Python emits for non-finite floats), or the path of a
+ *   missing or mistyped key.
+ */
+export function decodeMetrics(raw: Uint8Array | string): Metrics {
+  let text: string;
+  if (typeof raw === 'string') {
+    text = raw;
+  } else {
+    try {
+      text = utf8.decode(raw);
+    } catch {
+      throw new WireFormatError(`not UTF-8: the ${raw.length}-byte message contains invalid UTF-8 sequences`);
+    }
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const hint = NON_JSON_NUMBER.test(text) ? ' (NaN/Infinity are not valid JSON)' : '';
+    throw new WireFormatError(`not JSON: ${reason}${hint}`);
+  }
+  return Metrics.deserialize(value);
+}
