@@ -1,0 +1,36 @@
+/**
+ * One-line descriptions of each channel and publisher argument for the reference
+ * tables, by kind, then type, then argument. A `.describe()` on the argument's schema
+ * takes precedence, so the owner of a type can document a new argument there.
+ */
+export const ARGUMENT_DESCRIPTIONS: Readonly<
+  Record<'channel' | 'publisher', Readonly<Record<string, Readonly<Record<string, string>>>>>
+> = Object.freeze({
+  channel: {
+    redis: {
+      host: 'Redis host.',
+      port: 'Redis port.',
+      db: 'Redis database number; a database used only by Kadabra avoids key collisions.',
+      logger: 'Name of the channel\'s logger.',
+      queue_key: 'LIST of messages waiting to be published (shared with Python Kadabra by default).',
+      inprogress_key: 'LIST of messages being published.',
+      dead_key: 'LIST of dead-letter records: messages the agent cannot read, with the reason.',
+      dead_max_length: 'Most dead letters kept; older ones are dropped and counted.',
+      url: '`redis://[user:password@]host:port/db` or `rediss://...`; overrides host, port and db.',
+      username: 'Redis ACL user name.',
+      password: 'Redis password; never logged.',
+      connect_timeout: 'Seconds to wait for a connection.',
+    },
+  },
+  publisher: {
+    debug: {
+      logger_name: 'Logger the metrics are written to (as JSON, at INFO).',
+    },
+    influxdb: {
+      host: 'InfluxDB host.',
+      port: 'InfluxDB port.',
+      database: 'Database the metrics are written to; create it before publishing.',
+      timeout: 'Seconds to wait for InfluxDB before failing a write.',
+    },
+  },
+});

@@ -1,0 +1,190 @@
+import { z } from 'zod';
+import { CHANNEL_TYPES } from '../channels/channel-types.js';
+import { PUBLISHER_TYPES } from '../publishers/publisher-types.js';
+
+/** Which part of Kadabra reads a key: the client (`Kadabra`) or the `Agent`. */
+export type ConfigSide = 'client' | 'agent';
+
+/** One configuration key: where it applies, what it accepts, its default, what it does. */
+export interface ConfigKeySpec<Side extends ConfigSide = ConfigSide, S extends z.ZodType = z.ZodType> {
+  /** The part that reads the key; the other part ignores it. */
+  readonly side: Side;
+  /** What the key accepts. */
+  readonly schema: S;
+  /** Value used when neither the configuration nor the environment sets the key. */
+  readonly default: z.output<S>;
+  /** One line for the reference table. */
+  readonly description: string;
+  /** How `KADABRA_<KEY>` is read: `text` takes the raw string, `json` parses it as JSON. */
+  readonly environment: 'text' | 'json';
+}
+
+/** pino level names accepted by `CLIENT_LOG_LEVEL` and `AGENT_LOG_LEVEL`. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * Node timers fire at once when given more than 2^31 - 1 ms, so an interval beyond this
+ * would turn into a busy loop instead of a long wait.
+ */
+export const MAX_SECONDS = 2_147_483;
+
+function key<Side extends ConfigSide, S extends z.ZodType>(
+  side: Side,
+  schema: S,
+  defaultValue: z.output<S>,
+  description: string,
+): ConfigKeySpec<Side, S> {
+  const environment = typeof defaultValue === 'string' ? 'text' : 'json';
+  return Object.freeze({ side, schema, default: defaultValue, description, environment });
+}
+
+const positiveInteger = (): z.ZodNumber => z.number().int().positive();
+const seconds = (): z.ZodNumber => z.number().positive().max(MAX_SECONDS);
+const nonEmptyString = (): z.ZodString => z.string().min(1);
+const argumentOverrides = () => z.record(z.string(), z.unknown()).nullable();
+const logLevel = () => z.enum(LOG_LEVELS);
+const channelType = () => z.enum(Object.keys(CHANNEL_TYPES));
+const publisherType = () => z.enum(Object.keys(PUBLISHER_TYPES));
+
+/**
+ * Every configuration key, in reference order: the seed's keys and defaults, plus
+ * `BATCHED_AGENT_NANNY_MAX_BATCH_SIZE` (in the original's code, missing from its table)
+ * and the keys this port adds. The reference table in docs/configuration.md is
+ * generated from this constant.
+ */
+export const CONFIG_KEYS = Object.freeze({
+  CLIENT_DEFAULT_DIMENSIONS: key(
+    'client',
+    z.record(z.string(), z.string()),
+    {},
+    'Dimensions every collector made by the client starts with (names to values).',
+  ),
+  CLIENT_TIMESTAMP_FORMAT: key(
+    'client',
+    nonEmptyString(),
+    '%Y-%m-%dT%H:%M:%S.%fZ',
+    'strftime-style format of the timestamps the client writes; Python agents expect the default.',
+  ),
+  CLIENT_CHANNEL_TYPE: key('client', channelType(), 'redis', 'Channel that carries metrics to the agent.'),
+  CLIENT_CHANNEL_ARGS: key(
+    'client',
+    argumentOverrides(),
+    null,
+    'Overrides of the channel type\'s default arguments (see "Channel arguments"); `null` keeps every default.',
+  ),
+  CLIENT_BUFFER_MAX_MESSAGES: key(
+    'client',
+    positiveInteger(),
+    100000,
+    'Messages the client holds in memory while the channel is unreachable; beyond it the oldest are dropped and counted.',
+  ),
+  CLIENT_FLUSH_TIMEOUT_SECONDS: key(
+    'client',
+    seconds(),
+    5,
+    'Longest time `flush()` and `close()` wait for the channel to acknowledge buffered messages.',
+  ),
+  CLIENT_OVERFLOW_LOG_INTERVAL_SECONDS: key(
+    'client',
+    seconds(),
+    10,
+    'At most one buffer-overflow warning is logged per interval.',
+  ),
+  CLIENT_LOG_LEVEL: key('client', logLevel(), 'info', 'pino level of the client\'s log lines.'),
+  AGENT_LOGGER_NAME: key('agent', nonEmptyString(), 'kadabra.agent', 'Name of the logger the agent logs with.'),
+  AGENT_TYPE: key(
+    'agent',
+    z.enum(['default', 'batched']),
+    'default',
+    '`default` publishes each message as it arrives; `batched` publishes batches every `BATCHED_AGENT_INTERVAL_SECONDS`.',
+  ),
+  AGENT_CHANNEL_TYPE: key('agent', channelType(), 'redis', 'Channel the agent receives metrics from.'),
+  AGENT_CHANNEL_ARGS: key(
+    'agent',
+    argumentOverrides(),
+    null,
+    'Overrides of the channel type\'s default arguments (see "Channel arguments"); `null` keeps every default.',
+  ),
+  AGENT_PUBLISHER_TYPE: key('agent', publisherType(), 'debug', 'Where the agent publishes metrics.'),
+  AGENT_PUBLISHER_ARGS: key(
+    'agent',
+    argumentOverrides(),
+    null,
+    'Overrides of the publisher type\'s default arguments (see "Publisher arguments"); `null` keeps every default.',
+  ),
+  AGENT_RECEIVER_THREADS: key(
+    'agent',
+    positiveInteger(),
+    3,
+    'Concurrent workers taking messages from the channel and publishing them (default agent type).',
+  ),
+  BATCHED_AGENT_INTERVAL_SECONDS: key(
+    'agent',
+    seconds(),
+    60,
+    'How often the batched agent takes a batch from the channel.',
+  ),
+  BATCHED_AGENT_MAX_BATCH_SIZE: key(
+    'agent',
+    positiveInteger(),
+    10000,
+    'Most messages the batched agent takes per batch (a message may hold several metrics).',
+  ),
+  BATCHED_AGENT_NANNY_MAX_BATCH_SIZE: key(
+    'agent',
+    positiveInteger(),
+    10000,
+    'Most stuck messages the batched agent\'s nanny re-publishes per batch.',
+  ),
+  AGENT_NANNY_FREQUENCY_SECONDS: key(
+    'agent',
+    seconds(),
+    30,
+    'How often the nanny looks for messages stuck in progress.',
+  ),
+  AGENT_NANNY_THRESHOLD_SECONDS: key(
+    'agent',
+    seconds(),
+    60,
+    'How long a message must have been in progress before the nanny re-publishes it.',
+  ),
+  AGENT_NANNY_QUERY_LIMIT: key(
+    'agent',
+    positiveInteger(),
+    5000,
+    'Most in-progress messages the nanny examines per run (oldest first).',
+  ),
+  AGENT_NANNY_THREADS: key(
+    'agent',
+    positiveInteger(),
+    3,
+    'Concurrent nanny workers re-publishing stuck messages.',
+  ),
+  AGENT_LOG_LEVEL: key('agent', logLevel(), 'info', 'pino level of the agent\'s log lines.'),
+});
+
+/** Name of a configuration key. */
+export type ConfigKeyName = keyof typeof CONFIG_KEYS;
+
+/** The validated type of a key's value. */
+export type ConfigValue<K extends ConfigKeyName> = z.output<(typeof CONFIG_KEYS)[K]['schema']>;
+
+/** Keys read by one side. */
+export type ConfigKeyOf<Side extends ConfigSide> = {
+  [K in ConfigKeyName]: (typeof CONFIG_KEYS)[K]['side'] extends Side ? K : never;
+}[ConfigKeyName];
+
+/** Every key name, in reference order. */
+export const CONFIG_KEY_NAMES: readonly ConfigKeyName[] = Object.freeze(
+  Object.keys(CONFIG_KEYS) as ConfigKeyName[],
+);
+
+/** Whether `name` is a configuration key of either side. */
+export function isConfigKeyName(name: string): name is ConfigKeyName {
+  return Object.hasOwn(CONFIG_KEYS, name);
+}
+
+/** The keys one side reads, in reference order. */
+export function configKeysOf(side: ConfigSide): readonly ConfigKeyName[] {
+  return CONFIG_KEY_NAMES.filter((name) => CONFIG_KEYS[name].side === side);
+}

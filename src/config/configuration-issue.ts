@@ -1,0 +1,71 @@
+import type { z } from 'zod';
+import { ConfigurationError } from '../errors/configuration-error.js';
+import { describeAccepted, jsonSchemaAt, jsonSchemaOf } from './describe-schema.js';
+import { formatValue } from './format-value.js';
+import { nearestName } from './nearest-name.js';
+
+/** Where a value came from, when not from the configuration object itself. */
+export interface ValueSource {
+  /** The `KADABRA_*` environment variable that set it. */
+  readonly variable?: string | undefined;
+}
+
+/** ` (from KADABRA_X)` when the value came from the environment. */
+export function sourceNote(source: ValueSource): string {
+  return source.variable === undefined ? '' : ` (from ${source.variable})`;
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let current = value;
+  for (const segment of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<PropertyKey, unknown>)[segment];
+  }
+  return current;
+}
+
+/**
+ * The error for a value `schema` rejected: names the key path, the value received
+ * and what is accepted, e.g. `AGENT_RECEIVER_THREADS must be a positive integer; got "three"`.
+ * `rootPath` is the key (or `KEY_ARGS`) the validated value sits at.
+ */
+export function schemaIssueError(
+  rootPath: string,
+  schema: z.ZodType,
+  value: unknown,
+  issue: z.core.$ZodIssue,
+  source: ValueSource = {},
+): ConfigurationError {
+  const path = [rootPath, ...issue.path.map(String)].join('.');
+  const node = jsonSchemaAt(jsonSchemaOf(schema), issue.path);
+  const received = valueAt(value, issue.path);
+  const lastName = issue.path.length > 0 ? String(issue.path[issue.path.length - 1]) : rootPath;
+  let hint = '';
+  if (node?.enum !== undefined && typeof received === 'string') {
+    const suggestion = nearestName(received, node.enum.map(String));
+    if (suggestion !== undefined) hint = ` (did you mean ${JSON.stringify(suggestion)}?)`;
+  }
+  return new ConfigurationError(
+    path,
+    `${path}${sourceNote(source)} must be ${describeAccepted(node)}; got ${formatValue(received, lastName)}${hint}`,
+  );
+}
+
+/** The error for a name that is not among `accepted`, with the nearest one suggested. */
+export function unknownNameError(
+  path: string,
+  problem: string,
+  value: unknown,
+  name: string,
+  accepted: readonly string[],
+  acceptedLabel: string,
+  source: ValueSource = {},
+): ConfigurationError {
+  const suggestion = nearestName(name, accepted);
+  const hint = suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`;
+  return new ConfigurationError(
+    path,
+    `${path}${sourceNote(source)} ${problem}; got ${formatValue(value, name)}${hint}. ` +
+      `${acceptedLabel}: ${accepted.join(', ')}`,
+  );
+}

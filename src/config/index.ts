@@ -1,0 +1,30 @@
+export {
+  resolveAgentConfiguration,
+  type AgentChannelSettings,
+  type AgentConfiguration,
+  type AgentPublisherSettings,
+} from './agent-configuration.js';
+export { ARGUMENT_KEYS, type ArgumentKeyPair, type ChannelArgsByType, type PublisherArgsByType } from './argument-keys.js';
+export { resolveClientConfiguration, type ClientChannelSettings, type ClientConfiguration } from './client-configuration.js';
+export {
+  CONFIG_KEY_NAMES,
+  CONFIG_KEYS,
+  LOG_LEVELS,
+  MAX_SECONDS,
+  configKeysOf,
+  isConfigKeyName,
+  type ConfigKeyName,
+  type ConfigKeyOf,
+  type ConfigKeySpec,
+  type ConfigSide,
+  type ConfigValue,
+} from './config-keys.js';
+export {
+  CONFIG_DOCS_END,
+  CONFIG_DOCS_START,
+  configurationKeysTable,
+  configurationReferenceMarkdown,
+  replaceConfigurationReference,
+} from './configuration-reference.js';
+export { ENVIRONMENT_PREFIX, environmentVariableFor } from './environment-overrides.js';
+export { loadConfigurationFile } from './load-configuration-file.js';

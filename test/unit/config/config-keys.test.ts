@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CHANNEL_TYPES } from '../../../src/channels/channel-types.js';
+import { PUBLISHER_TYPES } from '../../../src/publishers/publisher-types.js';
+import type { ChannelArgsByType, PublisherArgsByType } from '../../../src/config/index.js';
+import { CONFIG_KEYS, CONFIG_KEY_NAMES, configKeysOf } from '../../../src/config/index.js';
+
+describe('CONFIG_KEYS', () => {
+  it("holds the seed's keys with the seed's defaults", () => {
+    const seed: Record<string, unknown> = {
+      CLIENT_DEFAULT_DIMENSIONS: {},
+      CLIENT_TIMESTAMP_FORMAT: '%Y-%m-%dT%H:%M:%S.%fZ',
+      CLIENT_CHANNEL_TYPE: 'redis',
+      CLIENT_CHANNEL_ARGS: null,
+      AGENT_LOGGER_NAME: 'kadabra.agent',
+      AGENT_TYPE: 'default',
+      AGENT_CHANNEL_TYPE: 'redis',
+      AGENT_CHANNEL_ARGS: null,
+      AGENT_PUBLISHER_TYPE: 'debug',
+      AGENT_PUBLISHER_ARGS: null,
+      AGENT_RECEIVER_THREADS: 3,
+      BATCHED_AGENT_INTERVAL_SECONDS: 60,
+      BATCHED_AGENT_MAX_BATCH_SIZE: 10000,
+      AGENT_NANNY_FREQUENCY_SECONDS: 30,
+      AGENT_NANNY_THRESHOLD_SECONDS: 60,
+      AGENT_NANNY_QUERY_LIMIT: 5000,
+      AGENT_NANNY_THREADS: 3,
+      // In the original's code though missing from its table (DESIGN.md).
+      BATCHED_AGENT_NANNY_MAX_BATCH_SIZE: 10000,
+    };
+    for (const [name, value] of Object.entries(seed)) {
+      assert.ok(Object.hasOwn(CONFIG_KEYS, name), name);
+      assert.deepEqual(CONFIG_KEYS[name as keyof typeof CONFIG_KEYS].default, value, name);
+    }
+  });
+
+  it("holds this port's keys with their defaults", () => {
+    assert.equal(CONFIG_KEYS.CLIENT_BUFFER_MAX_MESSAGES.default, 100000);
+    assert.equal(CONFIG_KEYS.CLIENT_FLUSH_TIMEOUT_SECONDS.default, 5);
+    assert.equal(CONFIG_KEYS.CLIENT_OVERFLOW_LOG_INTERVAL_SECONDS.default, 10);
+    assert.equal(CONFIG_KEYS.CLIENT_LOG_LEVEL.default, 'info');
+    assert.equal(CONFIG_KEYS.AGENT_LOG_LEVEL.default, 'info');
+    assert.equal(CONFIG_KEY_NAMES.length, 23);
+  });
+
+  it('gives every key a side matching its prefix, a description, and a default its schema accepts', () => {
+    for (const name of CONFIG_KEY_NAMES) {
+      const spec = CONFIG_KEYS[name];
+      assert.equal(spec.side, name.startsWith('CLIENT_') ? 'client' : 'agent', name);
+      assert.ok(spec.description.length > 0, name);
+      assert.ok(spec.schema.safeParse(spec.default).success, name);
+    }
+    assert.deepEqual(
+      [...configKeysOf('client'), ...configKeysOf('agent')].sort(),
+      [...CONFIG_KEY_NAMES].sort(),
+    );
+  });
+
+  it('has type maps in step with the channel and publisher registries', () => {
+    const channelTypes: Record<keyof ChannelArgsByType, true> = { redis: true };
+    const publisherTypes: Record<keyof PublisherArgsByType, true> = { debug: true, influxdb: true };
+    assert.deepEqual(Object.keys(channelTypes).sort(), Object.keys(CHANNEL_TYPES).sort());
+    assert.deepEqual(Object.keys(publisherTypes).sort(), Object.keys(PUBLISHER_TYPES).sort());
+  });
+});
