@@ -1,0 +1,313 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { ConfigurationError } from '../../errors/configuration-error.js';
+import { WireFormatError } from '../../errors/wire-format-error.js';
+import { createLogger, type KadabraLogger } from '../../logging/logger.js';
+import type { Metrics } from '../../metrics/metrics.js';
+import { decodeMetrics, encodeMetrics } from '../../metrics/wire-codec.js';
+import type {
+  Channel,
+  ChannelStatus,
+  DeadLetter,
+  InProgressMessage,
+  ReceivedMessage,
+  ReceiveOptions,
+} from '../channel.js';
+import { deadLetterBytes, deadLetterRecord, parseDeadLetter } from './dead-letter-record.js';
+import {
+  REDIS_CHANNEL_DEFAULT_ARGS,
+  redisChannelArgsSchema,
+  type RedisChannelArgs,
+} from './redis-channel-args.js';
+import { describeEndpoint, openConnection, whenReady } from './redis-connection.js';
+
+/** The seed's blocking receive timeout. */
+const DEFAULT_RECEIVE_TIMEOUT_SECONDS = 10;
+/** How long a non-blocking command waits for a (re)connecting server before failing. */
+const READY_TIMEOUT_MS = 1000;
+/** Messages per complete script call: bounds how long one call holds Redis. */
+const COMPLETE_CHUNK = 10_000;
+
+/** The Redis keys one channel uses. */
+interface ChannelKeys {
+  readonly queue: string;
+  readonly inprogress: string;
+  /** HASH sha1(message) -> ms it entered in-progress. */
+  readonly entered: string;
+  /** HASH sha1(message) -> copies in progress. */
+  readonly copies: string;
+  readonly dead: string;
+  /** Count of dead letters dropped at the cap. */
+  readonly dropped: string;
+}
+
+function sha1(raw: Buffer): string {
+  return createHash('sha1').update(raw).digest('hex');
+}
+
+/**
+ * A channel over Redis, wire-compatible with the Python original: the queue and the
+ * in-progress list are LISTs of the exact message bytes (a Python client or agent can
+ * share them). When each item entered in-progress is kept beside them in two HASHes keyed
+ * by a digest of the bytes, so the nanny judges "stuck" by time in progress.
+ */
+export class RedisChannel implements Channel {
+  /** Default arguments (the seed's, plus dead letters, url, credentials, connect timeout). */
+  static readonly DEFAULT_ARGS = REDIS_CHANNEL_DEFAULT_ARGS;
+
+  /** The resolved arguments (defaults merged with what was given). */
+  readonly args: RedisChannelArgs;
+  private readonly keys: ChannelKeys;
+  private readonly logger: KadabraLogger;
+  private commandConnection: Redis | undefined;
+  private blockingConnection: Redis | undefined;
+  private closing: Promise<void> | undefined;
+
+  /**
+   * @param args overrides of `DEFAULT_ARGS` (`host`, `port`, `db`, `queue_key`, ...).
+   * @param logger logger for connection problems (default: a new pino logger).
+   */
+  constructor(args: Partial<RedisChannelArgs> = {}, logger?: KadabraLogger) {
+    const parsed = redisChannelArgsSchema.safeParse({ ...REDIS_CHANNEL_DEFAULT_ARGS, ...args });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const key = issue?.path.join('.') ?? '';
+      throw new ConfigurationError(
+        `CHANNEL_ARGS.${key}`,
+        `RedisChannel argument ${key || '(unknown)'}: ${issue?.message ?? 'invalid'}`,
+      );
+    }
+    this.args = Object.freeze(parsed.data);
+    this.logger = logger ?? createLogger().child({ name: this.args.logger });
+    const { queue_key, inprogress_key, dead_key } = this.args;
+    this.keys = Object.freeze({
+      queue: queue_key,
+      inprogress: inprogress_key,
+      entered: `${inprogress_key}:entered`,
+      copies: `${inprogress_key}:copies`,
+      dead: dead_key,
+      dropped: `${dead_key}:dropped`,
+    });
+  }
+
+  /** Where this channel connects, without credentials. */
+  get endpoint(): string {
+    return describeEndpoint(this.args);
+  }
+
+  private get connection(): Redis {
+    this.commandConnection ??= openConnection(this.args, this.logger, 'command');
+    return this.commandConnection;
+  }
+
+  private async ready(): Promise<Redis> {
+    if (this.closing) throw new Error('channel is closed');
+    const connection = this.connection;
+    await whenReady(connection, READY_TIMEOUT_MS);
+    return connection;
+  }
+
+  /** Encodes and enqueues one message. */
+  async send(metrics: Metrics): Promise<void> {
+    await this.sendEncoded([encodeMetrics(metrics)]);
+  }
+
+  /** Enqueues encoded messages in order (the first given is received first), one round trip. */
+  async sendEncoded(messages: readonly string[]): Promise<void> {
+    if (messages.length === 0) return;
+    const connection = await this.ready();
+    await connection.lpush(this.keys.queue, ...messages);
+  }
+
+  /**
+   * Blocks (up to `timeoutSeconds`, default 10) until a message can be moved to
+   * in-progress. Undecodable messages are dead-lettered and the wait goes on.
+   * Aborting `signal` ends the wait at once with `null`.
+   */
+  async receive(options: ReceiveOptions = {}): Promise<ReceivedMessage | null> {
+    const { signal } = options;
+    const timeoutMs = (options.timeoutSeconds ?? DEFAULT_RECEIVE_TIMEOUT_SECONDS) * 1000;
+    const deadline = Date.now() + timeoutMs;
+    while (!signal?.aborted && !this.closing) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) return null;
+      const raw = await this.blockingMove(remaining, signal);
+      if (!raw) return null;
+      const connection = await this.ready();
+      await connection.kadabraRecordEntered(this.keys.entered, this.keys.copies, sha1(raw), Date.now());
+      const message = await this.decodeOrDeadLetter(raw, 'head');
+      if (message) return message;
+    }
+    return null;
+  }
+
+  private async blockingMove(remainingMs: number, signal: AbortSignal | undefined): Promise<Buffer | null> {
+    this.blockingConnection ??= openConnection(this.args, this.logger, 'blocking');
+    const connection = this.blockingConnection;
+    // The blocking command holds its connection; aborting closes it (it reopens on the
+    // next receive). A move the server made but whose reply was lost leaves an item in
+    // progress with no record: the nanny times it from when it first sees it.
+    const abort = (): void => connection.disconnect();
+    signal?.addEventListener('abort', abort, { once: true });
+    try {
+      await whenReady(connection, Math.min(remainingMs, this.args.connect_timeout * 1000));
+      if (signal?.aborted) return null;
+      const seconds = Math.max(remainingMs / 1000, 0.01);
+      return await connection.brpoplpushBuffer(this.keys.queue, this.keys.inprogress, seconds);
+    } catch (error) {
+      if (signal?.aborted || this.closing) return null;
+      throw error;
+    } finally {
+      signal?.removeEventListener('abort', abort);
+    }
+  }
+
+  /** Moves up to `maxBatchSize` messages to in-progress at once; an empty queue costs one check. */
+  async receiveBatch(maxBatchSize: number): Promise<ReceivedMessage[]> {
+    const connection = await this.ready();
+    const { queue, inprogress, entered, copies } = this.keys;
+    const raws = await connection.kadabraReceiveBatchBuffer(
+      queue, inprogress, entered, copies, maxBatchSize, Date.now(),
+    );
+    const messages: ReceivedMessage[] = [];
+    for (const raw of raws) {
+      const message = await this.decodeOrDeadLetter(raw, 'head');
+      if (message) messages.push(message);
+    }
+    return messages;
+  }
+
+  /**
+   * Removes the exact bytes of each item from in-progress. Items from `inProgress()`
+   * (long in progress) are searched from the old end, others from the recent end, so a
+   * batch completes in time proportional to the batch.
+   */
+  async complete(items: readonly Pick<ReceivedMessage, 'raw'>[]): Promise<void> {
+    if (items.length === 0) return;
+    const connection = await this.ready();
+    const old = items.filter((item) => 'enteredAt' in item);
+    const recent = items.filter((item) => !('enteredAt' in item));
+    const { inprogress, entered, copies } = this.keys;
+    for (const [group, from] of [[recent, 'head'], [old, 'tail']] as const) {
+      for (let i = 0; i < group.length; i += COMPLETE_CHUNK) {
+        const raws = group.slice(i, i + COMPLETE_CHUNK).map((item) => item.raw);
+        await connection.kadabraComplete(inprogress, entered, copies, from, ...raws);
+      }
+    }
+  }
+
+  /** Up to `limit` in-progress messages, oldest first, each with when it entered in-progress. */
+  async inProgress(limit: number): Promise<InProgressMessage[]> {
+    const connection = await this.ready();
+    const { inprogress, entered, copies } = this.keys;
+    const flat = await connection.kadabraInProgressBuffer(inprogress, entered, copies, limit, Date.now());
+    const items: InProgressMessage[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const raw = flat[i] as Buffer;
+      const enteredAt = Number((flat[i + 1] as Buffer).toString());
+      const message = await this.decodeOrDeadLetter(raw, 'tail');
+      if (message) items.push({ ...message, enteredAt });
+    }
+    return items;
+  }
+
+  /** Moves one copy of the message from in-progress to the dead-letter list with `reason`. */
+  async deadLetter(item: Pick<ReceivedMessage, 'raw'>, reason: string): Promise<void> {
+    await this.moveToDeadLetters(item.raw, reason, 'enteredAt' in item ? 'tail' : 'head');
+  }
+
+  private async moveToDeadLetters(raw: Buffer, reason: string, from: 'head' | 'tail'): Promise<void> {
+    const connection = await this.ready();
+    const { inprogress, entered, copies, dead, dropped } = this.keys;
+    const moved = await connection.kadabraDeadLetter(
+      inprogress, entered, copies, dead, dropped,
+      raw, deadLetterRecord(raw, reason), this.args.dead_max_length, from,
+    );
+    if (moved === 1) {
+      this.logger.warn({ reason, bytes: raw.length }, 'message dead-lettered');
+    }
+  }
+
+  private async decodeOrDeadLetter(raw: Buffer, from: 'head' | 'tail'): Promise<ReceivedMessage | undefined> {
+    try {
+      return { raw, metrics: decodeMetrics(raw) };
+    } catch (error) {
+      if (!(error instanceof WireFormatError)) throw error;
+      await this.moveToDeadLetters(raw, error.message, from);
+      return undefined;
+    }
+  }
+
+  /** Queue length, in-progress count and age, dead-letter counts. */
+  async status(): Promise<ChannelStatus> {
+    const connection = await this.ready();
+    const { queue, inprogress, entered, dead, dropped } = this.keys;
+    const [queued, inProgress, oldest, deadLetters, droppedCount] = await Promise.all([
+      connection.llen(queue),
+      connection.llen(inprogress),
+      connection.lindexBuffer(inprogress, -1),
+      connection.llen(dead),
+      connection.get(dropped),
+    ]);
+    let oldestInProgressAt: number | undefined;
+    if (oldest) {
+      const at = await connection.hget(entered, sha1(oldest));
+      oldestInProgressAt = at === null ? undefined : Number(at);
+    }
+    return {
+      queued,
+      inProgress,
+      oldestInProgressAt,
+      deadLetters,
+      deadLettersDropped: droppedCount === null ? 0 : Number(droppedCount),
+    };
+  }
+
+  /** Up to `limit` dead letters, newest first. */
+  async deadLetters(limit: number): Promise<DeadLetter[]> {
+    const connection = await this.ready();
+    const records = await connection.lrange(this.keys.dead, 0, Math.max(limit, 1) - 1);
+    return records.map(parseDeadLetter);
+  }
+
+  /** Puts up to `limit` dead letters (oldest first) back on the queue, exactly as received. */
+  async requeueDeadLetters(limit: number): Promise<number> {
+    const connection = await this.ready();
+    const records = await connection.lrange(this.keys.dead, -Math.max(limit, 1), -1);
+    let requeued = 0;
+    for (const record of records.reverse()) {
+      const bytes = deadLetterBytes(parseDeadLetter(record));
+      const results = await connection
+        .multi()
+        .lrem(this.keys.dead, -1, record)
+        .lpush(this.keys.queue, bytes)
+        .exec();
+      if (results && results.every(([error]) => error === null)) requeued += 1;
+    }
+    return requeued;
+  }
+
+  /** Deletes every dead letter and the dropped count; returns how many letters there were. */
+  async purgeDeadLetters(): Promise<number> {
+    const connection = await this.ready();
+    const results = await connection.multi().llen(this.keys.dead).del(this.keys.dead, this.keys.dropped).exec();
+    const count = results?.[0]?.[1];
+    return typeof count === 'number' ? count : 0;
+  }
+
+  /** Closes both connections; idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      for (const connection of [this.blockingConnection, this.commandConnection]) {
+        if (!connection) continue;
+        try {
+          if (connection.status === 'ready') await connection.quit();
+          else connection.disconnect();
+        } catch {
+          connection.disconnect();
+        }
+      }
+    })();
+    return this.closing;
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * Kadabra for Node.js: record counters and timers cheaply, queue them durably in Redis,
+ * publish them with an agent. Wire-compatible with Python Kadabra 0.5.0.
+ * @packageDocumentation
+ */
+export { Kadabra, type KadabraOptions } from './client/kadabra.js';
+export { MetricsCollector } from './client/metrics-collector.js';
+export type { SendStats } from './client/send-stats.js';
+
+export { Metrics, DEFAULT_TIMESTAMP_FORMAT } from './metrics/metrics.js';
+export { Dimension } from './metrics/dimension.js';
+export { Counter, type Metadata } from './metrics/counter.js';
+export { Timer } from './metrics/timer.js';
+export { Unit, Units } from './metrics/unit.js';
+export { encodeMetrics, decodeMetrics } from './metrics/wire-codec.js';
+
+export type {
+  Channel,
+  ChannelStatus,
+  DeadLetter,
+  InProgressMessage,
+  ReceivedMessage,
+  ReceiveOptions,
+} from './channels/channel.js';
+export { RedisChannel } from './channels/redis/redis-channel.js';
+export type { RedisChannelArgs } from './channels/redis/redis-channel-args.js';
+export { createChannel } from './channels/create-channel.js';
+
+export type { Publisher, PublishOutcome, RejectedMessage } from './publishers/publisher.js';
+
+export {
+  KadabraError,
+  CollectorClosedError,
+  ClientClosedError,
+  InvalidArgumentError,
+  ConfigurationError,
+  WireFormatError,
+  TransientPublishError,
+} from './errors/index.js';
+
+export { createLogger, type KadabraLogger } from './logging/logger.js';

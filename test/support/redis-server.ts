@@ -1,0 +1,134 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A real redis-server started for a test on a free loopback port. */
+export interface RedisServerHandle {
+  readonly port: number;
+  /** `redis://127.0.0.1:<port>` */
+  readonly url: string;
+  /** Stops it cleanly (SIGTERM; with appendOnly, everything acknowledged is kept). */
+  stop(): Promise<void>;
+  /** Kills it (SIGKILL). */
+  kill(): Promise<void>;
+  /** Starts it again on the same port and data directory. */
+  restart(): Promise<void>;
+  /** Stops it and removes its data directory. */
+  dispose(): Promise<void>;
+}
+
+/** Options of `startRedisServer`. */
+export interface RedisServerOptions {
+  /** AOF persistence with fsync on every write (default false: nothing on disk). */
+  readonly appendOnly?: boolean;
+  /** Require this password (AUTH) from clients. */
+  readonly password?: string;
+}
+
+/** A port nobody listens on now, on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        if (address && typeof address === 'object') resolve(address.port);
+        else reject(new Error('no port'));
+      });
+    });
+  });
+}
+
+function ping(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(500, () => done(false));
+    socket.once('error', () => done(false));
+    socket.connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
+    // Without AUTH a password-protected server answers -NOAUTH: it is up all the same.
+    socket.once('data', (data) => done(/^(\+PONG|-NOAUTH)/.test(data.toString())));
+  });
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/** Starts a redis-server on a free loopback port in its own temporary directory. */
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServerHandle> {
+  const dir = mkdtempSync(join(tmpdir(), 'kadabra-redis-'));
+  let port = 0;
+  let child: ChildProcess | undefined;
+
+  const launch = async (): Promise<void> => {
+    const args = [
+      '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '',
+      '--daemonize', 'no', '--logfile', join(dir, 'redis.log'), '--protected-mode', 'yes',
+      ...(options.password ? ['--requirepass', options.password] : []),
+      ...(options.appendOnly ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
+    ];
+    const started = spawn('redis-server', args, { stdio: 'ignore' });
+    child = started;
+    await waitFor(async () => {
+      if (started.exitCode !== null) throw new Error(`redis-server exited (${started.exitCode}); see ${dir}/redis.log`);
+      return ping(port);
+    }, `redis-server on port ${port}`);
+  };
+
+  // A port found free can be taken before redis binds it: try a few.
+  for (let attempt = 0; ; attempt += 1) {
+    port = await freePort();
+    try {
+      await launch();
+      break;
+    } catch (error) {
+      if (attempt >= 4) throw error;
+    }
+  }
+
+  const signal = async (name: NodeJS.Signals): Promise<void> => {
+    const current = child;
+    if (!current || current.exitCode !== null || current.signalCode !== null) return;
+    current.kill(name);
+    await exited(current);
+  };
+
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    stop: () => signal('SIGTERM'),
+    kill: () => signal('SIGKILL'),
+    restart: async () => {
+      await signal('SIGTERM');
+      await launch();
+    },
+    dispose: async () => {
+      await signal('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Keys unique to one test, so tests can share a server. */
+export function uniqueKeys(prefix = 'test'): { queue_key: string; inprogress_key: string; dead_key: string } {
+  const id = `${prefix}:${process.pid}:${Math.random().toString(36).slice(2, 10)}`;
+  return { queue_key: `${id}:queue`, inprogress_key: `${id}:inprogress`, dead_key: `${id}:dead` };
+}
