@@ -1,0 +1,110 @@
+import type { Channel, ReceivedMessage } from '../channels/channel.js';
+import type { KadabraLogger } from '../logging/logger.js';
+import type { Publisher } from '../publishers/publisher.js';
+import { abortableSleep } from './abortable-sleep.js';
+import { Backoff, type BackoffOptions } from './backoff.js';
+import { ChannelFailures, describeError } from './channel-failures.js';
+import { ComponentLifecycle } from './component-lifecycle.js';
+import { publishAndSettle } from './publish-and-settle.js';
+import { PublishGate } from './publish-gate.js';
+
+/** Tuning of a `BatchedReceiver` beyond the seed's arguments. */
+export interface BatchedReceiverOptions {
+  /** Circuit to report publishing failures on (a nanny may watch it). Default: a new one. */
+  readonly gate?: PublishGate;
+  /** Backoff between attempts to publish the held batch while publishing fails. */
+  readonly publishBackoff?: BackoffOptions;
+}
+
+/**
+ * The batched agent's receiver: at start and then every `publishingIntervalSeconds` it
+ * takes up to `maxBatchSize` messages from the channel in one call (an empty queue costs
+ * one cheap check, defect 5 of the original), publishes them as one batch, dead-letters
+ * what the publisher rejects for good and completes the rest in one call.
+ *
+ * While publishing fails transiently it takes nothing new: it keeps the batch it holds
+ * and retries it with backoff until it succeeds. `stop()` is prompt: the publish in
+ * flight finishes, no new batch is taken, no interval is waited out (defect 4).
+ */
+export class BatchedReceiver extends ComponentLifecycle {
+  /** Closed while publishing fails. */
+  readonly gate: PublishGate;
+  private readonly intervalMs: number;
+  private readonly channelFailures: ChannelFailures;
+  private readonly backoff: Backoff;
+
+  /**
+   * @param publishingIntervalSeconds time between batches (`BATCHED_AGENT_INTERVAL_SECONDS`).
+   * @param maxBatchSize most messages per batch (`BATCHED_AGENT_MAX_BATCH_SIZE`).
+   */
+  constructor(
+    private readonly channel: Channel,
+    private readonly publisher: Publisher,
+    logger: KadabraLogger,
+    publishingIntervalSeconds: number,
+    private readonly maxBatchSize: number,
+    options: BatchedReceiverOptions = {},
+  ) {
+    super(logger);
+    this.intervalMs = publishingIntervalSeconds * 1000;
+    this.gate = options.gate ?? new PublishGate();
+    this.channelFailures = new ChannelFailures(logger);
+    this.backoff = new Backoff(options.publishBackoff);
+  }
+
+  protected override async run(signal: AbortSignal): Promise<void> {
+    this.logger.info({ intervalMs: this.intervalMs, maxBatchSize: this.maxBatchSize }, 'batched receiver started');
+    while (!signal.aborted) {
+      await this.runOnce(signal);
+      if (!(await abortableSleep(this.intervalMs, signal))) break;
+    }
+    this.logger.info('batched receiver stopped');
+  }
+
+  /**
+   * Takes one batch and publishes it, retrying while publishing fails transiently and
+   * `signal` has not aborted. Never throws.
+   * @returns how many messages were taken from the channel.
+   */
+  async runOnce(signal?: AbortSignal): Promise<number> {
+    let batch: ReceivedMessage[];
+    try {
+      batch = await this.channel.receiveBatch(this.maxBatchSize);
+      this.channelFailures.succeeded();
+    } catch (error) {
+      await this.channelFailures.failed(error, 'receiveBatch', signal);
+      return 0;
+    }
+    if (batch.length === 0) return 0;
+    for (;;) {
+      const attempt = await publishAndSettle(this.channel, this.publisher, batch, this.logger);
+      if (attempt.status === 'published') {
+        this.backoff.reset();
+        if (this.gate.open()) this.logger.info('publishing recovered');
+        this.logger.debug({ completed: attempt.completed, deadLettered: attempt.deadLettered }, 'batch published');
+        return batch.length;
+      }
+      if (attempt.status === 'failed') {
+        // The publisher answered: open the gate so the nanny (which skips while it is
+        // closed) gets to retry this batch.
+        this.gate.open();
+        this.logger.error(
+          { err: describeError(attempt.error), batchSize: batch.length },
+          'publisher failed unexpectedly; the batch stays in progress for the nanny',
+        );
+        return batch.length;
+      }
+      const delayMs = this.backoff.next(attempt.error.retryAfterMs);
+      const details = { err: describeError(attempt.error), batchSize: batch.length, retryInMs: Math.round(delayMs) };
+      if (this.gate.close()) {
+        this.logger.warn(details, 'publishing failed; no new batch is taken until it recovers');
+      } else {
+        this.logger.debug(details, 'publishing still failing; retrying the held batch');
+      }
+      if (!(await abortableSleep(delayMs, signal))) {
+        this.logger.info({ batchSize: batch.length }, 'stopping; the held batch stays in progress for the nanny');
+        return batch.length;
+      }
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import type { KadabraLogger } from '../logging/logger.js';
+import { abortableSleep } from './abortable-sleep.js';
+import { Backoff, type BackoffOptions } from './backoff.js';
+
+/** At most one warning per this many milliseconds while the channel keeps failing. */
+const WARN_INTERVAL_MS = 10_000;
+
+/**
+ * How an agent loop survives a failing channel (Redis down, restarting, refusing): log,
+ * back off, carry on. Warnings are rate-limited so an outage does not flood the log, and
+ * the recovery is logged once.
+ */
+export class ChannelFailures {
+  private readonly backoff: Backoff;
+  private failingSince: number | undefined;
+  private lastWarnedAt = 0;
+  private suppressed = 0;
+
+  constructor(
+    private readonly logger: KadabraLogger,
+    backoff: BackoffOptions = {},
+  ) {
+    this.backoff = new Backoff({ initialMs: 200, maxMs: 5_000, ...backoff });
+  }
+
+  /** Logs `error` (rate-limited) and waits the next backoff delay, or less if `signal` aborts. */
+  async failed(error: unknown, operation: string, signal?: AbortSignal): Promise<void> {
+    await abortableSleep(this.record(error, operation), signal);
+  }
+
+  /** Logs `error` (rate-limited) and returns the next backoff delay in milliseconds. */
+  record(error: unknown, operation: string): number {
+    const now = Date.now();
+    this.failingSince ??= now;
+    const delayMs = this.backoff.next();
+    if (now - this.lastWarnedAt >= WARN_INTERVAL_MS) {
+      this.logger.warn(
+        { err: describeError(error), operation, retryInMs: Math.round(delayMs), suppressed: this.suppressed },
+        'channel operation failed; retrying with backoff',
+      );
+      this.lastWarnedAt = now;
+      this.suppressed = 0;
+    } else {
+      this.suppressed += 1;
+    }
+    return delayMs;
+  }
+
+  /** Records a success: resets the backoff and logs the recovery once. */
+  succeeded(): void {
+    if (this.failingSince === undefined) return;
+    this.logger.info({ downForMs: Date.now() - this.failingSince }, 'channel reachable again');
+    this.failingSince = undefined;
+    this.lastWarnedAt = 0;
+    this.suppressed = 0;
+    this.backoff.reset();
+  }
+}
+
+/**
+ * An error as one line for the log: its name and message only (connection errors can
+ * carry options with credentials), with any `scheme://user:password@` userinfo masked.
+ */
+export function describeError(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^@\s/]*@/gi, '$1[redacted]@');
+}

@@ -1,0 +1,12 @@
+/**
+ * The agent: receives metrics from a channel and publishes them.
+ * @packageDocumentation
+ */
+export { Agent, type AgentOptions } from './agent.js';
+export type { AgentComponent } from './agent-component.js';
+export { Receiver, type ReceiverOptions } from './receiver.js';
+export { Nanny, type NannyOptions, type NannyRunReport } from './nanny.js';
+export { BatchedReceiver, type BatchedReceiverOptions } from './batched-receiver.js';
+export { BatchedNanny } from './batched-nanny.js';
+export { PublishGate } from './publish-gate.js';
+export type { BackoffOptions } from './backoff.js';

@@ -1,0 +1,87 @@
+import type { Channel, ReceivedMessage } from '../channels/channel.js';
+import { TransientPublishError } from '../errors/publish-error.js';
+import type { KadabraLogger } from '../logging/logger.js';
+import type { Publisher } from '../publishers/publisher.js';
+import { describeError } from './channel-failures.js';
+
+/** What became of one attempt to publish a batch of received messages. */
+export type PublishAttempt =
+  | {
+      readonly status: 'published';
+      /** Messages written and removed from in-progress. */
+      readonly completed: number;
+      /** Messages the publisher rejected for good, moved to the dead-letter list. */
+      readonly deadLettered: number;
+    }
+  | {
+      /** The publisher may succeed later: the messages stay in progress. */
+      readonly status: 'transient';
+      readonly error: TransientPublishError;
+    }
+  | {
+      /** The publisher failed in a way it did not classify: the messages stay in progress. */
+      readonly status: 'failed';
+      readonly error: unknown;
+    };
+
+/**
+ * Publishes `items` as one batch, then settles them: what the publisher rejected is
+ * dead-lettered with its reason, the rest is completed in one call. Never throws: a
+ * failure to settle is logged and leaves the item in progress, where the nanny finds it
+ * later (publishing is idempotent, so publishing it again is harmless).
+ */
+export async function publishAndSettle(
+  channel: Channel,
+  publisher: Publisher,
+  items: readonly ReceivedMessage[],
+  logger: KadabraLogger,
+): Promise<PublishAttempt> {
+  if (items.length === 0) return { status: 'published', completed: 0, deadLettered: 0 };
+  let rejected;
+  try {
+    ({ rejected } = await publisher.publish(items.map((item) => item.metrics)));
+  } catch (error) {
+    if (error instanceof TransientPublishError) return { status: 'transient', error };
+    return { status: 'failed', error };
+  }
+
+  const reasons = new Map<number, string>();
+  for (const { index, reason } of rejected) {
+    if (Number.isInteger(index) && index >= 0 && index < items.length) {
+      reasons.set(index, reason);
+    } else {
+      logger.warn({ index, batchSize: items.length }, 'publisher rejected an index outside the batch; ignored');
+    }
+  }
+
+  let deadLettered = 0;
+  const toComplete: ReceivedMessage[] = [];
+  for (const [index, item] of items.entries()) {
+    const reason = reasons.get(index);
+    if (reason === undefined) {
+      toComplete.push(item);
+      continue;
+    }
+    try {
+      await channel.deadLetter(item, reason);
+      deadLettered += 1;
+      logger.warn({ reason }, 'message can never be published; moved to the dead-letter list');
+    } catch (error) {
+      logger.error({ err: describeError(error), reason }, 'could not dead-letter a rejected message; it stays in progress');
+    }
+  }
+
+  let completed = 0;
+  if (toComplete.length > 0) {
+    try {
+      await channel.complete(toComplete);
+      completed = toComplete.length;
+    } catch (error) {
+      logger.error(
+        { err: describeError(error), count: toComplete.length },
+        'published but could not mark complete; the nanny will publish again (idempotent)',
+      );
+    }
+  }
+  return { status: 'published', completed, deadLettered };
+}

@@ -1,0 +1,141 @@
+import type { Channel, ReceivedMessage } from '../channels/channel.js';
+import type { KadabraLogger } from '../logging/logger.js';
+import type { Publisher } from '../publishers/publisher.js';
+import { abortableSleep } from './abortable-sleep.js';
+import { Backoff, type BackoffOptions } from './backoff.js';
+import { ChannelFailures, describeError } from './channel-failures.js';
+import { ComponentLifecycle } from './component-lifecycle.js';
+import { publishAndSettle } from './publish-and-settle.js';
+import { PublishGate } from './publish-gate.js';
+
+/** Tuning of a `Receiver` beyond the seed's arguments (tests use short backoffs). */
+export interface ReceiverOptions {
+  /** The circuit shared by the workers; pass one to let a nanny see it. Default: a new one. */
+  readonly gate?: PublishGate;
+  /** Backoff between attempts to publish a message while publishing fails. */
+  readonly publishBackoff?: BackoffOptions;
+  /** Backoff between attempts to reach a failing channel. */
+  readonly channelBackoff?: BackoffOptions;
+  /** Longest blocking receive, in seconds (the channel's default, 10, when unset). */
+  readonly receiveTimeoutSeconds?: number;
+}
+
+/**
+ * The default agent's receiver: `numThreads` concurrent workers, each blocking on the
+ * channel for a message, publishing it, then completing it (or dead-lettering it when the
+ * publisher rejects it for good).
+ *
+ * While publishing fails transiently, the workers stop taking new messages (the shared
+ * `PublishGate` closes): a worker that holds a message keeps it and retries it with
+ * exponential backoff (honouring Retry-After); the first success reopens the gate. So at
+ * most `numThreads` messages are in progress during a database outage, and the queue
+ * drains at full speed once it recovers (defect 7 of the original).
+ */
+export class Receiver extends ComponentLifecycle {
+  /** The workers' shared circuit. */
+  readonly gate: PublishGate;
+  private readonly numThreads: number;
+
+  /**
+   * @param channel where messages come from.
+   * @param publisher where they go.
+   * @param logger the agent's logger.
+   * @param numThreads number of concurrent workers (`AGENT_RECEIVER_THREADS`).
+   */
+  constructor(
+    private readonly channel: Channel,
+    private readonly publisher: Publisher,
+    logger: KadabraLogger,
+    numThreads: number,
+    private readonly options: ReceiverOptions = {},
+  ) {
+    super(logger);
+    if (!Number.isInteger(numThreads) || numThreads < 1) {
+      throw new RangeError(`Receiver numThreads must be a positive integer; got ${numThreads}`);
+    }
+    this.numThreads = numThreads;
+    this.gate = options.gate ?? new PublishGate();
+  }
+
+  protected override async run(signal: AbortSignal): Promise<void> {
+    this.logger.info({ workers: this.numThreads }, 'receiver started');
+    // Shared so an outage is reported once for all workers, not once per worker.
+    const channelFailures = new ChannelFailures(this.logger, this.options.channelBackoff);
+    const workers = Array.from({ length: this.numThreads }, (_, id) => this.work(id, channelFailures, signal));
+    await Promise.all(workers);
+    this.logger.info('receiver stopped');
+  }
+
+  private async work(worker: number, channelFailures: ChannelFailures, signal: AbortSignal): Promise<void> {
+    const logger = this.logger.child({ worker });
+    const publishBackoff = new Backoff(this.options.publishBackoff);
+    while (!signal.aborted) {
+      await this.gate.whenOpen(signal);
+      if (signal.aborted) break;
+      let message: ReceivedMessage | null;
+      try {
+        const timeoutSeconds = this.options.receiveTimeoutSeconds;
+        message = await this.channel.receive(timeoutSeconds === undefined ? { signal } : { timeoutSeconds, signal });
+      } catch (error) {
+        await channelFailures.failed(error, 'receive', signal);
+        continue;
+      }
+      channelFailures.succeeded();
+      if (message) await this.deliver(message, publishBackoff, logger, signal);
+    }
+  }
+
+  /** Publishes one message until it is settled, the publisher fails unexpectedly, or the agent stops. */
+  private async deliver(
+    message: ReceivedMessage,
+    backoff: Backoff,
+    logger: KadabraLogger,
+    signal: AbortSignal,
+  ): Promise<void> {
+    for (;;) {
+      const attempt = await publishAndSettle(this.channel, this.publisher, [message], logger);
+      if (attempt.status === 'published') {
+        backoff.reset();
+        if (this.gate.open()) logger.info('publishing recovered; receivers take new messages again');
+        return;
+      }
+      if (attempt.status === 'failed') {
+        // Not classified by the publisher: leave the message to the nanny rather than
+        // block every worker on it, but slow down so a broken publisher cannot sweep the
+        // whole queue into in-progress. The publisher did answer, so the gate opens: this
+        // worker may have been the one probing, and a closed gate nobody probes is a deadlock.
+        this.gate.open();
+        const delayMs = backoff.next();
+        logger.error(
+          { err: describeError(attempt.error), retryInMs: Math.round(delayMs) },
+          'publisher failed unexpectedly; the message stays in progress for the nanny',
+        );
+        await abortableSleep(delayMs, signal);
+        return;
+      }
+      const delayMs = backoff.next(attempt.error.retryAfterMs);
+      const details = { err: describeError(attempt.error), retryInMs: Math.round(delayMs) };
+      if (this.gate.close()) {
+        logger.warn(details, 'publishing failed; receivers stop taking new messages until it recovers');
+      } else {
+        logger.debug(details, 'publishing still failing; retrying the held message');
+      }
+      await this.waitToRetry(delayMs, signal);
+      if (signal.aborted) {
+        logger.info('stopping; the held message stays in progress for the nanny');
+        return;
+      }
+    }
+  }
+
+  /** Waits out a retry delay, cut short when another worker's success reopens the gate. */
+  private async waitToRetry(delayMs: number, signal: AbortSignal): Promise<void> {
+    const done = new AbortController();
+    const either = AbortSignal.any([signal, done.signal]);
+    try {
+      await Promise.race([abortableSleep(delayMs, either), this.gate.whenOpen(either)]);
+    } finally {
+      done.abort();
+    }
+  }
+}

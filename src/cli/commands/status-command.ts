@@ -1,0 +1,67 @@
+import { defineCommand, type CommandDef } from 'citty';
+import type { ChannelStatus } from '../../channels/channel.js';
+import type { CliContext, CliOutcome } from '../cli-context.js';
+import { withAgentChannel } from '../open-agent-channel.js';
+import { CONFIG_ARG, JSON_ARG } from './common-args.js';
+import { reportChannelFailure } from './report-channel-failure.js';
+
+const args = { config: CONFIG_ARG, json: JSON_ARG } as const;
+
+/** `kadabra status` as JSON. */
+export interface StatusReport {
+  readonly endpoint: string;
+  readonly queued: number;
+  readonly inProgress: number;
+  /** Seconds the oldest in-progress item has been in progress, or null when none is. */
+  readonly oldestInProgressAgeSeconds: number | null;
+  readonly deadLetters: number;
+  readonly deadLettersDropped: number;
+}
+
+/** Builds the report from a channel status at time `now` (ms since the epoch). */
+export function statusReport(endpoint: string, status: ChannelStatus, now: number): StatusReport {
+  const oldest = status.oldestInProgressAt;
+  return {
+    endpoint,
+    queued: status.queued,
+    inProgress: status.inProgress,
+    oldestInProgressAgeSeconds: oldest === undefined ? null : Math.max(0, (now - oldest) / 1000),
+    deadLetters: status.deadLetters,
+    deadLettersDropped: status.deadLettersDropped,
+  };
+}
+
+/** The report as aligned text lines. */
+export function formatStatus(report: StatusReport): string {
+  const age = report.oldestInProgressAgeSeconds;
+  const oldest = age === null ? '' : ` (oldest for ${age.toFixed(1)} s)`;
+  return [
+    `channel:      ${report.endpoint}`,
+    `queued:       ${report.queued}`,
+    `in progress:  ${report.inProgress}${oldest}`,
+    `dead letters: ${report.deadLetters} (${report.deadLettersDropped} dropped at the cap)`,
+    '',
+  ].join('\n');
+}
+
+/** `kadabra status [--config FILE] [--json]`: queue, in-progress and dead-letter counts. */
+export function statusCommand(context: CliContext, outcome: CliOutcome): CommandDef<typeof args> {
+  return defineCommand({
+    meta: {
+      name: 'kadabra status',
+      description: 'Show queue length, in-progress count and age of the oldest, dead-letter count',
+    },
+    args,
+    async run({ args: parsed }) {
+      await withAgentChannel(parsed.config, context, async ({ channel, endpoint }) => {
+        try {
+          const report = statusReport(endpoint, await channel.status(), Date.now());
+          context.stdout(parsed.json ? `${JSON.stringify(report)}\n` : formatStatus(report));
+          outcome.exitCode = 0;
+        } catch (error) {
+          reportChannelFailure(context, outcome, 'status', endpoint, error);
+        }
+      });
+    },
+  });
+}

@@ -1,0 +1,45 @@
+import type { Channel } from '../channels/channel.js';
+import { createChannel } from '../channels/create-channel.js';
+import { loadConfigurationFile, resolveAgentConfiguration } from '../config/index.js';
+import { componentLogger, createLogger } from '../logging/logger.js';
+import type { CliContext } from './cli-context.js';
+
+/** A channel opened by a CLI command, with where it points (safe to print). */
+export interface CliChannel {
+  readonly channel: Channel;
+  /** Endpoint without credentials, when the channel can say. */
+  readonly endpoint: string;
+}
+
+/**
+ * Opens the channel the agent side of the configuration describes (`AGENT_CHANNEL_*`,
+ * from `--config` and `KADABRA_*` variables). Its warnings go to standard error so the
+ * command's output stays clean.
+ * @throws ConfigurationError for a bad file or configuration.
+ */
+export function openAgentChannel(configPath: string | undefined, context: CliContext): CliChannel {
+  const input = configPath === undefined ? {} : loadConfigurationFile(configPath);
+  const configuration = resolveAgentConfiguration(input, context.env);
+  const root = createLogger({
+    level: 'error',
+    destination: { write: (line: string) => context.stderr(line) },
+  });
+  const args = configuration.AGENT_CHANNEL_ARGS;
+  const channel = createChannel(configuration.AGENT_CHANNEL_TYPE, args, componentLogger(root, args.logger));
+  const endpoint: unknown = Reflect.get(channel, 'endpoint');
+  return { channel, endpoint: typeof endpoint === 'string' ? endpoint : configuration.AGENT_CHANNEL_TYPE };
+}
+
+/** Runs `action` with the agent-side channel, closing it afterwards. */
+export async function withAgentChannel<T>(
+  configPath: string | undefined,
+  context: CliContext,
+  action: (opened: CliChannel) => Promise<T>,
+): Promise<T> {
+  const opened = openAgentChannel(configPath, context);
+  try {
+    return await action(opened);
+  } finally {
+    await opened.channel.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,57 @@
+import { componentLogger, createLogger, type KadabraLogger } from '../../logging/logger.js';
+import type { Metrics } from '../../metrics/metrics.js';
+import { TransientPublishError } from '../../errors/publish-error.js';
+import type { Publisher, PublishOutcome } from '../publisher.js';
+import { DEBUG_PUBLISHER_DEFAULT_ARGS } from './debug-publisher-args.js';
+
+/**
+ * Publishes metrics to a logger, for development: each message that holds any counter or
+ * timer is logged at INFO on the logger named `loggerName`, with its wire dictionary
+ * (`Metrics.serialize()`) as the `metrics` field of the JSON log line. Never rejects a
+ * message and never fails.
+ */
+export class DebugPublisher implements Publisher {
+  /** Default arguments (the seed's `DebugPublisher.DEFAULT_ARGS`). */
+  static readonly DEFAULT_ARGS = DEBUG_PUBLISHER_DEFAULT_ARGS;
+
+  private readonly logger: KadabraLogger;
+
+  /**
+   * @param loggerName name of the logger the metrics are written to (`logger_name`).
+   * @param rootLogger the logger to make it a child of (default: a new pino logger on stdout).
+   */
+  constructor(loggerName: string = DEBUG_PUBLISHER_DEFAULT_ARGS.logger_name, rootLogger?: KadabraLogger) {
+    this.logger = componentLogger(rootLogger ?? createLogger(), loggerName);
+  }
+
+  /**
+   * Logs each message that has counters or timers (an empty one is skipped, as in the
+   * seed) and resolves once the lines are written out.
+   */
+  publish(batch: readonly Metrics[]): Promise<PublishOutcome> {
+    let logged = 0;
+    for (const metrics of batch) {
+      if (metrics.counters.length === 0 && metrics.timers.length === 0) continue;
+      this.logger.info(
+        { metrics: metrics.serialize() },
+        `metrics: ${metrics.counters.length} counter(s), ${metrics.timers.length} timer(s)`,
+      );
+      logged += 1;
+    }
+    if (logged === 0) return Promise.resolve({ rejected: [] });
+    // The agent completes a message once publish resolves, so its lines must have left
+    // the process by then. Kadabra's own loggers write synchronously; a logger passed in
+    // by the user may buffer (pino destinations with minLength > 0): flush waits for it.
+    return new Promise((resolve, reject) => {
+      this.logger.flush((error?: Error) => {
+        if (error) reject(new TransientPublishError(`debug output could not be written: ${error.message}`, { cause: error }));
+        else resolve({ rejected: [] });
+      });
+    });
+  }
+
+  /** Nothing to release. */
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import { startRedisServer, uniqueKeys, type RedisServerHandle } from '../support/redis-server.js';
+import {
+  AgentProcess, CLI, FAST_AGENT, redisClient, sendMessages, waitUntil, writeConfig, type TestChannelArgs,
+} from './agent-process.js';
+
+const JUNK = [
+  'not json at all',
+  '{"dimensions": [], "counters": [], "timers": []',
+  '{"dimensions": [], "timers": [], "timestamp_format": "%Y-%m-%dT%H:%M:%S.%fZ"}',
+  '{"dimensions": "prod", "counters": [], "timers": [], "timestamp_format": "%Y-%m-%dT%H:%M:%S.%fZ"}',
+  '{"dimensions": [], "counters": [{"name": "n", "metadata": {}, "timestamp": "2024-01-02T03:04:05.123456Z", "value": NaN}], "timers": [], "timestamp_format": "%Y-%m-%dT%H:%M:%S.%fZ"}',
+];
+
+/** Runs `kadabra <args>` to completion. */
+function kadabra(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { PATH: process.env['PATH'] } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('kadabra agent process: malformed messages', () => {
+  let server: RedisServerHandle;
+  before(async () => {
+    server = await startRedisServer();
+  });
+  after(async () => {
+    await server.dispose();
+  });
+
+  for (const type of ['default', 'batched'] as const) {
+    it(`${type}: good messages are published, junk is dead-lettered with its reason, the nanny keeps working`, async () => {
+      const args: TestChannelArgs = { host: '127.0.0.1', port: server.port, ...uniqueKeys('junk') };
+      const redis = redisClient(server.port);
+      const agent = AgentProcess.start({ ...FAST_AGENT, AGENT_TYPE: type, AGENT_CHANNEL_ARGS: args });
+      try {
+        const first = await sendMessages(args, 20, 'before');
+        await redis.lpush(args.queue_key, ...JUNK);
+        const second = await sendMessages(args, 20, 'after');
+        await waitUntil(() => agent.publishedNames().length >= 40, 'good messages published', 15_000, () => agent.describe());
+        await waitUntil(async () => (await redis.llen(args.dead_key)) === JUNK.length, 'junk dead-lettered');
+        assert.deepEqual(new Set(agent.publishedNames()), new Set([...first, ...second]));
+
+        // Junk put straight into in-progress (another producer, a crash): the nanny must
+        // dead-letter it and still republish the good stuck message next to it.
+        const stuckGood = JSON.stringify({
+          dimensions: [], counters: [{ name: 'stuck-good', metadata: {}, timestamp: '2024-01-02T03:04:05.123456Z', value: 1.0 }],
+          timers: [], timestamp_format: '%Y-%m-%dT%H:%M:%S.%fZ',
+        });
+        await redis.rpush(args.inprogress_key, 'junk in progress', stuckGood);
+        await waitUntil(() => agent.publishedNames().includes('stuck-good'), 'nanny republished past the junk', 10_000, () => agent.describe());
+        await waitUntil(async () => (await redis.llen(args.inprogress_key)) === 0, 'in-progress drained');
+
+        const config = writeConfig({ AGENT_CHANNEL_ARGS: args });
+        const listed = kadabra(['dead-letters', 'list', '--json', '--config', config]);
+        assert.equal(listed.code, 0, listed.stderr);
+        const letters = JSON.parse(listed.stdout) as { message: string; reason: string }[];
+        assert.equal(letters.length, JUNK.length + 1);
+        for (const junk of [...JUNK, 'junk in progress']) {
+          const letter = letters.find((l) => l.message === junk);
+          assert.ok(letter, `${junk} is in the dead-letter list`);
+          assert.ok(letter.reason.length > 0);
+        }
+
+        const status = kadabra(['status', '--json', '--config', config]);
+        assert.equal(status.code, 0, status.stderr);
+        assert.deepEqual(
+          { ...JSON.parse(status.stdout), endpoint: undefined },
+          { endpoint: undefined, queued: 0, inProgress: 0, oldestInProgressAgeSeconds: null, deadLetters: 6, deadLettersDropped: 0 },
+        );
+
+        agent.kill('SIGTERM');
+        assert.equal((await agent.exited).code, 0);
+
+        const requeued = kadabra(['dead-letters', 'requeue', '--limit', '2', '--config', config]);
+        assert.equal(requeued.code, 0, requeued.stderr);
+        assert.match(requeued.stdout, /requeued 2 dead letter/);
+        assert.equal(await redis.llen(args.queue_key), 2);
+        const purged = kadabra(['dead-letters', 'purge', '--config', config]);
+        assert.match(purged.stdout, /purged 4 dead letter/);
+        assert.equal(await redis.llen(args.dead_key), 0);
+      } finally {
+        await agent.dispose();
+        await redis.quit();
+      }
+    });
+  }
+});

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Kadabra } from '../../src/client/kadabra.js';
+import { startRedisServer, uniqueKeys, type RedisServerHandle } from '../support/redis-server.js';
+import { AgentProcess, FAST_AGENT, namesInList, redisClient, waitUntil, type TestChannelArgs } from './agent-process.js';
+
+describe('kadabra agent process: stopping and crashing', () => {
+  let server: RedisServerHandle;
+  before(async () => {
+    server = await startRedisServer();
+  });
+  after(async () => {
+    await server.dispose();
+  });
+
+  const channelArgs = (): TestChannelArgs => ({ host: '127.0.0.1', port: server.port, ...uniqueKeys('stop') });
+
+  /** Streams `count` messages from a client while the test goes on; resolves once all are acknowledged. */
+  async function stream(args: TestChannelArgs, count: number, prefix: string): Promise<string[]> {
+    const client = new Kadabra({ CLIENT_CHANNEL_ARGS: { ...args }, CLIENT_LOG_LEVEL: 'error' });
+    const names: string[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const metrics = client.metrics();
+      metrics.addCount(`${prefix}${i}`, 1);
+      client.send(metrics.close());
+      names.push(`${prefix}${i}`);
+      if (i % 50 === 49) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const stats = await client.close();
+    assert.equal(stats.delivered, count);
+    return names;
+  }
+
+  for (const type of ['default', 'batched'] as const) {
+    it(`${type}: SIGTERM mid-stream exits 0 within seconds; every message is published+completed or still queued/in progress`, async () => {
+      const args = channelArgs();
+      const agent = AgentProcess.start({ ...FAST_AGENT, BATCHED_AGENT_MAX_BATCH_SIZE: 50, AGENT_TYPE: type, AGENT_CHANNEL_ARGS: args });
+      try {
+        await agent.waitForLine((line) => line.msg === 'agent started', 'agent started');
+        const sending = stream(args, 3000, 'x');
+        await waitUntil(() => agent.publishedNames().length >= 100, 'publishing under way', 15_000, () => agent.describe());
+        const stopping = Date.now();
+        agent.kill('SIGTERM');
+        const { code } = await agent.exited;
+        const stopMs = Date.now() - stopping;
+        assert.equal(code, 0, agent.describe());
+        assert.ok(stopMs < 3000, `exited in ${stopMs} ms`);
+        const sent = await sending;
+
+        const redis = redisClient(server.port);
+        const queued = new Set(await namesInList(redis, args.queue_key));
+        const inProgress = new Set(await namesInList(redis, args.inprogress_key));
+        await redis.quit();
+        const published = new Set(agent.publishedNames());
+        for (const name of sent) {
+          const done = published.has(name) && !queued.has(name) && !inProgress.has(name);
+          const pending = queued.has(name) || inProgress.has(name);
+          assert.ok(done || pending, `${name} was lost`);
+        }
+        assert.ok(queued.size > 0, 'the agent stopped taking messages (some are still queued)');
+        assert.ok(inProgress.size <= 50, `in progress after a graceful stop: ${inProgress.size}`);
+      } finally {
+        await agent.dispose();
+      }
+    });
+  }
+
+  it('SIGKILL mid-publish: a new agent\'s nanny publishes what was left in progress', async () => {
+    const args = channelArgs();
+    const redis = redisClient(server.port);
+    try {
+      const first = AgentProcess.start({ ...FAST_AGENT, AGENT_NANNY_THRESHOLD_SECONDS: 30, AGENT_CHANNEL_ARGS: args });
+      await first.waitForLine((line) => line.msg === 'agent started', 'first agent started');
+      const sending = stream(args, 2000, 'k');
+      await waitUntil(() => first.publishedNames().length >= 200, 'first agent publishing', 15_000, () => first.describe());
+      first.kill('SIGKILL');
+      await first.exited;
+      const sent = await sending;
+      // A crash between the move and the complete, made certain: items in progress with
+      // no record of when they entered (the nanny times them from when it first sees them).
+      const stranded = ['k-stranded-1', 'k-stranded-2'].map((name) =>
+        JSON.stringify({ dimensions: [], counters: [{ name, metadata: {}, timestamp: '2024-01-02T03:04:05.123456Z', value: 1.0 }], timers: [], timestamp_format: '%Y-%m-%dT%H:%M:%S.%fZ', serialized_at: '2024-01-02T03:04:05.123456Z' }));
+      await redis.rpush(args.inprogress_key, ...stranded);
+
+      const second = AgentProcess.start({ ...FAST_AGENT, AGENT_CHANNEL_ARGS: args });
+      try {
+        await waitUntil(
+          async () => (await redis.llen(args.inprogress_key)) === 0 && (await redis.llen(args.queue_key)) === 0,
+          'everything published by the second agent', 20_000, () => second.describe(),
+        );
+        const published = new Set([...first.publishedNames(), ...second.publishedNames()]);
+        for (const name of [...sent, 'k-stranded-1', 'k-stranded-2']) assert.ok(published.has(name), `${name} never published`);
+        assert.ok(second.lines.some((line) => line.msg === 'republishing messages stuck in progress'), 'the nanny did it');
+        second.kill('SIGTERM');
+        assert.equal((await second.exited).code, 0);
+      } finally {
+        await second.dispose();
+      }
+    } finally {
+      await redis.quit();
+    }
+  });
+});

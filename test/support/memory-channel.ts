@@ -1,0 +1,268 @@
+import type {
+  Channel,
+  ChannelStatus,
+  DeadLetter,
+  InProgressMessage,
+  ReceivedMessage,
+  ReceiveOptions,
+} from '../../src/channels/channel.js';
+import type { Metrics } from '../../src/metrics/metrics.js';
+import { decodeMetrics, encodeMetrics } from '../../src/metrics/wire-codec.js';
+
+/** Channel operations whose calls are counted and can be made to fail. */
+export type MemoryChannelOperation =
+  | 'send' | 'receive' | 'receiveBatch' | 'complete' | 'inProgress' | 'deadLetter' | 'status';
+
+/** Options of a `MemoryChannel`. */
+export interface MemoryChannelOptions {
+  /** Clock in ms since the epoch, used for `enteredAt`. Default `Date.now`. */
+  readonly now?: () => number;
+  /** Most dead letters kept (older ones dropped and counted). Default 10000. */
+  readonly deadMaxLength?: number;
+}
+
+interface Entry {
+  readonly raw: Buffer;
+  readonly enteredAt: number;
+}
+
+/**
+ * An in-memory `Channel` for unit tests, with the interface's semantics: `send` queues,
+ * `receive` blocks (abortable) and moves the oldest message to in-progress with the time
+ * it entered, `receiveBatch` never blocks, `complete` removes one copy of the exact bytes,
+ * `inProgress` lists oldest first, undecodable messages are dead-lettered with the reason
+ * and never returned. Every operation is counted in `calls`; `failNext` injects errors.
+ */
+export class MemoryChannel implements Channel {
+  /** Calls per operation. */
+  readonly calls: Record<MemoryChannelOperation, number> = {
+    send: 0, receive: 0, receiveBatch: 0, complete: 0, inProgress: 0, deadLetter: 0, status: 0,
+  };
+  /** Largest in-progress length seen. */
+  maxInProgress = 0;
+  /** Whether `close()` was called. */
+  closed = false;
+
+  private readonly now: () => number;
+  private readonly deadMaxLength: number;
+  /** Oldest first (the seed's RPOP end). */
+  private readonly queue: Buffer[] = [];
+  private readonly progress: Entry[] = [];
+  /** Newest first. */
+  private readonly dead: DeadLetter[] = [];
+  private deadDropped = 0;
+  private readonly waiters = new Set<() => void>();
+  private readonly failures = new Map<MemoryChannelOperation, Error[]>();
+
+  constructor(options: MemoryChannelOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.deadMaxLength = options.deadMaxLength ?? 10_000;
+  }
+
+  /** The next `times` calls of `operation` throw `error`. */
+  failNext(operation: MemoryChannelOperation, error: Error = new Error(`${operation} failed`), times = 1): void {
+    const queued = this.failures.get(operation) ?? [];
+    for (let i = 0; i < times; i += 1) queued.push(error);
+    this.failures.set(operation, queued);
+  }
+
+  /** Queues raw bytes as a foreign producer would (e.g. junk). */
+  pushRaw(...messages: (string | Buffer)[]): void {
+    for (const message of messages) this.queue.push(Buffer.from(message));
+    this.wake();
+  }
+
+  /** Puts raw bytes straight into in-progress, as if received at `enteredAt`. */
+  putInProgress(message: string | Buffer | Metrics, enteredAt: number): Buffer {
+    const raw = Buffer.isBuffer(message) || typeof message === 'string'
+      ? Buffer.from(message) : Buffer.from(encodeMetrics(message));
+    this.progress.push({ raw, enteredAt });
+    this.track();
+    return raw;
+  }
+
+  /** Messages waiting in the queue (oldest first). */
+  get queuedCount(): number {
+    return this.queue.length;
+  }
+
+  /** Messages in progress. */
+  get inProgressCount(): number {
+    return this.progress.length;
+  }
+
+  /** Dead letters held (newest first). */
+  get deadLetterRecords(): readonly DeadLetter[] {
+    return this.dead;
+  }
+
+  async send(metrics: Metrics): Promise<void> {
+    await this.enter('send');
+    this.queue.push(Buffer.from(encodeMetrics(metrics)));
+    this.wake();
+  }
+
+  async sendEncoded(messages: readonly string[]): Promise<void> {
+    await this.enter('send');
+    for (const message of messages) this.queue.push(Buffer.from(message));
+    this.wake();
+  }
+
+  async receive(options: ReceiveOptions = {}): Promise<ReceivedMessage | null> {
+    await this.enter('receive');
+    // Real time, not `now`: a test's frozen clock must not make a receive block forever.
+    const deadline = Date.now() + (options.timeoutSeconds ?? 10) * 1000;
+    for (;;) {
+      if (this.closed || options.signal?.aborted) return null;
+      const raw = this.queue.shift();
+      if (raw) {
+        const message = this.take(raw);
+        if (message) return message;
+        continue;
+      }
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) return null;
+      await this.waitForMessage(remaining, options.signal);
+    }
+  }
+
+  async receiveBatch(maxBatchSize: number): Promise<ReceivedMessage[]> {
+    await this.enter('receiveBatch');
+    const messages: ReceivedMessage[] = [];
+    const raws = this.queue.splice(0, maxBatchSize);
+    for (const raw of raws) {
+      const message = this.take(raw);
+      if (message) messages.push(message);
+    }
+    return messages;
+  }
+
+  async complete(items: readonly Pick<ReceivedMessage, 'raw'>[]): Promise<void> {
+    await this.enter('complete');
+    for (const item of items) this.removeFromProgress(item.raw);
+  }
+
+  async inProgress(limit: number): Promise<InProgressMessage[]> {
+    await this.enter('inProgress');
+    const oldest = [...this.progress].sort((a, b) => a.enteredAt - b.enteredAt).slice(0, limit);
+    const messages: InProgressMessage[] = [];
+    for (const entry of oldest) {
+      const metrics = this.decodeOrDeadLetter(entry.raw);
+      if (metrics) messages.push({ raw: entry.raw, metrics, enteredAt: entry.enteredAt });
+    }
+    return messages;
+  }
+
+  async deadLetter(item: Pick<ReceivedMessage, 'raw'>, reason: string): Promise<void> {
+    await this.enter('deadLetter');
+    this.removeFromProgress(item.raw);
+    this.record(item.raw, reason);
+  }
+
+  async status(): Promise<ChannelStatus> {
+    await this.enter('status');
+    const oldest = this.progress.reduce<number | undefined>(
+      (min, entry) => (min === undefined || entry.enteredAt < min ? entry.enteredAt : min), undefined,
+    );
+    return {
+      queued: this.queue.length,
+      inProgress: this.progress.length,
+      oldestInProgressAt: oldest,
+      deadLetters: this.dead.length,
+      deadLettersDropped: this.deadDropped,
+    };
+  }
+
+  async deadLetters(limit: number): Promise<DeadLetter[]> {
+    await Promise.resolve();
+    return this.dead.slice(0, limit);
+  }
+
+  async requeueDeadLetters(limit: number): Promise<number> {
+    await Promise.resolve();
+    const moved = this.dead.splice(Math.max(0, this.dead.length - limit));
+    for (const letter of moved.reverse()) this.queue.push(Buffer.from(letter.message, letter.encoding));
+    this.wake();
+    return moved.length;
+  }
+
+  async purgeDeadLetters(): Promise<number> {
+    await Promise.resolve();
+    return this.dead.splice(0).length;
+  }
+
+  async close(): Promise<void> {
+    await Promise.resolve();
+    this.closed = true;
+    this.wake();
+  }
+
+  private async enter(operation: MemoryChannelOperation): Promise<void> {
+    this.calls[operation] += 1;
+    await Promise.resolve();
+    const error = this.failures.get(operation)?.shift();
+    if (error) throw error;
+    if (this.closed && operation !== 'status') throw new Error('channel is closed');
+  }
+
+  private take(raw: Buffer): ReceivedMessage | undefined {
+    this.progress.push({ raw, enteredAt: this.now() });
+    this.track();
+    const metrics = this.decodeOrDeadLetter(raw);
+    return metrics ? { raw, metrics } : undefined;
+  }
+
+  private decodeOrDeadLetter(raw: Buffer): Metrics | undefined {
+    try {
+      return decodeMetrics(raw);
+    } catch (error) {
+      this.removeFromProgress(raw);
+      this.record(raw, error instanceof Error ? error.message : String(error));
+      return undefined;
+    }
+  }
+
+  private record(raw: Buffer, reason: string): void {
+    const text = raw.toString('utf8');
+    const utf8 = Buffer.from(text, 'utf8').equals(raw);
+    this.dead.unshift({
+      message: utf8 ? text : raw.toString('base64'),
+      encoding: utf8 ? 'utf8' : 'base64',
+      reason,
+      time: new Date(this.now()).toISOString(),
+    });
+    while (this.dead.length > this.deadMaxLength) {
+      this.dead.pop();
+      this.deadDropped += 1;
+    }
+  }
+
+  private removeFromProgress(raw: Buffer): void {
+    const at = this.progress.findIndex((entry) => entry.raw.equals(raw));
+    if (at !== -1) this.progress.splice(at, 1);
+  }
+
+  private track(): void {
+    this.maxInProgress = Math.max(this.maxInProgress, this.progress.length);
+  }
+
+  private wake(): void {
+    const waiters = [...this.waiters];
+    this.waiters.clear();
+    for (const wake of waiters) wake();
+  }
+
+  private waitForMessage(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        this.waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.waiters.add(done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+}

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { BatchedReceiver } from '../../../src/agent/batched-receiver.js';
+import { MemoryChannel } from '../../support/memory-channel.js';
+import { counterMessage, delay, silentLogger, waitFor } from './helpers.js';
+import { FakePublisher, failTransiently, rejectWhere, succeed } from './fake-publisher.js';
+
+async function queue(channel: MemoryChannel, count: number): Promise<void> {
+  for (let i = 0; i < count; i += 1) await channel.send(counterMessage(`m${i}`, i));
+}
+
+const fast = { publishBackoff: { initialMs: 5, maxMs: 20 } };
+
+describe('BatchedReceiver', () => {
+  it('publishes up to maxBatchSize messages as one batch and completes them in one call', async () => {
+    const channel = new MemoryChannel();
+    const publisher = new FakePublisher();
+    await queue(channel, 25);
+    const receiver = new BatchedReceiver(channel, publisher, silentLogger(), 60, 10, fast);
+    assert.equal(await receiver.runOnce(), 10);
+    assert.equal(publisher.calls, 1);
+    assert.equal(publisher.batches[0]?.length, 10);
+    assert.equal(channel.calls.complete, 1);
+    assert.equal(channel.inProgressCount, 0);
+    assert.equal(channel.queuedCount, 15);
+  });
+
+  it('dead-letters rejected messages and completes the rest', async () => {
+    const channel = new MemoryChannel();
+    await queue(channel, 4);
+    const publisher = new FakePublisher(rejectWhere((m) => m.counters[0]?.name === 'm2', 'no'));
+    await new BatchedReceiver(channel, publisher, silentLogger(), 60, 10, fast).runOnce();
+    assert.equal(channel.deadLetterRecords.length, 1);
+    assert.equal(channel.deadLetterRecords[0]?.reason, 'no');
+    assert.equal(channel.inProgressCount, 0);
+    assert.equal(publisher.published.length, 3);
+  });
+
+  it('defect 5: an empty queue costs one receiveBatch call per interval and no publish', async () => {
+    const channel = new MemoryChannel();
+    const publisher = new FakePublisher();
+    const receiver = new BatchedReceiver(channel, publisher, silentLogger(), 0.05, 10_000, fast);
+    const running = receiver.start();
+    await delay(280);
+    await receiver.stop();
+    await running;
+    assert.ok(channel.calls.receiveBatch >= 3 && channel.calls.receiveBatch <= 7, `${channel.calls.receiveBatch} calls`);
+    assert.equal(publisher.calls, 0);
+  });
+
+  it('defect 7: while publishing fails it holds its batch, retries it, and takes nothing new', async () => {
+    const channel = new MemoryChannel();
+    await queue(channel, 30);
+    const publisher = new FakePublisher(failTransiently());
+    const receiver = new BatchedReceiver(channel, publisher, silentLogger(), 0.01, 10, fast);
+    const running = receiver.start();
+    await waitFor(() => publisher.calls >= 5, 'retries');
+    assert.equal(channel.calls.receiveBatch, 1);
+    assert.equal(channel.inProgressCount, 10);
+    assert.equal(receiver.gate.isOpen, false);
+    publisher.behaviour = succeed;
+    await waitFor(() => publisher.published.length === 30 && channel.inProgressCount === 0, 'drained');
+    assert.equal(receiver.gate.isOpen, true);
+    await receiver.stop();
+    await running;
+  });
+
+  it('defect 4: stop() is prompt, does not wait out the interval, and takes no new batch', async () => {
+    const channel = new MemoryChannel();
+    const publisher = new FakePublisher();
+    const receiver = new BatchedReceiver(channel, publisher, silentLogger(), 60, 10, fast);
+    const running = receiver.start();
+    await waitFor(() => channel.calls.receiveBatch === 1, 'first batch');
+    await queue(channel, 5);
+    const started = Date.now();
+    await receiver.stop();
+    await running;
+    assert.ok(Date.now() - started < 200, `stopped in ${Date.now() - started} ms`);
+    assert.equal(channel.calls.receiveBatch, 1);
+    assert.equal(channel.queuedCount, 5);
+  });
+
+  it('on stop, the in-flight batch publish finishes and is completed', async () => {
+    const channel = new MemoryChannel();
+    await queue(channel, 5);
+    const publisher = new FakePublisher();
+    publisher.delayMs = 150;
+    const receiver = new BatchedReceiver(channel, publisher, silentLogger(), 60, 3, fast);
+    const running = receiver.start();
+    await waitFor(() => publisher.inFlight === 1, 'publishing');
+    await receiver.stop();
+    await running;
+    assert.equal(publisher.published.length, 3);
+    assert.equal(channel.inProgressCount, 0);
+    assert.equal(channel.queuedCount, 2);
+  });
+
+  it('on stop while retrying, leaves the held batch in progress for the nanny', async () => {
+    const channel = new MemoryChannel();
+    await queue(channel, 3);
+    const publisher = new FakePublisher(failTransiently());
+    const receiver = new BatchedReceiver(channel, publisher, silentLogger(), 60, 10, { publishBackoff: { initialMs: 10_000 } });
+    const running = receiver.start();
+    await waitFor(() => publisher.calls === 1, 'first attempt');
+    const started = Date.now();
+    await receiver.stop();
+    await running;
+    assert.ok(Date.now() - started < 200);
+    assert.equal(channel.inProgressCount, 3);
+  });
+});

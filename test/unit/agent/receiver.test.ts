@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Receiver } from '../../../src/agent/receiver.js';
+import { TransientPublishError } from '../../../src/errors/publish-error.js';
+import { MemoryChannel } from '../../support/memory-channel.js';
+import { counterMessage, delay, silentLogger, waitFor } from './helpers.js';
+import { FakePublisher, failTransiently, rejectWhere, succeed } from './fake-publisher.js';
+
+const fastBackoff = { publishBackoff: { initialMs: 5, maxMs: 20 }, channelBackoff: { initialMs: 5, maxMs: 20 } };
+
+async function queue(channel: MemoryChannel, count: number, prefix = 'm'): Promise<void> {
+  for (let i = 0; i < count; i += 1) await channel.send(counterMessage(`${prefix}${i}`, i));
+}
+
+describe('Receiver', () => {
+  it('publishes every message once with N workers, then completes it', async () => {
+    const channel = new MemoryChannel();
+    const publisher = new FakePublisher();
+    publisher.delayMs = 2;
+    await queue(channel, 30);
+    const receiver = new Receiver(channel, publisher, silentLogger(), 3, fastBackoff);
+    const running = receiver.start();
+    await waitFor(() => publisher.published.length === 30 && channel.inProgressCount === 0, 'all published');
+    await receiver.stop();
+    await running;
+    const names = publisher.published.map((m) => m.counters[0]?.name).sort();
+    assert.equal(new Set(names).size, 30);
+    assert.equal(publisher.maxInFlight, 3, 'three workers publish concurrently');
+    assert.equal(channel.queuedCount, 0);
+  });
+
+  it('dead-letters what the publisher rejects for good, with its reason, and completes the rest', async () => {
+    const channel = new MemoryChannel();
+    const publisher = new FakePublisher(rejectWhere((m) => m.counters[0]?.name === 'bad', 'tag ends in a backslash'));
+    await queue(channel, 3);
+    await channel.send(counterMessage('bad'));
+    const receiver = new Receiver(channel, publisher, silentLogger(), 2, fastBackoff);
+    const running = receiver.start();
+    await waitFor(() => channel.deadLetterRecords.length === 1 && channel.inProgressCount === 0, 'settled');
+    await receiver.stop();
+    await running;
+    assert.equal(channel.deadLetterRecords[0]?.reason, 'tag ends in a backslash');
+    assert.match(channel.deadLetterRecords[0]?.message ?? '', /"bad"/);
+    assert.equal(publisher.published.length, 3);
+  });
+
+  it('defect 7: stops taking messages while publishing fails, keeps in-progress within the workers, resumes on recovery', async () => {
+    const channel = new MemoryChannel();
+    const publisher = new FakePublisher(failTransiently());
+    await queue(channel, 200);
+    const receiver = new Receiver(channel, publisher, silentLogger(), 3, fastBackoff);
+    const running = receiver.start();
+    await waitFor(() => publisher.calls >= 20, 'several failed attempts');
+    assert.equal(receiver.gate.isOpen, false, 'the gate is closed while publishing fails');
+    assert.ok(channel.maxInProgress <= 3, `in-progress stayed within the workers (max ${channel.maxInProgress})`);
+    assert.ok(channel.queuedCount >= 197, 'the queue was left alone');
+    assert.equal(publisher.published.length, 0);
+
+    publisher.behaviour = succeed;
+    await waitFor(() => publisher.published.length === 200 && channel.inProgressCount === 0, 'drained after recovery');
+    assert.equal(receiver.gate.isOpen, true);
+    assert.ok(channel.maxInProgress <= 3);
+    await receiver.stop();
+    await running;
+  });
+
+  it('keeps a message in progress (not completed) while its publish fails transiently', async () => {
+    const channel = new MemoryChannel();
+    const publisher = new FakePublisher(failTransiently());
+    await queue(channel, 1);
+    const receiver = new Receiver(channel, publisher, silentLogger(), 1, fastBackoff);
+    const running = receiver.start();
+    await waitFor(() => publisher.calls >= 3, 'retries');
+    assert.equal(channel.calls.complete, 0);
+    await receiver.stop();
+    await running;
+    assert.equal(channel.inProgressCount, 1, 'left for the nanny');
+  });
+
+  it('honours Retry-After while retrying', async () => {
+    const channel = new MemoryChannel();
+    const publisher = new FakePublisher(failTransiently(150));
+    await queue(channel, 1);
+    const receiver = new Receiver(channel, publisher, silentLogger(), 1, { publishBackoff: { initialMs: 5, maxMs: 1000 } });
+    const running = receiver.start();
+    await delay(250);
+    await receiver.stop();
+    await running;
+    assert.ok(publisher.calls <= 2, `at most 2 attempts in 250 ms with Retry-After 150 ms (got ${publisher.calls})`);
+  });
+
+  it('leaves a message to the nanny when the publisher fails unexpectedly, and goes on with the next', async () => {
+    const channel = new MemoryChannel();
+    const publisher = new FakePublisher((batch) => {
+      if (batch[0]?.counters[0]?.name === 'boom') throw new TypeError('bug in publisher');
+      return { rejected: [] };
+    });
+    await channel.send(counterMessage('boom'));
+    await queue(channel, 3);
+    const receiver = new Receiver(channel, publisher, silentLogger(), 1, fastBackoff);
+    const running = receiver.start();
+    await waitFor(() => publisher.published.length === 3, 'the others published');
+    await receiver.stop();
+    await running;
+    assert.equal(channel.inProgressCount, 1);
+    assert.equal(receiver.gate.isOpen, true, 'an unclassified error does not close the gate');
+  });
+
+  it('does not deadlock when a held message then fails unexpectedly: the gate reopens', async () => {
+    const channel = new MemoryChannel();
+    let calls = 0;
+    const publisher = new FakePublisher(() => {
+      calls += 1;
+      if (calls === 1) throw new TransientPublishError('down');
+      if (calls === 2) throw new Error('unclassified');
+      return { rejected: [] };
+    });
+    await queue(channel, 5);
+    const receiver = new Receiver(channel, publisher, silentLogger(), 1, fastBackoff);
+    const running = receiver.start();
+    await waitFor(() => publisher.published.length === 4, 'the rest published');
+    await receiver.stop();
+    await running;
+    assert.equal(receiver.gate.isOpen, true);
+    assert.equal(channel.inProgressCount, 1, 'the one that failed unexpectedly is left for the nanny');
+  });
+
+  it('survives channel errors: logs, backs off, carries on', async () => {
+    const channel = new MemoryChannel();
+    const publisher = new FakePublisher();
+    channel.failNext('receive', new Error('ECONNREFUSED'), 5);
+    channel.failNext('complete', new Error('ECONNRESET'), 1);
+    await queue(channel, 4);
+    const receiver = new Receiver(channel, publisher, silentLogger(), 2, fastBackoff);
+    const running = receiver.start();
+    await waitFor(() => publisher.published.length === 4, 'published despite channel errors');
+    await receiver.stop();
+    await running;
+    assert.equal(channel.inProgressCount, 1, 'the one whose complete failed stays in progress for the nanny');
+  });
+
+  it('stops promptly while blocked in receive (the 10 s wait is aborted)', async () => {
+    const channel = new MemoryChannel();
+    const receiver = new Receiver(channel, new FakePublisher(), silentLogger(), 3);
+    const running = receiver.start();
+    await delay(20);
+    const started = Date.now();
+    await receiver.stop();
+    await running;
+    assert.ok(Date.now() - started < 500, `stopped in ${Date.now() - started} ms`);
+  });
+
+  it('on stop, lets the in-flight publish finish and complete, and takes nothing new', async () => {
+    const channel = new MemoryChannel();
+    const publisher = new FakePublisher();
+    publisher.delayMs = 150;
+    await queue(channel, 5);
+    const receiver = new Receiver(channel, publisher, silentLogger(), 1, fastBackoff);
+    const running = receiver.start();
+    await waitFor(() => publisher.inFlight === 1, 'a publish in flight');
+    await receiver.stop();
+    await running;
+    assert.equal(publisher.published.length, 1, 'the in-flight publish finished');
+    assert.equal(channel.inProgressCount, 0, 'and was completed');
+    assert.equal(channel.queuedCount, 4, 'nothing new was taken');
+  });
+
+  it('stop() is idempotent and safe before start()', async () => {
+    const receiver = new Receiver(new MemoryChannel(), new FakePublisher(), silentLogger(), 1);
+    const first = receiver.stop();
+    assert.equal(receiver.stop(), first);
+    await first;
+    await receiver.start();
+  });
+});

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { formatStatus, statusReport } from '../../../src/cli/commands/status-command.js';
+import { formatDeadLetter } from '../../../src/cli/commands/dead-letters-command.js';
+import { parseKeyValues } from '../../../src/cli/parse-key-values.js';
+import { parseFiniteNumber, parsePositiveInteger } from '../../../src/cli/parse-number.js';
+import { repeatedOption } from '../../../src/cli/repeated-option.js';
+import { CliUsageError } from '../../../src/cli/cli-usage-error.js';
+
+describe('CLI parsing', () => {
+  it('collects every value of a repeated option, in both spellings, up to --', () => {
+    const args = ['x', '--dimension', 'a=1', '--metadata', 'm=2', '--dimension=b=c=d', '--', '--dimension', 'z=9'];
+    assert.deepEqual(repeatedOption(args, 'dimension'), ['a=1', 'b=c=d']);
+    assert.deepEqual(repeatedOption(args, 'metadata'), ['m=2']);
+  });
+
+  it('parses key=value pairs; the value may hold =', () => {
+    assert.deepEqual(parseKeyValues(['env=prod', 'q=a=b', 'empty='], 'dimension'), { env: 'prod', q: 'a=b', empty: '' });
+    assert.throws(() => parseKeyValues(['=x'], 'dimension'), CliUsageError);
+  });
+
+  it('parses numbers strictly', () => {
+    assert.equal(parseFiniteNumber('-2.5', 'VALUE'), -2.5);
+    assert.throws(() => parseFiniteNumber('', 'VALUE'), CliUsageError);
+    assert.throws(() => parseFiniteNumber('Infinity', 'VALUE'), CliUsageError);
+    assert.equal(parsePositiveInteger(undefined, 'limit', 20), 20);
+    assert.equal(parsePositiveInteger('7', 'limit', 20), 7);
+    assert.throws(() => parsePositiveInteger('1.5', 'limit', 20), CliUsageError);
+  });
+});
+
+describe('status output', () => {
+  const status = { queued: 4, inProgress: 2, oldestInProgressAt: 1_000, deadLetters: 1, deadLettersDropped: 0 };
+
+  it('gives the age of the oldest in-progress item in seconds', () => {
+    const report = statusReport('redis://127.0.0.1:6379/0', status, 4_500);
+    assert.equal(report.oldestInProgressAgeSeconds, 3.5);
+    assert.match(formatStatus(report), /in progress: {2}2 \(oldest for 3\.5 s\)/);
+  });
+
+  it('says null when nothing is in progress', () => {
+    const report = statusReport('x', { ...status, inProgress: 0, oldestInProgressAt: undefined }, 0);
+    assert.equal(report.oldestInProgressAgeSeconds, null);
+  });
+
+  it('formats a dead letter with its reason', () => {
+    const text = formatDeadLetter({ message: 'junk', encoding: 'utf8', reason: 'not JSON', time: '2024-01-01T00:00:00.000Z' });
+    assert.equal(text, '2024-01-01T00:00:00.000Z  not JSON\n    junk\n');
+  });
+});
