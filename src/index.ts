@@ -27,6 +27,18 @@ export type { RedisChannelArgs } from './channels/redis/redis-channel-args.js';
 export { createChannel } from './channels/create-channel.js';
 
 export type { Publisher, PublishOutcome, RejectedMessage } from './publishers/publisher.js';
+export { DebugPublisher } from './publishers/debug/debug-publisher.js';
+export { createPublisher } from './publishers/create-publisher.js';
+
+export * from './agent/index.js';
+
+export {
+  resolveClientConfiguration,
+  resolveAgentConfiguration,
+  loadConfigurationFile,
+  type ClientConfiguration,
+  type AgentConfiguration,
+} from './config/index.js';
 
 export {
   KadabraError,

@@ -16,14 +16,20 @@ export interface CreateLoggerOptions {
   readonly destination?: pino.DestinationStream;
 }
 
-/** Returns the user's logger, or a new pino logger at `level` with credentials redacted. */
+/**
+ * Returns the user's logger, or a new pino logger at `level` with credentials redacted,
+ * writing synchronously to stdout.
+ */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
   if (options.logger) return options.logger;
   const settings: LoggerOptions = {
     level: options.level ?? 'info',
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
   };
-  return options.destination ? pino(settings, options.destination) : pino(settings);
+  // Synchronous: the debug publisher's output is what "published" means for it, and an
+  // asynchronous write (pino's default) can still be in flight when the agent has already
+  // completed the message; a crash then would lose it. Kadabra logs little otherwise.
+  return pino(settings, options.destination ?? pino.destination({ dest: 1, sync: true }));
 }
 
 /**
