@@ -1,0 +1,91 @@
+import type { HttpAnswer } from './keep-alive-client.js';
+import { parseRetryAfter } from './retry-after.js';
+
+/** What a write answer means for the messages in it. */
+export type WriteVerdict =
+  /** Every point was stored. */
+  | { readonly kind: 'written' }
+  /** InfluxDB refused some of the data (parse error, type conflict, partial write). */
+  | { readonly kind: 'rejected'; readonly reason: string }
+  /** The body was too large (413): send less at once. */
+  | { readonly kind: 'too-large'; readonly reason: string }
+  /** Nothing can be written until someone fixes the setup (credentials, database). */
+  | { readonly kind: 'misconfigured'; readonly reason: string; readonly fix: string }
+  /** The server is unavailable or overloaded; retry later. */
+  | { readonly kind: 'unavailable'; readonly reason: string; readonly retryAfterMs: number | undefined };
+
+/** Facts about the target the fixes name. */
+export interface WriteTarget {
+  readonly database: string;
+  readonly api: 'v1' | 'v2';
+}
+
+const MAX_REASON_LENGTH = 1000;
+
+/** InfluxDB's own error text: `{"error": ...}` (1.x), `{"message": ...}` (2.x), else the body. */
+export function errorText(answer: HttpAnswer): string {
+  let text = answer.body.trim();
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed !== null && typeof parsed === 'object') {
+      const { error, message } = parsed as { error?: unknown; message?: unknown };
+      if (typeof error === 'string') text = error;
+      else if (typeof message === 'string') text = message;
+    }
+  } catch {
+    // Not JSON (VictoriaMetrics, proxies): the body is the text.
+  }
+  if (text === '') {
+    const header = answer.headers['x-influxdb-error'];
+    text = (Array.isArray(header) ? header[0] : header) ?? `HTTP ${answer.status}`;
+  }
+  return text.length > MAX_REASON_LENGTH ? `${text.slice(0, MAX_REASON_LENGTH)}...` : text;
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replace(/[\\"]/g, '\\$&')}"`;
+}
+
+// 400s that are about the request's target, not its data: rejecting messages for them
+// would dead-letter everything.
+const SETUP_ERRORS = /database is required|database not found|bucket .*not found|organization .*not found|invalid precision|retention policy not found/i;
+
+function fixFor(status: number, reason: string, target: WriteTarget): string {
+  if (/database not found/i.test(reason)) {
+    return `create the database: CREATE DATABASE ${quoteIdentifier(target.database)} (or set create_database: true in AGENT_PUBLISHER_ARGS)`;
+  }
+  if (/retention policy not found/i.test(reason)) {
+    return 'create the retention policy, or set retention_policy in AGENT_PUBLISHER_ARGS to an existing one (or unset it)';
+  }
+  if (/bucket|organization/i.test(reason)) {
+    return 'create the bucket, or set org and bucket in AGENT_PUBLISHER_ARGS to existing ones';
+  }
+  if (status === 401) return 'check username/password or token in AGENT_PUBLISHER_ARGS';
+  if (status === 403) {
+    return `give the user write access: GRANT WRITE ON ${quoteIdentifier(target.database)} TO <user> (or use a token allowed to write)`;
+  }
+  if (status === 404) {
+    return target.api === 'v2'
+      ? 'check url and api in AGENT_PUBLISHER_ARGS: api "v2" needs a server with /api/v2/write (InfluxDB 2.x/3.x)'
+      : 'check url and database in AGENT_PUBLISHER_ARGS';
+  }
+  return 'check the InfluxDB settings in AGENT_PUBLISHER_ARGS';
+}
+
+/**
+ * Classifies a write answer: 2xx written; 400/422 rejected data (unless the text says
+ * the target is missing); 413 too large; 401/403/404 and a missing retention policy
+ * misconfigured, with the fix to name; anything else (429, 5xx) unavailable, with the
+ * server's `Retry-After`.
+ */
+export function classifyWriteAnswer(answer: HttpAnswer, target: WriteTarget): WriteVerdict {
+  const { status } = answer;
+  if (status >= 200 && status < 300) return { kind: 'written' };
+  const reason = errorText(answer);
+  if (status === 401 || status === 403 || status === 404 || SETUP_ERRORS.test(reason)) {
+    return { kind: 'misconfigured', reason, fix: fixFor(status, reason, target) };
+  }
+  if (status === 400 || status === 422) return { kind: 'rejected', reason };
+  if (status === 413) return { kind: 'too-large', reason };
+  return { kind: 'unavailable', reason: `HTTP ${status}: ${reason}`, retryAfterMs: parseRetryAfter(answer.headers['retry-after']) };
+}

@@ -1,0 +1,261 @@
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
+import { ConfigurationError } from '../../errors/configuration-error.js';
+import { TransientPublishError } from '../../errors/publish-error.js';
+import { componentLogger, createLogger, type KadabraLogger } from '../../logging/logger.js';
+import type { Metrics } from '../../metrics/metrics.js';
+import type { Publisher, PublishOutcome } from '../publisher.js';
+import { classifyWriteAnswer, errorText, type WriteVerdict } from './classify-write-answer.js';
+import { resolveEndpoint, type InfluxDBEndpoint } from './influxdb-endpoint.js';
+import {
+  INFLUXDB_PUBLISHER_DEFAULT_ARGS,
+  influxDBPublisherArgsSchema,
+  type InfluxDBPublisherArgs,
+} from './influxdb-publisher-args.js';
+import { HttpTimeoutError, KeepAliveClient, type HttpAnswer } from './keep-alive-client.js';
+import { formatLine } from './line-protocol.js';
+import { LogLimiter } from './log-limiter.js';
+import { metricsToPoints } from './metrics-to-points.js';
+import { PointTimestamps } from './point-timestamps.js';
+import { unwritableReason } from './unwritable-reason.js';
+import { groupUnits, halve, type WriteUnit } from './write-unit.js';
+
+const gzip = promisify(gzipCallback);
+
+/** Setup problems and outages are logged at most this often (per distinct text). */
+const LOG_INTERVAL_MS = 60_000;
+
+function resolveArgs(args: Readonly<Partial<InfluxDBPublisherArgs>> | Readonly<Record<string, unknown>>): InfluxDBPublisherArgs {
+  const parsed = influxDBPublisherArgsSchema.safeParse({ ...INFLUXDB_PUBLISHER_DEFAULT_ARGS, ...args });
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const key = `AGENT_PUBLISHER_ARGS.${issue?.path.join('.') ?? ''}`;
+  throw new ConfigurationError(key, `${key} of publisher "influxdb": ${issue?.message ?? 'invalid'}`);
+}
+
+/**
+ * Publishes metrics to InfluxDB over its HTTP write API. Each counter and timer is one
+ * point: measurement = metric name, tags = dimensions, float field `value`, timers also
+ * string field `unit`, metadata as string fields (`value`/`unit` win over metadata of
+ * the same name). Strings InfluxDB cannot hold as given are stored in one reversible
+ * form (see `encodeStoredText`); timestamps are nanoseconds whose sub-microsecond part
+ * comes from the message, so republishing writes the same points.
+ *
+ * A batch goes out in requests of about `max_lines_per_request` lines. Messages
+ * InfluxDB refuses are found by splitting the request and returned in `rejected` with
+ * InfluxDB's reason; everything else is written. Outages and setup problems (missing
+ * database, bad credentials) throw `TransientPublishError`, the latter logged at error
+ * level with the fix.
+ */
+export class InfluxDBPublisher implements Publisher {
+  /** Default arguments (the seed's `InfluxDBPublisher.DEFAULT_ARGS`, extended). */
+  static readonly DEFAULT_ARGS = INFLUXDB_PUBLISHER_DEFAULT_ARGS;
+
+  /** The resolved arguments. */
+  readonly args: Readonly<InfluxDBPublisherArgs>;
+  private readonly endpoint: InfluxDBEndpoint;
+  private readonly client: KeepAliveClient;
+  private readonly logger: KadabraLogger;
+  private readonly logLimiter = new LogLimiter(LOG_INTERVAL_MS);
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private databaseReady: Promise<void> | undefined;
+  private closing: Promise<void> | undefined;
+
+  /**
+   * @param args overrides of `DEFAULT_ARGS` (`host`, `port`, `database`, `timeout`, ...).
+   * @param logger the root logger; this publisher logs through a child named `kadabra.publisher`.
+   * @throws ConfigurationError naming the argument that is not accepted.
+   */
+  constructor(
+    args: Readonly<Partial<InfluxDBPublisherArgs>> | Readonly<Record<string, unknown>> = {},
+    logger?: KadabraLogger,
+  ) {
+    this.args = Object.freeze(resolveArgs(args));
+    this.endpoint = resolveEndpoint(this.args);
+    this.client = new KeepAliveClient(this.endpoint.base, this.args.timeout * 1000);
+    this.logger = componentLogger(logger ?? createLogger(), 'kadabra.publisher');
+  }
+
+  /**
+   * Writes every message of `batch`, or reports it in `rejected` with InfluxDB's reason.
+   * @throws TransientPublishError when InfluxDB is unreachable, slow, overloaded (with its
+   *   Retry-After) or not set up (database missing, credentials refused).
+   */
+  publish(batch: readonly Metrics[]): Promise<PublishOutcome> {
+    if (this.closing) return Promise.reject(new Error('InfluxDBPublisher.publish() was called after close()'));
+    const run = this.publishBatch(batch);
+    this.inFlight.add(run);
+    const forget = (): void => {
+      this.inFlight.delete(run);
+    };
+    run.then(forget, forget);
+    return run;
+  }
+
+  /** Waits for publishes in flight, then closes the connections. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.allSettled([...this.inFlight]);
+      this.client.close();
+    })();
+    return this.closing;
+  }
+
+  private async publishBatch(batch: readonly Metrics[]): Promise<PublishOutcome> {
+    const rejected = new Map<number, string>();
+    const units: WriteUnit[] = [];
+    batch.forEach((metrics, index) => {
+      const reason = unwritableReason(metrics);
+      if (reason !== undefined) {
+        rejected.set(index, reason);
+        return;
+      }
+      // Identical bytes are one message delivered twice (a client re-send after an
+      // unacknowledged write, a nanny republish): they map to the same points on purpose.
+      // Distinct sends never share bytes: serialized_at increases strictly in a process
+      // and carries a per-process lane across processes (src/metrics/clock.ts).
+      const lines = metricsToPoints(metrics, {
+        timestamps: new PointTimestamps(metrics),
+        rawNewlines: this.args.api === 'v1',
+      }).map(formatLine);
+      if (lines.length > 0) units.push({ index, lines });
+    });
+    if (units.length > 0) {
+      await this.ensureDatabase();
+      for (const group of groupUnits(units, this.args.max_lines_per_request)) {
+        await this.writeGroup(group, rejected, true);
+      }
+      this.logLimiter.reset();
+    }
+    if (rejected.size > 0) {
+      const [firstIndex, firstReason] = [...rejected][0] as [number, string];
+      this.logger.warn(
+        { endpoint: this.endpoint.description, rejected: rejected.size, index: firstIndex, reason: firstReason },
+        `InfluxDB cannot store ${rejected.size} of ${batch.length} message(s); first: ${firstReason}`,
+      );
+    }
+    return {
+      rejected: [...rejected].sort(([a], [b]) => a - b).map(([index, reason]) => ({ index, reason })),
+    };
+  }
+
+  private async writeGroup(group: readonly WriteUnit[], rejected: Map<number, string>, mayCreate: boolean): Promise<void> {
+    const verdict = await this.send(group);
+    switch (verdict.kind) {
+      case 'written':
+        return;
+      case 'rejected':
+      case 'too-large': {
+        // Only a single message is rejected for bad data; a whole group is split until
+        // the bad ones stand alone. Re-sending the good points is harmless: same points.
+        const halves = verdict.kind === 'rejected' && group.length === 1 ? undefined : halve(group);
+        if (halves === undefined) {
+          const index = (group[0] as WriteUnit).index;
+          const reason = verdict.kind === 'too-large' ? `too large for one request: ${verdict.reason}` : verdict.reason;
+          if (!rejected.has(index)) rejected.set(index, reason);
+          return;
+        }
+        for (const half of halves) await this.writeGroup(half, rejected, mayCreate);
+        return;
+      }
+      case 'misconfigured':
+        if (mayCreate && this.args.create_database && /database not found/i.test(verdict.reason)) {
+          this.databaseReady = undefined;
+          await this.ensureDatabase();
+          return this.writeGroup(group, rejected, false);
+        }
+        throw this.setupError(`write refused: ${verdict.reason}`, verdict);
+      case 'unavailable':
+        throw this.outage(verdict.reason, undefined, verdict.retryAfterMs);
+    }
+  }
+
+  private async send(group: readonly WriteUnit[]): Promise<WriteVerdict> {
+    const text = group.map((unit) => unit.lines.join('\n')).join('\n');
+    const headers: Record<string, string> = { 'Content-Type': 'text/plain; charset=utf-8' };
+    let body = Buffer.from(text, 'utf8');
+    if (this.args.gzip) {
+      body = await gzip(body);
+      headers['Content-Encoding'] = 'gzip';
+    }
+    const answer = await this.post(this.endpoint.writePath, body, headers);
+    return classifyWriteAnswer(answer, { database: this.args.database, api: this.args.api });
+  }
+
+  private async post(path: string, body: Buffer, headers: Record<string, string>): Promise<HttpAnswer> {
+    if (this.endpoint.authorization !== undefined) headers['Authorization'] = this.endpoint.authorization;
+    try {
+      return await this.client.post(path, body, headers);
+    } catch (error) {
+      const reason =
+        error instanceof HttpTimeoutError
+          ? `InfluxDB did not answer within ${this.args.timeout} s (timeout)`
+          : `cannot reach InfluxDB: ${describeNetworkError(error)}`;
+      throw this.outage(reason, error, undefined);
+    }
+  }
+
+  /** Creates the database once when `create_database` is set (1.x); retried on the next publish if it fails. */
+  private ensureDatabase(): Promise<void> {
+    if (!this.args.create_database || this.args.api !== 'v1') return Promise.resolve();
+    this.databaseReady ??= this.createDatabase().catch((error: unknown) => {
+      this.databaseReady = undefined;
+      throw error;
+    });
+    return this.databaseReady;
+  }
+
+  private async createDatabase(): Promise<void> {
+    const statement = `CREATE DATABASE "${this.args.database.replace(/[\\"]/g, '\\$&')}"`;
+    const body = Buffer.from(new URLSearchParams({ q: statement }).toString());
+    const answer = await this.post(this.endpoint.queryPath, body, { 'Content-Type': 'application/x-www-form-urlencoded' });
+    const failure = queryFailure(answer);
+    if (failure === undefined) {
+      this.logger.info({ endpoint: this.endpoint.description }, `created the database (${statement})`);
+      return;
+    }
+    const verdict = classifyWriteAnswer(answer, { database: this.args.database, api: this.args.api });
+    if (verdict.kind === 'unavailable') throw this.outage(verdict.reason, undefined, verdict.retryAfterMs);
+    throw this.setupError(`${statement} failed: ${failure}`, {
+      kind: 'misconfigured',
+      reason: failure,
+      fix: verdict.kind === 'misconfigured' ? verdict.fix : 'create the database by hand, or let the user create it (ALL PRIVILEGES)',
+    });
+  }
+
+  private setupError(what: string, verdict: Extract<WriteVerdict, { kind: 'misconfigured' }>): TransientPublishError {
+    const message = `InfluxDB at ${this.endpoint.description}: ${what}; fix: ${verdict.fix}`;
+    const suppressed = this.logLimiter.admit(`setup:${verdict.reason}`);
+    if (suppressed !== undefined) {
+      this.logger.error({ endpoint: this.endpoint.description, suppressed, fix: verdict.fix }, message);
+    }
+    return new TransientPublishError(message);
+  }
+
+  private outage(reason: string, cause: unknown, retryAfterMs: number | undefined): TransientPublishError {
+    const message = `InfluxDB at ${this.endpoint.description} is unavailable: ${reason}`;
+    const suppressed = this.logLimiter.admit('outage');
+    if (suppressed !== undefined) {
+      this.logger.warn({ endpoint: this.endpoint.description, suppressed, retryAfterMs }, message);
+    }
+    return new TransientPublishError(message, { cause, retryAfterMs });
+  }
+}
+
+function describeNetworkError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  return code !== undefined && !message.includes(code) ? `${code} ${message}` : message;
+}
+
+/** The error of an InfluxQL answer (HTTP status or `results[0].error`), undefined on success. */
+function queryFailure(answer: HttpAnswer): string | undefined {
+  if (answer.status < 200 || answer.status >= 300) return errorText(answer);
+  try {
+    const parsed = JSON.parse(answer.body) as { results?: { error?: unknown }[]; error?: unknown };
+    const error = parsed.results?.[0]?.error ?? parsed.error;
+    return typeof error === 'string' ? error : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,218 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './redis-server.js';
+
+/** An InfluxQL answer (`/query` JSON). */
+export interface InfluxQueryResult {
+  readonly results: readonly {
+    readonly statement_id?: number;
+    readonly error?: string;
+    readonly series?: readonly InfluxSeries[];
+  }[];
+  readonly error?: string;
+}
+
+/** One series of an InfluxQL answer. */
+export interface InfluxSeries {
+  readonly name?: string;
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly columns: readonly string[];
+  readonly values?: readonly (readonly unknown[])[];
+}
+
+/** A real influxd (1.x) started for a test on free loopback ports. */
+export interface InfluxDBServerHandle {
+  /** HTTP port on 127.0.0.1. */
+  readonly port: number;
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  /** Runs InfluxQL (POST /query), in `database` when given; throws on an HTTP error. */
+  query(q: string, database?: string): Promise<InfluxQueryResult>;
+  /** `CREATE DATABASE "<name>"`. */
+  createDatabase(name: string): Promise<void>;
+  /** POSTs a raw line-protocol body to /write?db=...; returns status and body. */
+  write(database: string, body: string): Promise<{ status: number; body: string }>;
+  /** Stops it (SIGTERM) and waits for the exit. */
+  stop(): Promise<void>;
+  /** Starts it again on the same ports and data. */
+  start(): Promise<void>;
+  /** Kills it (SIGKILL). */
+  kill(): Promise<void>;
+  /** Stops it and removes its directory. */
+  dispose(): Promise<void>;
+}
+
+/** Options of `startInfluxDB`. */
+export interface InfluxDBServerOptions {
+  /** Require authentication; an admin `admin` with password `admin-secret` is created. */
+  readonly auth?: boolean;
+}
+
+/** User and password of the admin created when `auth` is on. */
+export const INFLUX_ADMIN = Object.freeze({ username: 'admin', password: 'admin-secret' });
+
+function config(dir: string, httpPort: number, rpcPort: number, auth: boolean): string {
+  return `reporting-disabled = true
+bind-address = "127.0.0.1:${rpcPort}"
+
+[meta]
+  dir = "${join(dir, 'meta')}"
+
+[data]
+  dir = "${join(dir, 'data')}"
+  wal-dir = "${join(dir, 'wal')}"
+  query-log-enabled = false
+
+[monitor]
+  store-enabled = false
+
+[http]
+  enabled = true
+  bind-address = "127.0.0.1:${httpPort}"
+  auth-enabled = ${auth}
+  log-enabled = false
+  pprof-enabled = false
+
+[logging]
+  level = "warn"
+  suppress-logo = true
+
+[continuous_queries]
+  enabled = false
+
+[retention]
+  enabled = false
+
+[shard-precreation]
+  enabled = false
+`;
+}
+
+async function ping(url: string): Promise<boolean> {
+  try {
+    const answer = await fetch(`${url}/ping`, { signal: AbortSignal.timeout(1000) });
+    await answer.arrayBuffer();
+    return answer.status === 204;
+  } catch {
+    return false;
+  }
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/**
+ * Starts influxd with its own configuration and data directory in a temporary folder,
+ * HTTP and RPC bound to free 127.0.0.1 ports, and waits for `/ping` to answer 204.
+ */
+export async function startInfluxDB(options: InfluxDBServerOptions = {}): Promise<InfluxDBServerHandle> {
+  const dir = mkdtempSync(join(tmpdir(), 'kadabra-influxdb-'));
+  const auth = options.auth === true;
+  let port = 0;
+  let rpcPort = 0;
+  let child: ChildProcess | undefined;
+  const url = (): string => `http://127.0.0.1:${port}`;
+  const authHeader = auth
+    ? { Authorization: `Basic ${Buffer.from(`${INFLUX_ADMIN.username}:${INFLUX_ADMIN.password}`).toString('base64')}` }
+    : undefined;
+
+  const launch = async (): Promise<void> => {
+    const configPath = join(dir, 'influxdb.conf');
+    writeFileSync(configPath, config(dir, port, rpcPort, auth));
+    const started = spawn('influxd', ['run', '-config', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    started.stderr?.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-4000);
+    });
+    child = started;
+    const deadline = Date.now() + 20_000;
+    while (!(await ping(url()))) {
+      if (started.exitCode !== null) throw new Error(`influxd exited (${started.exitCode}): ${stderr}`);
+      if (Date.now() > deadline) {
+        started.kill('SIGKILL');
+        throw new Error(`influxd did not answer /ping on port ${port}: ${stderr}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+
+  // A port found free can be taken before influxd binds it: try a few.
+  for (let attempt = 0; ; attempt += 1) {
+    port = await freePort();
+    rpcPort = await freePort();
+    try {
+      await launch();
+      break;
+    } catch (error) {
+      if (attempt >= 4) throw error;
+    }
+  }
+
+  const post = async (path: string, body: string, contentType: string): Promise<{ status: number; body: string }> => {
+    const answer = await fetch(`${url()}${path}`, {
+      method: 'POST',
+      body,
+      headers: { 'Content-Type': contentType, ...authHeader },
+    });
+    return { status: answer.status, body: await answer.text() };
+  };
+
+  const query = async (q: string, database?: string): Promise<InfluxQueryResult> => {
+    const params = new URLSearchParams({ q });
+    if (database !== undefined) params.set('db', database);
+    const answer = await post('/query', params.toString(), 'application/x-www-form-urlencoded');
+    if (answer.status !== 200) throw new Error(`InfluxQL ${q} answered ${answer.status}: ${answer.body}`);
+    return JSON.parse(answer.body) as InfluxQueryResult;
+  };
+
+  if (auth) {
+    // With no user yet, influxd lets anyone create the first admin.
+    const params = new URLSearchParams({
+      q: `CREATE USER "${INFLUX_ADMIN.username}" WITH PASSWORD '${INFLUX_ADMIN.password}' WITH ALL PRIVILEGES`,
+    });
+    const answer = await fetch(`${url()}/query`, {
+      method: 'POST',
+      body: params.toString(),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
+    if (answer.status !== 200) throw new Error(`cannot create the admin user: ${await answer.text()}`);
+  }
+
+  const signal = async (name: NodeJS.Signals): Promise<void> => {
+    const current = child;
+    if (!current || current.exitCode !== null || current.signalCode !== null) return;
+    current.kill(name);
+    await exited(current);
+  };
+
+  return {
+    port,
+    url: url(),
+    query,
+    createDatabase: async (name) => {
+      const result = await query(`CREATE DATABASE "${name.replace(/[\\"]/g, '\\$&')}"`);
+      const error = result.results[0]?.error;
+      if (error !== undefined) throw new Error(`CREATE DATABASE ${name}: ${error}`);
+    },
+    write: (database, body) => post(`/write?db=${encodeURIComponent(database)}`, body, 'text/plain; charset=utf-8'),
+    stop: () => signal('SIGTERM'),
+    start: async () => {
+      await signal('SIGTERM');
+      await launch();
+    },
+    kill: () => signal('SIGKILL'),
+    dispose: async () => {
+      await signal('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A database name unique to one test (and process), safe unquoted in InfluxQL. */
+export function uniqueDatabase(prefix = 'test'): string {
+  return `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+}
