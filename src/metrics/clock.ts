@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { describeValue } from './describe-value.js';
 
@@ -45,6 +46,24 @@ export function nowMicrosNumber(): number {
  */
 export function nowMicros(): bigint {
   return BigInt(nowMicrosNumber());
+}
+
+// This process's lane: a fixed 0–999 µs added to `serialized_at` only. Two processes
+// recording the same metrics in the same microsecond would otherwise send byte-identical
+// messages, which no publisher can tell apart (InfluxDB keeps one point). `serialized_at`
+// is informational (our agent times "stuck" by time in progress, the Python one by a 60 s
+// threshold), so being up to 1 ms late there costs nothing; metric timestamps stay exact.
+const SERIALIZATION_LANE_MICROS = randomInt(1000);
+
+/**
+ * The time to stamp as a message's `serialized_at`: {@link nowMicros} plus this process's
+ * fixed lane of 0–999 µs, so messages from different processes differ even when their
+ * metrics are identical. Strictly increasing within the process.
+ *
+ * @returns Microseconds since 1970-01-01T00:00:00Z.
+ */
+export function serializationMicros(): bigint {
+  return BigInt(nowMicrosNumber() + SERIALIZATION_LANE_MICROS);
 }
 
 /**

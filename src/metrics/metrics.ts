@@ -1,5 +1,5 @@
 import { WireFormatError } from '../errors/wire-format-error.js';
-import { nowMicros } from './clock.js';
+import { serializationMicros } from './clock.js';
 import { Counter } from './counter.js';
 import { describeValue } from './describe-value.js';
 import { Dimension } from './dimension.js';
@@ -58,7 +58,7 @@ export class Metrics {
       counters: this.counters.map((c) => c.serialize(format)),
       timers: this.timers.map((t) => t.serialize(format)),
       timestamp_format: format,
-      serialized_at: this.serializedAt ?? compileTimestampFormat(format).formatMicros(nowMicros()),
+      serialized_at: this.serializedAt ?? compileTimestampFormat(format).formatMicros(serializationMicros()),
     };
   }
 

@@ -1,5 +1,5 @@
 import { WireFormatError } from '../errors/wire-format-error.js';
-import { nowMicros } from './clock.js';
+import { serializationMicros } from './clock.js';
 import type { Metadata } from './counter.js';
 import { Metrics } from './metrics.js';
 import { pyFloat, pyString } from './python-json.js';
@@ -68,7 +68,7 @@ export function encodeMetrics(metrics: Metrics): string {
       ', "timestamp": ' + quoteTime(codec, t.timestamp) +
       ', "value": ' + pyFloat(t.value) + '}';
   }
-  const serializedAt = metrics.serializedAt ?? codec.formatMicros(nowMicros());
+  const serializedAt = metrics.serializedAt ?? codec.formatMicros(serializationMicros());
   return out + '], "timestamp_format": ' + pyString(metrics.timestampFormat) + ', "serialized_at": ' + pyString(serializedAt) + '}';
 }
 
