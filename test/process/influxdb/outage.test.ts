@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startInfluxDB, uniqueDatabase, type InfluxDBServerHandle } from '../../support/influxdb-server.js';
+import { startRedisServer, type RedisServerHandle } from '../../support/redis-server.js';
+import { AgentProcess, redisClient, waitUntil, type TestChannelArgs } from '../agent-process.js';
+import { AGENT_TYPES, channelArgs, countAndSum, influxAgentConfig, runSender, waitForDrained, type AgentType } from './influx-agent-rig.js';
+
+const RATE_INTERVAL_MS = 20;
+const MESSAGES = 1500; // 30 s at 50 a second
+const DOWN_AFTER_MS = 3000;
+const OUTAGE_MS = 20_000;
+/** What may sit in progress while InfluxDB is down: the workers' held messages, or one batch. */
+const IN_PROGRESS_BOUND: Readonly<Record<AgentType, number>> = { default: 3, batched: 100 };
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Lane {
+  readonly type: AgentType;
+  readonly database: string;
+  readonly channel: TestChannelArgs;
+  readonly agent: AgentProcess;
+  maxInProgress: number;
+  queuedAtRestart: number;
+}
+
+describe('kadabra agent process: InfluxDB down for 20 s while messages flow', () => {
+  let redis: RedisServerHandle;
+  let influx: InfluxDBServerHandle;
+  before(async () => {
+    [redis, influx] = await Promise.all([startRedisServer(), startInfluxDB()]);
+  });
+  after(async () => {
+    await Promise.all([redis.dispose(), influx.dispose()]);
+  });
+
+  it('both agent types: everything arrives once, and in-progress stays small during the outage', async (t) => {
+    const queue = redisClient(redis.port);
+    const lanes: Lane[] = [];
+    try {
+      for (const type of AGENT_TYPES) {
+        const database = uniqueDatabase(`outage_${type}`);
+        await influx.createDatabase(database);
+        const channel = channelArgs(redis.port, `outage-${type}`);
+        const config = influxAgentConfig(type, channel, influx, database, { BATCHED_AGENT_MAX_BATCH_SIZE: IN_PROGRESS_BOUND.batched });
+        lanes.push({ type, database, channel, agent: AgentProcess.start(config), maxInProgress: 0, queuedAtRestart: 0 });
+      }
+      for (const lane of lanes) await lane.agent.waitForLine((line) => line.msg === 'agent started', `${lane.type} agent started`);
+
+      // One steady sender per agent, distinct values so a double would show in the sum.
+      const sending = Promise.all(
+        lanes.map((lane) => runSender(lane.channel, { count: MESSAGES, measurement: 'ticks', intervalMs: RATE_INTERVAL_MS, values: 'sequence' })),
+      );
+      await sleep(DOWN_AFTER_MS);
+      await influx.stop();
+      const upAt = Date.now() + OUTAGE_MS;
+      while (Date.now() < upAt) {
+        for (const lane of lanes) lane.maxInProgress = Math.max(lane.maxInProgress, await queue.llen(lane.channel.inprogress_key));
+        await sleep(50);
+      }
+      for (const lane of lanes) lane.queuedAtRestart = await queue.llen(lane.channel.queue_key);
+      await influx.start();
+
+      const reports = await sending;
+      const expectedSum = (MESSAGES * (MESSAGES + 1)) / 2;
+      for (const [i, lane] of lanes.entries()) {
+        assert.deepEqual(reports[i], { sent: MESSAGES, sum: expectedSum, delivered: MESSAGES, dropped: 0 });
+        await waitForDrained(queue, lane.channel, `${lane.type} after the outage`);
+        await waitUntil(async () => (await countAndSum(influx, lane.database, 'ticks')).count >= MESSAGES, `${lane.type}: all stored`, 20_000);
+        const stored = await countAndSum(influx, lane.database, 'ticks');
+        t.diagnostic(
+          `${lane.type}: ${lane.queuedAtRestart} queued when InfluxDB came back, at most ${lane.maxInProgress} in progress while down; ` +
+            `${stored.count} points, sum ${stored.sum}`,
+        );
+        assert.deepEqual(stored, { count: MESSAGES, sum: expectedSum, distinct: MESSAGES }, `${lane.type}: each message once`);
+        assert.ok(lane.queuedAtRestart > 0.5 * (OUTAGE_MS / RATE_INTERVAL_MS), `${lane.type}: the queue held the outage's messages`);
+        assert.ok(lane.maxInProgress <= IN_PROGRESS_BOUND[lane.type], `${lane.type}: ${lane.maxInProgress} in progress while down`);
+        assert.equal(await queue.llen(lane.channel.dead_key), 0);
+        assert.ok(lane.agent.lines.some((line) => /recovered/.test(String(line.msg))), `${lane.type} logged the recovery\n${lane.agent.describe()}`);
+        lane.agent.kill('SIGTERM');
+        assert.equal((await lane.agent.exited).code, 0, lane.agent.describe());
+      }
+    } finally {
+      queue.disconnect();
+      await Promise.all(lanes.map((lane) => lane.agent.dispose()));
+      await influx.start().catch(() => undefined);
+    }
+  });
+});
