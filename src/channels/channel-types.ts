@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { REDIS_CHANNEL_DEFAULT_ARGS, redisChannelArgsSchema } from './redis/redis-channel-args.js';
+import { SQLITE_CHANNEL_DEFAULT_ARGS, sqliteChannelArgsSchema } from './sqlite/sqlite-channel-args.js';
 
 /** Argument schema and defaults of one channel type. */
 export interface ChannelTypeArgs {
@@ -14,4 +15,5 @@ export interface ChannelTypeArgs {
  */
 export const CHANNEL_TYPES: Readonly<Record<string, ChannelTypeArgs>> = Object.freeze({
   redis: { schema: redisChannelArgsSchema, defaults: REDIS_CHANNEL_DEFAULT_ARGS },
+  sqlite: { schema: sqliteChannelArgsSchema, defaults: SQLITE_CHANNEL_DEFAULT_ARGS },
 });

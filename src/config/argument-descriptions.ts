@@ -21,6 +21,13 @@ export const ARGUMENT_DESCRIPTIONS: Readonly<
       password: 'Redis password; never logged.',
       connect_timeout: 'Seconds to wait for a connection.',
     },
+    sqlite: {
+      path: 'SQLite database file shared by the apps and agents of one host (created if missing); relative to the working directory.',
+      logger: 'Name of the channel\'s logger.',
+      dead_max_length: 'Most dead letters kept; older ones are dropped and counted.',
+      busy_timeout: 'Seconds an operation waits while another process holds the write lock, before it fails.',
+      synchronous: '`"normal"`: a sent message survives the crash of any process; `"full"`: also a power loss or OS crash (an fsync per commit).',
+    },
   },
   publisher: {
     debug: {

@@ -1,5 +1,6 @@
 import { CHANNEL_TYPES, type ChannelTypeArgs } from '../channels/channel-types.js';
 import type { RedisChannelArgs } from '../channels/redis/redis-channel-args.js';
+import type { SqliteChannelArgs } from '../channels/sqlite/sqlite-channel-args.js';
 import type { DebugPublisherArgs } from '../publishers/debug/debug-publisher-args.js';
 import type { InfluxDBPublisherArgs } from '../publishers/influxdb/influxdb-publisher-args.js';
 import { PUBLISHER_TYPES, type PublisherTypeArgs } from '../publishers/publisher-types.js';
@@ -11,6 +12,7 @@ import type { ConfigKeyName } from './config-keys.js';
  */
 export interface ChannelArgsByType {
   redis: RedisChannelArgs;
+  sqlite: SqliteChannelArgs;
 }
 
 /** Resolved arguments of each publisher type, by type name. Mirrors `PUBLISHER_TYPES`. */

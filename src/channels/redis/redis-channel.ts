@@ -295,10 +295,13 @@ export class RedisChannel implements Channel {
     return typeof count === 'number' ? count : 0;
   }
 
-  /** Closes both connections; idempotent. */
+  /** Closes both connections, ending a pending receive at once with `null`; idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      for (const connection of [this.blockingConnection, this.commandConnection]) {
+      // QUIT would wait behind a pending blocking move (up to its whole timeout); the
+      // blocking connection carries nothing else, so it is simply dropped.
+      this.blockingConnection?.disconnect();
+      for (const connection of [this.commandConnection]) {
         if (!connection) continue;
         try {
           if (connection.status === 'ready') await connection.quit();

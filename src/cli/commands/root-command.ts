@@ -2,6 +2,7 @@ import { defineCommand, type CommandDef } from 'citty';
 import type { CliContext, CliOutcome } from '../cli-context.js';
 import { agentCommand } from './agent-command.js';
 import { deadLettersCommand } from './dead-letters-command.js';
+import { demoCommand } from './demo-command.js';
 import { sendCommand } from './send-command.js';
 import { statusCommand } from './status-command.js';
 
@@ -17,6 +18,7 @@ export function rootCommand(context: CliContext, outcome: CliOutcome): CommandDe
       status: statusCommand(context, outcome),
       'dead-letters': deadLettersCommand(context, outcome),
       send: sendCommand(context, outcome),
+      demo: demoCommand(context, outcome),
     },
   });
 }

@@ -22,6 +22,7 @@ describe('loadConfigurationFile', () => {
     assert.deepEqual(loaded, { AGENT_TYPE: 'batched', AGENT_CHANNEL_ARGS: { port: 6500 }, CLIENT_CHANNEL_ARGS: null });
     const config = resolveAgentConfiguration(loaded, {});
     assert.equal(config.AGENT_TYPE, 'batched');
+    assert.ok(config.AGENT_CHANNEL_TYPE === 'redis');
     assert.equal(config.AGENT_CHANNEL_ARGS.port, 6500);
   });
 

@@ -39,6 +39,7 @@ describe('resolveClientConfiguration', () => {
       NO_ENV,
     );
     assert.equal(config.CLIENT_LOG_LEVEL, 'info');
+    assert.ok(config.CLIENT_CHANNEL_TYPE === 'redis');
     assert.equal(config.CLIENT_CHANNEL_ARGS.port, 6379);
     assert.equal(config.CLIENT_CHANNEL_ARGS.db, 2);
   });
@@ -103,6 +104,7 @@ describe('resolveAgentConfiguration', () => {
       { AGENT_CHANNEL_ARGS: { port: 6500 }, AGENT_PUBLISHER_TYPE: 'influxdb', AGENT_PUBLISHER_ARGS: { timeout: 2.5 } },
       NO_ENV,
     );
+    assert.ok(config.AGENT_CHANNEL_TYPE === 'redis');
     assert.equal(config.AGENT_CHANNEL_ARGS.port, 6500);
     assert.equal(config.AGENT_CHANNEL_ARGS.host, 'localhost');
     assert.equal(config.AGENT_PUBLISHER_TYPE, 'influxdb');
@@ -213,7 +215,7 @@ describe('configuration errors', () => {
       () => resolveClientConfiguration({ CLIENT_CHANNEL_TYPE: 'kafka' }, NO_ENV),
       'CLIENT_CHANNEL_TYPE',
     );
-    assert.equal(channel.message, 'CLIENT_CHANNEL_TYPE must be one of "redis"; got "kafka"');
+    assert.equal(channel.message, 'CLIENT_CHANNEL_TYPE must be one of "redis", "sqlite"; got "kafka"');
     const publisher = configurationErrorOf(
       () => resolveAgentConfiguration({ AGENT_PUBLISHER_TYPE: 'influx' }, NO_ENV),
       'AGENT_PUBLISHER_TYPE',

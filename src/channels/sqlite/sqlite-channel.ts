@@ -1,0 +1,311 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import { ConfigurationError } from '../../errors/configuration-error.js';
+import { WireFormatError } from '../../errors/wire-format-error.js';
+import { createLogger, type KadabraLogger } from '../../logging/logger.js';
+import type { Metrics } from '../../metrics/metrics.js';
+import { decodeMetrics, encodeMetrics } from '../../metrics/wire-codec.js';
+import type {
+  Channel,
+  ChannelStatus,
+  DeadLetter,
+  InProgressMessage,
+  ReceivedMessage,
+  ReceiveOptions,
+} from '../channel.js';
+import { SYNCHRONOUS_BUSY_WAIT_MS, withBusyRetry } from './busy-retry.js';
+import { loadBetterSqlite3, type BetterSqlite3Module } from './load-better-sqlite3.js';
+import { notifySent, onSent } from './local-wakeups.js';
+import { SQLITE_CHANNEL_DEFAULT_ARGS, sqliteChannelArgsSchema, type SqliteChannelArgs } from './sqlite-channel-args.js';
+import { SqliteQueue, type MatchOrder, type MessageRow } from './sqlite-queue.js';
+import { prepareDatabase } from './sqlite-schema.js';
+
+/** The seed's blocking receive timeout. */
+const DEFAULT_RECEIVE_TIMEOUT_SECONDS = 10;
+/** Polling an empty queue starts this often and slows down to `MAX_POLL_MS`. */
+const FIRST_POLL_MS = 10;
+const MAX_POLL_MS = 100;
+
+/**
+ * The row id a received message carries to `complete()` and `deadLetter()`: an own,
+ * enumerable property, so it survives `{ ...message }`. Items without it (built by hand
+ * from bytes) are matched by their bytes instead.
+ */
+export const SQLITE_ROW_ID = Symbol.for('kadabra.sqlite.rowId');
+
+type WithRowId = { readonly [SQLITE_ROW_ID]?: number };
+
+function rowIdOf(item: Pick<ReceivedMessage, 'raw'>): number | undefined {
+  const id = (item as WithRowId)[SQLITE_ROW_ID];
+  return typeof id === 'number' ? id : undefined;
+}
+
+/** Items from `inProgress()` are old; others were just received. */
+function matchOrder(item: Pick<ReceivedMessage, 'raw'>): MatchOrder {
+  return 'enteredAt' in item ? 'oldest' : 'newest';
+}
+
+/**
+ * A channel in a local SQLite file (WAL mode, through better-sqlite3, an optional
+ * dependency loaded only when this channel is made). Several app processes and agents on
+ * one host can share the file: every take is one IMMEDIATE transaction, so no two
+ * consumers get the same message, and messages survive the crash of any process. Same
+ * semantics as `RedisChannel`; a received message is completed by its row id.
+ */
+export class SqliteChannel implements Channel {
+  /** Default arguments. */
+  static readonly DEFAULT_ARGS = SQLITE_CHANNEL_DEFAULT_ARGS;
+
+  /** The resolved arguments (defaults merged with what was given). */
+  readonly args: SqliteChannelArgs;
+  /** Absolute path of the database file. */
+  readonly path: string;
+  private readonly logger: KadabraLogger;
+  private readonly sqlite: BetterSqlite3Module;
+  private readonly closed = new AbortController();
+  private opening: Promise<SqliteQueue> | undefined;
+  private db: Database | undefined;
+  private closing: Promise<void> | undefined;
+
+  /**
+   * @param args overrides of `DEFAULT_ARGS` (`path`, `dead_max_length`, `busy_timeout`, ...).
+   * @param logger logger for dead letters (default: a new pino logger).
+   * @throws ConfigurationError for a bad argument, or when better-sqlite3 is not installed.
+   */
+  constructor(args: Partial<SqliteChannelArgs> = {}, logger?: KadabraLogger) {
+    const parsed = sqliteChannelArgsSchema.safeParse({ ...SQLITE_CHANNEL_DEFAULT_ARGS, ...args });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const key = issue?.path.join('.') ?? '';
+      throw new ConfigurationError(
+        `CHANNEL_ARGS.${key}`,
+        `SqliteChannel argument ${key || '(unknown)'}: ${issue?.message ?? 'invalid'}`,
+      );
+    }
+    this.args = Object.freeze(parsed.data);
+    this.path = resolve(this.args.path);
+    this.logger = logger ?? createLogger().child({ name: this.args.logger });
+    this.sqlite = loadBetterSqlite3();
+  }
+
+  /** Where this channel stores messages. */
+  get endpoint(): string {
+    return `sqlite:${this.path}`;
+  }
+
+  /** Runs one transaction on the database, opening it first, waiting out other writers. */
+  private async run<T>(operation: (queue: SqliteQueue) => T): Promise<T> {
+    const queue = await this.queue();
+    return this.retrying(() => operation(queue));
+  }
+
+  private retrying<T>(operation: () => T): Promise<T> {
+    if (this.closing) return Promise.reject(new Error('channel is closed'));
+    return withBusyRetry(operation, {
+      timeoutMs: this.args.busy_timeout * 1000,
+      path: this.path,
+      isClosed: () => this.closing !== undefined,
+    });
+  }
+
+  /**
+   * Opens the file on first use rather than in the constructor, so an app whose channel
+   * directory is missing or locked fails its sends (which it buffers and retries), never
+   * its construction.
+   */
+  private queue(): Promise<SqliteQueue> {
+    this.opening ??= this.open().catch((error: unknown) => {
+      this.opening = undefined;
+      throw error;
+    });
+    return this.opening;
+  }
+
+  private async open(): Promise<SqliteQueue> {
+    if (this.closing) throw new Error('channel is closed');
+    mkdirSync(dirname(this.path), { recursive: true });
+    const db = new this.sqlite(this.path, { timeout: SYNCHRONOUS_BUSY_WAIT_MS });
+    try {
+      await this.retrying(() => prepareDatabase(db, this.args));
+      const queue = new SqliteQueue(db);
+      if (this.closing) throw new Error('channel is closed');
+      this.db = db;
+      return queue;
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  /** Encodes and enqueues one message. */
+  async send(metrics: Metrics): Promise<void> {
+    await this.sendEncoded([encodeMetrics(metrics)]);
+  }
+
+  /** Enqueues encoded messages in order (the first given is received first), in one transaction. */
+  async sendEncoded(messages: readonly string[]): Promise<void> {
+    if (messages.length === 0) return;
+    const bodies = messages.map((message) => Buffer.from(message, 'utf8'));
+    await this.run((queue) => queue.send(bodies));
+    notifySent(this.path);
+  }
+
+  /**
+   * Waits (up to `timeoutSeconds`, default 10) until a message can be moved to
+   * in-progress, polling the file (sends from this process wake it at once).
+   * Undecodable messages are dead-lettered and the wait goes on. Aborting `signal` or
+   * closing the channel ends the wait at once with `null`.
+   */
+  async receive(options: ReceiveOptions = {}): Promise<ReceivedMessage | null> {
+    const { signal } = options;
+    const deadline = Date.now() + (options.timeoutSeconds ?? DEFAULT_RECEIVE_TIMEOUT_SECONDS) * 1000;
+    let pollMs = FIRST_POLL_MS;
+    while (!signal?.aborted && !this.closing) {
+      const queue = await this.queue();
+      if (this.closing) break;
+      if (queue.hasQueued()) {
+        const [row] = await this.retrying(() => queue.takeOldest(1, Date.now()));
+        if (row) {
+          const message = await this.decodeOrDeadLetter(row);
+          if (message) return message;
+          continue;
+        }
+      }
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) return null;
+      await this.waitForSend(Math.min(pollMs, remaining), signal);
+      pollMs = Math.min(pollMs * 2, MAX_POLL_MS);
+    }
+    return null;
+  }
+
+  /** Sleeps `ms`, or less if this process sends to the file, `signal` aborts or the channel closes. */
+  private waitForSend(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    return new Promise((done) => {
+      const finish = (): void => {
+        clearTimeout(timer);
+        unsubscribe();
+        signal?.removeEventListener('abort', finish);
+        this.closed.signal.removeEventListener('abort', finish);
+        done();
+      };
+      const timer = setTimeout(finish, ms);
+      const unsubscribe = onSent(this.path, finish);
+      signal?.addEventListener('abort', finish, { once: true });
+      this.closed.signal.addEventListener('abort', finish, { once: true });
+      if (signal?.aborted) finish();
+    });
+  }
+
+  /** Moves up to `maxBatchSize` messages to in-progress at once; an empty queue costs one read. */
+  async receiveBatch(maxBatchSize: number): Promise<ReceivedMessage[]> {
+    const queue = await this.queue();
+    if (this.closing) throw new Error('channel is closed');
+    if (maxBatchSize <= 0 || !queue.hasQueued()) return [];
+    const rows = await this.retrying(() => queue.takeOldest(maxBatchSize, Date.now()));
+    const messages: ReceivedMessage[] = [];
+    for (const row of rows) {
+      const message = await this.decodeOrDeadLetter(row);
+      if (message) messages.push(message);
+    }
+    return messages;
+  }
+
+  /**
+   * Removes each item from in-progress: by the row id a received item carries (time
+   * proportional to the batch), else by its exact bytes. An item another agent completed
+   * first is skipped.
+   */
+  async complete(items: readonly Pick<ReceivedMessage, 'raw'>[]): Promise<void> {
+    if (items.length === 0) return;
+    const ids: number[] = [];
+    const byBytes: Record<MatchOrder, Buffer[]> = { newest: [], oldest: [] };
+    for (const item of items) {
+      const id = rowIdOf(item);
+      if (id === undefined) byBytes[matchOrder(item)].push(item.raw);
+      else ids.push(id);
+    }
+    await this.run((queue) => {
+      if (ids.length > 0) queue.completeIds(ids);
+      for (const order of ['newest', 'oldest'] as const) {
+        if (byBytes[order].length > 0) queue.completeBodies(byBytes[order], order);
+      }
+    });
+  }
+
+  /** Up to `limit` in-progress messages, oldest first, each with when it entered in-progress. */
+  async inProgress(limit: number): Promise<InProgressMessage[]> {
+    const rows = await this.run((queue) => queue.inProgress(limit));
+    const items: InProgressMessage[] = [];
+    for (const row of rows) {
+      const message = await this.decodeOrDeadLetter(row);
+      if (message) items.push({ ...message, enteredAt: row.entered_at });
+    }
+    return items;
+  }
+
+  /** Moves the message out of in-progress into the dead-letter list with `reason`. */
+  async deadLetter(item: Pick<ReceivedMessage, 'raw'>, reason: string): Promise<void> {
+    const id = rowIdOf(item);
+    await this.moveToDeadLetters(id === undefined ? { body: item.raw, order: matchOrder(item) } : { id }, item.raw, reason);
+  }
+
+  private async moveToDeadLetters(
+    target: { id: number } | { body: Buffer; order: MatchOrder },
+    raw: Buffer,
+    reason: string,
+  ): Promise<void> {
+    const moved = await this.run((queue) =>
+      queue.deadLetter(target, raw, reason, Date.now(), this.args.dead_max_length),
+    );
+    if (moved) this.logger.warn({ reason, bytes: raw.length }, 'message dead-lettered');
+  }
+
+  private async decodeOrDeadLetter(row: MessageRow): Promise<ReceivedMessage | undefined> {
+    try {
+      return { raw: row.body, metrics: decodeMetrics(row.body), [SQLITE_ROW_ID]: row.id } as ReceivedMessage;
+    } catch (error) {
+      if (!(error instanceof WireFormatError)) throw error;
+      await this.moveToDeadLetters({ id: row.id }, row.body, error.message);
+      return undefined;
+    }
+  }
+
+  /** Queue length, in-progress count and age, dead-letter counts. */
+  status(): Promise<ChannelStatus> {
+    return this.run((queue) => queue.status());
+  }
+
+  /** Up to `limit` dead letters, newest first. */
+  deadLetters(limit: number): Promise<DeadLetter[]> {
+    return this.run((queue) => queue.deadLetters(limit));
+  }
+
+  /** Puts up to `limit` dead letters (oldest first) back on the queue, exactly as received. */
+  async requeueDeadLetters(limit: number): Promise<number> {
+    const requeued = await this.run((queue) => queue.requeueDeadLetters(limit));
+    if (requeued > 0) notifySent(this.path);
+    return requeued;
+  }
+
+  /** Deletes every dead letter and the dropped count; returns how many letters there were. */
+  purgeDeadLetters(): Promise<number> {
+    return this.run((queue) => queue.purgeDeadLetters());
+  }
+
+  /** Ends pending receives and closes the database connection; idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.closed.abort();
+      // An open in flight sees `closing` and closes its own connection.
+      try {
+        this.db?.close();
+      } catch (error) {
+        this.logger.warn({ err: (error as Error).message }, 'closing the SQLite channel failed');
+      }
+      this.db = undefined;
+    })();
+    return this.closing;
+  }
+}

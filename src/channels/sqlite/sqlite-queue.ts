@@ -1,0 +1,213 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { ChannelStatus, DeadLetter } from '../channel.js';
+import { COUNTS_TABLE, DEAD_LETTERS_TABLE, MESSAGES_TABLE } from './sqlite-schema.js';
+
+/** A message row: its id (never reused) and exact bytes. */
+export interface MessageRow {
+  readonly id: number;
+  readonly body: Buffer;
+}
+
+/** An in-progress message row with the ms since the epoch it entered in-progress. */
+export interface InProgressRow extends MessageRow {
+  readonly entered_at: number;
+}
+
+interface DeadLetterRow {
+  readonly id: number;
+  readonly body: Buffer;
+  readonly reason: string;
+  readonly dead_at: number;
+}
+
+const DROPPED = 'dead_letters_dropped';
+/** Which in-progress copy of identical bytes a match by bytes takes. */
+export type MatchOrder = 'newest' | 'oldest';
+
+/**
+ * The channel's SQL, one synchronous method per operation, each one transaction. Writes
+ * run in IMMEDIATE transactions: the write lock is taken at BEGIN, so two connections
+ * never both read a row as queued and both take it, and a busy wait happens at BEGIN,
+ * where a retry is safe, never half-way through.
+ */
+export class SqliteQueue {
+  private readonly insert: Statement<[Buffer]>;
+  private readonly anyQueued: Statement<[]>;
+  private readonly take: Statement<[number, number], MessageRow>;
+  private readonly deleteInProgress: Statement<[number]>;
+  private readonly newestByBody: Statement<[Buffer], { id: number }>;
+  private readonly oldestByBody: Statement<[Buffer], { id: number }>;
+  private readonly listInProgress: Statement<[number], InProgressRow>;
+  private readonly insertDead: Statement<[Buffer, string, number]>;
+  private readonly countDead: Statement<[], { n: number }>;
+  private readonly dropOldestDead: Statement<[number]>;
+  private readonly addDropped: Statement<[number]>;
+
+  constructor(private readonly db: Database) {
+    const m = MESSAGES_TABLE;
+    this.insert = db.prepare(`INSERT INTO ${m} (body) VALUES (?)`);
+    this.anyQueued = db.prepare(`SELECT 1 FROM ${m} WHERE state = 'queued' LIMIT 1`);
+    this.take = db.prepare(
+      `UPDATE ${m} SET state = 'in_progress', entered_at = ? WHERE id IN ` +
+        `(SELECT id FROM ${m} WHERE state = 'queued' ORDER BY id LIMIT ?) RETURNING id, body`,
+    );
+    this.deleteInProgress = db.prepare(`DELETE FROM ${m} WHERE id = ? AND state = 'in_progress'`);
+    const byBody = (order: string): string =>
+      `SELECT id FROM ${m} WHERE state = 'in_progress' AND body = ? ORDER BY entered_at ${order}, id ${order} LIMIT 1`;
+    this.newestByBody = db.prepare(byBody('DESC'));
+    this.oldestByBody = db.prepare(byBody('ASC'));
+    this.listInProgress = db.prepare(
+      `SELECT id, body, entered_at FROM ${m} WHERE state = 'in_progress' ORDER BY entered_at, id LIMIT ?`,
+    );
+    this.insertDead = db.prepare(`INSERT INTO ${DEAD_LETTERS_TABLE} (body, reason, dead_at) VALUES (?, ?, ?)`);
+    this.countDead = db.prepare(`SELECT count(*) AS n FROM ${DEAD_LETTERS_TABLE}`);
+    this.dropOldestDead = db.prepare(
+      `DELETE FROM ${DEAD_LETTERS_TABLE} WHERE id IN (SELECT id FROM ${DEAD_LETTERS_TABLE} ORDER BY id LIMIT ?)`,
+    );
+    this.addDropped = db.prepare(
+      `INSERT INTO ${COUNTS_TABLE} (name, value) VALUES ('${DROPPED}', ?) ` +
+        'ON CONFLICT (name) DO UPDATE SET value = value + excluded.value',
+    );
+  }
+
+  /** Appends messages in order (the first is taken first). */
+  send(bodies: readonly Buffer[]): void {
+    this.db.transaction(() => {
+      for (const body of bodies) this.insert.run(body);
+    }).immediate();
+  }
+
+  /** Whether anything is queued: a read, no lock, so polling an empty queue is cheap. */
+  hasQueued(): boolean {
+    return this.anyQueued.get() !== undefined;
+  }
+
+  /** Marks up to `max` of the oldest queued messages in progress at `now`; oldest first. */
+  takeOldest(max: number, now: number): MessageRow[] {
+    const rows = this.db.transaction(() => this.take.all(now, max)).immediate();
+    return rows.sort((a, b) => a.id - b.id);
+  }
+
+  /** Deletes these in-progress rows; returns how many were still there. */
+  completeIds(ids: readonly number[]): number {
+    return this.db.transaction(() => {
+      let removed = 0;
+      for (const id of ids) removed += this.deleteInProgress.run(id).changes;
+      return removed;
+    }).immediate();
+  }
+
+  /** Deletes one in-progress row per body (for items that carry no id); returns how many. */
+  completeBodies(bodies: readonly Buffer[], order: MatchOrder): number {
+    return this.db.transaction(() => {
+      let removed = 0;
+      for (const body of bodies) {
+        const row = this.findByBody(body, order);
+        if (row) removed += this.deleteInProgress.run(row.id).changes;
+      }
+      return removed;
+    }).immediate();
+  }
+
+  private findByBody(body: Buffer, order: MatchOrder): { id: number } | undefined {
+    return (order === 'newest' ? this.newestByBody : this.oldestByBody).get(body);
+  }
+
+  /** Up to `limit` in-progress rows, oldest first. */
+  inProgress(limit: number): InProgressRow[] {
+    return this.listInProgress.all(Math.max(0, limit));
+  }
+
+  /**
+   * Moves an in-progress row (by id, or else the first match of `body`) to the dead
+   * letters, dropping the oldest beyond `cap`. Returns false when it was no longer in
+   * progress (another agent finished it), and records nothing then.
+   */
+  deadLetter(target: { id: number } | { body: Buffer; order: MatchOrder }, body: Buffer, reason: string, now: number, cap: number): boolean {
+    return this.db.transaction(() => {
+      const id = 'id' in target ? target.id : this.findByBody(target.body, target.order)?.id;
+      if (id === undefined || this.deleteInProgress.run(id).changes === 0) return false;
+      this.insertDead.run(body, reason, now);
+      const excess = (this.countDead.get()?.n ?? 0) - cap;
+      if (excess > 0) {
+        this.dropOldestDead.run(excess);
+        this.addDropped.run(excess);
+      }
+      return true;
+    }).immediate();
+  }
+
+  /** Counts, read in one snapshot. */
+  status(): ChannelStatus {
+    const db = this.db;
+    return db.transaction(() => {
+      const counts = db
+        .prepare<[], { state: string; n: number }>(`SELECT state, count(*) AS n FROM ${MESSAGES_TABLE} GROUP BY state`)
+        .all();
+      const oldest = db
+        .prepare<[], { at: number | null }>(
+          `SELECT min(entered_at) AS at FROM ${MESSAGES_TABLE} WHERE state = 'in_progress'`,
+        )
+        .get();
+      const dropped = db
+        .prepare<[], { value: number }>(`SELECT value FROM ${COUNTS_TABLE} WHERE name = '${DROPPED}'`)
+        .get();
+      const count = (state: string): number => counts.find((row) => row.state === state)?.n ?? 0;
+      return {
+        queued: count('queued'),
+        inProgress: count('in_progress'),
+        oldestInProgressAt: oldest?.at ?? undefined,
+        deadLetters: this.countDead.get()?.n ?? 0,
+        deadLettersDropped: dropped?.value ?? 0,
+      };
+    })();
+  }
+
+  /** Up to `limit` dead letters, newest first. */
+  deadLetters(limit: number): DeadLetter[] {
+    return this.db
+      .prepare<[number], DeadLetterRow>(
+        `SELECT id, body, reason, dead_at FROM ${DEAD_LETTERS_TABLE} ORDER BY id DESC LIMIT ?`,
+      )
+      .all(Math.max(1, limit))
+      .map(toDeadLetter);
+  }
+
+  /** Moves up to `limit` of the oldest dead letters back onto the queue, oldest first. */
+  requeueDeadLetters(limit: number): number {
+    const db = this.db;
+    return db.transaction(() => {
+      const rows = db
+        .prepare<[number], DeadLetterRow>(`SELECT id, body, reason, dead_at FROM ${DEAD_LETTERS_TABLE} ORDER BY id LIMIT ?`)
+        .all(Math.max(1, limit));
+      const remove = db.prepare<[number]>(`DELETE FROM ${DEAD_LETTERS_TABLE} WHERE id = ?`);
+      for (const row of rows) {
+        this.insert.run(row.body);
+        remove.run(row.id);
+      }
+      return rows.length;
+    }).immediate();
+  }
+
+  /** Deletes every dead letter and the dropped count; returns how many letters there were. */
+  purgeDeadLetters(): number {
+    const db = this.db;
+    return db.transaction(() => {
+      const purged = db.prepare(`DELETE FROM ${DEAD_LETTERS_TABLE}`).run().changes;
+      db.prepare(`DELETE FROM ${COUNTS_TABLE} WHERE name = '${DROPPED}'`).run();
+      return purged;
+    }).immediate();
+  }
+}
+
+function toDeadLetter(row: DeadLetterRow): DeadLetter {
+  const text = row.body.toString('utf8');
+  // Bytes that are not valid UTF-8 would not survive a round trip through text.
+  const valid = Buffer.from(text, 'utf8').equals(row.body);
+  return {
+    message: valid ? text : row.body.toString('base64'),
+    encoding: valid ? 'utf8' : 'base64',
+    reason: row.reason,
+    time: new Date(row.dead_at).toISOString(),
+  };
+}

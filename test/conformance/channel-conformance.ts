@@ -1,0 +1,354 @@
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, test } from 'node:test';
+import type { Channel, ReceivedMessage } from '../../src/channels/channel.js';
+import { Counter } from '../../src/metrics/counter.js';
+import { Metrics } from '../../src/metrics/metrics.js';
+
+/** Options of one channel opened on a store. */
+export interface OpenOptions {
+  /** The channel's dead-letter cap (`dead_max_length`). */
+  readonly deadMaxLength?: number;
+}
+
+/** One empty queue (a key set, a file) that several channel instances can share. */
+export interface ConformanceStore {
+  /** A new channel instance on this store, as another process would open it. */
+  open(options?: OpenOptions): Channel;
+  /** Enqueues bytes behind the channels' backs (a foreign or broken producer), first received first. */
+  pushRaw(raws: readonly Buffer[]): Promise<void>;
+}
+
+/** What the suite runs against: a source of fresh stores. */
+export interface ConformanceTarget {
+  /** A fresh, empty store. */
+  newStore(): Promise<ConformanceStore>;
+  /** Releases servers and files (the suite closes the channels it opened first). */
+  dispose(): Promise<void>;
+}
+
+/** A valid message, in the Python client's encoding, with one counter named `name`. */
+export function wireMessage(name: string, value = 1): string {
+  return (
+    `{"dimensions": [{"name": "suite", "value": "conformance"}], "counters": [{"name": ${JSON.stringify(name)}, ` +
+    `"metadata": {}, "timestamp": "2024-01-02T03:04:05.000001Z", "value": ${value}.0}], "timers": [], ` +
+    '"timestamp_format": "%Y-%m-%dT%H:%M:%S.%fZ", "serialized_at": "2024-01-02T03:04:05.000002Z"}'
+  );
+}
+
+/** The counter name of a received message. */
+export function nameOf(message: Pick<ReceivedMessage, 'metrics'> | null | undefined): string | undefined {
+  return message?.metrics.counters[0]?.name;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The behaviour every `Channel` implementation shares (DESIGN.md, "Channel"), run against
+ * one implementation: ordering, blocking receive with timeout and abort, batches,
+ * in-progress with entry times, complete, dead letters, concurrent producers and
+ * consumers, and a consumer that goes away mid-publish.
+ *
+ * @param name the implementation, for test names.
+ * @param makeTarget starts what the implementation needs (a server, a directory).
+ */
+export function channelConformance(name: string, makeTarget: () => Promise<ConformanceTarget>): void {
+  describe(`Channel conformance: ${name}`, () => {
+    let target: ConformanceTarget;
+    let opened: Channel[] = [];
+
+    before(async () => {
+      target = await makeTarget();
+    });
+    afterEach(async () => {
+      await Promise.all(opened.map((channel) => channel.close()));
+      opened = [];
+    });
+    after(async () => {
+      await target.dispose();
+    });
+
+    /** A fresh store and a function opening channels on it (closed after the test). */
+    async function store(): Promise<{ open: (options?: OpenOptions) => Channel; pushRaw: ConformanceStore['pushRaw'] }> {
+      const fresh = await target.newStore();
+      return {
+        open: (options) => {
+          const channel = fresh.open(options);
+          opened.push(channel);
+          return channel;
+        },
+        pushRaw: (raws) => fresh.pushRaw(raws),
+      };
+    }
+
+    test('messages are received in the order sent, as the exact bytes sent', async () => {
+      const { open } = await store();
+      const producer = open();
+      const consumer = open();
+      const batch = ['o0', 'o1', 'o2', 'o3'].map((n) => wireMessage(n));
+      await producer.sendEncoded(batch);
+      await producer.send(new Metrics([], [new Counter('o4', 1_700_000_000_000_000n, { k: 'v' }, 2)], []));
+      await producer.sendEncoded([wireMessage('o5')]);
+      const received: ReceivedMessage[] = [];
+      for (let i = 0; i < 6; i += 1) {
+        const message = await consumer.receive({ timeoutSeconds: 5 });
+        assert.ok(message, `message ${i} received`);
+        received.push(message);
+      }
+      assert.deepEqual(received.map(nameOf), ['o0', 'o1', 'o2', 'o3', 'o4', 'o5']);
+      batch.forEach((text, i) => assert.ok(received[i]?.raw.equals(Buffer.from(text)), `bytes of message ${i}`));
+      assert.equal(received[4]?.metrics.counters[0]?.metadata['k'], 'v');
+      assert.equal((await consumer.status()).inProgress, 6);
+    });
+
+    test('receive waits for a message sent while it waits', async () => {
+      const { open } = await store();
+      const consumer = open();
+      const waiting = consumer.receive({ timeoutSeconds: 20 });
+      await sleep(150);
+      await open().sendEncoded([wireMessage('late')]);
+      assert.equal(nameOf(await waiting), 'late');
+    });
+
+    test('receive returns null after its timeout, and when aborted or closed', async () => {
+      const { open } = await store();
+      const consumer = open();
+      const started = Date.now();
+      assert.equal(await consumer.receive({ timeoutSeconds: 0.3 }), null);
+      assert.ok(Date.now() - started >= 250, 'waited for the timeout');
+
+      const controller = new AbortController();
+      const aborted = consumer.receive({ timeoutSeconds: 60, signal: controller.signal });
+      setTimeout(() => controller.abort(), 100);
+      assert.equal(await aborted, null);
+      assert.equal(await consumer.receive({ timeoutSeconds: 60, signal: AbortSignal.abort() }), null);
+
+      // Still usable after an abort.
+      await open().sendEncoded([wireMessage('after-abort')]);
+      assert.equal(nameOf(await consumer.receive({ timeoutSeconds: 5 })), 'after-abort');
+
+      const pending = consumer.receive({ timeoutSeconds: 60 });
+      await sleep(50);
+      await consumer.close();
+      assert.equal(await pending, null);
+      await consumer.close(); // idempotent
+    });
+
+    test('receiveBatch takes up to n messages, oldest first, and nothing from an empty queue', async () => {
+      const { open } = await store();
+      const channel = open();
+      assert.deepEqual(await channel.receiveBatch(100), []);
+      await channel.sendEncoded(['b0', 'b1', 'b2', 'b3', 'b4'].map((n) => wireMessage(n)));
+      assert.deepEqual((await channel.receiveBatch(3)).map(nameOf), ['b0', 'b1', 'b2']);
+      assert.deepEqual((await channel.receiveBatch(10)).map(nameOf), ['b3', 'b4']);
+      assert.deepEqual(await channel.receiveBatch(10), []);
+      const status = await channel.status();
+      assert.equal(status.queued, 0);
+      assert.equal(status.inProgress, 5);
+    });
+
+    test('inProgress lists items oldest first with the time each entered in-progress', async () => {
+      const { open } = await store();
+      const channel = open();
+      await channel.sendEncoded(['p0', 'p1', 'p2', 'p3'].map((n) => wireMessage(n)));
+      const before = Date.now();
+      assert.equal(nameOf(await channel.receive({ timeoutSeconds: 5 })), 'p0');
+      const between = Date.now();
+      await sleep(40);
+      const second = Date.now();
+      assert.deepEqual((await channel.receiveBatch(2)).map(nameOf), ['p1', 'p2']);
+      const afterTaking = Date.now();
+
+      const items = await open().inProgress(10);
+      assert.deepEqual(items.map(nameOf), ['p0', 'p1', 'p2']);
+      const [first, , third] = items;
+      assert.ok(first && third);
+      assert.ok(first.enteredAt >= before && first.enteredAt <= between, 'p0 entered when it was received');
+      assert.ok(third.enteredAt >= second && third.enteredAt <= afterTaking, 'p2 entered when it was taken');
+      assert.ok(items.every((item, i) => i === 0 || item.enteredAt >= (items[i - 1]?.enteredAt ?? 0)), 'oldest first');
+      assert.deepEqual((await channel.inProgress(1)).map(nameOf), ['p0']);
+      const status = await channel.status();
+      assert.equal(status.oldestInProgressAt, first.enteredAt);
+      assert.equal(status.queued, 1);
+      assert.equal(status.inProgress, 3);
+    });
+
+    test('complete removes exactly the items completed, identical bytes in flight twice included', async () => {
+      const { open } = await store();
+      const channel = open();
+      const twin = wireMessage('twin');
+      await channel.sendEncoded([twin, twin, wireMessage('other')]);
+      const [a, b, other] = await channel.receiveBatch(10);
+      assert.ok(a && b && other);
+      assert.ok(a.raw.equals(b.raw));
+
+      await channel.complete([a]);
+      assert.deepEqual((await channel.inProgress(10)).map(nameOf).sort(), ['other', 'twin']);
+      await channel.complete([b]);
+      assert.deepEqual((await channel.inProgress(10)).map(nameOf), ['other']);
+      await channel.complete([]);
+      await channel.complete([other]);
+      assert.equal((await channel.status()).inProgress, 0);
+      await channel.complete([other]); // already gone: harmless
+      assert.deepEqual(await channel.status(), {
+        queued: 0, inProgress: 0, oldestInProgressAt: undefined, deadLetters: 0, deadLettersDropped: 0,
+      });
+    });
+
+    test('undecodable messages are dead-lettered with the reason, never returned', async () => {
+      const { open, pushRaw } = await store();
+      const channel = open();
+      const invalidUtf8 = Buffer.from([0xff, 0xfe, 0x7b]);
+      await pushRaw([
+        Buffer.from('not json at all'),
+        Buffer.from(wireMessage('good0')),
+        invalidUtf8,
+        Buffer.from('{"dimensions": [], "counters": []}'),
+        Buffer.from(wireMessage('good1')),
+      ]);
+      assert.equal(nameOf(await channel.receive({ timeoutSeconds: 5 })), 'good0');
+      assert.deepEqual((await channel.receiveBatch(10)).map(nameOf), ['good1']);
+      assert.equal(await channel.receive({ timeoutSeconds: 0.2 }), null);
+
+      const letters = await channel.deadLetters(10);
+      assert.equal(letters.length, 3);
+      assert.equal(letters[0]?.message, '{"dimensions": [], "counters": []}', 'newest first');
+      assert.equal(letters[1]?.encoding, 'base64');
+      assert.ok(Buffer.from(letters[1]?.message ?? '', 'base64').equals(invalidUtf8));
+      assert.equal(letters[2]?.message, 'not json at all');
+      for (const letter of letters) {
+        assert.ok(letter.reason.length > 0, 'a reason is given');
+        assert.ok(!Number.isNaN(Date.parse(letter.time)), `time ${letter.time} is ISO-8601`);
+      }
+      const status = await channel.status();
+      assert.equal(status.deadLetters, 3);
+      assert.equal(status.inProgress, 2);
+      assert.equal(status.queued, 0);
+    });
+
+    test('deadLetter moves a received message with its reason; requeue puts it back exactly; purge deletes', async () => {
+      const { open } = await store();
+      const channel = open();
+      await channel.sendEncoded(['d0', 'd1', 'd2', 'd3'].map((n) => wireMessage(n)));
+      const received = await channel.receiveBatch(4);
+      assert.equal(received.length, 4);
+      for (const item of received.slice(0, 3)) await channel.deadLetter(item, `rejected ${nameOf(item)}`);
+      const [, , , kept] = received;
+      assert.ok(kept);
+      const stale = (await open().inProgress(10))[0];
+      assert.ok(stale);
+      await open().deadLetter(stale, 'from another instance, by its in-progress entry');
+
+      let status = await channel.status();
+      assert.equal(status.inProgress, 0);
+      assert.equal(status.deadLetters, 4);
+      const letters = await channel.deadLetters(2);
+      assert.deepEqual(letters.map((l) => l.reason), ['from another instance, by its in-progress entry', 'rejected d2']);
+      assert.equal(letters[1]?.message, wireMessage('d2'));
+      assert.equal(letters[1]?.encoding, 'utf8');
+
+      // Oldest first, up to the limit, exactly the bytes sent.
+      assert.equal(await channel.requeueDeadLetters(2), 2);
+      const again = await channel.receiveBatch(10);
+      assert.deepEqual(again.map(nameOf), ['d0', 'd1']);
+      assert.ok(again[0]?.raw.equals(Buffer.from(wireMessage('d0'))));
+      assert.deepEqual((await channel.deadLetters(10)).map((l) => l.reason), [
+        'from another instance, by its in-progress entry',
+        'rejected d2',
+      ]);
+
+      assert.equal(await channel.purgeDeadLetters(), 2);
+      status = await channel.status();
+      assert.equal(status.deadLetters, 0);
+      assert.deepEqual(await channel.deadLetters(10), []);
+      assert.equal(await channel.requeueDeadLetters(10), 0);
+    });
+
+    test('the dead-letter list is capped: the oldest are dropped and counted', async () => {
+      const { open, pushRaw } = await store();
+      const channel = open({ deadMaxLength: 3 });
+      await pushRaw(['bad-0', 'bad-1', 'bad-2', 'bad-3', 'bad-4'].map((text) => Buffer.from(text)));
+      assert.equal(await channel.receive({ timeoutSeconds: 0.3 }), null);
+      assert.deepEqual((await channel.deadLetters(10)).map((l) => l.message), ['bad-4', 'bad-3', 'bad-2']);
+      let status = await channel.status();
+      assert.equal(status.deadLetters, 3);
+      assert.equal(status.deadLettersDropped, 2);
+      assert.equal(await channel.purgeDeadLetters(), 3);
+      status = await channel.status();
+      assert.equal(status.deadLettersDropped, 0, 'purge resets the dropped count');
+    });
+
+    test('concurrent producers and consumers on one store: every message received exactly once', async () => {
+      const { open } = await store();
+      const producers = 3;
+      const perProducer = 150;
+      const total = producers * perProducer;
+      const received: string[] = [];
+      const deadline = Date.now() + 60_000;
+
+      const produce = async (p: number): Promise<void> => {
+        const channel = open();
+        for (let i = 0; i < perProducer; ) {
+          const size = Math.min(1 + ((i + p) % 7), perProducer - i);
+          const batch = Array.from({ length: size }, (_, k) => wireMessage(`c${p}-${i + k}`));
+          await channel.sendEncoded(batch);
+          i += size;
+          if (i % 20 < 7) await sleep(1);
+        }
+      };
+      const consumeOne = async (): Promise<void> => {
+        const channel = open();
+        while (received.length < total && Date.now() < deadline) {
+          const message = await channel.receive({ timeoutSeconds: 0.2 });
+          if (!message) continue;
+          received.push(nameOf(message) ?? '?');
+          await channel.complete([message]);
+        }
+      };
+      const consumeBatches = async (): Promise<void> => {
+        const channel = open();
+        while (received.length < total && Date.now() < deadline) {
+          const batch = await channel.receiveBatch(25);
+          if (batch.length === 0) {
+            await sleep(10);
+            continue;
+          }
+          received.push(...batch.map((m) => nameOf(m) ?? '?'));
+          await channel.complete(batch);
+        }
+      };
+      await Promise.all([
+        ...Array.from({ length: producers }, (_, p) => produce(p)),
+        consumeOne(), consumeOne(), consumeBatches(), consumeBatches(),
+      ]);
+
+      const expected = Array.from({ length: producers }, (_, p) =>
+        Array.from({ length: perProducer }, (_, i) => `c${p}-${i}`),
+      ).flat();
+      assert.equal(received.length, total, 'no message received twice or lost');
+      assert.deepEqual([...received].sort(), expected.sort());
+      const status = await open().status();
+      assert.equal(status.queued, 0);
+      assert.equal(status.inProgress, 0);
+    });
+
+    test('a consumer gone mid-publish leaves its messages in progress; another completes them', async () => {
+      const { open } = await store();
+      const producer = open();
+      await producer.sendEncoded(['k0', 'k1', 'k2', 'k3', 'k4', 'k5', 'k6'].map((n) => wireMessage(n)));
+      const doomed = open();
+      assert.equal(nameOf(await doomed.receive({ timeoutSeconds: 5 })), 'k0');
+      assert.deepEqual((await doomed.receiveBatch(3)).map(nameOf), ['k1', 'k2', 'k3']);
+      await doomed.close(); // as if killed before completing anything
+
+      const survivor = open();
+      const stuck = await survivor.inProgress(100);
+      assert.deepEqual(stuck.map(nameOf), ['k0', 'k1', 'k2', 'k3']);
+      assert.ok(stuck.every((item) => item.enteredAt > 0 && item.enteredAt <= Date.now()));
+      await survivor.complete(stuck);
+      const status = await survivor.status();
+      assert.equal(status.inProgress, 0);
+      assert.equal(status.queued, 3, 'the queue is untouched');
+      assert.deepEqual((await survivor.receiveBatch(10)).map(nameOf), ['k4', 'k5', 'k6']);
+    });
+  });
+}
