@@ -24,6 +24,8 @@ export type {
 } from './channels/channel.js';
 export { RedisChannel } from './channels/redis/redis-channel.js';
 export type { RedisChannelArgs } from './channels/redis/redis-channel-args.js';
+export { SqliteChannel } from './channels/sqlite/sqlite-channel.js';
+export type { SqliteChannelArgs } from './channels/sqlite/sqlite-channel-args.js';
 export { createChannel } from './channels/create-channel.js';
 
 export type { Publisher, PublishOutcome, RejectedMessage } from './publishers/publisher.js';

@@ -87,7 +87,10 @@ export class Agent {
         frequency, threshold, config.BATCHED_AGENT_NANNY_MAX_BATCH_SIZE, { gate },
       );
     } else {
-      this.receiver = new Receiver(this.channel, this.publisher, receiverLogger, config.AGENT_RECEIVER_THREADS, { gate });
+      this.receiver = new Receiver(this.channel, this.publisher, receiverLogger, config.AGENT_RECEIVER_THREADS, {
+        gate,
+        maxBatchSize: config.AGENT_RECEIVER_MAX_BATCH_SIZE,
+      });
       this.nanny = new Nanny(
         this.channel, this.publisher, nannyLogger,
         frequency, threshold, config.AGENT_NANNY_QUERY_LIMIT, config.AGENT_NANNY_THREADS, { gate },

@@ -18,6 +18,8 @@ export interface ReceiverOptions {
   readonly channelBackoff?: BackoffOptions;
   /** Longest blocking receive, in seconds (the channel's default, 10, when unset). */
   readonly receiveTimeoutSeconds?: number;
+  /** Most messages a worker publishes at once (`AGENT_RECEIVER_MAX_BATCH_SIZE`). Default 1. */
+  readonly maxBatchSize?: number;
 }
 
 /**
@@ -30,6 +32,12 @@ export interface ReceiverOptions {
  * exponential backoff (honouring Retry-After); the first success reopens the gate. So at
  * most `numThreads` messages are in progress during a database outage, and the queue
  * drains at full speed once it recovers (defect 7 of the original).
+ *
+ * With `maxBatchSize` > 1, a worker whose last publish succeeded adds the messages
+ * already waiting in the queue (up to the limit, without waiting for more) to the one it
+ * received, so a backlog drains in few large writes while a quiet queue is still
+ * published message by message, at once. The first message after an idle period or a
+ * failure goes alone, so a database that is down holds one message per worker.
  */
 export class Receiver extends ComponentLifecycle {
   /** The workers' shared circuit. */
@@ -69,6 +77,7 @@ export class Receiver extends ComponentLifecycle {
   private async work(worker: number, channelFailures: ChannelFailures, signal: AbortSignal): Promise<void> {
     const logger = this.logger.child({ worker });
     const publishBackoff = new Backoff(this.options.publishBackoff);
+    let lastPublished = false;
     while (!signal.aborted) {
       await this.gate.whenOpen(signal);
       if (signal.aborted) break;
@@ -81,23 +90,45 @@ export class Receiver extends ComponentLifecycle {
         continue;
       }
       channelFailures.succeeded();
-      if (message) await this.deliver(message, publishBackoff, logger, signal);
+      if (!message) {
+        lastPublished = false;
+        continue;
+      }
+      const batch = lastPublished && this.gate.isOpen ? [message, ...(await this.waiting(logger))] : [message];
+      lastPublished = await this.deliver(batch, publishBackoff, logger, signal);
     }
   }
 
-  /** Publishes one message until it is settled, the publisher fails unexpectedly, or the agent stops. */
+  /** Messages already in the queue, up to the batch limit less the one in hand; never waits. */
+  private async waiting(logger: KadabraLogger): Promise<ReceivedMessage[]> {
+    const more = (this.options.maxBatchSize ?? 1) - 1;
+    if (more <= 0) return [];
+    try {
+      return await this.channel.receiveBatch(more);
+    } catch (error) {
+      // The message in hand is published anyway; the channel's trouble shows on the next receive.
+      logger.debug({ err: describeError(error) }, 'could not take waiting messages');
+      return [];
+    }
+  }
+
+  /**
+   * Publishes messages until they are settled, the publisher fails unexpectedly, or the
+   * agent stops.
+   * @returns whether they were published.
+   */
   private async deliver(
-    message: ReceivedMessage,
+    messages: ReceivedMessage[],
     backoff: Backoff,
     logger: KadabraLogger,
     signal: AbortSignal,
-  ): Promise<void> {
+  ): Promise<boolean> {
     for (;;) {
-      const attempt = await publishAndSettle(this.channel, this.publisher, [message], logger);
+      const attempt = await publishAndSettle(this.channel, this.publisher, messages, logger);
       if (attempt.status === 'published') {
         backoff.reset();
         if (this.gate.open()) logger.info('publishing recovered; receivers take new messages again');
-        return;
+        return true;
       }
       if (attempt.status === 'failed') {
         // Not classified by the publisher: leave the message to the nanny rather than
@@ -111,7 +142,7 @@ export class Receiver extends ComponentLifecycle {
           'publisher failed unexpectedly; the message stays in progress for the nanny',
         );
         await abortableSleep(delayMs, signal);
-        return;
+        return false;
       }
       const delayMs = backoff.next(attempt.error.retryAfterMs);
       const details = { err: describeError(attempt.error), retryInMs: Math.round(delayMs) };
@@ -122,8 +153,8 @@ export class Receiver extends ComponentLifecycle {
       }
       await this.waitToRetry(delayMs, signal);
       if (signal.aborted) {
-        logger.info('stopping; the held message stays in progress for the nanny');
-        return;
+        logger.info({ messages: messages.length }, 'stopping; the held messages stay in progress for the nanny');
+        return false;
       }
     }
   }

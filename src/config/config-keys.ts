@@ -118,6 +118,12 @@ export const CONFIG_KEYS = Object.freeze({
     3,
     'Concurrent workers taking messages from the channel and publishing them (default agent type).',
   ),
+  AGENT_RECEIVER_MAX_BATCH_SIZE: key(
+    'agent',
+    positiveInteger(),
+    1000,
+    'Most messages a default-agent worker publishes in one request: after a successful publish it adds messages already waiting in the queue (never waits for them). 1 publishes one message per request, as the original.',
+  ),
   BATCHED_AGENT_INTERVAL_SECONDS: key(
     'agent',
     seconds(),

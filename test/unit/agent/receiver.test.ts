@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Receiver } from '../../../src/agent/receiver.js';
 import { TransientPublishError } from '../../../src/errors/publish-error.js';
+import { encodeMetrics } from '../../../src/metrics/wire-codec.js';
 import { MemoryChannel } from '../../support/memory-channel.js';
 import { counterMessage, delay, silentLogger, waitFor } from './helpers.js';
 import { FakePublisher, failTransiently, rejectWhere, succeed } from './fake-publisher.js';
@@ -13,6 +14,50 @@ async function queue(channel: MemoryChannel, count: number, prefix = 'm'): Promi
 }
 
 describe('Receiver', () => {
+  it('coalesces a backlog: after a successful publish a worker adds what is waiting, up to maxBatchSize', async () => {
+    const channel = new MemoryChannel();
+    const publisher = new FakePublisher();
+    await queue(channel, 23);
+    const receiver = new Receiver(channel, publisher, silentLogger(), 1, { ...fastBackoff, maxBatchSize: 10 });
+    const running = receiver.start();
+    try {
+      await waitFor(() => publisher.published.length === 23 && channel.inProgressCount === 0, 'all published');
+    } finally {
+      await receiver.stop();
+      await running;
+    }
+    // The first message goes alone; then batches of up to 10 from what is waiting.
+    assert.deepEqual(publisher.batches.map((b) => b.length), [1, 10, 10, 2]);
+    const names = publisher.published.map((m) => m.counters[0]?.name);
+    assert.deepEqual(names, Array.from({ length: 23 }, (_, i) => `m${i}`), 'in queue order, each once');
+  });
+
+  it('after a failed publish the next delivery is a single message again', async () => {
+    const channel = new MemoryChannel();
+    // An unclassified failure on the first coalesced batch; everything else succeeds.
+    const publisher = new FakePublisher((batch) => {
+      if (batch.length === 6) throw new Error('publisher bug');
+      return { rejected: [] };
+    });
+    const receiver = new Receiver(channel, publisher, silentLogger(), 1, { ...fastBackoff, maxBatchSize: 10 });
+    const running = receiver.start();
+    const sendAll = (prefix: string, count: number): Promise<void> =>
+      channel.sendEncoded(Array.from({ length: count }, (_, i) => encodeMetrics(counterMessage(`${prefix}${i}`, i))));
+    try {
+      await sendAll('a', 1);
+      await waitFor(() => publisher.published.length === 1, 'a0 published alone');
+      await sendAll('b', 6); // all at once: one received, five waiting
+      await waitFor(() => publisher.calls === 2, 'the batch of six failed');
+      await sendAll('c', 3);
+      await waitFor(() => publisher.published.length === 4, 'the c messages published');
+    } finally {
+      await receiver.stop();
+      await running;
+    }
+    assert.deepEqual(publisher.batches.map((b) => b.length), [1, 1, 2], 'single after the failure, then coalesced');
+    assert.equal(channel.inProgressCount, 6, 'the failed batch stays in progress for the nanny');
+  });
+
   it('publishes every message once with N workers, then completes it', async () => {
     const channel = new MemoryChannel();
     const publisher = new FakePublisher();

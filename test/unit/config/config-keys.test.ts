@@ -40,7 +40,8 @@ describe('CONFIG_KEYS', () => {
     assert.equal(CONFIG_KEYS.CLIENT_OVERFLOW_LOG_INTERVAL_SECONDS.default, 10);
     assert.equal(CONFIG_KEYS.CLIENT_LOG_LEVEL.default, 'info');
     assert.equal(CONFIG_KEYS.AGENT_LOG_LEVEL.default, 'info');
-    assert.equal(CONFIG_KEY_NAMES.length, 23);
+    assert.equal(CONFIG_KEYS.AGENT_RECEIVER_MAX_BATCH_SIZE.default, 1000);
+    assert.equal(CONFIG_KEY_NAMES.length, 24);
   });
 
   it('gives every key a side matching its prefix, a description, and a default its schema accepts', () => {
@@ -57,7 +58,7 @@ describe('CONFIG_KEYS', () => {
   });
 
   it('has type maps in step with the channel and publisher registries', () => {
-    const channelTypes: Record<keyof ChannelArgsByType, true> = { redis: true };
+    const channelTypes: Record<keyof ChannelArgsByType, true> = { redis: true, sqlite: true };
     const publisherTypes: Record<keyof PublisherArgsByType, true> = { debug: true, influxdb: true };
     assert.deepEqual(Object.keys(channelTypes).sort(), Object.keys(CHANNEL_TYPES).sort());
     assert.deepEqual(Object.keys(publisherTypes).sort(), Object.keys(PUBLISHER_TYPES).sort());
