@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the real servers the integration tests start (redis-server; later influxd)
+# Installs the real servers the integration tests start (redis-server, influxd,
+# victoria-metrics for the InfluxDB 2.x write API; python3 for the wire-parity tests)
 # when they are missing. The tests start their own instances on free loopback ports;
 # nothing here starts a service.
 set -euo pipefail
