@@ -44,7 +44,9 @@ describe('kadabra agent process: stopping and crashing', () => {
         const { code } = await agent.exited;
         const stopMs = Date.now() - stopping;
         assert.equal(code, 0, agent.describe());
-        assert.ok(stopMs < 3000, `exited in ${stopMs} ms`);
+        // Not a speed target: it shows the stop does not wait out the 10 s blocking receive
+        // (the margin is for a loaded CI machine).
+        assert.ok(stopMs < 8000, `exited in ${stopMs} ms`);
         const sent = await sending;
 
         const redis = redisClient(server.port);
