@@ -1,0 +1,47 @@
+import { Redis } from 'ioredis';
+import { AGENT_CONFIGS, describeAgent } from './support/agent-configs.js';
+import { typicalMessages } from './support/backlog.js';
+import { formatValue, type BenchRow } from './support/bench-row.js';
+import type { BenchContext } from './support/bench-context.js';
+import { drainWithAgent, type DrainResult } from './support/drain.js';
+import { runIfMain } from './support/run-bench-main.js';
+
+const TARGET_RSS_MB = 200;
+const STAGE_BATCH = 10_000;
+
+/** Agent memory and CPU: each agent draining a big backlog, its RSS sampled every 50 ms. */
+export async function agentMemoryBench(context: BenchContext): Promise<BenchRow[]> {
+  const count = context.smoke ? 2_000 : 1_000_000;
+  const redis = new Redis({ host: '127.0.0.1', port: context.servers.redisPort });
+  // Made and staged in slices: a million messages held at once would weigh on this process.
+  const backlog = {
+    count,
+    *batches() {
+      for (let first = 0; first < count; first += STAGE_BATCH) yield typicalMessages(Math.min(STAGE_BATCH, count - first), first);
+    },
+  };
+  const results: [keyof typeof AGENT_CONFIGS, DrainResult][] = [];
+  try {
+    for (const mode of ['batched', 'default'] as const) {
+      const result = await drainWithAgent(context, redis, `memory_${mode}`, backlog, AGENT_CONFIGS[mode]);
+      context.log(
+        `agent-memory: ${mode}, ${count} msgs in ${result.seconds.toFixed(1)} s, peak RSS ${result.peakRssMb.toFixed(0)} MB, ` +
+          `${result.cpuSecondsPerMillionPoints.toFixed(1)} CPU s/M points`,
+      );
+      results.push([mode, result]);
+    }
+  } finally {
+    redis.disconnect();
+  }
+  const bench = 'agent-memory';
+  return results.flatMap(([mode, result]) => {
+    const what = `${mode} agent (${describeAgent(AGENT_CONFIGS[mode])}) draining ${count.toLocaleString('en-US')} msgs`;
+    return [
+      { bench, figure: `peak RSS, ${what}`, ours: formatValue(result.peakRssMb, 'MB'), target: `≤ ${TARGET_RSS_MB} MB`, met: result.peakRssMb <= TARGET_RSS_MB, value: result.peakRssMb },
+      { bench, figure: '  same: CPU per million points', ours: formatValue(result.cpuSecondsPerMillionPoints, 'CPU s'), value: result.cpuSecondsPerMillionPoints },
+      { bench, figure: '  same: drain rate (points/s)', ours: formatValue(result.pointsPerSecond, 'points/s'), value: result.pointsPerSecond },
+    ];
+  });
+}
+
+runIfMain(import.meta.url, agentMemoryBench);

@@ -1,0 +1,113 @@
+import { MetricsCollector } from '../src/client/metrics-collector.js';
+import { DEFAULT_TIMESTAMP_FORMAT } from '../src/metrics/metrics.js';
+import type { Metrics } from '../src/metrics/metrics.js';
+import { encodeMetrics } from '../src/metrics/wire-codec.js';
+import { formatRatio, formatValue, type BenchRow } from './support/bench-row.js';
+import type { BenchContext } from './support/bench-context.js';
+import { writeDirectly } from './support/direct-writer.js';
+import { nsPerCall, type Loop } from './support/micro.js';
+import type { ProduceResult } from './support/produce.js';
+import { sendThroughKadabra } from './support/redis-sender.js';
+import { runIfMain } from './support/run-bench-main.js';
+import { median } from './support/stats.js';
+import { recordTypical } from './support/typical-message.js';
+
+const TARGET_RATE = 200_000;
+const PEER = 'influxdb-client writePoint → influxd';
+
+function typicalMetrics(i: number): Metrics {
+  const collector = new MetricsCollector(DEFAULT_TIMESTAMP_FORMAT);
+  recordTypical(collector, i);
+  return collector.close();
+}
+
+function encodeLoop(): Loop {
+  const metrics = typicalMetrics(1);
+  let length = 0;
+  return (calls) => {
+    for (let i = 0; i < calls; i += 1) length += encodeMetrics(metrics).length;
+    if (length < 0) throw new Error('unreachable');
+  };
+}
+
+function recordAndEncodeLoop(): Loop {
+  let length = 0;
+  return (calls) => {
+    for (let i = 0; i < calls; i += 1) length += encodeMetrics(typicalMetrics(i)).length;
+    if (length < 0) throw new Error('unreachable');
+  };
+}
+
+function pick(results: readonly ProduceResult[], key: keyof ProduceResult): number {
+  return median(results.map((result) => result[key]));
+}
+
+/** Closing and sending a typical collector: encode cost, and sustained sending against writing to InfluxDB directly. */
+export async function encodeSendBench(context: BenchContext): Promise<BenchRow[]> {
+  const micro = context.smoke ? { samples: 3, sampleMs: 1 } : { samples: 15, sampleMs: 40 };
+  const encodeUs = nsPerCall(encodeLoop(), micro).median / 1000;
+  const recordUs = nsPerCall(recordAndEncodeLoop(), micro).median / 1000;
+  context.log(`encode-send: encode ${encodeUs.toFixed(2)} µs, record+close+encode ${recordUs.toFixed(2)} µs`);
+
+  const runs = context.smoke ? 1 : 3;
+  const ours = await sendThroughKadabra(context, runs, context.smoke ? 2_000 : 300_000);
+  const peer = await writeDirectly(context, runs, context.smoke ? 500 : 100_000);
+  const closeSendRate = pick(ours.closeAndSend, 'messagesPerSecond');
+  const full = (key: keyof ProduceResult): { ours: number; peer: number } => ({
+    ours: pick(ours.recordCloseAndSend, key),
+    peer: pick(peer, key),
+  });
+  const rate = full('messagesPerSecond');
+  const cpu = full('cpuMicrosPerMessage');
+  const cores = full('cores');
+  const p99 = full('loopDelayP99Ms');
+  const max = full('loopDelayMaxMs');
+  const closeSendCores = pick(ours.closeAndSend, 'cores');
+  const closeSendP99 = pick(ours.closeAndSend, 'loopDelayP99Ms');
+
+  const bench = 'encode-send';
+  const versus = (figure: string, value: { ours: number; peer: number }, unit: string, extra: Partial<BenchRow> = {}): BenchRow => ({
+    bench,
+    figure,
+    ours: formatValue(value.ours, unit),
+    peer: `${PEER}: ${formatValue(value.peer, unit)}`,
+    ratio: formatRatio(value.ours, value.peer),
+    value: value.ours,
+    ...extra,
+  });
+  return [
+    { bench, figure: 'encode typical message', ours: formatValue(encodeUs, 'µs'), target: '≤ 5 µs', met: encodeUs <= 5, value: encodeUs },
+    { bench, figure: 'record + close + encode typical message', ours: formatValue(recordUs, 'µs'), value: recordUs },
+    {
+      bench,
+      figure: 'close + send + flush into Redis, collectors recorded beforehand (msg/s)',
+      ours: formatValue(closeSendRate, 'msg/s'),
+      target: `≥ ${TARGET_RATE.toLocaleString('en-US')} msg/s`,
+      met: closeSendRate >= TARGET_RATE,
+      value: closeSendRate,
+    },
+    {
+      bench,
+      figure: '  same: sending process CPU use (cores)',
+      ours: formatValue(closeSendCores, 'cores'),
+      target: '≤ 1 core',
+      met: closeSendCores <= 1,
+      value: closeSendCores,
+    },
+    {
+      bench,
+      figure: '  same: event-loop delay p99',
+      ours: formatValue(closeSendP99, 'ms'),
+      target: '≤ 10 ms',
+      met: closeSendP99 <= 10,
+      value: closeSendP99,
+    },
+    versus('record + close + send + flush (msg/s)', rate, 'msg/s'),
+    versus('  same: sending process CPU per message', cpu, 'µs'),
+    versus('  same: sending process CPU use (cores)', cores, 'cores'),
+    versus('  same: event-loop delay p99', p99, 'ms'),
+    versus('  same: event-loop delay max', max, 'ms'),
+  ];
+}
+
+runIfMain(import.meta.url, encodeSendBench);

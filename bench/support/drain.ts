@@ -1,0 +1,84 @@
+import type { Redis } from 'ioredis';
+import { deleteKeys, pendingMessages, queueKeys, releaseBacklog, stageMessages } from './backlog.js';
+import type { BenchContext } from './bench-context.js';
+import { BenchAgent } from './bench-agent.js';
+import { dropDatabase, freshDatabase, waitForPoints } from './influx-http.js';
+import { cpuSeconds, RssSampler, ServerCpu } from './proc-sampler.js';
+import { POINTS_PER_MESSAGE, TYPICAL_MEASUREMENTS } from './typical-message.js';
+
+/** One agent draining one backlog. */
+export interface DrainResult {
+  /** From releasing the backlog until every point was counted in InfluxDB. */
+  readonly seconds: number;
+  readonly pointsPerSecond: number;
+  /** The agent's user + system CPU meanwhile, per million points. */
+  readonly cpuSecondsPerMillionPoints: number;
+  /** Highest VmRSS sampled meanwhile. */
+  readonly peakRssMb: number;
+  /** redis-server's and influxd's CPU meanwhile, per million points (NaN when unknown). */
+  readonly redisCpuSecondsPerMillionPoints: number;
+  readonly influxCpuSecondsPerMillionPoints: number;
+}
+
+/** How to fill the backlog: the messages themselves, or batches of them made on demand (big backlogs). */
+export type BacklogSource = readonly string[] | { readonly count: number; batches(): Iterable<readonly string[]> };
+
+/**
+ * Stages `backlog` in Redis, starts an agent with `config` and waits for it to be ready,
+ * releases the backlog at once, and measures until the queue and in-progress lists are
+ * empty and InfluxDB counts every point.
+ */
+export async function drainWithAgent(
+  context: BenchContext,
+  redis: Redis,
+  name: string,
+  backlog: BacklogSource,
+  config: Readonly<Record<string, unknown>>,
+): Promise<DrainResult> {
+  const keys = queueKeys(name);
+  const database = `bench_${name.replace(/\W/g, '_')}`;
+  const count = 'count' in backlog ? backlog.count : backlog.length;
+  for (const batch of 'batches' in backlog ? backlog.batches() : [backlog]) await stageMessages(redis, keys, batch);
+  await freshDatabase(context.servers.influxUrl, database);
+  const profileDir = process.env['KADABRA_BENCH_CPU_PROF'];
+  const agent = new BenchAgent({
+    servers: context.servers,
+    keys,
+    database,
+    config,
+    ...(profileDir ? { nodeFlags: ['--cpu-prof', '--cpu-prof-dir', profileDir] } : {}),
+  });
+  try {
+    await agent.ready();
+    const cpuBefore = cpuSeconds(agent.pid) ?? 0;
+    const servers = new ServerCpu(context);
+    const rss = new RssSampler(agent.pid);
+    const start = performance.now();
+    await releaseBacklog(redis, keys);
+    const expected = count * POINTS_PER_MESSAGE;
+    const timeoutMs = context.smoke ? 60_000 : 3_600_000;
+    while ((await pendingMessages(redis, keys)) > 0) {
+      agent.checkAlive();
+      if (performance.now() - start > timeoutMs) throw new Error(`${name}: backlog not drained in time\n${agent.describe()}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const end = await waitForPoints(context.servers.influxUrl, database, TYPICAL_MEASUREMENTS, expected, 120_000);
+    const cpu = (cpuSeconds(agent.pid) ?? cpuBefore) - cpuBefore;
+    const { redis: redisCpu, influx: influxCpu } = servers.used();
+    const peakRssMb = rss.stop();
+    const seconds = (end - start) / 1000;
+    const perMillion = (value: number): number => (value / expected) * 1e6;
+    return {
+      seconds,
+      pointsPerSecond: expected / seconds,
+      cpuSecondsPerMillionPoints: perMillion(cpu),
+      peakRssMb,
+      redisCpuSecondsPerMillionPoints: perMillion(redisCpu),
+      influxCpuSecondsPerMillionPoints: perMillion(influxCpu),
+    };
+  } finally {
+    await agent.stop();
+    await deleteKeys(redis, keys);
+    await dropDatabase(context.servers.influxUrl, database);
+  }
+}

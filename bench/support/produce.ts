@@ -1,0 +1,64 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
+
+/** How an application produces messages for one run. */
+export interface ProduceOptions {
+  /** Messages to produce. */
+  readonly total: number;
+  /** Messages produced per event-loop turn (an application's burst). */
+  readonly chunk: number;
+  /** Records, closes and sends message number `i`. */
+  readonly send: (i: number) => void;
+  /** Messages produced but not yet acknowledged by the sink. */
+  readonly backlog: () => number;
+  /** Above this backlog the producer yields 1 ms per turn instead of one turn (backpressure). */
+  readonly highWater: number;
+  /** Resolves once everything produced is acknowledged. */
+  readonly finish: () => Promise<void>;
+}
+
+/** What one run cost the producing process. */
+export interface ProduceResult {
+  readonly messages: number;
+  readonly elapsedMs: number;
+  readonly messagesPerSecond: number;
+  /** User + system CPU of this process, µs per message. */
+  readonly cpuMicrosPerMessage: number;
+  /** CPU seconds per wall second (1 = one core busy). */
+  readonly cores: number;
+  readonly loopDelayP99Ms: number;
+  readonly loopDelayMaxMs: number;
+}
+
+/**
+ * Produces `total` messages in bursts of `chunk` per event-loop turn, as fast as the
+ * sink keeps up, and measures wall time until all are acknowledged, this process's CPU
+ * time and the event loop's delay meanwhile.
+ */
+export async function produce(options: ProduceOptions): Promise<ProduceResult> {
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
+  histogram.enable();
+  const cpuBefore = process.cpuUsage();
+  const start = performance.now();
+  let i = 0;
+  while (i < options.total) {
+    const end = Math.min(options.total, i + options.chunk);
+    for (; i < end; i += 1) options.send(i);
+    if (options.backlog() > options.highWater) await sleep(1);
+    else await nextTurn();
+  }
+  await options.finish();
+  const elapsedMs = performance.now() - start;
+  const cpu = process.cpuUsage(cpuBefore);
+  histogram.disable();
+  const cpuMicros = cpu.user + cpu.system;
+  return {
+    messages: options.total,
+    elapsedMs,
+    messagesPerSecond: options.total / (elapsedMs / 1000),
+    cpuMicrosPerMessage: cpuMicros / options.total,
+    cores: cpuMicros / 1000 / elapsedMs,
+    loopDelayP99Ms: histogram.percentile(99) / 1e6,
+    loopDelayMaxMs: histogram.max / 1e6,
+  };
+}

@@ -1,0 +1,90 @@
+import { Redis } from 'ioredis';
+import { Kadabra } from '../../src/client/kadabra.js';
+import type { MetricsCollector } from '../../src/client/metrics-collector.js';
+import type { BenchContext } from './bench-context.js';
+import { collectGarbage } from './micro.js';
+import { produce, type ProduceResult } from './produce.js';
+import { recordTypical } from './typical-message.js';
+
+const CHUNK = 100;
+const HIGH_WATER = 20_000;
+
+/** Sustained sending through the Kadabra client, measured two ways per run. */
+export interface RedisSendResults {
+  /** `close()` + `send()` of collectors recorded beforehand, then `flush()`. */
+  readonly closeAndSend: ProduceResult[];
+  /** Recording included: what an application pays per message. */
+  readonly recordCloseAndSend: ProduceResult[];
+}
+
+/**
+ * Sends `total` typical messages per run with the Kadabra client into redis-server, in
+ * bursts of 500 per event-loop turn, until `flush()` reports every one delivered. Run 0
+ * (smaller) warms up and is not reported.
+ */
+export async function sendThroughKadabra(context: BenchContext, runs: number, total: number): Promise<RedisSendResults> {
+  const id = `bench:send:${process.pid}`;
+  const keys = { queue_key: `${id}:queue`, inprogress_key: `${id}:inprogress`, dead_key: `${id}:dead` };
+  const client = new Kadabra({
+    CLIENT_CHANNEL_ARGS: { host: '127.0.0.1', port: context.servers.redisPort, ...keys },
+    CLIENT_LOG_LEVEL: 'error',
+    CLIENT_FLUSH_TIMEOUT_SECONDS: 300,
+  });
+  const redis = new Redis({ host: '127.0.0.1', port: context.servers.redisPort });
+  const results: RedisSendResults = { closeAndSend: [], recordCloseAndSend: [] };
+
+  const measure = async (count: number, prerecorded: boolean): Promise<ProduceResult> => {
+    let collectors: (MetricsCollector | undefined)[] = [];
+    if (prerecorded) {
+      collectors = Array.from({ length: count }, (_, i) => {
+        const collector = client.metrics();
+        recordTypical(collector, i);
+        return collector;
+      });
+    }
+    collectGarbage();
+    const before = client.stats();
+    const result = await produce({
+      total: count,
+      chunk: CHUNK,
+      send: prerecorded
+        ? (i) => {
+            client.send((collectors[i] as MetricsCollector).close());
+            collectors[i] = undefined;
+          }
+        : (i) => {
+            const collector = client.metrics();
+            recordTypical(collector, i);
+            client.send(collector.close());
+          },
+      backlog: () => client.stats().buffered,
+      highWater: HIGH_WATER,
+      finish: async () => {
+        await client.flush();
+      },
+    });
+    const after = client.stats();
+    if (after.delivered - before.delivered !== count || after.dropped !== before.dropped) {
+      throw new Error(`Kadabra delivered ${after.delivered - before.delivered} of ${count} (dropped ${after.dropped - before.dropped})`);
+    }
+    await redis.del(keys.queue_key);
+    context.log(
+      `encode-send: Kadabra → Redis (${prerecorded ? 'close+send' : 'record+close+send'}): ${Math.round(result.messagesPerSecond)} msg/s, ` +
+        `${result.cpuMicrosPerMessage.toFixed(2)} µs CPU/msg, ${result.cores.toFixed(2)} cores, loop p99 ${result.loopDelayP99Ms.toFixed(1)} ms`,
+    );
+    return result;
+  };
+
+  try {
+    await measure(Math.min(total, 20_000), true);
+    await measure(Math.min(total, 20_000), false);
+    for (let run = 0; run < runs; run += 1) {
+      results.closeAndSend.push(await measure(total, true));
+      results.recordCloseAndSend.push(await measure(total, false));
+    }
+  } finally {
+    await client.close();
+    redis.disconnect();
+  }
+  return results;
+}
