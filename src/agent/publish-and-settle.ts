@@ -41,6 +41,9 @@ export async function publishAndSettle(
   try {
     ({ rejected } = await publisher.publish(items.map((item) => item.metrics)));
   } catch (error) {
+    // One debug line per attempt, so that publishes can be counted from the log (the
+    // chaos suite counts re-publishes this way; a timed-out attempt may have landed).
+    logger.debug({ messages: items.length }, 'publish attempt failed');
     if (error instanceof TransientPublishError) return { status: 'transient', error };
     return { status: 'failed', error };
   }
@@ -53,6 +56,7 @@ export async function publishAndSettle(
       logger.warn({ index, batchSize: items.length }, 'publisher rejected an index outside the batch; ignored');
     }
   }
+  logger.debug({ messages: items.length, published: items.length - reasons.size, rejected: reasons.size }, 'published');
 
   let deadLettered = 0;
   const toComplete: ReceivedMessage[] = [];

@@ -17,6 +17,7 @@ import { formatLine } from './line-protocol.js';
 import { LogLimiter } from './log-limiter.js';
 import { metricsToPoints } from './metrics-to-points.js';
 import { PointTimestamps } from './point-timestamps.js';
+import { oversizedKeyReason } from './series-key-limit.js';
 import { unwritableReason } from './unwritable-reason.js';
 import { groupUnits, halve, type WriteUnit } from './write-unit.js';
 
@@ -118,6 +119,13 @@ export class InfluxDBPublisher implements Publisher {
         timestamps: new PointTimestamps(metrics),
         rawNewlines: this.args.api === 'v1',
       }).map(formatLine);
+      for (const line of lines) {
+        const oversized = oversizedKeyReason(line);
+        if (oversized !== undefined) {
+          rejected.set(index, oversized);
+          return;
+        }
+      }
       if (lines.length > 0) units.push({ index, lines });
     });
     if (units.length > 0) {
@@ -214,6 +222,9 @@ export class InfluxDBPublisher implements Publisher {
       this.logger.info({ endpoint: this.endpoint.description }, `created the database (${statement})`);
       return;
     }
+    // influxd answers 200 with this error while it shuts down: an outage, not a setup problem
+    // (the chaos suite caught an agent logging "create the database by hand" for it).
+    if (/query engine shutdown/i.test(failure)) throw this.outage(failure, undefined, undefined);
     const verdict = classifyWriteAnswer(answer, { database: this.args.database, api: this.args.api });
     if (verdict.kind === 'unavailable') throw this.outage(verdict.reason, undefined, verdict.retryAfterMs);
     throw this.setupError(`${statement} failed: ${failure}`, {
