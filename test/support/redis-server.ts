@@ -23,6 +23,8 @@ export interface RedisServerHandle {
 export interface RedisServerOptions {
   /** AOF persistence with fsync on every write (default false: nothing on disk). */
   readonly appendOnly?: boolean;
+  /** With `appendOnly`: `always` (default) or `everysec`, as a user configures it for speed. */
+  readonly appendFsync?: 'always' | 'everysec';
   /** Require this password (AUTH) from clients. */
   readonly password?: string;
 }
@@ -83,7 +85,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
       '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '',
       '--daemonize', 'no', '--logfile', join(dir, 'redis.log'), '--protected-mode', 'yes',
       ...(options.password ? ['--requirepass', options.password] : []),
-      ...(options.appendOnly ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
+      ...(options.appendOnly ? ['--appendonly', 'yes', '--appendfsync', options.appendFsync ?? 'always'] : ['--appendonly', 'no']),
     ];
     const started = spawn('redis-server', args, { stdio: 'ignore' });
     child = started;

@@ -1,0 +1,43 @@
+import type { Channel } from '../../src/channels/channel.js';
+import { RedisChannel } from '../../src/channels/redis/redis-channel.js';
+import type { RedisChannelArgs } from '../../src/channels/redis/redis-channel-args.js';
+import type { KadabraLogger } from '../../src/logging/logger.js';
+
+/** A Redis channel for the client that counts the messages of writes that failed after being sent. */
+export interface CountingChannel {
+  readonly channel: Channel;
+  /**
+   * Messages in `sendEncoded` calls that failed once the command may have gone out (not
+   * those refused before sending because Redis was not connected). The client sends
+   * them again, and such a write may have reached Redis all the same (its
+   * acknowledgement lost in a restart): this bounds the copies a client can put on the
+   * queue twice.
+   */
+  failedWrites(): number;
+}
+
+// Errors that mean the command was never sent: the connection was not ready (the
+// channel's own wait, or ioredis without an offline queue).
+const NOT_SENT = /redis not ready|Stream isn't writeable|enableOfflineQueue/;
+
+/** Wraps a real `RedisChannel`; every call goes to it unchanged. */
+export function countingRedisChannel(args: Partial<RedisChannelArgs>, logger: KadabraLogger): CountingChannel {
+  const redis = new RedisChannel(args, logger);
+  let failed = 0;
+  const sendEncoded = async (messages: readonly string[]): Promise<void> => {
+    try {
+      await redis.sendEncoded(messages);
+    } catch (error) {
+      if (!NOT_SENT.test(error instanceof Error ? error.message : String(error))) failed += messages.length;
+      throw error;
+    }
+  };
+  const channel = new Proxy(redis, {
+    get(target, property) {
+      if (property === 'sendEncoded') return sendEncoded;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return { channel, failedWrites: () => failed };
+}

@@ -1,0 +1,83 @@
+import type { Row } from '../row.js';
+import type { ScenarioRun } from '../scenario-run.js';
+import { countAndSumByApp, countPoints, valuesOfApp } from './influx-values.js';
+import { reconcileApp, type AppReconciliation } from './reconcile-apps.js';
+import { reconcileDeadLetters } from './reconcile-dead-letters.js';
+
+/**
+ * Compares what a scenario's apps sent with what InfluxDB holds (per app: count, SUM and
+ * every value), with the dead-letter list and with the agents' and the proxy's count of
+ * publishes; records every broken promise in `run.failures` and returns the table row.
+ */
+export async function reconcileRun(run: ScenarioRun, drainSeconds: number): Promise<Row> {
+  const sums = await countAndSumByApp(run.env.influx, run.database);
+  const apps: AppReconciliation[] = [];
+  for (const report of run.reports) {
+    const values = await valuesOfApp(run.env.influx, run.database, report.name);
+    apps.push(reconcileApp(report, values, sums.get(report.name)?.sum ?? 0, run.redisKills));
+    if (report.throws > 0) run.failures.push(`${report.name}: send() threw ${report.throws} time(s)`);
+    if (report.stats.buffered > 0) run.failures.push(`${report.name}: ${report.stats.buffered} message(s) still buffered at exit`);
+  }
+  const total = (pick: (a: AppReconciliation) => number): number => apps.reduce((sum, a) => sum + pick(a), 0);
+  const stored = total((a) => a.stored);
+  const published = run.agents.reduce((sum, agent) => sum + agent.publishedTotal, 0);
+  const dead = await reconcileDeadLetters(run.env.inspector, run.keys.dead_key, run.bad);
+  const storedPoints = await countPoints(run.env.influx, run.database);
+
+  for (const a of apps) {
+    if (a.lost > 0) run.failures.push(`${a.app}: ${a.lost} message(s) lost, e.g. seq ${a.lostExamples.join(', ')}`);
+    if (a.doubled > 0) run.failures.push(`${a.app}: ${a.doubled} message(s) stored twice`);
+    if (a.foreign > 0) run.failures.push(`${a.app}: ${a.foreign} stored value(s) it never sent`);
+    if (!a.sumMatches) run.failures.push(`${a.app}: SUM(value) does not match what was sent`);
+  }
+  if (storedPoints !== stored + total((a) => a.doubled + a.foreign)) {
+    run.failures.push(`InfluxDB holds ${storedPoints} points, the apps account for ${stored}`);
+  }
+  if (dead.missing.length > 0) run.failures.push(`bad messages not dead-lettered: ${dead.missing.slice(0, 5).join(', ')}`);
+  if (dead.unexpected > 0) run.failures.push(`${dead.unexpected} dead letter(s) that are not injected bad messages`);
+  for (const agent of run.agents) {
+    for (const line of agent.errors.slice(0, 3)) run.notes.push(`agent ${agent.name} logged error: ${String(line.msg)}`);
+  }
+
+  const byComponent: Record<string, number> = {};
+  for (const agent of run.agents) {
+    for (const [component, n] of Object.entries(agent.counts.published)) byComponent[component] = (byComponent[component] ?? 0) + n;
+  }
+  const failedAttempts = run.agents.reduce((sum, agent) => sum + agent.counts.failedAttempts, 0);
+  run.notes.push(`publishes by ${Object.entries(byComponent).map(([c, n]) => `${c} ${n}`).join(', ') || 'none'}`);
+  if (run.orphans.size > 0) run.notes.push(`messages left in progress by the SIGKILLs: ${run.orphans.size}`);
+  if (run.completeFailed() > 0) run.notes.push(`published but not completed (Redis down): ${run.completeFailed()}`);
+  if (run.failedWrites() > 0) run.notes.push(`messages in client writes that failed and were sent again: ${run.failedWrites()}`);
+  const reasons = Object.entries(dead.reasons);
+  if (reasons.length > 0) {
+    run.notes.push(`dead-letter reasons: ${reasons.map(([k, r]) => `${k}: "${r.length > 70 ? `${r.slice(0, 70)}...` : r}"`).join(' | ')}`);
+  }
+
+  const republished = published - stored;
+  const rewritten = run.env.proxy.pointsWritten(run.database) - storedPoints;
+  if (run.republishBound) {
+    const limit = run.republishBound.limit();
+    run.notes.push(`re-publishes allowed: ${limit} (${run.republishBound.because})`);
+    const worst = Math.max(republished, rewritten);
+    if (worst > limit) run.failures.push(`${worst} re-publishes; at most ${limit} expected (${run.republishBound.because})`);
+  }
+  if (run.failures.length > 0) {
+    run.notes.push(`agent logs: ${run.agents.map((agent) => agent.logPath).join(', ')}`);
+  }
+  return {
+    scenario: run.name,
+    sent: total((a) => a.sent),
+    stored,
+    lost: total((a) => a.lost),
+    doubled: total((a) => a.doubled),
+    republished,
+    rewritten,
+    failedAttempts,
+    deadLettered: dead.deadLettered,
+    dropped: total((a) => a.dropped),
+    redisLost: total((a) => a.redisLost),
+    drainSeconds,
+    notes: run.notes,
+    failures: run.failures,
+  };
+}

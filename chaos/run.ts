@@ -1,0 +1,38 @@
+// `npm run chaos` (= npm run build && node dist/chaos/run.js): runs every chaos scenario
+// against real processes and prints one row each. Options:
+//   --short        the CI-sized run (small counts, short outages; test/process/chaos runs it)
+//   --only 1,3,all only these scenarios (keys: 1 2 3 4 5 6 6b 7 8 all)
+// Exits 1 when any row shows a loss, a double, or another broken promise.
+import { parseArgs } from 'node:util';
+import { FULL_PROFILE, SHORT_PROFILE } from './profile.js';
+import { formatTable, type Row } from './row.js';
+import { startEnvironment } from './support/environment.js';
+import { runScenario, SCENARIOS } from './suite.js';
+
+const { values } = parseArgs({
+  options: { short: { type: 'boolean', default: false }, only: { type: 'string' } },
+});
+const profile = values.short ? SHORT_PROFILE : FULL_PROFILE;
+const only = values.only?.split(',').map((key) => key.trim());
+const scenarios = only ? SCENARIOS.filter((s) => only.includes(s.key)) : SCENARIOS;
+if (scenarios.length === 0) {
+  process.stderr.write(`no scenario matches --only ${values.only}; keys: ${SCENARIOS.map((s) => s.key).join(' ')}\n`);
+  process.exit(2);
+}
+
+const log = (text: string): void => void process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${text}\n`);
+const started = Date.now();
+log(`chaos suite (${profile.name}): starting redis-server (AOF, appendfsync everysec) and influxd`);
+const env = await startEnvironment();
+const rows: Row[] = [];
+try {
+  for (const scenario of scenarios) rows.push(await runScenario(env, profile, scenario, log));
+} finally {
+  await env.close();
+}
+const minutes = ((Date.now() - started) / 60_000).toFixed(1);
+process.stdout.write(`\nKadabra chaos suite, ${profile.name} profile, ${new Date().toISOString()}, ${minutes} min\n\n`);
+process.stdout.write(`${formatTable(rows)}\n`);
+const failed = rows.filter((row) => row.failures.length > 0);
+process.stdout.write(failed.length === 0 ? '\nall rows pass\n' : `\n${failed.length} row(s) FAILED\n`);
+process.exitCode = failed.length === 0 ? 0 : 1;

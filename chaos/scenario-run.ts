@@ -1,0 +1,262 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { AppConfig, AppReport } from './app/app-config.js';
+import type { Profile } from './profile.js';
+import { reconcileRun } from './reconcile/reconcile-run.js';
+import type { Row } from './row.js';
+import { AgentProcess } from './support/agent-process.js';
+import { AppProcess } from './support/app-process.js';
+import type { Environment } from './support/environment.js';
+import { makeBadMessages, type BadMessage } from './support/malformed.js';
+
+/** Resolves after `seconds`. */
+export function sleep(seconds: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+}
+
+/**
+ * One scenario's world: its own Redis keys and InfluxDB database on the shared servers,
+ * the apps and agents it starts, the faults it records, and the reconciliation that
+ * turns all that into a table row.
+ */
+export class ScenarioRun {
+  readonly id = randomBytes(4).toString('hex');
+  readonly keys: AppConfig['channel'];
+  readonly database: string;
+  readonly notes: string[] = [];
+  readonly failures: string[] = [];
+  readonly agents: AgentProcess[] = [];
+  readonly apps: AppProcess[] = [];
+  readonly reports: AppReport[] = [];
+  /** Control processes: the apps' request loop without a Kadabra client. */
+  readonly controls: AppProcess[] = [];
+  readonly controlReports: AppReport[] = [];
+  readonly bad: BadMessage[] = [];
+  /** When redis-server was SIGKILLed (ms since the epoch). */
+  readonly redisKills: number[] = [];
+  /** Messages (digests) left in progress by the agent SIGKILLs: the nanny's to re-publish. */
+  readonly orphans = new Set<string>();
+  /** What may cause re-publishes here, and how many (see `expectRepublishedAtMost`). */
+  republishBound: { readonly limit: () => number; readonly because: string } | undefined;
+  private readonly lostAnswerPointsBefore: number;
+  private drainFrom: number | undefined;
+  private drainWatch: Promise<number | undefined> | undefined;
+
+  private appCount = 0;
+
+  constructor(
+    readonly name: string,
+    readonly env: Environment,
+    readonly profile: Profile,
+    private readonly log: (text: string) => void,
+  ) {
+    this.keys = {
+      port: env.redis.port,
+      queue_key: `chaos:${this.id}:queue`,
+      inprogress_key: `chaos:${this.id}:inprogress`,
+      dead_key: `chaos:${this.id}:dead`,
+    };
+    this.database = `chaos_${this.id}`;
+    this.lostAnswerPointsBefore = env.proxy.pointsInLostAnswers;
+  }
+
+  /** Messages the agents published whose complete then failed (Redis down): the nanny publishes them again. */
+  completeFailed(): number {
+    return this.agents.reduce((sum, agent) => sum + agent.counts.completeFailed, 0);
+  }
+
+  /** Messages in the apps' client writes that failed and were sent again (possibly twice on the queue). */
+  failedWrites(): number {
+    return this.reports.reduce((sum, report) => sum + report.failedWrites, 0);
+  }
+
+  /** Points InfluxDB wrote in this scenario whose answer found the agent gone (timed out). */
+  lostAnswerPoints(): number {
+    return this.env.proxy.pointsInLostAnswers - this.lostAnswerPointsBefore;
+  }
+
+  /** Prints a progress line. */
+  step(text: string): void {
+    this.log(`[${this.name}] ${text}`);
+  }
+
+  /** The agent configuration every scenario starts from (the default agent type, InfluxDB through the proxy). */
+  agentConfig(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+    const p = this.profile;
+    return {
+      AGENT_CHANNEL_ARGS: { host: '127.0.0.1', ...this.keys, connect_timeout: 1 },
+      AGENT_PUBLISHER_TYPE: 'influxdb',
+      AGENT_PUBLISHER_ARGS: {
+        host: '127.0.0.1',
+        port: this.env.proxy.port,
+        database: this.database,
+        timeout: p.publisherTimeoutSeconds,
+        create_database: true,
+      },
+      AGENT_NANNY_FREQUENCY_SECONDS: p.nannyFrequencySeconds,
+      AGENT_NANNY_THRESHOLD_SECONDS: p.nannyThresholdSeconds,
+      BATCHED_AGENT_INTERVAL_SECONDS: 1,
+      ...overrides,
+    };
+  }
+
+  /**
+   * States what may cause re-publishes in this scenario: more than `limit()` (evaluated
+   * at the end), by the agents' count or by the points InfluxDB was sent again, fails the row.
+   */
+  expectRepublishedAtMost(limit: () => number, because: string): void {
+    this.republishBound = { limit, because };
+  }
+
+  /** Starts an agent process. */
+  async startAgent(name: string, overrides: Record<string, unknown> = {}): Promise<AgentProcess> {
+    const agent = new AgentProcess(name, this.agentConfig(overrides));
+    this.agents.push(agent);
+    await agent.start();
+    return agent;
+  }
+
+  /** SIGKILLs an agent and counts what it left in progress. */
+  async killAgent(agent: AgentProcess): Promise<void> {
+    await agent.kill();
+    const left = await this.env.inspector.lrangeBuffer(this.keys.inprogress_key, 0, -1);
+    for (const raw of left) this.orphans.add(createHash('sha1').update(raw).digest('hex'));
+    this.step(`SIGKILLed agent ${agent.name}; ${left.length} message(s) in progress`);
+  }
+
+  /** Starts an app process sending at the profile's rate (or as configured). */
+  startApp(overrides: Partial<AppConfig> = {}): AppProcess {
+    this.appCount += 1;
+    const app = new AppProcess({
+      name: `${this.name.replace(/\W+/g, '-')}-app${this.appCount}`,
+      channel: this.keys,
+      ratePerSecond: this.profile.ratePerApp,
+      flushTimeoutSeconds: 60,
+      ...overrides,
+    });
+    this.apps.push(app);
+    return app;
+  }
+
+  /** Starts a control process (the request loop, no client) to measure the machine's own event-loop delay. */
+  startControl(): AppProcess {
+    const control = new AppProcess({
+      name: `${this.name.replace(/\W+/g, '-')}-control`,
+      channel: this.keys,
+      ratePerSecond: this.profile.ratePerApp,
+      flushTimeoutSeconds: 1,
+      control: true,
+    });
+    this.controls.push(control);
+    return control;
+  }
+
+  /** Starts the profile's number of apps, sending `total` messages between them as fast as they can. */
+  startBacklogApps(total: number): AppProcess[] {
+    const { apps } = this.profile;
+    return Array.from({ length: apps }, (_, i) =>
+      this.startApp({ ratePerSecond: 0, count: Math.floor(total / apps) + (i < total % apps ? 1 : 0) }),
+    );
+  }
+
+  /** Starts the profile's number of steady apps. */
+  startApps(): AppProcess[] {
+    return Array.from({ length: this.profile.apps }, () => this.startApp());
+  }
+
+  /** Stops every running app and keeps its report (the drain clock starts now unless `faultsOver()` started it). */
+  async stopApps(): Promise<void> {
+    const running = this.apps.filter((app) => !this.reports.some((r) => r.name === app.config.name));
+    const [reports, controls] = await Promise.all([
+      Promise.all(running.map((app) => app.stop())),
+      Promise.all(this.controls.splice(0).map((control) => control.stop())),
+    ]);
+    this.reports.push(...reports);
+    this.controlReports.push(...controls);
+    this.drainFrom ??= Date.now();
+  }
+
+  /** Waits for apps started with a `count` to finish on their own. */
+  async appsFinished(apps: readonly AppProcess[]): Promise<void> {
+    this.reports.push(...(await Promise.all(apps.map((app) => app.finished()))));
+  }
+
+  /**
+   * The last fault has healed: the drain clock starts, and from now on the first moment
+   * the queue and in-progress are both empty (apps may still be sending) ends it.
+   */
+  faultsOver(): void {
+    this.drainFrom = Date.now();
+    this.drainWatch = this.emptyAt(this.drainFrom + this.profile.drainDeadlineSeconds * 1000);
+  }
+
+  /** When the queue and in-progress were both empty, polled until `deadline`. */
+  private async emptyAt(deadline: number): Promise<number | undefined> {
+    const { inspector } = this.env;
+    while (Date.now() < deadline) {
+      try {
+        const [queued, inProgress] = await Promise.all([
+          inspector.llen(this.keys.queue_key),
+          inspector.llen(this.keys.inprogress_key),
+        ]);
+        if (queued === 0 && inProgress === 0) return Date.now();
+      } catch {
+        // Redis restarting: poll on.
+      }
+      await sleep(0.05);
+    }
+    return undefined;
+  }
+
+  /** Pushes `count` bad messages onto the queue, as a broken producer would (with `huge`, the two 5 MB ones among them). */
+  async injectBad(count: number, huge = false): Promise<void> {
+    const batch = makeBadMessages(`chaos-bad-${this.id}`, count, this.bad.length, huge);
+    this.bad.push(...batch);
+    for (const message of batch) await this.env.inspector.lpush(this.keys.queue_key, message.bytes);
+  }
+
+  /**
+   * Waits until the queue and in-progress are empty (everything published or
+   * dead-lettered), up to the profile's deadline. Returns the drain time in seconds.
+   */
+  async drain(): Promise<number> {
+    const from = this.drainFrom ?? Date.now();
+    const emptied = await this.emptyAt(Date.now() + this.profile.drainDeadlineSeconds * 1000);
+    if (emptied === undefined) {
+      const { inspector } = this.env;
+      const [queued, inProgress] = await Promise.all([
+        inspector.llen(this.keys.queue_key),
+        inspector.llen(this.keys.inprogress_key),
+      ]);
+      this.failures.push(`not drained after ${this.profile.drainDeadlineSeconds} s: ${queued} queued, ${inProgress} in progress`);
+      return (Date.now() - from) / 1000;
+    }
+    const watched = await this.drainWatch;
+    return ((watched ?? emptied) - from) / 1000;
+  }
+
+  /** Stops the agents gracefully (each must exit 0) and reconciles; returns the row. */
+  async finish(): Promise<Row> {
+    const drainSeconds = await this.drain();
+    for (const agent of this.agents) {
+      try {
+        await agent.stop();
+      } catch (error) {
+        this.failures.push(String(error).split('\n')[0] ?? 'agent stop failed');
+      }
+    }
+    return reconcileRun(this, drainSeconds);
+  }
+
+  /** Kills whatever still runs and deletes the scenario's keys (and the agents' logs, unless the row failed). */
+  async dispose(): Promise<void> {
+    const keepLogs = this.failures.length > 0;
+    await Promise.all([
+      ...[...this.apps, ...this.controls].map((p) => p.dispose()),
+      ...this.agents.map((agent) => agent.dispose(keepLogs)),
+    ]);
+    const { queue_key, inprogress_key, dead_key } = this.keys;
+    await this.env.inspector
+      .del(queue_key, inprogress_key, dead_key, `${inprogress_key}:entered`, `${inprogress_key}:copies`, `${dead_key}:dropped`)
+      .catch(() => undefined);
+  }
+}

@@ -1,0 +1,27 @@
+import { sleep } from '../scenario-run.js';
+import type { Scenario } from './scenario.js';
+
+/**
+ * 2. InfluxDB is down (influxd stopped) for `influxOutageSeconds`, then back. The
+ * receivers hold what they took and stop taking more; the queue waits in Redis.
+ */
+export const influxOutage: Scenario = {
+  key: '2',
+  title: '2 InfluxDB down',
+  async run(run) {
+    const { profile, env } = run;
+    await run.startAgent('a');
+    run.startApps();
+    await sleep(profile.calmSeconds);
+    run.step(`stopping influxd for ${profile.influxOutageSeconds} s`);
+    await env.influx.stop();
+    await sleep(profile.influxOutageSeconds);
+    const peak = await env.inspector.llen(run.keys.inprogress_key);
+    await env.influx.start();
+    run.step('influxd is back');
+    run.faultsOver();
+    run.expectRepublishedAtMost(() => peak, "messages the receivers held through the outage (the nanny may race their retry)");
+    await sleep(profile.calmSeconds);
+    await run.stopApps();
+  },
+};

@@ -1,0 +1,79 @@
+import type { Profile } from './profile.js';
+import type { Row } from './row.js';
+import { ScenarioRun } from './scenario-run.js';
+import { agentKilled } from './scenarios/agent-killed.js';
+import { allAtOnce } from './scenarios/all-at-once.js';
+import { appDuringOutage } from './scenarios/app-during-outage.js';
+import { backlog } from './scenarios/backlog.js';
+import { influxOutage } from './scenarios/influx-outage.js';
+import { influxSlow } from './scenarios/influx-slow.js';
+import { malformedMessages } from './scenarios/malformed-messages.js';
+import { redisRestarts } from './scenarios/redis-restarts.js';
+import type { Scenario } from './scenarios/scenario.js';
+import { twoAgents } from './scenarios/two-agents.js';
+import type { Environment } from './support/environment.js';
+
+/** Every scenario, each alone, then all at once. */
+export const SCENARIOS: readonly Scenario[] = [
+  agentKilled,
+  influxOutage,
+  redisRestarts,
+  influxSlow,
+  malformedMessages,
+  backlog('default'),
+  backlog('batched'),
+  twoAgents,
+  appDuringOutage,
+  allAtOnce,
+];
+
+/**
+ * Runs one scenario on `env` and reconciles it into a row. A scenario that throws
+ * gives a failed row; the shared servers are healed (started, proxy undelayed) either way.
+ */
+export async function runScenario(
+  env: Environment,
+  profile: Profile,
+  scenario: Scenario,
+  log: (text: string) => void = () => undefined,
+): Promise<Row> {
+  const run = new ScenarioRun(scenario.title, env, profile, log);
+  const started = Date.now();
+  run.step('starting');
+  try {
+    await scenario.run(run);
+    const row = await run.finish();
+    run.step(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return row;
+  } catch (error) {
+    run.step(`crashed: ${String(error)}`);
+    run.failures.push(`the scenario crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return {
+      scenario: scenario.title,
+      sent: 0,
+      stored: 0,
+      lost: 0,
+      doubled: 0,
+      republished: 0,
+      rewritten: 0,
+      failedAttempts: 0,
+      deadLettered: 0,
+      dropped: 0,
+      redisLost: 0,
+      drainSeconds: 0,
+      notes: run.notes,
+      failures: run.failures,
+    };
+  } finally {
+    env.proxy.setAnswerDelay(0);
+    await run.dispose();
+    await heal(env);
+  }
+}
+
+/** Starts whatever server a crashed scenario left stopped. */
+async function heal(env: Environment): Promise<void> {
+  if ((await env.inspector.ping().catch(() => 'down')) !== 'PONG') await env.redis.restart();
+  const influxUp = await fetch(`${env.influx.url}/ping`).then((r) => r.status === 204, () => false);
+  if (!influxUp) await env.influx.start();
+}
