@@ -1,6 +1,6 @@
+import { parseChannelArgs } from '../parse-channel-args.js';
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { ConfigurationError } from '../../errors/configuration-error.js';
 import { WireFormatError } from '../../errors/wire-format-error.js';
 import { createLogger, type KadabraLogger } from '../../logging/logger.js';
 import type { Metrics } from '../../metrics/metrics.js';
@@ -68,16 +68,7 @@ export class RedisChannel implements Channel {
    * @param logger logger for connection problems (default: a new pino logger).
    */
   constructor(args: Partial<RedisChannelArgs> = {}, logger?: KadabraLogger) {
-    const parsed = redisChannelArgsSchema.safeParse({ ...REDIS_CHANNEL_DEFAULT_ARGS, ...args });
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const key = issue?.path.join('.') ?? '';
-      throw new ConfigurationError(
-        `CHANNEL_ARGS.${key}`,
-        `RedisChannel argument ${key || '(unknown)'}: ${issue?.message ?? 'invalid'}`,
-      );
-    }
-    this.args = Object.freeze(parsed.data);
+    this.args = parseChannelArgs('RedisChannel', redisChannelArgsSchema, REDIS_CHANNEL_DEFAULT_ARGS, args);
     this.logger = logger ?? createLogger().child({ name: this.args.logger });
     const { queue_key, inprogress_key, dead_key } = this.args;
     this.keys = Object.freeze({

@@ -1,7 +1,7 @@
+import { parseChannelArgs } from '../parse-channel-args.js';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Database } from 'better-sqlite3';
-import { ConfigurationError } from '../../errors/configuration-error.js';
 import { WireFormatError } from '../../errors/wire-format-error.js';
 import { createLogger, type KadabraLogger } from '../../logging/logger.js';
 import type { Metrics } from '../../metrics/metrics.js';
@@ -74,16 +74,7 @@ export class SqliteChannel implements Channel {
    * @throws ConfigurationError for a bad argument, or when better-sqlite3 is not installed.
    */
   constructor(args: Partial<SqliteChannelArgs> = {}, logger?: KadabraLogger) {
-    const parsed = sqliteChannelArgsSchema.safeParse({ ...SQLITE_CHANNEL_DEFAULT_ARGS, ...args });
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const key = issue?.path.join('.') ?? '';
-      throw new ConfigurationError(
-        `CHANNEL_ARGS.${key}`,
-        `SqliteChannel argument ${key || '(unknown)'}: ${issue?.message ?? 'invalid'}`,
-      );
-    }
-    this.args = Object.freeze(parsed.data);
+    this.args = parseChannelArgs('SqliteChannel', sqliteChannelArgsSchema, SQLITE_CHANNEL_DEFAULT_ARGS, args);
     this.path = resolve(this.args.path);
     this.logger = logger ?? createLogger().child({ name: this.args.logger });
     this.sqlite = loadBetterSqlite3();
