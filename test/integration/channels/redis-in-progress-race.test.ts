@@ -1,0 +1,113 @@
+// The nanny lists in-progress while a receive is between its blocking move and its
+// record of the move. Found by the chaos suite: the nanny counted a copy for the item it
+// saw unrecorded, the receive counted its own, and completing the one real copy left the
+// item's records in the entered/copies HASHes for ever (one leaked record per race).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { Redis } from 'ioredis';
+import { RedisChannel } from '../../../src/channels/redis/redis-channel.js';
+import { createLogger } from '../../../src/logging/logger.js';
+import { readFixture } from '../../support/fixtures.js';
+import { startRedisServer, uniqueKeys, type RedisServerHandle } from '../../support/redis-server.js';
+
+const silent = createLogger({ level: 'silent' });
+
+interface WithBlockingMove {
+  blockingMove(remainingMs: number, signal: AbortSignal | undefined): Promise<Buffer | null>;
+}
+
+describe('RedisChannel: the nanny looking between a receive\'s move and its record', () => {
+  let server: RedisServerHandle;
+  let redis: Redis;
+  const channels: RedisChannel[] = [];
+
+  before(async () => {
+    server = await startRedisServer();
+    redis = new Redis(server.port, '127.0.0.1');
+    redis.on('error', () => undefined);
+  });
+  after(async () => {
+    await Promise.all(channels.map((c) => c.close()));
+    redis.disconnect();
+    await server.dispose();
+  });
+
+  function pair(): { receiver: RedisChannel; nanny: RedisChannel; keys: ReturnType<typeof uniqueKeys> } {
+    const keys = uniqueKeys('race');
+    const receiver = new RedisChannel({ port: server.port, host: '127.0.0.1', ...keys }, silent);
+    const nanny = new RedisChannel({ port: server.port, host: '127.0.0.1', ...keys }, silent);
+    channels.push(receiver, nanny);
+    return { receiver, nanny, keys };
+  }
+
+  /** Makes `receiver`'s next receives run `between` after the real move, before the record. */
+  function interpose(receiver: RedisChannel, between: () => Promise<unknown>): void {
+    const target = receiver as unknown as WithBlockingMove;
+    const move = target.blockingMove.bind(receiver);
+    target.blockingMove = async (remainingMs, signal) => {
+      const raw = await move(remainingMs, signal);
+      await between();
+      return raw;
+    };
+  }
+
+  async function records(keys: ReturnType<typeof uniqueKeys>): Promise<{ entered: number; copies: number }> {
+    const [entered, copies] = await Promise.all([
+      redis.hlen(`${keys.inprogress_key}:entered`),
+      redis.hlen(`${keys.inprogress_key}:copies`),
+    ]);
+    return { entered, copies };
+  }
+
+  test('completing the message leaves no record behind', async () => {
+    const { receiver, nanny, keys } = pair();
+    let seenByNanny = 0;
+    interpose(receiver, async () => {
+      seenByNanny += (await nanny.inProgress(10)).length;
+    });
+    await redis.lpush(keys.queue_key, readFixture('dimensions.json'));
+
+    const message = await receiver.receive({ timeoutSeconds: 2 });
+    assert.ok(message, 'the message was received');
+    assert.equal(seenByNanny, 1, 'the nanny saw the message before the receive recorded it');
+    assert.deepEqual(await records(keys), { entered: 1, copies: 1 }, 'one copy in progress, counted once');
+
+    await receiver.complete([message]);
+    assert.equal(await redis.llen(keys.inprogress_key), 0);
+    assert.deepEqual(await records(keys), { entered: 0, copies: 0 }, 'no record left after complete');
+  });
+
+  test('a second identical copy in progress keeps its record until it completes too', async () => {
+    const { receiver, nanny, keys } = pair();
+    const raw = readFixture('dimensions.json');
+    interpose(receiver, () => nanny.inProgress(10));
+    await redis.lpush(keys.queue_key, raw, raw);
+
+    const first = await receiver.receive({ timeoutSeconds: 2 });
+    const second = await receiver.receive({ timeoutSeconds: 2 });
+    assert.ok(first && second);
+    assert.deepEqual(await records(keys), { entered: 1, copies: 1 }, 'two copies of the same bytes share one record');
+    assert.deepEqual(Object.values(await redis.hgetall(`${keys.inprogress_key}:copies`)), ['2'], 'both copies counted');
+
+    await receiver.complete([first]);
+    assert.equal(await redis.llen(keys.inprogress_key), 1);
+    assert.deepEqual(await records(keys), { entered: 1, copies: 1 }, 'the remaining copy is still timed');
+    const [old] = await nanny.inProgress(10);
+    assert.ok(old, 'the nanny still sees the remaining copy');
+    await nanny.complete([old]);
+    assert.deepEqual(await records(keys), { entered: 0, copies: 0 });
+  });
+
+  test('a copy moved with no record (a receiver died before recording) is timed, then cleaned up', async () => {
+    const { nanny, keys } = pair();
+    await redis.lpush(keys.inprogress_key, readFixture('dimensions.json'));
+    const [orphan] = await nanny.inProgress(10);
+    assert.ok(orphan, 'the nanny sees the orphan');
+    assert.deepEqual(await records(keys), { entered: 1, copies: 0 }, 'timed from when it was first seen');
+    const again = await nanny.inProgress(10);
+    assert.equal(again[0]?.enteredAt, orphan.enteredAt, 'its time is kept, not reset on each look');
+    await nanny.complete([orphan]);
+    assert.equal(await redis.llen(keys.inprogress_key), 0);
+    assert.deepEqual(await records(keys), { entered: 0, copies: 0 });
+  });
+});
