@@ -6,6 +6,7 @@ import type { Row } from './row.js';
 import { AgentProcess } from './support/agent-process.js';
 import { AppProcess } from './support/app-process.js';
 import type { Environment } from './support/environment.js';
+import { InProgressWatch } from './support/in-progress-watch.js';
 import { makeBadMessages, type BadMessage } from './support/malformed.js';
 
 /** Resolves after `seconds`. */
@@ -35,6 +36,8 @@ export class ScenarioRun {
   readonly redisKills: number[] = [];
   /** Messages (digests) left in progress by the agent SIGKILLs: the nanny's to re-publish. */
   readonly orphans = new Set<string>();
+  /** Messages in progress longer than the nanny threshold: the nanny may publish each once more. */
+  readonly watch: InProgressWatch;
   /** What may cause re-publishes here, and how many (see `expectRepublishedAtMost`). */
   republishBound: { readonly limit: () => number; readonly because: string } | undefined;
   private readonly lostAnswerPointsBefore: number;
@@ -57,6 +60,12 @@ export class ScenarioRun {
     };
     this.database = `chaos_${this.id}`;
     this.lostAnswerPointsBefore = env.proxy.pointsInLostAnswers;
+    this.watch = new InProgressWatch(env.inspector, `${this.keys.inprogress_key}:entered`, profile.nannyThresholdSeconds * 1000);
+  }
+
+  /** Messages held in progress past the nanny threshold, other than those the SIGKILLs left there. */
+  overdueNotOrphaned(): number {
+    return [...this.watch.overdue].filter((digest) => !this.orphans.has(digest)).length;
   }
 
   /** Messages the agents published whose complete then failed (Redis down): the nanny publishes them again. */
@@ -101,7 +110,9 @@ export class ScenarioRun {
 
   /**
    * States what may cause re-publishes in this scenario: more than `limit()` (evaluated
-   * at the end), by the agents' count or by the points InfluxDB was sent again, fails the row.
+   * at the end) plus the messages held in progress past the nanny threshold (the
+   * nanny's by design, `overdueNotOrphaned()`), by the agents' count or by the points
+   * InfluxDB was sent again, fails the row.
    */
   expectRepublishedAtMost(limit: () => number, because: string): void {
     this.republishBound = { limit, because };
@@ -244,12 +255,14 @@ export class ScenarioRun {
         this.failures.push(String(error).split('\n')[0] ?? 'agent stop failed');
       }
     }
+    await this.watch.stop();
     return reconcileRun(this, drainSeconds);
   }
 
   /** Kills whatever still runs and deletes the scenario's keys (and the agents' logs, unless the row failed). */
   async dispose(): Promise<void> {
     const keepLogs = this.failures.length > 0;
+    await this.watch.stop();
     await Promise.all([
       ...[...this.apps, ...this.controls].map((p) => p.dispose()),
       ...this.agents.map((agent) => agent.dispose(keepLogs)),

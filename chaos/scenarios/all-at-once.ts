@@ -43,7 +43,6 @@ export const allAtOnce: Scenario = {
     await sleep(0.3);
     await b.start();
     await sleep(profile.influxOutageSeconds / 2);
-    let held = await env.inspector.llen(run.keys.inprogress_key);
     await env.influx.start();
     await sleep(profile.calmSeconds);
 
@@ -55,7 +54,6 @@ export const allAtOnce: Scenario = {
     await sleep(0.3);
     await a.start();
     await sleep(profile.slowSeconds / 2);
-    held += await env.inspector.llen(run.keys.inprogress_key);
     env.proxy.setAnswerDelay(0);
     await run.injectBad(badBurst);
     await sleep(profile.calmSeconds);
@@ -78,9 +76,9 @@ export const allAtOnce: Scenario = {
     await run.stopApps();
     checkAppSide(run, small, from, to);
     run.expectRepublishedAtMost(
-      () => run.orphans.size + held + run.lostAnswerPoints() + run.completeFailed() + run.failedWrites(),
-      'messages left in progress by the SIGKILLs, held through the InfluxDB outage and slowness, written by InfluxDB ' +
-        `after their publish timed out; ${REDIS_REPUBLISH_CAUSE}`,
+      () => run.orphans.size + run.lostAnswerPoints() + run.completeFailed() + run.failedWrites(),
+      'messages left in progress by the SIGKILLs, written by InfluxDB after their publish timed out ' +
+        `(held through the InfluxDB outage and slowness: counted as past the nanny threshold); ${REDIS_REPUBLISH_CAUSE}`,
     );
   },
 };

@@ -20,7 +20,6 @@ export const influxSlow: Scenario = {
     const pointsLostBefore = env.proxy.pointsInLostAnswers;
     env.proxy.setAnswerDelay(delayMs);
     await sleep(profile.slowSeconds);
-    const held = await env.inspector.llen(run.keys.inprogress_key);
     env.proxy.setAnswerDelay(0);
     run.faultsOver();
     // The last answers held come out now.
@@ -32,8 +31,8 @@ export const influxSlow: Scenario = {
         'had been written by InfluxDB, their answer held past the timeout',
     );
     run.expectRepublishedAtMost(
-      () => held + lostPoints,
-      'points of timed-out writes InfluxDB made, and messages held when the slowness ended (the nanny may race their retry)',
+      () => lostPoints,
+      'points of timed-out writes InfluxDB made (messages held through the slowness are counted as past the nanny threshold)',
     );
     await sleep(profile.calmSeconds);
     await run.stopApps();

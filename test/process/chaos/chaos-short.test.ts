@@ -1,0 +1,40 @@
+// The CI-sized chaos suite (`npm run chaos -- --short`): every scenario of issue 7, with
+// small counts and short outages, against real processes (apps, `kadabra agent`,
+// redis-server with AOF everysec, influxd behind a fault proxy). Each scenario is one
+// test; it passes when its row does: lost 0, doubled 0, stored = sent (less counted
+// drops and the Redis-side limit), every bad message dead-lettered with a reason, and
+// re-publishes within what the row's faults explain. The full run is `npm run chaos`.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { SHORT_PROFILE } from '../../../chaos/profile.js';
+import { formatTable, type Row } from '../../../chaos/row.js';
+import { startEnvironment, type Environment } from '../../../chaos/support/environment.js';
+import { runScenario, SCENARIOS } from '../../../chaos/suite.js';
+
+/** Per scenario; the longest ("all at once") takes about 25 s on an idle machine. */
+const SCENARIO_TIMEOUT_MS = 240_000;
+
+describe('chaos suite, CI-sized (npm run chaos -- --short)', { timeout: SCENARIO_TIMEOUT_MS * (SCENARIOS.length + 1) }, () => {
+  let env: Environment;
+  const rows: Row[] = [];
+
+  before(async () => {
+    env = await startEnvironment();
+  });
+  after(async () => {
+    await env.close();
+    process.stdout.write(`\n${formatTable(rows)}\n`);
+  });
+
+  for (const scenario of SCENARIOS) {
+    test(scenario.title, { timeout: SCENARIO_TIMEOUT_MS }, async () => {
+      const row = await runScenario(env, SHORT_PROFILE, scenario);
+      rows.push(row);
+      assert.deepEqual(row.failures, [], `${row.scenario}: ${row.failures.join('; ')}\nnotes: ${row.notes.join('; ')}`);
+      assert.equal(row.lost, 0);
+      assert.equal(row.doubled, 0);
+      assert.equal(row.stored + row.dropped + row.redisLost, row.sent, 'every message sent is stored, or counted as dropped or lost by Redis');
+      assert.ok(row.sent > 0, 'the scenario sent messages');
+    });
+  }
+});
