@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './redis-server.js';
+import { exited, launchOnFreePorts, spawnServer } from './process-rig.js';
 
 /** An InfluxQL answer (`/query` JSON). */
 export interface InfluxQueryResult {
@@ -100,11 +100,6 @@ async function ping(url: string): Promise<boolean> {
   }
 }
 
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
 /**
  * Starts influxd with its own configuration and data directory in a temporary folder,
  * HTTP and RPC bound to free 127.0.0.1 ports, and waits for `/ping` to answer 204.
@@ -123,34 +118,19 @@ export async function startInfluxDB(options: InfluxDBServerOptions = {}): Promis
   const launch = async (): Promise<void> => {
     const configPath = join(dir, 'influxdb.conf');
     writeFileSync(configPath, config(dir, port, rpcPort, auth));
-    const started = spawn('influxd', ['run', '-config', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    started.stderr?.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-4000);
+    child = await spawnServer({
+      command: 'influxd',
+      args: ['run', '-config', configPath],
+      ready: () => ping(url()),
+      what: `influxd on port ${port}`,
     });
-    child = started;
-    const deadline = Date.now() + 20_000;
-    while (!(await ping(url()))) {
-      if (started.exitCode !== null) throw new Error(`influxd exited (${started.exitCode}): ${stderr}`);
-      if (Date.now() > deadline) {
-        started.kill('SIGKILL');
-        throw new Error(`influxd did not answer /ping on port ${port}: ${stderr}`);
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
   };
 
-  // A port found free can be taken before influxd binds it: try a few.
-  for (let attempt = 0; ; attempt += 1) {
-    port = await freePort();
-    rpcPort = await freePort();
-    try {
-      await launch();
-      break;
-    } catch (error) {
-      if (attempt >= 4) throw error;
-    }
-  }
+  await launchOnFreePorts(2, async ([http, rpc]) => {
+    port = http ?? 0;
+    rpcPort = rpc ?? 0;
+    await launch();
+  });
 
   const post = async (path: string, body: string, contentType: string): Promise<{ status: number; body: string }> => {
     const answer = await fetch(`${url()}${path}`, {

@@ -1,8 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { exited, launchOnFreePorts, spawnServer } from './process-rig.js';
+
+export { freePort } from './process-rig.js';
 
 /** A real redis-server started for a test on a free loopback port. */
 export interface RedisServerHandle {
@@ -29,22 +32,6 @@ export interface RedisServerOptions {
   readonly password?: string;
 }
 
-/** A port nobody listens on now, on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === 'object') resolve(address.port);
-        else reject(new Error('no port'));
-      });
-    });
-  });
-}
-
 function ping(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = new Socket();
@@ -60,20 +47,6 @@ function ping(port: number): Promise<boolean> {
   });
 }
 
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
 /** Starts a redis-server on a free loopback port in its own temporary directory. */
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServerHandle> {
   const dir = mkdtempSync(join(tmpdir(), 'kadabra-redis-'));
@@ -87,24 +60,20 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
       ...(options.password ? ['--requirepass', options.password] : []),
       ...(options.appendOnly ? ['--appendonly', 'yes', '--appendfsync', options.appendFsync ?? 'always'] : ['--appendonly', 'no']),
     ];
-    const started = spawn('redis-server', args, { stdio: 'ignore' });
-    child = started;
-    await waitFor(async () => {
-      if (started.exitCode !== null) throw new Error(`redis-server exited (${started.exitCode}); see ${dir}/redis.log`);
-      return ping(port);
-    }, `redis-server on port ${port}`);
+    child = await spawnServer({
+      command: 'redis-server',
+      args,
+      ready: () => ping(port),
+      what: `redis-server on port ${port} (its log: ${dir}/redis.log)`,
+      timeoutMs: 10_000,
+      intervalMs: 25,
+    });
   };
 
-  // A port found free can be taken before redis binds it: try a few.
-  for (let attempt = 0; ; attempt += 1) {
-    port = await freePort();
-    try {
-      await launch();
-      break;
-    } catch (error) {
-      if (attempt >= 4) throw error;
-    }
-  }
+  await launchOnFreePorts(1, async ([chosen]) => {
+    port = chosen ?? 0;
+    await launch();
+  });
 
   const signal = async (name: NodeJS.Signals): Promise<void> => {
     const current = child;

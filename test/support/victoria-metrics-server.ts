@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './redis-server.js';
+import { exited, launchOnFreePorts, spawnServer } from './process-rig.js';
 
 /** One series of `/api/v1/export` (JSON lines). */
 export interface ExportedSeries {
@@ -23,11 +23,6 @@ export interface VictoriaMetricsHandle {
   exportSeries(match: string): Promise<ExportedSeries[]>;
   /** Stops it and removes its data directory. */
   dispose(): Promise<void>;
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
 async function healthy(url: string): Promise<boolean> {
@@ -57,32 +52,18 @@ export async function startVictoriaMetrics(): Promise<VictoriaMetricsHandle> {
       '-loggerLevel=ERROR',
       '-search.disableCache',
     ];
-    const started = spawn('victoria-metrics', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    started.stderr?.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-4000);
+    child = await spawnServer({
+      command: 'victoria-metrics',
+      args,
+      ready: () => healthy(`http://127.0.0.1:${port}`),
+      what: `victoria-metrics on port ${port}`,
     });
-    child = started;
-    const deadline = Date.now() + 20_000;
-    while (!(await healthy(`http://127.0.0.1:${port}`))) {
-      if (started.exitCode !== null) throw new Error(`victoria-metrics exited (${started.exitCode}): ${stderr}`);
-      if (Date.now() > deadline) {
-        started.kill('SIGKILL');
-        throw new Error(`victoria-metrics did not become healthy on port ${port}: ${stderr}`);
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
   };
 
-  for (let attempt = 0; ; attempt += 1) {
-    port = await freePort();
-    try {
-      await launch();
-      break;
-    } catch (error) {
-      if (attempt >= 4) throw error;
-    }
-  }
+  await launchOnFreePorts(1, async ([chosen]) => {
+    port = chosen ?? 0;
+    await launch();
+  });
   const url = `http://127.0.0.1:${port}`;
 
   return {
