@@ -269,7 +269,7 @@ export class ScenarioRun {
     ]);
     const { queue_key, inprogress_key, dead_key } = this.keys;
     await this.env.inspector
-      .del(queue_key, inprogress_key, dead_key, `${inprogress_key}:entered`, `${inprogress_key}:copies`, `${dead_key}:dropped`)
+      .del(queue_key, inprogress_key, dead_key, `${inprogress_key}:entered`, `${dead_key}:dropped`)
       .catch(() => undefined);
   }
 }

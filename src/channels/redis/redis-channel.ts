@@ -1,5 +1,5 @@
 import { parseChannelArgs } from '../parse-channel-args.js';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { WireFormatError } from '../../errors/wire-format-error.js';
 import { createLogger, type KadabraLogger } from '../../logging/logger.js';
@@ -34,22 +34,47 @@ interface ChannelKeys {
   readonly inprogress: string;
   /** HASH sha1(message) -> ms it entered in-progress. */
   readonly entered: string;
-  /** HASH sha1(message) -> copies in progress. */
-  readonly copies: string;
   readonly dead: string;
   /** Count of dead letters dropped at the cap. */
   readonly dropped: string;
 }
 
+/** The key of a message's entered-time record; the same as Lua's `redis.sha1hex(message)`. */
 function sha1(raw: Buffer): string {
-  return createHash('sha1').update(raw).digest('hex');
+  return hash('sha1', raw, 'hex');
+}
+
+/** `digest, time, digest, time, ...`: the HSET arguments recording that messages entered now. */
+function enteredRecords(digests: readonly string[], nowMs: number): string[] {
+  const args: string[] = [];
+  const now = String(nowMs);
+  for (const digest of digests) args.push(digest, now);
+  return args;
+}
+
+/** A message this channel received, with the digest its entered-time record is kept under. */
+class RedisReceivedMessage implements ReceivedMessage {
+  constructor(
+    readonly raw: Buffer,
+    readonly metrics: Metrics,
+    readonly digest: string,
+  ) {}
+}
+
+function digestOf(item: Pick<ReceivedMessage, 'raw'>): string {
+  return item instanceof RedisReceivedMessage ? item.digest : sha1(item.raw);
 }
 
 /**
  * A channel over Redis, wire-compatible with the Python original: the queue and the
  * in-progress list are LISTs of the exact message bytes (a Python client or agent can
- * share them). When each item entered in-progress is kept beside them in two HASHes keyed
- * by a digest of the bytes, so the nanny judges "stuck" by time in progress.
+ * share them). When each item entered in-progress is kept beside them in a HASH keyed by
+ * the SHA-1 of its bytes, so the nanny judges "stuck" by time in progress.
+ *
+ * Records err late, never early: identical bytes in flight twice share one record (the
+ * later entry's time), and completing either copy drops it, so the other is timed again
+ * from when the nanny next sees it. A receive records after its move (a crash in between
+ * leaves an item the nanny times from first sight).
  */
 export class RedisChannel implements Channel {
   /** Default arguments (the seed's, plus dead letters, url, credentials, connect timeout). */
@@ -75,7 +100,6 @@ export class RedisChannel implements Channel {
       queue: queue_key,
       inprogress: inprogress_key,
       entered: `${inprogress_key}:entered`,
-      copies: `${inprogress_key}:copies`,
       dead: dead_key,
       dropped: `${dead_key}:dropped`,
     });
@@ -124,10 +148,10 @@ export class RedisChannel implements Channel {
       if (remaining <= 0) return null;
       const raw = await this.blockingMove(remaining, signal);
       if (!raw) return null;
-      const connection = await this.ready();
-      await connection.kadabraRecordEntered(this.keys.entered, this.keys.copies, sha1(raw), Date.now());
+      const digest = sha1(raw);
+      await this.recordEntered([digest]);
       const message = await this.decodeOrDeadLetter(raw, 'head');
-      if (message) return message;
+      if (message) return new RedisReceivedMessage(raw, message.metrics, digest);
     }
     return null;
   }
@@ -156,42 +180,51 @@ export class RedisChannel implements Channel {
   /** Moves up to `maxBatchSize` messages to in-progress at once; an empty queue costs one check. */
   async receiveBatch(maxBatchSize: number): Promise<ReceivedMessage[]> {
     const connection = await this.ready();
-    const { queue, inprogress, entered, copies } = this.keys;
-    const raws = await connection.kadabraReceiveBatchBuffer(
-      queue, inprogress, entered, copies, maxBatchSize, Date.now(),
-    );
+    const raws = await connection.kadabraReceiveBatchBuffer(this.keys.queue, this.keys.inprogress, maxBatchSize);
+    const digests = raws.map(sha1);
+    await this.recordEntered(digests);
     const messages: ReceivedMessage[] = [];
-    for (const raw of raws) {
+    for (const [i, raw] of raws.entries()) {
       const message = await this.decodeOrDeadLetter(raw, 'head');
-      if (message) messages.push(message);
+      if (message) messages.push(new RedisReceivedMessage(raw, message.metrics, digests[i] as string));
     }
     return messages;
   }
 
   /**
-   * Removes the exact bytes of each item from in-progress. Items from `inProgress()`
-   * (long in progress) are searched from the old end, others from the recent end, so a
-   * batch completes in time proportional to the batch.
+   * Records that the messages with these digests entered in-progress now. The messages are
+   * ours whether or not this succeeds: without a record the nanny times them from when it
+   * first sees them.
+   */
+  private async recordEntered(digests: readonly string[]): Promise<void> {
+    if (digests.length === 0) return;
+    try {
+      const connection = await this.ready();
+      await connection.hset(this.keys.entered, ...enteredRecords(digests, Date.now()));
+    } catch (error) {
+      this.logger.debug({ err: error instanceof Error ? error.message : String(error) }, 'could not record when messages entered in-progress');
+    }
+  }
+
+  /**
+   * Removes the exact bytes of each item from in-progress (one copy each), searching from
+   * whichever end holds the oldest of them, so a batch completes in time proportional to
+   * the batch.
    */
   async complete(items: readonly Pick<ReceivedMessage, 'raw'>[]): Promise<void> {
     if (items.length === 0) return;
     const connection = await this.ready();
-    const old = items.filter((item) => 'enteredAt' in item);
-    const recent = items.filter((item) => !('enteredAt' in item));
-    const { inprogress, entered, copies } = this.keys;
-    for (const [group, from] of [[recent, 'head'], [old, 'tail']] as const) {
-      for (let i = 0; i < group.length; i += COMPLETE_CHUNK) {
-        const raws = group.slice(i, i + COMPLETE_CHUNK).map((item) => item.raw);
-        await connection.kadabraComplete(inprogress, entered, copies, from, ...raws);
-      }
+    const { inprogress, entered } = this.keys;
+    for (let i = 0; i < items.length; i += COMPLETE_CHUNK) {
+      const chunk = items.slice(i, i + COMPLETE_CHUNK);
+      await connection.kadabraComplete(inprogress, entered, chunk.length, ...chunk.map((item) => item.raw), ...chunk.map(digestOf));
     }
   }
 
   /** Up to `limit` in-progress messages, oldest first, each with when it entered in-progress. */
   async inProgress(limit: number): Promise<InProgressMessage[]> {
     const connection = await this.ready();
-    const { inprogress, entered, copies } = this.keys;
-    const flat = await connection.kadabraInProgressBuffer(inprogress, entered, copies, limit, Date.now());
+    const flat = await connection.kadabraInProgressBuffer(this.keys.inprogress, this.keys.entered, limit, Date.now());
     const items: InProgressMessage[] = [];
     for (let i = 0; i + 1 < flat.length; i += 2) {
       const raw = flat[i] as Buffer;
@@ -209,10 +242,10 @@ export class RedisChannel implements Channel {
 
   private async moveToDeadLetters(raw: Buffer, reason: string, from: 'head' | 'tail'): Promise<void> {
     const connection = await this.ready();
-    const { inprogress, entered, copies, dead, dropped } = this.keys;
+    const { inprogress, entered, dead, dropped } = this.keys;
     const moved = await connection.kadabraDeadLetter(
-      inprogress, entered, copies, dead, dropped,
-      raw, deadLetterRecord(raw, reason), this.args.dead_max_length, from,
+      inprogress, entered, dead, dropped,
+      raw, sha1(raw), deadLetterRecord(raw, reason), this.args.dead_max_length, from,
     );
     if (moved === 1) {
       this.logger.warn({ reason, bytes: raw.length }, 'message dead-lettered');

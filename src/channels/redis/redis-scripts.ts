@@ -3,31 +3,23 @@ import type { Redis, Result } from 'ioredis';
 
 /** Each Lua script (scripts/<verb>-<numKeys>.lua) and the command name it gets. */
 const SCRIPTS = {
-  kadabraReceiveBatch: { file: 'receive-batch-4.lua', keys: 4 },
-  kadabraRecordEntered: { file: 'record-entered-2.lua', keys: 2 },
-  kadabraComplete: { file: 'complete-3.lua', keys: 3 },
-  kadabraInProgress: { file: 'in-progress-3.lua', keys: 3 },
-  kadabraDeadLetter: { file: 'dead-letter-5.lua', keys: 5 },
+  kadabraReceiveBatch: { file: 'receive-batch-2.lua', keys: 2 },
+  kadabraComplete: { file: 'complete-2.lua', keys: 2 },
+  kadabraInProgress: { file: 'in-progress-2.lua', keys: 2 },
+  kadabraDeadLetter: { file: 'dead-letter-4.lua', keys: 4 },
 } as const;
 
 type ScriptArg = string | number | Buffer;
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    kadabraReceiveBatchBuffer(
-      queue: string, inprogress: string, entered: string, copies: string,
-      max: number, nowMs: number,
-    ): Result<Buffer[], Context>;
-    kadabraRecordEntered(entered: string, copies: string, digest: string, nowMs: number): Result<number, Context>;
-    kadabraComplete(
-      inprogress: string, entered: string, copies: string, from: 'head' | 'tail', ...messages: ScriptArg[]
-    ): Result<number, Context>;
-    kadabraInProgressBuffer(
-      inprogress: string, entered: string, copies: string, limit: number, nowMs: number,
-    ): Result<Buffer[], Context>;
+    kadabraReceiveBatchBuffer(queue: string, inprogress: string, max: number): Result<Buffer[], Context>;
+    /** `rest`: the n messages, then their n SHA-1 digests (hex), in the same order. */
+    kadabraComplete(inprogress: string, entered: string, n: number, ...rest: ScriptArg[]): Result<number, Context>;
+    kadabraInProgressBuffer(inprogress: string, entered: string, limit: number, nowMs: number): Result<Buffer[], Context>;
     kadabraDeadLetter(
-      inprogress: string, entered: string, copies: string, dead: string, dropped: string,
-      message: Buffer, record: string, cap: number, from: 'head' | 'tail',
+      inprogress: string, entered: string, dead: string, dropped: string,
+      message: Buffer, digest: string, record: string, cap: number, from: 'head' | 'tail',
     ): Result<number, Context>;
   }
 }

@@ -55,7 +55,7 @@ describe('RedisChannel against a real redis-server', () => {
     assert.ok(left.some((b) => b.equals(raws[2] as Buffer)) && left.some((b) => b.equals(raws[3] as Buffer)));
     await ch.complete(received.slice(2));
     assert.equal(await redis.llen(keys.inprogress_key), 0);
-    assert.equal(await redis.exists(`${keys.inprogress_key}:entered`, `${keys.inprogress_key}:copies`), 0);
+    assert.equal(await redis.exists(`${keys.inprogress_key}:entered`), 0);
     // A Python agent pointed at the same keys needs LISTs there.
     await ch.sendEncoded(['{"dimensions": [], "counters": [], "timers": [], "timestamp_format": "%Y", "serialized_at": "2024"}']);
     assert.equal(await redis.type(keys.queue_key), 'list');
@@ -174,16 +174,16 @@ describe('RedisChannel against a real redis-server', () => {
     assert.equal(await redis.hlen(`${keys.inprogress_key}:entered`), 0);
   });
 
-  test('identical bytes in flight twice are tracked as two copies', async () => {
+  test('identical bytes in flight twice: completing one removes exactly one copy', async () => {
     const { ch, keys } = channel();
     const raw = readFixture('counters_only.json');
     await redis.lpush(keys.queue_key, raw, raw);
     const [one, two] = await ch.receiveBatch(10);
     assert.ok(one && two);
     await ch.complete([one]);
-    assert.equal(await redis.llen(keys.inprogress_key), 1);
-    assert.equal(await redis.hlen(`${keys.inprogress_key}:entered`), 1, 'record kept for the copy still in flight');
+    assert.equal(await redis.llen(keys.inprogress_key), 1, 'the other copy stays in progress');
     await ch.complete([two]);
+    assert.equal(await redis.llen(keys.inprogress_key), 0);
     assert.equal(await redis.hlen(`${keys.inprogress_key}:entered`), 0);
   });
 
@@ -198,7 +198,28 @@ describe('RedisChannel against a real redis-server', () => {
     assert.equal(batch.length, 10_000);
     await ch.complete(batch);
     assert.deepEqual(await redis.lrange(keys.inprogress_key, 0, -1), others);
-    assert.equal(await redis.hlen(`${keys.inprogress_key}:copies`), 0);
+    assert.equal(await redis.hlen(`${keys.inprogress_key}:entered`), 0, 'every record of the batch deleted');
+  });
+
+  test('completing the oldest batch under a newer one (scanned from the tail) keeps the newer in order', async () => {
+    const { ch, keys } = channel();
+    const template = readFixture('counters_only.json').toString();
+    const make = (tag: string, n: number): string[] =>
+      Array.from({ length: n }, (_, i) => template.replace('"requests"', `"${tag}${i}"`));
+    await ch.sendEncoded(make('old', 50));
+    const old = await ch.receiveBatch(50);
+    await ch.sendEncoded(make('new', 30));
+    const newer = await ch.receiveBatch(30);
+    const before = await redis.lrange(keys.inprogress_key, 0, -1);
+    // Completed in an order unlike the list's, with one message another agent already took.
+    const [taken, ...rest] = old;
+    assert.ok(taken);
+    await redis.lrem(keys.inprogress_key, 1, taken.raw);
+    await ch.complete([...rest.reverse(), taken]);
+    assert.deepEqual(await redis.lrange(keys.inprogress_key, 0, -1), before.slice(0, 30));
+    assert.equal(await redis.hlen(`${keys.inprogress_key}:entered`), 30 + 1, "the newer batch's records and the taken one's");
+    await ch.complete(newer);
+    assert.equal(await redis.llen(keys.inprogress_key), 0);
   });
 
   test('url with a password, and a wrong password fails without leaking it', async () => {

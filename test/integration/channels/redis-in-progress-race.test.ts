@@ -2,6 +2,8 @@
 // record of the move. Found by the chaos suite: the nanny counted a copy for the item it
 // saw unrecorded, the receive counted its own, and completing the one real copy left the
 // item's records in the entered/copies HASHes for ever (one leaked record per race).
+// Records are now one HASH of entered times, no copy counts; these tests pin that no
+// race leaves a record behind and that a record never makes an item look older.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
@@ -51,12 +53,8 @@ describe('RedisChannel: the nanny looking between a receive\'s move and its reco
     };
   }
 
-  async function records(keys: ReturnType<typeof uniqueKeys>): Promise<{ entered: number; copies: number }> {
-    const [entered, copies] = await Promise.all([
-      redis.hlen(`${keys.inprogress_key}:entered`),
-      redis.hlen(`${keys.inprogress_key}:copies`),
-    ]);
-    return { entered, copies };
+  function records(keys: ReturnType<typeof uniqueKeys>): Promise<number> {
+    return redis.hlen(`${keys.inprogress_key}:entered`);
   }
 
   test('completing the message leaves no record behind', async () => {
@@ -70,14 +68,14 @@ describe('RedisChannel: the nanny looking between a receive\'s move and its reco
     const message = await receiver.receive({ timeoutSeconds: 2 });
     assert.ok(message, 'the message was received');
     assert.equal(seenByNanny, 1, 'the nanny saw the message before the receive recorded it');
-    assert.deepEqual(await records(keys), { entered: 1, copies: 1 }, 'one copy in progress, counted once');
+    assert.equal(await records(keys), 1, 'one record');
 
     await receiver.complete([message]);
     assert.equal(await redis.llen(keys.inprogress_key), 0);
-    assert.deepEqual(await records(keys), { entered: 0, copies: 0 }, 'no record left after complete');
+    assert.equal(await records(keys), 0, 'no record left after complete');
   });
 
-  test('a second identical copy in progress keeps its record until it completes too', async () => {
+  test('a second identical copy in progress is timed again after its twin completes, then cleaned up', async () => {
     const { receiver, nanny, keys } = pair();
     const raw = readFixture('dimensions.json');
     interpose(receiver, () => nanny.inProgress(10));
@@ -86,16 +84,18 @@ describe('RedisChannel: the nanny looking between a receive\'s move and its reco
     const first = await receiver.receive({ timeoutSeconds: 2 });
     const second = await receiver.receive({ timeoutSeconds: 2 });
     assert.ok(first && second);
-    assert.deepEqual(await records(keys), { entered: 1, copies: 1 }, 'two copies of the same bytes share one record');
-    assert.deepEqual(Object.values(await redis.hgetall(`${keys.inprogress_key}:copies`)), ['2'], 'both copies counted');
+    assert.equal(await records(keys), 1, 'two copies of the same bytes share one record');
 
     await receiver.complete([first]);
     assert.equal(await redis.llen(keys.inprogress_key), 1);
-    assert.deepEqual(await records(keys), { entered: 1, copies: 1 }, 'the remaining copy is still timed');
+    assert.equal(await records(keys), 0, 'completing one copy drops the shared record');
+    const before = Date.now();
     const [old] = await nanny.inProgress(10);
     assert.ok(old, 'the nanny still sees the remaining copy');
+    assert.ok(old.enteredAt >= before, 'timed from when the nanny saw it again: later, never earlier');
     await nanny.complete([old]);
-    assert.deepEqual(await records(keys), { entered: 0, copies: 0 });
+    assert.equal(await redis.llen(keys.inprogress_key), 0);
+    assert.equal(await records(keys), 0);
   });
 
   test('a copy moved with no record (a receiver died before recording) is timed, then cleaned up', async () => {
@@ -103,11 +103,23 @@ describe('RedisChannel: the nanny looking between a receive\'s move and its reco
     await redis.lpush(keys.inprogress_key, readFixture('dimensions.json'));
     const [orphan] = await nanny.inProgress(10);
     assert.ok(orphan, 'the nanny sees the orphan');
-    assert.deepEqual(await records(keys), { entered: 1, copies: 0 }, 'timed from when it was first seen');
+    assert.equal(await records(keys), 1, 'timed from when it was first seen');
     const again = await nanny.inProgress(10);
     assert.equal(again[0]?.enteredAt, orphan.enteredAt, 'its time is kept, not reset on each look');
     await nanny.complete([orphan]);
     assert.equal(await redis.llen(keys.inprogress_key), 0);
-    assert.deepEqual(await records(keys), { entered: 0, copies: 0 });
+    assert.equal(await records(keys), 0);
+  });
+
+  test('records of messages another client removed are dropped once in-progress is empty', async () => {
+    const { nanny, keys } = pair();
+    const raw = readFixture('dimensions.json');
+    await redis.lpush(keys.inprogress_key, raw);
+    assert.equal((await nanny.inProgress(10)).length, 1);
+    // A Python agent completes with LREM, knowing nothing of the record.
+    await redis.lrem(keys.inprogress_key, 1, raw);
+    assert.equal(await records(keys), 1);
+    assert.deepEqual(await nanny.inProgress(10), []);
+    assert.equal(await records(keys), 0);
   });
 });

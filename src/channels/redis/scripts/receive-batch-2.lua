@@ -1,13 +1,12 @@
 --[[
   Moves up to ARGV[1] messages from the tail (oldest end) of the queue to the head of
-  in-progress, recording when each entered in-progress. An empty queue costs one LLEN.
+  in-progress, as BRPOPLPUSH does one by one. An empty queue costs one LLEN. The caller
+  records when they entered in-progress (HSET on the entered HASH, keyed by the SHA-1 of
+  each message, computed by the caller: in Lua the digests cost more than the move).
 
   KEYS[1] queue            LIST of pending messages
   KEYS[2] inprogress       LIST of messages being published
-  KEYS[3] entered          HASH sha1(message) -> ms since epoch it entered in-progress
-  KEYS[4] copies           HASH sha1(message) -> how many copies are in progress
   ARGV[1] max messages
-  ARGV[2] now, ms since epoch
 
   Returns the moved messages, oldest first.
 ]]
@@ -31,9 +30,6 @@ while #moved < max do
   -- LPUSH in pop order leaves the newest at the head, as BRPOPLPUSH does one by one.
   redis.call('LPUSH', KEYS[2], unpack(items))
   for i = 1, #items do
-    local digest = redis.sha1hex(items[i])
-    redis.call('HSETNX', KEYS[3], digest, ARGV[2])
-    redis.call('HINCRBY', KEYS[4], digest, 1)
     moved[#moved + 1] = items[i]
   end
 end

@@ -1,32 +1,42 @@
 --[[
   Removes the given messages (exact bytes, one copy each) from in-progress in time
-  proportional to how deep the deepest of them lies from the chosen end, instead of one
+  proportional to how deep the deepest of them lies from the nearer end, instead of one
   O(n) LREM per message. The scanned stretch is read once, trimmed off, and what stays
-  is pushed back in its original order.
+  is pushed back in its original order. The entered-time records of the removed
+  messages are deleted.
+
+  The scan starts at the tail (the oldest end) when the oldest item in progress is one of
+  the messages, else at the head (where receives push): batches mostly complete in the
+  order they were received, and a batch held back (an outage) sits under newer ones.
 
   KEYS[1] inprogress       LIST of messages being published
   KEYS[2] entered          HASH sha1(message) -> ms since epoch it entered in-progress
-  KEYS[3] copies           HASH sha1(message) -> how many copies are in progress
-  ARGV[1] 'head' (recently received) or 'tail' (long in progress): where to scan from
-  ARGV[2..] messages
+  ARGV[1] n, the number of messages
+  ARGV[2 .. n+1] messages
+  ARGV[n+2 .. 2n+1] the SHA-1 (hex) of each message, in the same order
 
   Returns how many messages were removed.
 ]]
+local n = tonumber(ARGV[1])
 local wanted = {}
+local digest_of = {}
 local remaining = 0
-for i = 2, #ARGV do
+for i = 2, n + 1 do
   local m = ARGV[i]
   wanted[m] = (wanted[m] or 0) + 1
+  digest_of[m] = ARGV[i + n]
   remaining = remaining + 1
 end
 if remaining == 0 then
   return 0
 end
 
-local from_head = ARGV[1] ~= 'tail'
+local oldest = redis.call('LINDEX', KEYS[1], -1)
+local from_head = not (oldest and wanted[oldest])
 local len = redis.call('LLEN', KEYS[1])
 local kept = {}
-local removed = {}
+local removed = 0
+local digests = {}
 local scanned = 0
 local chunk = 1000
 
@@ -37,19 +47,20 @@ while remaining > 0 and scanned < len do
   else
     items = redis.call('LRANGE', KEYS[1], -(scanned + chunk), -(scanned + 1))
   end
-  local n = #items
-  if n == 0 then
+  local count = #items
+  if count == 0 then
     break
   end
-  for k = 1, n do
+  for k = 1, count do
     -- From the tail, walk the slice backwards (LRANGE returns it head first).
-    local m = from_head and items[k] or items[n - k + 1]
+    local m = from_head and items[k] or items[count - k + 1]
     scanned = scanned + 1
     local w = wanted[m]
     if w and w > 0 then
       wanted[m] = w - 1
       remaining = remaining - 1
-      removed[#removed + 1] = m
+      removed = removed + 1
+      digests[#digests + 1] = digest_of[m]
     else
       kept[#kept + 1] = m
     end
@@ -59,7 +70,7 @@ while remaining > 0 and scanned < len do
   end
 end
 
-if #removed == 0 then
+if removed == 0 then
   return 0
 end
 
@@ -84,12 +95,9 @@ while i >= 1 do
   i = lo - 1
 end
 
-for k = 1, #removed do
-  local digest = redis.sha1hex(removed[k])
-  local left = redis.call('HINCRBY', KEYS[3], digest, -1)
-  if left <= 0 then
-    redis.call('HDEL', KEYS[3], digest)
-    redis.call('HDEL', KEYS[2], digest)
-  end
+-- One record per digest: an identical copy still in progress loses it too and is timed
+-- again from when the nanny next sees it (later, never earlier).
+for d = 1, #digests, chunk do
+  redis.call('HDEL', KEYS[2], unpack(digests, d, math.min(d + chunk - 1, #digests)))
 end
-return #removed
+return removed
