@@ -37,7 +37,7 @@ export const influxDBPublisherArgsSchema = z
       .optional()
       .describe("Retention policy to write into (1.x); the database's default when unset."),
     /** Compress request bodies with gzip. Default true. */
-    gzip: z.boolean().describe('Compress request bodies with gzip.'),
+    gzip: z.boolean().describe('Compress request bodies with gzip (at the fastest level).'),
     /** `v1`: `/write` (InfluxDB 1.x, and 2.x/3.x compatibility); `v2`: `/api/v2/write`. Default `v1`. */
     api: z
       .enum(['v1', 'v2'])

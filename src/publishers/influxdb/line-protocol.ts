@@ -7,15 +7,18 @@ const MEASUREMENT_SPECIALS = /[, ]/g;
 const KEY_SPECIALS = /[,= ]/g;
 const STRING_SPECIALS = /["\\]/g;
 
-function escapeMeasurement(text: string): string {
+/** A stored measurement name as line protocol writes it. */
+export function escapeMeasurement(text: string): string {
   return text.replace(MEASUREMENT_SPECIALS, '\\$&');
 }
 
-function escapeKey(text: string): string {
+/** A stored tag key, tag value or field key as line protocol writes it. */
+export function escapeKey(text: string): string {
   return text.replace(KEY_SPECIALS, '\\$&');
 }
 
-function formatFieldValue(value: InfluxFieldValue): string {
+/** A field value as line protocol writes it: a float, or a quoted string. */
+export function formatFieldValue(value: InfluxFieldValue): string {
   // A number without the `i` suffix is a float; String() gives Go-parsable forms (1e+21, 5e-324).
   if (typeof value === 'number') return String(value);
   return `"${value.replace(STRING_SPECIALS, '\\$&')}"`;

@@ -1,25 +1,28 @@
 import type { Metadata } from '../../metrics/counter.js';
 import type { Metrics } from '../../metrics/metrics.js';
+import { compareCodePoints } from './compare-code-points.js';
 import type { InfluxFieldValue, InfluxPoint } from './influx-point.js';
 import { encodeStoredText } from './stored-text.js';
 import { PointTimestamps } from './point-timestamps.js';
 
-function byStoredKey(a: readonly [string, unknown], b: readonly [string, unknown]): number {
-  // InfluxDB orders tags by the bytes of their keys; UTF-8 byte order is code point order.
-  return Buffer.compare(Buffer.from(a[0]), Buffer.from(b[0]));
+/** InfluxDB orders tags and fields by the bytes of their keys. */
+export function byStoredKey(a: readonly [string, unknown], b: readonly [string, unknown]): number {
+  return compareCodePoints(a[0], b[0]);
 }
 
-function storedTags(metrics: Metrics): (readonly [string, string])[] {
+/** The tags of a message's dimensions, in stored form, sorted by key. */
+export function storedTags(dimensions: Metrics['dimensions']): (readonly [string, string])[] {
   // A repeated dimension name (possible only from a foreign producer) keeps its last
   // value, as a Python dict would; InfluxDB would reject the whole line otherwise.
   const byName = new Map<string, string>();
-  for (const d of metrics.dimensions) byName.set(d.name, d.value);
+  for (const d of dimensions) byName.set(d.name, d.value);
   return [...byName]
     .map(([name, value]) => [encodeStoredText(name, 'tagKey'), encodeStoredText(value, 'tagValue')] as const)
     .sort(byStoredKey);
 }
 
-function storedFields(
+/** The fields of a metric (metadata, then `reserved` winning over it), in stored form, sorted by key. */
+export function storedFields(
   metadata: Metadata,
   reserved: Readonly<Record<string, InfluxFieldValue>>,
   rawNewlines: boolean,
@@ -56,7 +59,7 @@ export function metricsToPoints(metrics: Metrics, options: MetricsToPointsOption
   const timestamps = options.timestamps ?? new PointTimestamps(metrics);
   const rawNewlines = options.rawNewlines ?? true;
   if (metrics.timers.length + metrics.counters.length === 0) return [];
-  const tags = storedTags(metrics);
+  const tags = storedTags(metrics.dimensions);
   const points: InfluxPoint[] = [];
   const at = (micros: bigint): bigint => timestamps.at(micros, points.length);
   for (const timer of metrics.timers) {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Metrics } from '../../metrics/metrics.js';
 
 const RESOLUTION_NS: Readonly<Record<string, bigint>> = {
@@ -24,19 +24,53 @@ export function timestampResolutionNs(format: string): bigint {
   return finest;
 }
 
+const quote = JSON.stringify as (text: string) => string;
+
+/** A number as `JSON.stringify` writes it (`null` for NaN and infinities). */
+function jsonNumber(value: number): string {
+  return Number.isFinite(value) ? String(value) : 'null';
+}
+
+function jsonEntries(metadata: Readonly<Record<string, string>>): string {
+  let out = '[';
+  for (const key of Object.keys(metadata)) {
+    if (out.length > 1) out += ',';
+    out += '[' + quote(key) + ',' + quote(metadata[key] as string) + ']';
+  }
+  return out + ']';
+}
+
 /**
  * A canonical text of everything in `metrics` (format, `serializedAt`, every name,
  * value, timestamp and metadata entry): equal for equal content, whatever wire bytes
  * carried it (key order, no `serialized_at` are both possible from other producers).
+ *
+ * It is exactly `JSON.stringify([format, serializedAt ?? null, [[name, value], ...],
+ * [[name, unitName, secondsOffset, String(timestamp), value, entries(metadata)], ...]
+ * (timers), [[name, String(timestamp), value, entries(metadata)], ...] (counters)])`,
+ * written out by hand because the agent computes it for every message: the digits it
+ * yields are in stored points, so it must never change.
  */
 export function messageContentKey(metrics: Metrics): string {
-  return JSON.stringify([
-    metrics.timestampFormat,
-    metrics.serializedAt ?? null,
-    metrics.dimensions.map((d) => [d.name, d.value]),
-    metrics.timers.map((t) => [t.name, t.unit.name, t.unit.secondsOffset, String(t.timestamp), t.value, Object.entries(t.metadata)]),
-    metrics.counters.map((c) => [c.name, String(c.timestamp), c.value, Object.entries(c.metadata)]),
-  ]);
+  let key = '[' + quote(metrics.timestampFormat) + ',' + (metrics.serializedAt === undefined ? 'null' : quote(metrics.serializedAt)) + ',[';
+  const { dimensions, timers, counters } = metrics;
+  for (let i = 0; i < dimensions.length; i += 1) {
+    const d = dimensions[i] as (typeof dimensions)[number];
+    key += (i > 0 ? ',[' : '[') + quote(d.name) + ',' + quote(d.value) + ']';
+  }
+  key += '],[';
+  for (let i = 0; i < timers.length; i += 1) {
+    const t = timers[i] as (typeof timers)[number];
+    key +=
+      (i > 0 ? ',[' : '[') + quote(t.name) + ',' + quote(t.unit.name) + ',' + jsonNumber(t.unit.secondsOffset) +
+      ',"' + String(t.timestamp) + '",' + jsonNumber(t.value) + ',' + jsonEntries(t.metadata) + ']';
+  }
+  key += '],[';
+  for (let i = 0; i < counters.length; i += 1) {
+    const c = counters[i] as (typeof counters)[number];
+    key += (i > 0 ? ',[' : '[') + quote(c.name) + ',"' + String(c.timestamp) + '",' + jsonNumber(c.value) + ',' + jsonEntries(c.metadata) + ']';
+  }
+  return key + ']]';
 }
 
 function floorDiv(a: bigint, b: bigint): bigint {
@@ -58,18 +92,40 @@ function floorDiv(a: bigint, b: bigint): bigint {
  */
 export class PointTimestamps {
   private readonly resolution: bigint;
-  private readonly base: bigint;
+  /** The resolution and the base as numbers: every resolution (at most a day in ns) is below 2^53. */
+  private readonly resolutionNs: number;
+  private readonly base: number;
 
   constructor(metrics: Metrics, contentKey: string = messageContentKey(metrics)) {
-    this.resolution = timestampResolutionNs(metrics.timestampFormat);
-    const hash = createHash('sha256').update(contentKey);
+    this.resolution = timestampResolution(metrics.timestampFormat);
+    this.resolutionNs = Number(this.resolution);
     // 48 bits keep the modulo bias negligible even for day-wide slots.
-    this.base = BigInt(hash.digest().readUIntBE(0, 6)) % this.resolution;
+    this.base = hash('sha256', contentKey, 'buffer').readUIntBE(0, 6) % this.resolutionNs;
   }
 
   /** Nanoseconds since the epoch of the metric at `place` whose timestamp is `micros`. */
   at(micros: bigint, place: number): bigint {
     const truncated = floorDiv(micros * 1000n, this.resolution) * this.resolution;
-    return truncated + ((this.base + BigInt(place)) % this.resolution);
+    return truncated + BigInt((this.base + place) % this.resolutionNs);
   }
+
+  /** `at(micros, place)` as decimal text, the form line protocol takes (without BigInt arithmetic for µs formats). */
+  text(micros: bigint, place: number): string {
+    if (this.resolutionNs !== 1000 || micros <= 0n) return String(this.at(micros, place));
+    const digits = (this.base + place) % 1000;
+    return String(micros) + (digits < 10 ? '00' : digits < 100 ? '0' : '') + String(digits);
+  }
+}
+
+const resolutions = new Map<string, bigint>();
+
+/** `timestampResolutionNs`, remembered per format (messages of one fleet share one or two). */
+function timestampResolution(format: string): bigint {
+  let resolution = resolutions.get(format);
+  if (resolution === undefined) {
+    resolution = timestampResolutionNs(format);
+    if (resolutions.size >= 1000) resolutions.clear();
+    resolutions.set(format, resolution);
+  }
+  return resolution;
 }

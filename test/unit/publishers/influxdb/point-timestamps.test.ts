@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import { Counter } from '../../../../src/metrics/counter.js';
 import { Metrics } from '../../../../src/metrics/metrics.js';
 import {
@@ -7,6 +8,7 @@ import {
   PointTimestamps,
   timestampResolutionNs,
 } from '../../../../src/publishers/influxdb/point-timestamps.js';
+import { anyMessage, anyString, buildMessage } from '../../metrics/arbitraries.js';
 
 const T = 1_704_164_645_123_456n;
 
@@ -52,5 +54,41 @@ describe('PointTimestamps', () => {
     }
     const rate = same / trials;
     assert.ok(rate > 0.0007 && rate < 0.0013, `measured ${rate}`);
+  });
+});
+
+describe('messageContentKey', () => {
+  // The key decides the digits below the microsecond of every stored point, so a faster
+  // way of writing it must give exactly what the first version gave.
+  function firstVersion(metrics: Metrics): string {
+    return JSON.stringify([
+      metrics.timestampFormat,
+      metrics.serializedAt ?? null,
+      metrics.dimensions.map((d) => [d.name, d.value]),
+      metrics.timers.map((t) => [t.name, t.unit.name, t.unit.secondsOffset, String(t.timestamp), t.value, Object.entries(t.metadata)]),
+      metrics.counters.map((c) => [c.name, String(c.timestamp), c.value, Object.entries(c.metadata)]),
+    ]);
+  }
+
+  test('is the JSON text of the first version for any message', () => {
+    fc.assert(
+      fc.property(anyMessage, fc.option(anyString, { nil: undefined }), (spec, serializedAt) => {
+        const built = buildMessage(spec);
+        const metrics = new Metrics(built.dimensions, built.counters, built.timers, built.timestampFormat, serializedAt);
+        assert.equal(messageContentKey(metrics), firstVersion(metrics));
+      }),
+      { numRuns: 400 },
+    );
+    const odd = new Metrics([], [new Counter('nan', T, {}, Number.NaN), new Counter('inf', T, { a: 'b' }, -Infinity), new Counter('z', T, {}, -0)], []);
+    assert.equal(messageContentKey(odd), firstVersion(odd));
+  });
+
+  test('messages keep the digits the first version gave them', () => {
+    // Pinned values of the first release: a change here would store a message republished
+    // by a newer agent as new points beside the old ones.
+    assert.equal(new PointTimestamps(message(1, '2024-01-02T03:04:05.000001Z')).at(T, 0), 1_704_164_645_123_456_457n);
+    assert.equal(new PointTimestamps(message(2, '2024-01-02T03:04:05.000001Z')).at(T, 3), 1_704_164_645_123_456_144n);
+    const seconds = message(1, '2024-01-02 03:04:05', '%Y-%m-%d %H:%M:%S');
+    assert.equal(new PointTimestamps(seconds).at(1_704_164_645_000_000n, 1), 1_704_164_645_473_047_712n);
   });
 });
