@@ -41,12 +41,13 @@ export async function drainWithAgent(
   for (const batch of 'batches' in backlog ? backlog.batches() : [backlog]) await stageMessages(redis, keys, batch);
   await freshDatabase(context.servers.influxUrl, database);
   const profileDir = process.env['KADABRA_BENCH_CPU_PROF'];
+  const extraFlags = process.env['KADABRA_BENCH_NODE_FLAGS']?.split(' ').filter((flag) => flag !== '') ?? [];
   const agent = new BenchAgent({
     servers: context.servers,
     keys,
     database,
     config,
-    ...(profileDir ? { nodeFlags: ['--cpu-prof', '--cpu-prof-dir', profileDir] } : {}),
+    nodeFlags: [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), ...extraFlags],
   });
   try {
     await agent.ready();
@@ -66,6 +67,7 @@ export async function drainWithAgent(
     const cpu = (cpuSeconds(agent.pid) ?? cpuBefore) - cpuBefore;
     const { redis: redisCpu, influx: influxCpu } = servers.used();
     const peakRssMb = rss.stop();
+    if (extraFlags.length > 0) context.log(`${name}: agent output (node ${extraFlags.join(' ')}):\n${agent.describe()}`);
     const seconds = (end - start) / 1000;
     const perMillion = (value: number): number => (value / expected) * 1e6;
     return {

@@ -21,6 +21,9 @@ import { groupUnits, halve, type WriteUnit } from './write-unit.js';
 
 const gzip = promisify(gzipCallback);
 
+/** Write requests one publish keeps in flight. */
+const REQUESTS_IN_FLIGHT = 2;
+
 /** Setup problems and outages are logged at most this often (per distinct text). */
 const LOG_INTERVAL_MS = 60_000;
 
@@ -104,34 +107,8 @@ export class InfluxDBPublisher implements Publisher {
 
   private async publishBatch(batch: readonly Metrics[]): Promise<PublishOutcome> {
     const rejected = new Map<number, string>();
-    const units: WriteUnit[] = [];
-    batch.forEach((metrics, index) => {
-      const reason = unwritableReason(metrics);
-      if (reason !== undefined) {
-        rejected.set(index, reason);
-        return;
-      }
-      // Identical bytes are one message delivered twice (a client re-send after an
-      // unacknowledged write, a nanny republish): they map to the same points on purpose.
-      // Distinct sends never share bytes: serialized_at increases strictly in a process
-      // and carries a per-process lane across processes (src/metrics/clock.ts).
-      const lines = this.formatter.lines(metrics);
-      for (const line of lines) {
-        const oversized = oversizedKeyReason(line);
-        if (oversized !== undefined) {
-          rejected.set(index, oversized);
-          return;
-        }
-      }
-      if (lines.length > 0) units.push({ index, lines });
-    });
-    if (units.length > 0) {
-      await this.ensureDatabase();
-      for (const group of groupUnits(units, this.args.max_lines_per_request)) {
-        await this.writeGroup(group, rejected, true);
-      }
-      this.logLimiter.reset();
-    }
+    const groups = groupUnits(this.writeUnits(batch, rejected), this.args.max_lines_per_request);
+    if (await this.writeGroups(groups, rejected)) this.logLimiter.reset();
     if (rejected.size > 0) {
       const [firstIndex, firstReason] = [...rejected][0] as [number, string];
       this.logger.warn(
@@ -142,6 +119,52 @@ export class InfluxDBPublisher implements Publisher {
     return {
       rejected: [...rejected].sort(([a], [b]) => a - b).map(([index, reason]) => ({ index, reason })),
     };
+  }
+
+  /** The lines of each message InfluxDB can store, made as they are asked for; the others go to `rejected`. */
+  private *writeUnits(batch: readonly Metrics[], rejected: Map<number, string>): Generator<WriteUnit> {
+    for (const [index, metrics] of batch.entries()) {
+      const reason = unwritableReason(metrics);
+      if (reason !== undefined) {
+        rejected.set(index, reason);
+        continue;
+      }
+      // Identical bytes are one message delivered twice (a client re-send after an
+      // unacknowledged write, a nanny republish): they map to the same points on purpose.
+      // Distinct sends never share bytes: serialized_at increases strictly in a process
+      // and carries a per-process lane across processes (src/metrics/clock.ts).
+      const lines = this.formatter.lines(metrics);
+      const oversized = lines.map(oversizedKeyReason).find((why) => why !== undefined);
+      if (oversized !== undefined) rejected.set(index, oversized);
+      else if (lines.length > 0) yield { index, lines };
+    }
+  }
+
+  /**
+   * Writes the groups with up to `REQUESTS_IN_FLIGHT` requests at a time, so InfluxDB
+   * parses one while the next is made. After a failure no new request starts; the first
+   * failure is thrown once the others have settled.
+   * @returns whether anything was sent.
+   */
+  private async writeGroups(groups: Iterator<WriteUnit[]>, rejected: Map<number, string>): Promise<boolean> {
+    let sent = false;
+    let failure: { error: unknown } | undefined;
+    const lane = async (): Promise<void> => {
+      while (failure === undefined) {
+        const next = groups.next();
+        if (next.done === true) return;
+        sent = true;
+        try {
+          await this.ensureDatabase();
+          await this.writeGroup(next.value, rejected, true);
+        } catch (error) {
+          failure ??= { error };
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: REQUESTS_IN_FLIGHT }, lane));
+    if (failure !== undefined) throw failure.error;
+    return sent;
   }
 
   private async writeGroup(group: readonly WriteUnit[], rejected: Map<number, string>, mayCreate: boolean): Promise<void> {

@@ -1,8 +1,8 @@
 import type { Metadata } from '../../metrics/counter.js';
 import type { Metrics } from '../../metrics/metrics.js';
-import type { InfluxFieldValue } from './influx-point.js';
+import { compareCodePoints } from './compare-code-points.js';
 import { escapeKey, escapeMeasurement, formatFieldValue } from './line-protocol.js';
-import { storedFields, storedTags } from './metrics-to-points.js';
+import { storedTags } from './metrics-to-points.js';
 import { PointTimestamps } from './point-timestamps.js';
 import { encodeStoredText } from './stored-text.js';
 
@@ -22,6 +22,25 @@ function remember(cache: Map<string, string>, key: string, value: string): strin
   return value;
 }
 
+/** A field: its key in stored form (what InfluxDB sorts by), its value as line protocol writes it. */
+interface StoredField {
+  readonly stored: string;
+  readonly text: string;
+}
+
+/** Insertion sort: a metric has a handful of fields, and Array.prototype.sort allocates a work array per call. */
+function sortByStoredKey(fields: StoredField[]): void {
+  for (let i = 1; i < fields.length; i += 1) {
+    const field = fields[i] as StoredField;
+    let j = i - 1;
+    while (j >= 0 && compareCodePoints((fields[j] as StoredField).stored, field.stored) > 0) {
+      fields[j + 1] = fields[j] as StoredField;
+      j -= 1;
+    }
+    fields[j + 1] = field;
+  }
+}
+
 function hasEntries(metadata: Metadata): boolean {
   for (const key in metadata) if (Object.hasOwn(metadata, key)) return true;
   return false;
@@ -38,6 +57,7 @@ function hasEntries(metadata: Metadata): boolean {
 export class LineFormatter {
   private readonly measurements = new Map<string, string>();
   private readonly tagSets = new Map<string, string>();
+  private readonly fieldKeys = new Map<string, string>();
 
   /** @param rawNewlines keep line feeds raw in string fields (InfluxDB 1.x); false replaces them. */
   constructor(private readonly rawNewlines: boolean) {}
@@ -84,13 +104,23 @@ export class LineFormatter {
     return unit === undefined ? 'value=' + String(value) : 'unit=' + this.stringField(unit) + ',value=' + String(value);
   }
 
+  /** As `storedFields` + `formatLine` do it: `value` (and a timer's `unit`) win over metadata keys of that name. */
   private fieldsWithMetadata(metadata: Metadata, value: number, unit: string | undefined): string {
-    const reserved: Record<string, InfluxFieldValue> = unit === undefined ? { value } : { value, unit };
-    let text = '';
-    for (const [key, field] of storedFields(metadata, reserved, this.rawNewlines)) {
-      text += (text === '' ? '' : ',') + escapeKey(key) + '=' + formatFieldValue(field);
+    const fields: StoredField[] = [];
+    for (const key of Object.keys(metadata)) {
+      if (key === 'value' || (key === 'unit' && unit !== undefined)) continue;
+      fields.push({ stored: this.storedFieldKey(key), text: this.stringField(metadata[key] as string) });
     }
+    if (unit !== undefined) fields.push({ stored: 'unit', text: this.stringField(unit) });
+    fields.push({ stored: 'value', text: String(value) });
+    sortByStoredKey(fields);
+    let text = '';
+    for (const field of fields) text += (text === '' ? '' : ',') + escapeKey(field.stored) + '=' + field.text;
     return text;
+  }
+
+  private storedFieldKey(key: string): string {
+    return this.fieldKeys.get(key) ?? remember(this.fieldKeys, key, encodeStoredText(key, 'fieldKey'));
   }
 
   private stringField(text: string): string {

@@ -6,12 +6,11 @@ import type { Metrics } from '../../metrics/metrics.js';
  * can hold one; the wire codec refuses them).
  */
 export function unwritableReason(metrics: Metrics): string | undefined {
-  for (const [kind, list] of [['timer', metrics.timers], ['counter', metrics.counters]] as const) {
-    for (const metric of list) {
-      if (!Number.isFinite(metric.value)) {
-        return `${kind} ${JSON.stringify(metric.name)} has the value ${String(metric.value)}, which InfluxDB cannot store`;
-      }
-    }
-  }
+  for (const timer of metrics.timers) if (!Number.isFinite(timer.value)) return reason('timer', timer);
+  for (const counter of metrics.counters) if (!Number.isFinite(counter.value)) return reason('counter', counter);
   return undefined;
+}
+
+function reason(kind: string, metric: { readonly name: string; readonly value: number }): string {
+  return `${kind} ${JSON.stringify(metric.name)} has the value ${String(metric.value)}, which InfluxDB cannot store`;
 }

@@ -6,24 +6,23 @@ export interface WriteUnit {
 }
 
 /**
- * Groups units into requests of at most `maxLines` lines each, in order; a unit is never
- * split here, so a message larger than `maxLines` goes alone in a request.
+ * Groups units into requests of at most `maxLines` lines each, in order, as they come (a
+ * group is yielded as soon as it is full, so the next can be made while it is written);
+ * a unit is never split here, so a message larger than `maxLines` goes alone in a request.
  */
-export function groupUnits(units: readonly WriteUnit[], maxLines: number): WriteUnit[][] {
-  const groups: WriteUnit[][] = [];
+export function* groupUnits(units: Iterable<WriteUnit>, maxLines: number): Generator<WriteUnit[]> {
   let current: WriteUnit[] = [];
   let lines = 0;
   for (const unit of units) {
     if (current.length > 0 && lines + unit.lines.length > maxLines) {
-      groups.push(current);
+      yield current;
       current = [];
       lines = 0;
     }
     current.push(unit);
     lines += unit.lines.length;
   }
-  if (current.length > 0) groups.push(current);
-  return groups;
+  if (current.length > 0) yield current;
 }
 
 /** Splits a group that InfluxDB refused in two halves: by message, else by lines of its one message. */

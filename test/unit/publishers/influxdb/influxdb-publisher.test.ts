@@ -75,10 +75,29 @@ describe('InfluxDBPublisher against a fake InfluxDB', () => {
   test('requests hold about max_lines_per_request lines; a message is never split', async () => {
     const batch = [...Array.from({ length: 12 }, (_, i) => message(`m${i}`)), message('big', 7)];
     await publisher({ max_lines_per_request: 5 }).publish(batch);
+    // Two requests are in flight at a time, so they may arrive in either order.
     assert.deepEqual(
-      fake.requests.map((r) => r.body.split('\n').length),
-      [5, 5, 2, 7],
+      fake.requests.map((r) => r.body.split('\n').length).sort((x, y) => x - y),
+      [2, 5, 5, 7],
     );
+  });
+
+  test('two write requests in flight at most; after a failure no new one starts and the publish fails', async () => {
+    let inFlight = 0;
+    let most = 0;
+    fake.respond = () => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      return 'hang';
+    };
+    const batch = Array.from({ length: 10 }, (_, i) => message(`m${i}`));
+    const p = publisher({ max_lines_per_request: 2, timeout: 0.5 });
+    const publishing = p.publish(batch);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(fake.requests.length, 2, 'two requests started, the other three wait');
+    await rejectsTransiently(publishing, /timeout/);
+    assert.equal(most, 2);
+    assert.equal(fake.requests.length, 2, 'nothing started after the failures');
   });
 
   test("bad messages are isolated by splitting and rejected with InfluxDB's text; the rest is written", async () => {
