@@ -61,6 +61,16 @@ class RedisReceivedMessage implements ReceivedMessage {
   ) {}
 }
 
+/** The metrics of `raw`, or why it has none (the dead-letter reason). Synchronous: it runs per message. */
+function decodeOrReason(raw: Buffer): Metrics | string {
+  try {
+    return decodeMetrics(raw);
+  } catch (error) {
+    if (error instanceof WireFormatError) return error.message;
+    throw error;
+  }
+}
+
 function digestOf(item: Pick<ReceivedMessage, 'raw'>): string {
   return item instanceof RedisReceivedMessage ? item.digest : sha1(item.raw);
 }
@@ -150,8 +160,9 @@ export class RedisChannel implements Channel {
       if (!raw) return null;
       const digest = sha1(raw);
       await this.recordEntered([digest]);
-      const message = await this.decodeOrDeadLetter(raw, 'head');
-      if (message) return new RedisReceivedMessage(raw, message.metrics, digest);
+      const metrics = decodeOrReason(raw);
+      if (typeof metrics !== 'string') return new RedisReceivedMessage(raw, metrics, digest);
+      await this.moveToDeadLetters(raw, metrics, 'head');
     }
     return null;
   }
@@ -185,8 +196,9 @@ export class RedisChannel implements Channel {
     await this.recordEntered(digests);
     const messages: ReceivedMessage[] = [];
     for (const [i, raw] of raws.entries()) {
-      const message = await this.decodeOrDeadLetter(raw, 'head');
-      if (message) messages.push(new RedisReceivedMessage(raw, message.metrics, digests[i] as string));
+      const metrics = decodeOrReason(raw);
+      if (typeof metrics !== 'string') messages.push(new RedisReceivedMessage(raw, metrics, digests[i] as string));
+      else await this.moveToDeadLetters(raw, metrics, 'head');
     }
     return messages;
   }
@@ -229,8 +241,9 @@ export class RedisChannel implements Channel {
     for (let i = 0; i + 1 < flat.length; i += 2) {
       const raw = flat[i] as Buffer;
       const enteredAt = Number((flat[i + 1] as Buffer).toString());
-      const message = await this.decodeOrDeadLetter(raw, 'tail');
-      if (message) items.push({ ...message, enteredAt });
+      const metrics = decodeOrReason(raw);
+      if (typeof metrics !== 'string') items.push({ raw, metrics, enteredAt });
+      else await this.moveToDeadLetters(raw, metrics, 'tail');
     }
     return items;
   }
@@ -249,16 +262,6 @@ export class RedisChannel implements Channel {
     );
     if (moved === 1) {
       this.logger.warn({ reason, bytes: raw.length }, 'message dead-lettered');
-    }
-  }
-
-  private async decodeOrDeadLetter(raw: Buffer, from: 'head' | 'tail'): Promise<ReceivedMessage | undefined> {
-    try {
-      return { raw, metrics: decodeMetrics(raw) };
-    } catch (error) {
-      if (!(error instanceof WireFormatError)) throw error;
-      await this.moveToDeadLetters(raw, error.message, from);
-      return undefined;
     }
   }
 

