@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BatchedReceiver } from '../../../src/agent/batched-receiver.js';
+import { BatchedReceiver, SLICE_MESSAGES } from '../../../src/agent/batched-receiver.js';
 import { MemoryChannel } from '../../support/memory-channel.js';
 import { counterMessage, delay, silentLogger, waitFor } from './helpers.js';
 import { FakePublisher, failTransiently, rejectWhere, succeed } from './fake-publisher.js';
@@ -23,6 +23,37 @@ describe('BatchedReceiver', () => {
     assert.equal(channel.calls.complete, 1);
     assert.equal(channel.inProgressCount, 0);
     assert.equal(channel.queuedCount, 15);
+  });
+
+  it('takes a big batch in slices of SLICE_MESSAGES, publishing each before taking the next', async () => {
+    const channel = new MemoryChannel();
+    await queue(channel, 2_600);
+    const inProgressAtPublish: number[] = [];
+    const publisher = new FakePublisher(() => {
+      inProgressAtPublish.push(channel.inProgressCount);
+      return { rejected: [] };
+    });
+    const receiver = new BatchedReceiver(channel, publisher, silentLogger(), 60, 2_500, fast);
+    assert.equal(await receiver.runOnce(), 2_500);
+    assert.deepEqual(publisher.batches.map((b) => b.length), [SLICE_MESSAGES, SLICE_MESSAGES, 500]);
+    assert.deepEqual(inProgressAtPublish, [SLICE_MESSAGES, SLICE_MESSAGES, 500], 'one slice in progress at a time');
+    assert.equal(channel.queuedCount, 100);
+    assert.equal(channel.inProgressCount, 0);
+  });
+
+  it('a slice that cannot be published stops the run and leaves the rest of the batch queued', async () => {
+    const channel = new MemoryChannel();
+    await queue(channel, 2_500);
+    let publishes = 0;
+    const publisher = new FakePublisher(() => {
+      publishes += 1;
+      if (publishes === 2) throw new Error('unexpected');
+      return { rejected: [] };
+    });
+    assert.equal(await new BatchedReceiver(channel, publisher, silentLogger(), 60, 10_000, fast).runOnce(), 2 * SLICE_MESSAGES);
+    assert.equal(channel.inProgressCount, SLICE_MESSAGES, 'the failed slice stays for the nanny');
+    assert.equal(channel.queuedCount, 500, 'the rest was never taken');
+    assert.equal(publisher.calls, 2);
   });
 
   it('dead-letters rejected messages and completes the rest', async () => {

@@ -40,7 +40,7 @@ describe('CONFIG_KEYS', () => {
     assert.equal(CONFIG_KEYS.CLIENT_OVERFLOW_LOG_INTERVAL_SECONDS.default, 10);
     assert.equal(CONFIG_KEYS.CLIENT_LOG_LEVEL.default, 'info');
     assert.equal(CONFIG_KEYS.AGENT_LOG_LEVEL.default, 'info');
-    assert.equal(CONFIG_KEYS.AGENT_RECEIVER_MAX_BATCH_SIZE.default, 1000);
+    assert.equal(CONFIG_KEYS.AGENT_RECEIVER_MAX_BATCH_SIZE.default, 250);
     assert.equal(CONFIG_KEY_NAMES.length, 24);
   });
 
