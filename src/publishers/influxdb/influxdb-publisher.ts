@@ -132,7 +132,7 @@ export class InfluxDBPublisher implements Publisher {
       // Distinct sends never share bytes: serialized_at increases strictly in a process
       // and carries a per-process lane across processes (src/metrics/clock.ts).
       const lines = this.formatter.lines(metrics);
-      const oversized = lines.map(oversizedKeyReason).find((why) => why !== undefined);
+      const oversized = firstOversized(lines);
       if (oversized !== undefined) rejected.set(index, oversized);
       else if (lines.length > 0) yield { index, lines };
     }
@@ -197,7 +197,9 @@ export class InfluxDBPublisher implements Publisher {
   }
 
   private async send(group: readonly WriteUnit[]): Promise<WriteVerdict> {
-    const text = group.map((unit) => unit.lines.join('\n')).join('\n');
+    const lines: string[] = [];
+    for (const unit of group) for (const line of unit.lines) lines.push(line);
+    const text = lines.join('\n');
     const headers: Record<string, string> = { 'Content-Type': 'text/plain; charset=utf-8' };
     let body = Buffer.from(text, 'utf8');
     if (this.args.gzip) {
@@ -273,6 +275,14 @@ export class InfluxDBPublisher implements Publisher {
     }
     return new TransientPublishError(message, { cause, retryAfterMs });
   }
+}
+
+function firstOversized(lines: readonly string[]): string | undefined {
+  for (const line of lines) {
+    const reason = oversizedKeyReason(line);
+    if (reason !== undefined) return reason;
+  }
+  return undefined;
 }
 
 function describeNetworkError(error: unknown): string {
