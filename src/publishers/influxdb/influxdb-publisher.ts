@@ -18,7 +18,6 @@ import { oversizedKeyReason } from './series-key-limit.js';
 import { unwritableReason } from './unwritable-reason.js';
 import { groupUnits, halve, type WriteUnit } from './write-unit.js';
 
-
 /** Write requests one publish keeps in flight. */
 const REQUESTS_IN_FLIGHT = 2;
 
