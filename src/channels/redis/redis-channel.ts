@@ -13,12 +13,14 @@ import type {
   ReceivedMessage,
   ReceiveOptions,
 } from '../channel.js';
+import type { EncodedMessage } from '../encoded-message.js';
 import { deadLetterBytes, deadLetterRecord, parseDeadLetter } from './dead-letter-record.js';
 import {
   REDIS_CHANNEL_DEFAULT_ARGS,
   redisChannelArgsSchema,
   type RedisChannelArgs,
 } from './redis-channel-args.js';
+import { lpushCommand } from './lpush-command.js';
 import { describeEndpoint, openConnection, whenReady } from './redis-connection.js';
 
 /** The seed's blocking receive timeout. */
@@ -104,10 +106,10 @@ export class RedisChannel implements Channel {
   }
 
   /** Enqueues encoded messages in order (the first given is received first), one round trip. */
-  async sendEncoded(messages: readonly string[]): Promise<void> {
+  async sendEncoded(messages: readonly EncodedMessage[]): Promise<void> {
     if (messages.length === 0) return;
     const connection = await this.ready();
-    await connection.lpush(this.keys.queue, ...messages);
+    await connection.sendCommand(lpushCommand(this.keys.queue, messages));
   }
 
   /**
