@@ -82,7 +82,7 @@ export class MetricsCollector {
     compileTimestampFormat(timestampFormat);
     this.timestampFormat = timestampFormat;
     if (dimensions !== undefined) {
-      const source = checkRecord(dimensions, 'dimensions');
+      const source = checkRecord(dimensions, () => 'dimensions');
       for (const name of Object.keys(source)) this.setDimension(name, source[name] as string);
     }
   }
@@ -141,7 +141,7 @@ export class MetricsCollector {
     checkName(name, 'addCount', 'counter');
     const amount = toFloat(name, value);
     const metadata = options?.metadata === undefined ? undefined : checkMetadata(options.metadata, 'addCount', name);
-    const explicit = options?.timestamp === undefined ? undefined : toMicros(options.timestamp, `addCount(${describeValue(name)}) timestamp`);
+    const explicit = options?.timestamp === undefined ? undefined : toMicros(options.timestamp, () => `addCount(${describeValue(name)}) timestamp`);
     const slot = this.counters.get(name);
     if (slot === undefined) {
       this.counters.set(name, {
@@ -255,12 +255,16 @@ export class MetricsCollector {
   close(): Metrics {
     if (this.isClosed) throw new CollectorClosedError('close');
     this.isClosed = true;
+    // Frozen here, so that Metrics keeps these arrays instead of copying them.
     const dimensions: Dimension[] = [];
     for (const [name, value] of this.dimensions) dimensions.push(new Dimension(name, value));
     const counters: Counter[] = [];
     for (const [name, c] of this.counters) counters.push(new Counter(name, c.timestamp, c.metadata, c.value));
     const timers: Timer[] = [];
     for (const [name, t] of this.timers) timers.push(Timer.fromMicroseconds(name, t.timestamp, t.metadata, t.micros, t.unit));
+    Object.freeze(dimensions);
+    Object.freeze(counters);
+    Object.freeze(timers);
     return new Metrics(dimensions, counters, timers, this.timestampFormat);
   }
 }
@@ -291,20 +295,21 @@ function checkUnit(unit: unknown, method: string, name: string): void {
 }
 
 function toTimestamp(timestamp: Date | bigint | undefined, method: string, name: string): bigint | undefined {
-  return timestamp === undefined ? undefined : toMicros(timestamp, `${method}(${describeValue(name)}) timestamp`);
+  return timestamp === undefined ? undefined : toMicros(timestamp, () => `${method}(${describeValue(name)}) timestamp`);
 }
 
-function checkRecord(value: unknown, what: string): Readonly<Record<string, unknown>> {
+function checkRecord(value: unknown, what: () => string): Readonly<Record<string, unknown>> {
   const proto = typeof value === 'object' && value !== null ? Object.getPrototypeOf(value) : undefined;
   if (proto !== Object.prototype && proto !== null) {
-    throw new InvalidArgumentError(`${what} must be a plain object of strings, got ${describeValue(value)}`);
+    throw new InvalidArgumentError(`${what()} must be a plain object of strings, got ${describeValue(value)}`);
   }
   return value as Readonly<Record<string, unknown>>;
 }
 
 /** Validates metadata and copies it, so later changes to the caller's object do not leak in. */
 function checkMetadata(metadata: unknown, method: string, name: string): Metadata {
-  const source = checkRecord(metadata, `${method}(${describeValue(name)}) metadata`);
+  // Error messages are built only on error: this runs on every call with metadata.
+  const source = checkRecord(metadata, () => `${method}(${describeValue(name)}) metadata`);
   const keys = Object.keys(source);
   if (keys.length === 0) return EMPTY_METADATA;
   for (const key of keys) {

@@ -66,34 +66,38 @@ export function serializationMicros(): bigint {
   return BigInt(nowMicrosNumber() + SERIALIZATION_LANE_MICROS);
 }
 
+function label(what: string | (() => string)): string {
+  return typeof what === 'string' ? what : what();
+}
+
 /**
  * Converts a user-supplied timestamp to microseconds since the epoch, validating it.
  *
  * @param ts - A `Date` (millisecond precision) or a bigint of microseconds since the epoch.
- * @param what - How the value is named in the error message.
+ * @param what - How the value is named in the error message (a function: built only on error).
  * @returns Microseconds since 1970-01-01T00:00:00Z.
  * @throws InvalidArgumentError for an invalid Date, a value that is neither a Date nor a
  *   bigint, or a time before 1970 or after 9999-12-31T23:59:59.999999Z.
  */
-export function toMicros(ts: Date | bigint, what = 'timestamp'): bigint {
+export function toMicros(ts: Date | bigint, what: string | (() => string) = 'timestamp'): bigint {
   let micros: bigint;
   if (typeof ts === 'bigint') {
     micros = ts;
   } else if (ts instanceof Date) {
     const ms = ts.getTime();
     if (Number.isNaN(ms)) {
-      throw new InvalidArgumentError(`${what} is an invalid Date; pass a valid Date or a bigint of microseconds since the epoch`);
+      throw new InvalidArgumentError(`${label(what)} is an invalid Date; pass a valid Date or a bigint of microseconds since the epoch`);
     }
     micros = BigInt(ms) * 1000n;
   } else {
     throw new InvalidArgumentError(
-      `${what} must be a Date or a bigint of microseconds since the epoch, got ${describeValue(ts)}; ` +
+      `${label(what)} must be a Date or a bigint of microseconds since the epoch, got ${describeValue(ts)}; ` +
         'pass new Date(milliseconds) or BigInt(microseconds)',
     );
   }
   if (micros < 0n || micros > MAX_TIMESTAMP_MICROS) {
     throw new InvalidArgumentError(
-      `${what} ${describeValue(ts)} is outside 1970-01-01T00:00:00Z..9999-12-31T23:59:59.999999Z; ` +
+      `${label(what)} ${describeValue(ts)} is outside 1970-01-01T00:00:00Z..9999-12-31T23:59:59.999999Z; ` +
         'pass a time in that range (a bigint timestamp counts microseconds since the epoch)',
     );
   }

@@ -5,6 +5,14 @@ import type { SerializedCounter } from './wire-types.js';
 /** String-to-string metadata of one counter or timer (stored as unindexed fields). */
 export type Metadata = Readonly<Record<string, string>>;
 
+/**
+ * Metadata that cannot change any more: `metadata` itself when already frozen (its values
+ * are strings, so frozen is immutable), otherwise a frozen copy.
+ */
+export function frozenMetadata(metadata: Metadata): Metadata {
+  return Object.isFrozen(metadata) ? metadata : Object.freeze({ ...metadata });
+}
+
 /** A counter metric: a name and a floating-point value, with a timestamp and metadata. */
 export class Counter {
   /** The counter's name. */
@@ -19,7 +27,7 @@ export class Counter {
   constructor(name: string, timestamp: bigint, metadata: Metadata, value: number) {
     this.name = name;
     this.timestamp = timestamp;
-    this.metadata = Object.freeze({ ...metadata });
+    this.metadata = frozenMetadata(metadata);
     this.value = value;
     Object.freeze(this);
   }
