@@ -1,5 +1,5 @@
 import { writePyString } from './python-json.js';
-import { DEFAULT_TIMESTAMP_LENGTH, writeDefaultTimestamp } from './default-timestamp.js';
+import { DEFAULT_TIMESTAMP_JSON_LENGTH, writeDefaultTimestampJson } from './default-timestamp.js';
 import { compileFormatter, tokenize } from './strftime.js';
 import { compileParser, parseDefaultFast } from './strptime.js';
 import type { WireWriter } from './wire-writer.js';
@@ -38,14 +38,15 @@ export interface TimestampCodec {
 const DEFAULT_FORMAT = '%Y-%m-%dT%H:%M:%S.%fZ';
 
 function compileDefault(generic: TimestampCodec): TimestampCodec {
-  const text = Buffer.allocUnsafe(DEFAULT_TIMESTAMP_LENGTH);
+  const text = Buffer.alloc(DEFAULT_TIMESTAMP_JSON_LENGTH);
+  const textView = new DataView(text.buffer, text.byteOffset, text.byteLength);
   return {
     format: DEFAULT_FORMAT,
     formatMicros(micros) {
       const n = Number(micros);
       if (!(n >= 0 && n <= Number.MAX_SAFE_INTEGER)) return generic.formatMicros(micros);
-      writeDefaultTimestamp(text, 0, n);
-      return text.toString('latin1');
+      writeDefaultTimestampJson(textView, 0, n);
+      return text.toString('latin1', 1, DEFAULT_TIMESTAMP_JSON_LENGTH - 1);
     },
     writeJson(writer, micros) {
       const n = Number(micros);
@@ -53,13 +54,9 @@ function compileDefault(generic: TimestampCodec): TimestampCodec {
         generic.writeJson(writer, micros);
         return;
       }
-      writer.reserve(DEFAULT_TIMESTAMP_LENGTH + 2);
-      const bytes = writer.bytes;
-      const pos = writer.pos;
-      bytes[pos] = 0x22;
-      writeDefaultTimestamp(bytes, pos + 1, n);
-      bytes[pos + DEFAULT_TIMESTAMP_LENGTH + 1] = 0x22;
-      writer.pos = pos + DEFAULT_TIMESTAMP_LENGTH + 2;
+      writer.reserve(DEFAULT_TIMESTAMP_JSON_LENGTH);
+      writeDefaultTimestampJson(writer.view, writer.pos, n);
+      writer.pos += DEFAULT_TIMESTAMP_JSON_LENGTH;
     },
     parse(text) {
       if (typeof text === 'string' && text.length === 27) {

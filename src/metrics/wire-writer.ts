@@ -1,6 +1,10 @@
 /** Bytes per slab: about a hundred typical messages. */
 const DEFAULT_SLAB_BYTES = 64 * 1024;
 
+function viewOf(bytes: Buffer): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 /**
  * Writes messages as bytes, one after another, into large slabs, and hands out each
  * finished message as a view of its slab. Bytes once handed out are never written
@@ -15,6 +19,8 @@ const DEFAULT_SLAB_BYTES = 64 * 1024;
 export class WireWriter {
   /** The slab being written; replaced by {@link reserve} when full. */
   bytes: Buffer;
+  /** {@link bytes} as a DataView, for writing several bytes in one store. */
+  view: DataView;
   /** Where the next byte goes in {@link bytes}. */
   pos = 0;
   private start = 0;
@@ -22,6 +28,12 @@ export class WireWriter {
   /** @param slabBytes - Size of each slab (a longer message gets a slab of its own). */
   constructor(private readonly slabBytes = DEFAULT_SLAB_BYTES) {
     this.bytes = Buffer.allocUnsafeSlow(slabBytes);
+    this.view = viewOf(this.bytes);
+  }
+
+  /** Bytes of the current message so far. */
+  get written(): number {
+    return this.pos - this.start;
   }
 
   /** Starts a message, discarding any unfinished one (say, one whose encoding threw). */
@@ -36,6 +48,7 @@ export class WireWriter {
     const next = Buffer.allocUnsafeSlow(Math.max(this.slabBytes, 2 * (written + count)));
     this.bytes.copy(next, 0, this.start, this.pos);
     this.bytes = next;
+    this.view = viewOf(next);
     this.start = 0;
     this.pos = written;
   }
@@ -91,6 +104,7 @@ export class WireWriter {
     // Do not keep a slab grown for one huge message.
     if (this.bytes.length > this.slabBytes) {
       this.bytes = Buffer.allocUnsafeSlow(this.slabBytes);
+      this.view = viewOf(this.bytes);
       this.start = 0;
       this.pos = 0;
     }

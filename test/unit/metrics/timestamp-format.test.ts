@@ -105,6 +105,17 @@ describe('the default format (date cached per day) and writeJson', () => {
     }
   });
 
+  test('two, three and four seconds taking turns (more than are remembered) each keep their own rendering', () => {
+    const seconds = [T, T + 1_000_000n, T + 2_000_000n, T + 86_400_000_000n];
+    for (const count of [2, 3, 4]) {
+      for (let i = 0; i < 12; i += 1) {
+        const t = (seconds[i % count] as bigint) + BigInt(i);
+        assert.equal(writeJson(t), `"${generic(t)}"`);
+        assert.equal(formatTimestamp(t, DEFAULT), generic(t));
+      }
+    }
+  });
+
   test('up to the largest safe integer, where the division by 1e6 rounds', () => {
     fc.assert(
       fc.property(fc.bigInt({ min: 0n, max: BigInt(Number.MAX_SAFE_INTEGER) }), fc.constantFrom(0n, 1n, 999_999n), (t, d) => {
