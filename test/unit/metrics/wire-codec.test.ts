@@ -11,8 +11,7 @@ import { pyFloat, pyString } from '../../../src/metrics/python-json.js';
 import { Timer } from '../../../src/metrics/timer.js';
 import { parseTimestamp } from '../../../src/metrics/timestamp-format.js';
 import { Unit, Units } from '../../../src/metrics/unit.js';
-import { decodeMetrics, encodeMetrics, encodeMetricsTo } from '../../../src/metrics/wire-codec.js';
-import { WireWriter } from '../../../src/metrics/wire-writer.js';
+import { decodeMetrics, encodeMetrics } from '../../../src/metrics/wire-codec.js';
 import { anyMessage, buildMessage } from './arbitraries.js';
 
 const T = 1_704_164_645_123_456n;
@@ -199,6 +198,14 @@ describe('encodeMetrics', () => {
     );
   });
 
+  test('units other than the constants, more of them than are remembered', () => {
+    for (let i = 0; i < 100; i += 1) {
+      const unit = new Unit(i % 2 === 0 ? 'ticks' : `tick "${i}"`, 1 + i / 8);
+      const m = new Metrics([], [], [new Timer('t', T, {}, i, unit)], DEFAULT_TIMESTAMP_FORMAT, TS);
+      assert.equal(encodeMetrics(m), pyDumps(m.serialize()));
+    }
+  });
+
   test('decode(encode(m)) re-encodes to the same bytes and the same content', () => {
     fc.assert(
       fc.property(anyMessage, (spec) => {
@@ -209,41 +216,6 @@ describe('encodeMetrics', () => {
       }),
       { numRuns: 300 },
     );
-  });
-});
-
-describe('encodeMetricsTo', () => {
-  test('writes the bytes encodeMetrics returns, message after message across slabs', () => {
-    const writer = new WireWriter(64);
-    const sent: Array<[Buffer, string]> = [];
-    fc.assert(
-      fc.property(anyMessage, (spec) => {
-        const m = buildMessage(spec);
-        const stamped = new Metrics(m.dimensions, m.counters, m.timers, m.timestampFormat, 'stamp');
-        sent.push([encodeMetricsTo(writer, stamped), encodeMetrics(stamped)]);
-      }),
-      { numRuns: 200 },
-    );
-    for (const [bytes, text] of sent) assert.equal(bytes.toString('latin1'), text);
-  });
-
-  test('a message that cannot be encoded leaves no bytes behind', () => {
-    const writer = new WireWriter(64);
-    const good = new Metrics([new Dimension('d', 'v')], [new Counter('c', T, {}, 1)], [], DEFAULT_TIMESTAMP_FORMAT, TS);
-    const bad = new Metrics([new Dimension('d', 'v')], [new Counter('c', T, { k: 'v' }, Number.NaN)], [], DEFAULT_TIMESTAMP_FORMAT, TS);
-    const first = encodeMetricsTo(writer, good);
-    assert.throws(() => encodeMetricsTo(writer, bad), InvalidArgumentError);
-    const second = encodeMetricsTo(writer, good);
-    assert.equal(first.toString('latin1'), encodeMetrics(good));
-    assert.equal(second.toString('latin1'), encodeMetrics(good));
-  });
-
-  test('units other than the constants, more of them than are remembered', () => {
-    for (let i = 0; i < 100; i += 1) {
-      const unit = new Unit(i % 2 === 0 ? 'ticks' : `tick "${i}"`, 1 + i / 8);
-      const m = new Metrics([], [], [new Timer('t', T, {}, i, unit)], DEFAULT_TIMESTAMP_FORMAT, TS);
-      assert.equal(encodeMetrics(m), pyDumps(m.serialize()));
-    }
   });
 });
 
