@@ -6,6 +6,25 @@ function viewOf(bytes: Buffer): DataView {
 }
 
 /**
+ * Writes the decimal digits of a whole number from 0 to 2^31 - 1 at `at`, which has
+ * room for ten bytes.
+ *
+ * @returns The offset after the last digit.
+ */
+export function writeDigits(bytes: Uint8Array, at: number, n: number): number {
+  // int32 arithmetic: a double's `%` is a call to fmod.
+  let rest = n | 0;
+  let count = 1;
+  for (let bound = 10; rest >= bound && count < 10; bound *= 10) count += 1;
+  for (let i = at + count - 1; i >= at; i -= 1) {
+    const next = (rest / 10) | 0;
+    bytes[i] = 0x30 + rest - next * 10;
+    rest = next;
+  }
+  return at + count;
+}
+
+/**
  * Writes messages as bytes, one after another, into large slabs, and hands out each
  * finished message as a view of its slab. Bytes once handed out are never written
  * again: a full slab is left to its views (and the garbage collector) and writing goes
@@ -76,18 +95,8 @@ export class WireWriter {
       this.ascii(String(n));
       return;
     }
-    // int32 arithmetic: a double's `%` is a call to fmod.
-    let rest = n | 0;
-    let count = 1;
-    for (let bound = 10; rest >= bound && count < 10; bound *= 10) count += 1;
-    this.reserve(count);
-    const bytes = this.bytes;
-    for (let at = this.pos + count - 1; at >= this.pos; at -= 1) {
-      const next = (rest / 10) | 0;
-      bytes[at] = 0x30 + rest - next * 10;
-      rest = next;
-    }
-    this.pos += count;
+    this.reserve(10);
+    this.pos = writeDigits(this.bytes, this.pos, n);
   }
 
   /** Ends the message: its bytes, as a view that stays valid for as long as it is held. */

@@ -20,7 +20,7 @@ import {
   redisChannelArgsSchema,
   type RedisChannelArgs,
 } from './redis-channel-args.js';
-import { lpushCommand } from './lpush-command.js';
+import { LpushCommands } from './lpush-command.js';
 import { describeEndpoint, openConnection, whenReady } from './redis-connection.js';
 
 /** The seed's blocking receive timeout. */
@@ -64,6 +64,7 @@ export class RedisChannel implements Channel {
   private commandConnection: Redis | undefined;
   private blockingConnection: Redis | undefined;
   private closing: Promise<void> | undefined;
+  private readonly lpush = new LpushCommands();
 
   /**
    * @param args overrides of `DEFAULT_ARGS` (`host`, `port`, `db`, `queue_key`, ...).
@@ -109,7 +110,9 @@ export class RedisChannel implements Channel {
   async sendEncoded(messages: readonly EncodedMessage[]): Promise<void> {
     if (messages.length === 0) return;
     const connection = await this.ready();
-    await connection.sendCommand(lpushCommand(this.keys.queue, messages));
+    const command = this.lpush.create(this.keys.queue, messages);
+    await connection.sendCommand(command);
+    this.lpush.acknowledged(command);
   }
 
   /**

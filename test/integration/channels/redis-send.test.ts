@@ -33,6 +33,19 @@ describe('RedisChannel.sendEncoded against a real redis-server', () => {
     );
   });
 
+  test('batches sent one after another and at the same time each arrive whole', async () => {
+    const batch = (tag: string, size: number, length: number): string[] =>
+      Array.from({ length: size }, (_, i) => `${tag}${i}:${'m'.repeat(length)}`);
+    const sequential = [batch('a', 50, 300), batch('b', 3, 10), batch('c', 80, 500)];
+    const concurrent = [batch('d', 40, 200), batch('e', 7, 900), batch('f', 60, 20)];
+    await redis.del(keys.queue_key);
+    for (const messages of sequential) await channel.sendEncoded(messages);
+    await Promise.all(concurrent.map((messages) => channel.sendEncoded(messages)));
+    const queued = (await redis.lrange(keys.queue_key, 0, -1)).reverse();
+    assert.deepEqual(queued.slice(0, 133), sequential.flat());
+    assert.deepEqual([...queued.slice(133)].sort(), concurrent.flat().sort());
+  });
+
   test('the reply is checked like any command: a wrong-type key fails the send', async () => {
     const wrong = uniqueKeys('wrong-type');
     await redis.set(wrong.queue_key, 'not a list');
