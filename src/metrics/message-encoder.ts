@@ -34,10 +34,12 @@ export class MessageEncoder {
   encode(metrics: Metrics): Buffer {
     const { parts, templates } = this;
     const writer = parts.writer;
-    const shape = [metrics.dimensions.length, metrics.counters.length, metrics.timers.length] as const;
+    const dimensions = metrics.dimensions.length;
+    const counters = metrics.counters.length;
+    const timers = metrics.timers.length;
     for (let i = 0; i < templates.length; i += 1) {
       const template = templates[i]!;
-      if (!template.mayFit(shape[0], shape[1], shape[2])) continue;
+      if (!template.mayFit(dimensions, counters, timers)) continue;
       writer.begin();
       if (writeMessage(parts.from(template), metrics)) {
         this.missesInARow = 0;
@@ -54,7 +56,7 @@ export class MessageEncoder {
     writeMessage(parts.plain(record), metrics);
     const message = writer.finish();
     if (record) {
-      templates.unshift(parts.templateOf(message, shape));
+      templates.unshift(parts.templateOf(message, [dimensions, counters, timers]));
       if (templates.length > MAX_TEMPLATES) templates.pop();
     }
     return message;
