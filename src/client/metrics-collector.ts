@@ -1,7 +1,7 @@
 import { CollectorClosedError } from '../errors/collector-closed-error.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { nowMicros, toMicros } from '../metrics/clock.js';
-import { Counter, type Metadata } from '../metrics/counter.js';
+import { Counter, NO_METADATA, type Metadata } from '../metrics/counter.js';
 import { describeValue } from '../metrics/describe-value.js';
 import { Dimension } from '../metrics/dimension.js';
 import { millisecondsToMicros, nanosToMicros } from '../metrics/duration.js';
@@ -49,8 +49,6 @@ interface TimerSlot {
   timestamp: bigint;
   metadata: Metadata;
 }
-
-const EMPTY_METADATA: Metadata = Object.freeze({});
 
 // Durations whose whole microseconds a double still holds exactly (about 285 years).
 const MAX_DURATION_MICROS = Number.MAX_SAFE_INTEGER;
@@ -147,7 +145,7 @@ export class MetricsCollector {
       this.counters.set(name, {
         value: amount,
         timestamp: explicit ?? nowMicros(),
-        metadata: metadata ?? EMPTY_METADATA,
+        metadata: metadata ?? NO_METADATA,
       });
       return;
     }
@@ -236,7 +234,7 @@ export class MetricsCollector {
   private storeTimer(name: string, micros: number, unit: Unit, timestamp: bigint, metadata: Metadata | undefined): void {
     const slot = this.timers.get(name);
     if (slot === undefined) {
-      this.timers.set(name, { micros, unit, timestamp, metadata: metadata ?? EMPTY_METADATA });
+      this.timers.set(name, { micros, unit, timestamp, metadata: metadata ?? NO_METADATA });
       return;
     }
     slot.micros = micros;
@@ -311,7 +309,7 @@ function checkMetadata(metadata: unknown, method: string, name: string): Metadat
   // Error messages are built only on error: this runs on every call with metadata.
   const source = checkRecord(metadata, () => `${method}(${describeValue(name)}) metadata`);
   const keys = Object.keys(source);
-  if (keys.length === 0) return EMPTY_METADATA;
+  if (keys.length === 0) return NO_METADATA;
   for (const key of keys) {
     const v = source[key];
     if (typeof v !== 'string') {
