@@ -117,7 +117,8 @@ export function pyFloat(x: number): string {
 
 /**
  * Writes a number as Python's `repr(float(x))`; see {@link pyFloat}. Whole numbers, the
- * usual case for counters, are written digit by digit without building a string.
+ * usual case for counters, and numbers of up to three decimals below 1e9, the usual case
+ * for timers in milliseconds, are written digit by digit without building a string.
  *
  * @param writer - Where the Python float literal is appended.
  * @param x - A finite number.
@@ -125,14 +126,38 @@ export function pyFloat(x: number): string {
  */
 export function writePyFloat(writer: WireWriter, x: number): void {
   if (Number.isInteger(x) && x > -1e15 && x < 1e15 && !Object.is(x, -0)) {
-    if (x < 0) {
-      writer.ascii('-');
-      writer.digits(-x);
-    } else {
-      writer.digits(x);
-    }
+    if (x < 0) writer.ascii('-');
+    writer.digits(x < 0 ? -x : x);
     writer.ascii('.0');
     return;
   }
+  const thousandths = x * 1000;
+  // Below 1e9 doubles are far closer together than 0.001, so numbers of up to three
+  // decimals are distinct doubles: when thousandths/1000 gives back x, those decimals
+  // are the shortest digits that round-trip, which is what repr (and String) prints.
+  if (Number.isInteger(thousandths) && thousandths / 1000 === x && x > -1e9 && x < 1e9 && x !== 0) {
+    writeThousandths(writer, thousandths);
+    return;
+  }
   writer.ascii(pyFloat(x));
+}
+
+/** `n / 1000` for a whole `n` that is not a multiple of 1000, 0 < |n| < 1e12: `-12.34`. */
+function writeThousandths(writer: WireWriter, n: number): void {
+  const magnitude = n < 0 ? -n : n;
+  const whole = Math.floor(magnitude / 1000);
+  const fraction = magnitude - whole * 1000;
+  if (n < 0) writer.ascii('-');
+  writer.digits(whole);
+  writer.reserve(4);
+  const bytes = writer.bytes;
+  let pos = writer.pos;
+  bytes[pos++] = 0x2e; // .
+  const hundreds = (fraction / 100) | 0;
+  const tens = ((fraction - hundreds * 100) / 10) | 0;
+  const ones = fraction - hundreds * 100 - tens * 10;
+  bytes[pos++] = 0x30 + hundreds;
+  if (tens !== 0 || ones !== 0) bytes[pos++] = 0x30 + tens;
+  if (ones !== 0) bytes[pos++] = 0x30 + ones;
+  writer.pos = pos;
 }

@@ -99,6 +99,26 @@ describe('writePyString and writePyFloat', () => {
     );
   });
 
+  test('numbers of up to three decimals, written digit by digit, and their neighbours, exactly as pyFloat', () => {
+    const neighbours = (x: number): number[] => {
+      const bits = new BigInt64Array(new Float64Array([x]).buffer)[0] as bigint;
+      return [-1n, 0n, 1n].map((d) => new Float64Array(new BigInt64Array([bits + d]).buffer)[0] as number).filter(Number.isFinite);
+    };
+    const decimals = fc
+      .tuple(fc.integer({ min: -(1e12 - 1), max: 1e12 - 1 }), fc.constantFrom(1000, 100, 10))
+      .map(([k, divisor]) => k / divisor);
+    const edges = fc.constantFrom(0.001, -0.001, 0.01, 0.1, 0.5, 1.25, 999_999_999.999, -999_999_999.999, 1e9 - 0.5, 1e9 + 0.5, 0.0005, 1.0005);
+    fc.assert(
+      fc.property(fc.oneof(decimals, edges), (x) => {
+        for (const y of neighbours(x)) assert.equal(written((w) => writePyFloat(w, y), 2), pyFloat(y), String(y));
+      }),
+      { numRuns: 5000 },
+    );
+    assert.equal(written((w) => writePyFloat(w, 13.375)), '13.375');
+    assert.equal(written((w) => writePyFloat(w, -0.05)), '-0.05');
+    assert.equal(written((w) => writePyFloat(w, 12.5)), '12.5');
+  });
+
   test('NaN and infinities are refused', () => {
     for (const x of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
       assert.throws(() => written((w) => writePyFloat(w, x)), InvalidArgumentError);
