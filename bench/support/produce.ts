@@ -15,6 +15,8 @@ export interface ProduceOptions {
   readonly highWater: number;
   /** Resolves once everything produced is acknowledged. */
   readonly finish: () => Promise<void>;
+  /** Produce at this steady rate instead of as fast as the sink keeps up. */
+  readonly ratePerSecond?: number;
 }
 
 /** What one run cost the producing process. */
@@ -32,8 +34,9 @@ export interface ProduceResult {
 
 /**
  * Produces `total` messages in bursts of `chunk` per event-loop turn, as fast as the
- * sink keeps up, and measures wall time until all are acknowledged, this process's CPU
- * time and the event loop's delay meanwhile.
+ * sink keeps up (or on the schedule of `ratePerSecond`, sleeping 1 ms when ahead of it),
+ * and measures wall time until all are acknowledged, this process's CPU time and the
+ * event loop's delay meanwhile.
  */
 export async function produce(options: ProduceOptions): Promise<ProduceResult> {
   const histogram = monitorEventLoopDelay({ resolution: 1 });
@@ -41,10 +44,15 @@ export async function produce(options: ProduceOptions): Promise<ProduceResult> {
   const cpuBefore = process.cpuUsage();
   const start = performance.now();
   let i = 0;
+  const { ratePerSecond } = options;
   while (i < options.total) {
-    const end = Math.min(options.total, i + options.chunk);
+    const due =
+      ratePerSecond === undefined
+        ? options.total
+        : Math.min(options.total, Math.floor(((performance.now() - start) * ratePerSecond) / 1000));
+    const end = Math.min(due, i + options.chunk);
     for (; i < end; i += 1) options.send(i);
-    if (options.backlog() > options.highWater) await sleep(1);
+    if (options.backlog() > options.highWater || i >= due) await sleep(1);
     else await nextTurn();
   }
   await options.finish();
