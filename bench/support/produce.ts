@@ -30,6 +30,12 @@ export interface ProduceResult {
   readonly cores: number;
   readonly loopDelayP99Ms: number;
   readonly loopDelayMaxMs: number;
+  /** First and last µs of the run on the monotonic clock of `node --cpu-prof` timestamps. */
+  readonly windowMicros: readonly [number, number];
+}
+
+function monotonicMicros(): number {
+  return Number(process.hrtime.bigint() / 1000n);
 }
 
 /**
@@ -42,6 +48,7 @@ export async function produce(options: ProduceOptions): Promise<ProduceResult> {
   const histogram = monitorEventLoopDelay({ resolution: 1 });
   histogram.enable();
   const cpuBefore = process.cpuUsage();
+  const windowStart = monotonicMicros();
   const start = performance.now();
   let i = 0;
   const { ratePerSecond } = options;
@@ -68,5 +75,6 @@ export async function produce(options: ProduceOptions): Promise<ProduceResult> {
     cores: cpuMicros / 1000 / elapsedMs,
     loopDelayP99Ms: histogram.percentile(99) / 1e6,
     loopDelayMaxMs: histogram.max / 1e6,
+    windowMicros: [windowStart, monotonicMicros()],
   };
 }

@@ -80,7 +80,8 @@ export async function sendThroughKadabra(
     const how = `${prerecorded ? 'close+send' : 'record+close+send'}${ratePerSecond === undefined ? '' : ` paced at ${ratePerSecond} msg/s`}`;
     context.log(
       `encode-send: Kadabra → Redis (${how}): ${Math.round(result.messagesPerSecond)} msg/s, ` +
-        `${result.cpuMicrosPerMessage.toFixed(2)} µs CPU/msg, ${result.cores.toFixed(2)} cores, loop p99 ${result.loopDelayP99Ms.toFixed(1)} ms`,
+        `${result.cpuMicrosPerMessage.toFixed(2)} µs CPU/msg, ${result.cores.toFixed(2)} cores, loop p99 ${result.loopDelayP99Ms.toFixed(1)} ms ` +
+        `(profile window ${result.windowMicros.join('-')})`,
     );
     return result;
   };
