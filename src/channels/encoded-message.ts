@@ -1,4 +1,7 @@
-/** An encoded message: its bytes, or its text (written as UTF-8). */
+/**
+ * An encoded message: its bytes, or its text (written as UTF-8). Bytes handed to a
+ * channel never change afterwards (the client's are views into a larger buffer).
+ */
 export type EncodedMessage = string | Uint8Array;
 
 /**

@@ -53,7 +53,7 @@ export class MessageTemplate {
  * Where one message's parts go, in one of three ways:
  * - written out, every part (`plain`);
  * - written out, noting what each fixed part was made from and where each variable
- *   part lies, to make a {@link MessageTemplate} (`plain(true)`, then `template()`);
+ *   part lies, to make a {@link MessageTemplate} (`plain(true)`, then `templateOf()`);
  * - from a template: each fixed part is compared with the template's input (a mismatch
  *   means the message has another shape: `end()` returns false and what was written
  *   must be discarded) and only the variable parts are written, each after a copy of
@@ -72,7 +72,7 @@ export class MessageParts {
   /** @param writer - Where the message is written. */
   constructor(readonly writer: WireWriter) {}
 
-  /** Writes every part; with `record`, also notes what {@link template} needs. */
+  /** Writes every part; with `record`, also notes what {@link templateOf} needs. */
   plain(record = false): this {
     this.template = undefined;
     this.recording = record;
