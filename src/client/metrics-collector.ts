@@ -253,13 +253,17 @@ export class MetricsCollector {
   close(): Metrics {
     if (this.isClosed) throw new CollectorClosedError('close');
     this.isClosed = true;
-    // Frozen here, so that Metrics keeps these arrays instead of copying them.
-    const dimensions: Dimension[] = [];
-    for (const [name, value] of this.dimensions) dimensions.push(new Dimension(name, value));
-    const counters: Counter[] = [];
-    for (const [name, c] of this.counters) counters.push(new Counter(name, c.timestamp, c.metadata, c.value));
-    const timers: Timer[] = [];
-    for (const [name, t] of this.timers) timers.push(Timer.fromMicroseconds(name, t.timestamp, t.metadata, t.micros, t.unit));
+    // Sized here (an empty array's first push reserves room for 17), and frozen here so
+    // that Metrics keeps these arrays instead of copying them.
+    const dimensions = new Array<Dimension>(this.dimensions.size);
+    let i = 0;
+    for (const [name, value] of this.dimensions) dimensions[i++] = new Dimension(name, value);
+    const counters = new Array<Counter>(this.counters.size);
+    i = 0;
+    for (const [name, c] of this.counters) counters[i++] = new Counter(name, c.timestamp, c.metadata, c.value);
+    const timers = new Array<Timer>(this.timers.size);
+    i = 0;
+    for (const [name, t] of this.timers) timers[i++] = Timer.fromMicroseconds(name, t.timestamp, t.metadata, t.micros, t.unit);
     Object.freeze(dimensions);
     Object.freeze(counters);
     Object.freeze(timers);
