@@ -38,7 +38,7 @@ function recordAndEncodeLoop(): Loop {
   };
 }
 
-function pick(results: readonly ProduceResult[], key: keyof ProduceResult): number {
+function pick(results: readonly ProduceResult[], key: Exclude<keyof ProduceResult, 'windowMicros'>): number {
   return median(results.map((result) => result[key]));
 }
 
@@ -50,10 +50,11 @@ export async function encodeSendBench(context: BenchContext): Promise<BenchRow[]
   context.log(`encode-send: encode ${encodeUs.toFixed(2)} µs, record+close+encode ${recordUs.toFixed(2)} µs`);
 
   const runs = context.smoke ? 1 : 3;
-  const ours = await sendThroughKadabra(context, runs, context.smoke ? 2_000 : 300_000);
+  const paced = context.smoke ? 20_000 : TARGET_RATE;
+  const ours = await sendThroughKadabra(context, runs, context.smoke ? 2_000 : 300_000, paced);
   const peer = await writeDirectly(context, runs, context.smoke ? 500 : 100_000);
   const closeSendRate = pick(ours.closeAndSend, 'messagesPerSecond');
-  const full = (key: keyof ProduceResult): { ours: number; peer: number } => ({
+  const full = (key: Parameters<typeof pick>[1]): { ours: number; peer: number } => ({
     ours: pick(ours.recordCloseAndSend, key),
     peer: pick(peer, key),
   });
@@ -63,7 +64,14 @@ export async function encodeSendBench(context: BenchContext): Promise<BenchRow[]
   const p99 = full('loopDelayP99Ms');
   const max = full('loopDelayMaxMs');
   const closeSendCores = pick(ours.closeAndSend, 'cores');
+  const closeSendCpu = pick(ours.closeAndSend, 'cpuMicrosPerMessage');
   const closeSendP99 = pick(ours.closeAndSend, 'loopDelayP99Ms');
+  const pacedRate = pick(ours.closeAndSendPaced, 'messagesPerSecond');
+  const pacedCores = pick(ours.closeAndSendPaced, 'cores');
+  const pacedCpu = pick(ours.closeAndSendPaced, 'cpuMicrosPerMessage');
+  const pacedP99 = pick(ours.closeAndSendPaced, 'loopDelayP99Ms');
+  // The rate runs until the last acknowledgement, a few ms past the schedule's end.
+  const pacedKeptUp = pacedRate >= paced * 0.99;
 
   const bench = 'encode-send';
   const versus = (figure: string, value: { ours: number; peer: number }, unit: string, extra: Partial<BenchRow> = {}): BenchRow => ({
@@ -86,14 +94,8 @@ export async function encodeSendBench(context: BenchContext): Promise<BenchRow[]
       met: closeSendRate >= TARGET_RATE,
       value: closeSendRate,
     },
-    {
-      bench,
-      figure: '  same: sending process CPU use (cores)',
-      ours: formatValue(closeSendCores, 'cores'),
-      target: '≤ 1 core',
-      met: closeSendCores <= 1,
-      value: closeSendCores,
-    },
+    { bench, figure: '  same: sending process CPU per message', ours: formatValue(closeSendCpu, 'µs'), value: closeSendCpu },
+    { bench, figure: '  same: sending process CPU use (cores)', ours: formatValue(closeSendCores, 'cores'), value: closeSendCores },
     {
       bench,
       figure: '  same: event-loop delay p99',
@@ -101,6 +103,29 @@ export async function encodeSendBench(context: BenchContext): Promise<BenchRow[]
       target: '≤ 10 ms',
       met: closeSendP99 <= 10,
       value: closeSendP99,
+    },
+    {
+      bench,
+      figure: `close + send + flush, paced at ${paced.toLocaleString('en-US')} msg/s (msg/s reached)`,
+      ours: formatValue(pacedRate, 'msg/s'),
+      value: pacedRate,
+    },
+    {
+      bench,
+      figure: '  same: sending process CPU use (cores)',
+      ours: formatValue(pacedCores, 'cores'),
+      target: `≤ 1 core at ${paced.toLocaleString('en-US')} msg/s`,
+      met: pacedKeptUp && pacedCores <= 1,
+      value: pacedCores,
+    },
+    { bench, figure: '  same: sending process CPU per message', ours: formatValue(pacedCpu, 'µs'), value: pacedCpu },
+    {
+      bench,
+      figure: '  same: event-loop delay p99',
+      ours: formatValue(pacedP99, 'ms'),
+      target: '≤ 10 ms',
+      met: pacedP99 <= 10,
+      value: pacedP99,
     },
     versus('record + close + send + flush (msg/s)', rate, 'msg/s'),
     versus('  same: sending process CPU per message', cpu, 'µs'),

@@ -18,6 +18,7 @@ export type {
   Channel,
   ChannelStatus,
   DeadLetter,
+  EncodedMessage,
   InProgressMessage,
   ReceivedMessage,
   ReceiveOptions,

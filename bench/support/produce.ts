@@ -15,6 +15,8 @@ export interface ProduceOptions {
   readonly highWater: number;
   /** Resolves once everything produced is acknowledged. */
   readonly finish: () => Promise<void>;
+  /** Produce at this steady rate instead of as fast as the sink keeps up. */
+  readonly ratePerSecond?: number;
 }
 
 /** What one run cost the producing process. */
@@ -28,23 +30,36 @@ export interface ProduceResult {
   readonly cores: number;
   readonly loopDelayP99Ms: number;
   readonly loopDelayMaxMs: number;
+  /** First and last µs of the run on the monotonic clock of `node --cpu-prof` timestamps. */
+  readonly windowMicros: readonly [number, number];
+}
+
+function monotonicMicros(): number {
+  return Number(process.hrtime.bigint() / 1000n);
 }
 
 /**
  * Produces `total` messages in bursts of `chunk` per event-loop turn, as fast as the
- * sink keeps up, and measures wall time until all are acknowledged, this process's CPU
- * time and the event loop's delay meanwhile.
+ * sink keeps up (or on the schedule of `ratePerSecond`, sleeping 1 ms when ahead of it),
+ * and measures wall time until all are acknowledged, this process's CPU time and the
+ * event loop's delay meanwhile.
  */
 export async function produce(options: ProduceOptions): Promise<ProduceResult> {
   const histogram = monitorEventLoopDelay({ resolution: 1 });
   histogram.enable();
   const cpuBefore = process.cpuUsage();
+  const windowStart = monotonicMicros();
   const start = performance.now();
   let i = 0;
+  const { ratePerSecond } = options;
   while (i < options.total) {
-    const end = Math.min(options.total, i + options.chunk);
+    const due =
+      ratePerSecond === undefined
+        ? options.total
+        : Math.min(options.total, Math.floor(((performance.now() - start) * ratePerSecond) / 1000));
+    const end = Math.min(due, i + options.chunk);
     for (; i < end; i += 1) options.send(i);
-    if (options.backlog() > options.highWater) await sleep(1);
+    if (options.backlog() > options.highWater || i >= due) await sleep(1);
     else await nextTurn();
   }
   await options.finish();
@@ -60,5 +75,6 @@ export async function produce(options: ProduceOptions): Promise<ProduceResult> {
     cores: cpuMicros / 1000 / elapsedMs,
     loopDelayP99Ms: histogram.percentile(99) / 1e6,
     loopDelayMaxMs: histogram.max / 1e6,
+    windowMicros: [windowStart, monotonicMicros()],
   };
 }

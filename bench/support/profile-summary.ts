@@ -8,6 +8,7 @@ interface ProfileNode {
 }
 
 interface CpuProfile {
+  readonly startTime: number;
   readonly nodes: readonly ProfileNode[];
   readonly samples: readonly number[];
   readonly timeDeltas: readonly number[];
@@ -25,13 +26,23 @@ function label(node: ProfileNode): string {
   return `${functionName || '(anonymous)'} ${url.split('/').slice(-2).join('/')}:${lineNumber + 1}`;
 }
 
-/** Summarises a `.cpuprofile` written by `node --cpu-prof`. */
-export function summarizeProfile(profile: CpuProfile, top = 25): ProfileSummary {
+/**
+ * Summarises a `.cpuprofile` written by `node --cpu-prof`: all of it, or the samples
+ * within `window` (first and last µs on the profile's clock, as a benchmark logs them),
+ * so that a measured run is not mixed with its set-up.
+ */
+export function summarizeProfile(profile: CpuProfile, top = 25, window?: readonly [number, number]): ProfileSummary {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const timeById = new Map<number, number>();
-  profile.samples.forEach((id, i) => timeById.set(id, (timeById.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  let at = profile.startTime;
+  profile.samples.forEach((id, i) => {
+    const delta = profile.timeDeltas[i] ?? 0;
+    at += delta;
+    if (window !== undefined && (at < window[0] || at > window[1])) return;
+    timeById.set(id, (timeById.get(id) ?? 0) + delta);
+  });
   const self = new Map<string, number>();
   const total = new Map<string, number>();
   let all = 0;
@@ -53,11 +64,18 @@ export function summarizeProfile(profile: CpuProfile, top = 25): ProfileSummary 
   return { totalMs: all / 1000, self: rank(self), total: rank(total) };
 }
 
-// `node dist/bench/support/profile-summary.js <file.cpuprofile> [top]`
+// `node dist/bench/support/profile-summary.js <file.cpuprofile> [top] [--window=FROM-TO]`
 if (process.argv[1] !== undefined && pathToFileURL(process.argv[1]).href === import.meta.url) {
-  const [file, top] = process.argv.slice(2);
-  if (file === undefined) throw new Error('usage: profile-summary.js <file.cpuprofile> [top]');
-  const summary = summarizeProfile(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, Number(top ?? 25));
+  const args = process.argv.slice(2);
+  const windowArg = args.find((arg) => arg.startsWith('--window='));
+  const [file, top] = args.filter((arg) => arg !== windowArg);
+  if (file === undefined) throw new Error('usage: profile-summary.js <file.cpuprofile> [top] [--window=FROM-TO]');
+  const window = windowArg?.slice('--window='.length).split('-').map(Number);
+  const summary = summarizeProfile(
+    JSON.parse(readFileSync(file, 'utf8')) as CpuProfile,
+    Number(top ?? 25),
+    window === undefined ? undefined : [window[0] ?? 0, window[1] ?? Number.POSITIVE_INFINITY],
+  );
   const show = (rows: readonly (readonly [string, number])[]): string =>
     rows.map(([name, share]) => `${(share * 100).toFixed(1).padStart(5)}%  ${name}`).join('\n');
   process.stdout.write(`${summary.totalMs.toFixed(0)} ms sampled\n\nself:\n${show(summary.self)}\n\ntotal:\n${show(summary.total)}\n`);

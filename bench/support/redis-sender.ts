@@ -9,20 +9,28 @@ import { recordTypical } from './typical-message.js';
 const CHUNK = 100;
 const HIGH_WATER = 20_000;
 
-/** Sustained sending through the Kadabra client, measured two ways per run. */
+/** Sustained sending through the Kadabra client, measured three ways per run. */
 export interface RedisSendResults {
   /** `close()` + `send()` of collectors recorded beforehand, then `flush()`. */
   readonly closeAndSend: ProduceResult[];
+  /** The same at a steady `pacedRate` messages per second. */
+  readonly closeAndSendPaced: ProduceResult[];
   /** Recording included: what an application pays per message. */
   readonly recordCloseAndSend: ProduceResult[];
 }
 
 /**
  * Sends `total` typical messages per run with the Kadabra client into redis-server, in
- * bursts of 500 per event-loop turn, until `flush()` reports every one delivered. Run 0
+ * bursts of 100 per event-loop turn, until `flush()` reports every one delivered: as
+ * fast as it goes, and (collectors recorded beforehand) at a steady `pacedRate`. Run 0
  * (smaller) warms up and is not reported.
  */
-export async function sendThroughKadabra(context: BenchContext, runs: number, total: number): Promise<RedisSendResults> {
+export async function sendThroughKadabra(
+  context: BenchContext,
+  runs: number,
+  total: number,
+  pacedRate: number,
+): Promise<RedisSendResults> {
   const id = `bench:send:${process.pid}`;
   const keys = { queue_key: `${id}:queue`, inprogress_key: `${id}:inprogress`, dead_key: `${id}:dead` };
   const client = new Kadabra({
@@ -31,9 +39,9 @@ export async function sendThroughKadabra(context: BenchContext, runs: number, to
     CLIENT_FLUSH_TIMEOUT_SECONDS: 300,
   });
   const redis = new Redis({ host: '127.0.0.1', port: context.servers.redisPort });
-  const results: RedisSendResults = { closeAndSend: [], recordCloseAndSend: [] };
+  const results: RedisSendResults = { closeAndSend: [], closeAndSendPaced: [], recordCloseAndSend: [] };
 
-  const measure = async (count: number, prerecorded: boolean): Promise<ProduceResult> => {
+  const measure = async (count: number, prerecorded: boolean, ratePerSecond?: number): Promise<ProduceResult> => {
     let collectors: (MetricsCollector | undefined)[] = [];
     if (prerecorded) {
       collectors = Array.from({ length: count }, (_, i) => {
@@ -62,15 +70,18 @@ export async function sendThroughKadabra(context: BenchContext, runs: number, to
       finish: async () => {
         await client.flush();
       },
+      ...(ratePerSecond === undefined ? {} : { ratePerSecond }),
     });
     const after = client.stats();
     if (after.delivered - before.delivered !== count || after.dropped !== before.dropped) {
       throw new Error(`Kadabra delivered ${after.delivered - before.delivered} of ${count} (dropped ${after.dropped - before.dropped})`);
     }
     await redis.del(keys.queue_key);
+    const how = `${prerecorded ? 'close+send' : 'record+close+send'}${ratePerSecond === undefined ? '' : ` paced at ${ratePerSecond} msg/s`}`;
     context.log(
-      `encode-send: Kadabra → Redis (${prerecorded ? 'close+send' : 'record+close+send'}): ${Math.round(result.messagesPerSecond)} msg/s, ` +
-        `${result.cpuMicrosPerMessage.toFixed(2)} µs CPU/msg, ${result.cores.toFixed(2)} cores, loop p99 ${result.loopDelayP99Ms.toFixed(1)} ms`,
+      `encode-send: Kadabra → Redis (${how}): ${Math.round(result.messagesPerSecond)} msg/s, ` +
+        `${result.cpuMicrosPerMessage.toFixed(2)} µs CPU/msg, ${result.cores.toFixed(2)} cores, loop p99 ${result.loopDelayP99Ms.toFixed(1)} ms ` +
+        `(profile window ${result.windowMicros.join('-')})`,
     );
     return result;
   };
@@ -80,6 +91,7 @@ export async function sendThroughKadabra(context: BenchContext, runs: number, to
     await measure(Math.min(total, 20_000), false);
     for (let run = 0; run < runs; run += 1) {
       results.closeAndSend.push(await measure(total, true));
+      results.closeAndSendPaced.push(await measure(total, true, pacedRate));
       results.recordCloseAndSend.push(await measure(total, false));
     }
   } finally {

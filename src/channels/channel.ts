@@ -1,4 +1,7 @@
 import type { Metrics } from '../metrics/metrics.js';
+import type { EncodedMessage } from './encoded-message.js';
+
+export type { EncodedMessage } from './encoded-message.js';
 
 /** A message taken from a channel: its exact bytes and what they decode to. */
 export interface ReceivedMessage {
@@ -58,7 +61,7 @@ export interface Channel {
   /** Enqueues metrics (encoded in the Python-compatible wire format). */
   send(metrics: Metrics): Promise<void>;
   /** Enqueues already-encoded messages, in order, in one round trip. */
-  sendEncoded(messages: readonly string[]): Promise<void>;
+  sendEncoded(messages: readonly EncodedMessage[]): Promise<void>;
   /** Blocks until a message is available (moved to in-progress) or the timeout passes. */
   receive(options?: ReceiveOptions): Promise<ReceivedMessage | null>;
   /** Moves up to `maxBatchSize` messages to in-progress without blocking; may be empty. */

@@ -5,7 +5,7 @@ import { ClientClosedError } from '../errors/client-closed-error.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { componentLogger, createLogger, type KadabraLogger } from '../logging/logger.js';
 import { Metrics } from '../metrics/metrics.js';
-import { encodeMetrics } from '../metrics/wire-codec.js';
+import { MessageEncoder } from '../metrics/message-encoder.js';
 import { MetricsCollector } from './metrics-collector.js';
 import { SendBuffer } from './send-buffer.js';
 import type { SendStats } from './send-stats.js';
@@ -37,6 +37,7 @@ export class Kadabra {
   readonly configuration: ClientConfiguration;
   private readonly channel: Channel;
   private readonly buffer: SendBuffer;
+  private readonly encoder = new MessageEncoder();
   private closing: Promise<SendStats> | undefined;
 
   /**
@@ -81,7 +82,7 @@ export class Kadabra {
         `send() takes a Metrics (from collector.close()); got ${describe(metrics)}`,
       );
     }
-    this.buffer.push(encodeMetrics(metrics));
+    this.buffer.push(this.encoder.encode(metrics));
   }
 
   /** Resolves once everything sent so far is acknowledged, or after `CLIENT_FLUSH_TIMEOUT_SECONDS`. */

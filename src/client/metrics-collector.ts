@@ -1,7 +1,7 @@
 import { CollectorClosedError } from '../errors/collector-closed-error.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { nowMicros, toMicros } from '../metrics/clock.js';
-import { Counter, type Metadata } from '../metrics/counter.js';
+import { Counter, NO_METADATA, type Metadata } from '../metrics/counter.js';
 import { describeValue } from '../metrics/describe-value.js';
 import { Dimension } from '../metrics/dimension.js';
 import { millisecondsToMicros, nanosToMicros } from '../metrics/duration.js';
@@ -50,8 +50,6 @@ interface TimerSlot {
   metadata: Metadata;
 }
 
-const EMPTY_METADATA: Metadata = Object.freeze({});
-
 // Durations whose whole microseconds a double still holds exactly (about 285 years).
 const MAX_DURATION_MICROS = Number.MAX_SAFE_INTEGER;
 
@@ -82,7 +80,7 @@ export class MetricsCollector {
     compileTimestampFormat(timestampFormat);
     this.timestampFormat = timestampFormat;
     if (dimensions !== undefined) {
-      const source = checkRecord(dimensions, 'dimensions');
+      const source = checkRecord(dimensions, () => 'dimensions');
       for (const name of Object.keys(source)) this.setDimension(name, source[name] as string);
     }
   }
@@ -141,13 +139,13 @@ export class MetricsCollector {
     checkName(name, 'addCount', 'counter');
     const amount = toFloat(name, value);
     const metadata = options?.metadata === undefined ? undefined : checkMetadata(options.metadata, 'addCount', name);
-    const explicit = options?.timestamp === undefined ? undefined : toMicros(options.timestamp, `addCount(${describeValue(name)}) timestamp`);
+    const explicit = options?.timestamp === undefined ? undefined : toMicros(options.timestamp, () => `addCount(${describeValue(name)}) timestamp`);
     const slot = this.counters.get(name);
     if (slot === undefined) {
       this.counters.set(name, {
         value: amount,
         timestamp: explicit ?? nowMicros(),
-        metadata: metadata ?? EMPTY_METADATA,
+        metadata: metadata ?? NO_METADATA,
       });
       return;
     }
@@ -236,7 +234,7 @@ export class MetricsCollector {
   private storeTimer(name: string, micros: number, unit: Unit, timestamp: bigint, metadata: Metadata | undefined): void {
     const slot = this.timers.get(name);
     if (slot === undefined) {
-      this.timers.set(name, { micros, unit, timestamp, metadata: metadata ?? EMPTY_METADATA });
+      this.timers.set(name, { micros, unit, timestamp, metadata: metadata ?? NO_METADATA });
       return;
     }
     slot.micros = micros;
@@ -255,12 +253,20 @@ export class MetricsCollector {
   close(): Metrics {
     if (this.isClosed) throw new CollectorClosedError('close');
     this.isClosed = true;
-    const dimensions: Dimension[] = [];
-    for (const [name, value] of this.dimensions) dimensions.push(new Dimension(name, value));
-    const counters: Counter[] = [];
-    for (const [name, c] of this.counters) counters.push(new Counter(name, c.timestamp, c.metadata, c.value));
-    const timers: Timer[] = [];
-    for (const [name, t] of this.timers) timers.push(Timer.fromMicroseconds(name, t.timestamp, t.metadata, t.micros, t.unit));
+    // Sized here (an empty array's first push reserves room for 17), and frozen here so
+    // that Metrics keeps these arrays instead of copying them.
+    const dimensions = new Array<Dimension>(this.dimensions.size);
+    let i = 0;
+    for (const [name, value] of this.dimensions) dimensions[i++] = new Dimension(name, value);
+    const counters = new Array<Counter>(this.counters.size);
+    i = 0;
+    for (const [name, c] of this.counters) counters[i++] = new Counter(name, c.timestamp, c.metadata, c.value);
+    const timers = new Array<Timer>(this.timers.size);
+    i = 0;
+    for (const [name, t] of this.timers) timers[i++] = Timer.fromMicroseconds(name, t.timestamp, t.metadata, t.micros, t.unit);
+    Object.freeze(dimensions);
+    Object.freeze(counters);
+    Object.freeze(timers);
     return new Metrics(dimensions, counters, timers, this.timestampFormat);
   }
 }
@@ -291,22 +297,23 @@ function checkUnit(unit: unknown, method: string, name: string): void {
 }
 
 function toTimestamp(timestamp: Date | bigint | undefined, method: string, name: string): bigint | undefined {
-  return timestamp === undefined ? undefined : toMicros(timestamp, `${method}(${describeValue(name)}) timestamp`);
+  return timestamp === undefined ? undefined : toMicros(timestamp, () => `${method}(${describeValue(name)}) timestamp`);
 }
 
-function checkRecord(value: unknown, what: string): Readonly<Record<string, unknown>> {
+function checkRecord(value: unknown, what: () => string): Readonly<Record<string, unknown>> {
   const proto = typeof value === 'object' && value !== null ? Object.getPrototypeOf(value) : undefined;
   if (proto !== Object.prototype && proto !== null) {
-    throw new InvalidArgumentError(`${what} must be a plain object of strings, got ${describeValue(value)}`);
+    throw new InvalidArgumentError(`${what()} must be a plain object of strings, got ${describeValue(value)}`);
   }
   return value as Readonly<Record<string, unknown>>;
 }
 
 /** Validates metadata and copies it, so later changes to the caller's object do not leak in. */
 function checkMetadata(metadata: unknown, method: string, name: string): Metadata {
-  const source = checkRecord(metadata, `${method}(${describeValue(name)}) metadata`);
+  // Error messages are built only on error: this runs on every call with metadata.
+  const source = checkRecord(metadata, () => `${method}(${describeValue(name)}) metadata`);
   const keys = Object.keys(source);
-  if (keys.length === 0) return EMPTY_METADATA;
+  if (keys.length === 0) return NO_METADATA;
   for (const key of keys) {
     const v = source[key];
     if (typeof v !== 'string') {

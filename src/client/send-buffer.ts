@@ -1,4 +1,5 @@
 import type { Channel } from '../channels/channel.js';
+import type { EncodedMessage } from '../channels/encoded-message.js';
 import type { KadabraLogger } from '../logging/logger.js';
 import type { SendStats } from './send-stats.js';
 
@@ -25,7 +26,7 @@ const MAX_RETRY_DELAY_MS = 2000;
  * twice, which idempotent publishing makes harmless.
  */
 export class SendBuffer {
-  private pending: string[] = [];
+  private pending: EncodedMessage[] = [];
   private head = 0;
   private inFlight = 0;
   private draining = false;
@@ -55,7 +56,7 @@ export class SendBuffer {
   }
 
   /** Adds an encoded message; drops the oldest when full. Never throws. */
-  push(message: string): void {
+  push(message: EncodedMessage): void {
     this.pending.push(message);
     if (this.waiting + this.inFlight > this.options.maxMessages) this.dropOldest(1);
     this.scheduleDrain();
@@ -127,7 +128,7 @@ export class SendBuffer {
     }
   }
 
-  private putBack(batch: string[]): void {
+  private putBack(batch: EncodedMessage[]): void {
     this.pending = batch.concat(this.pending.slice(this.head));
     this.head = 0;
     const excess = this.waiting - this.options.maxMessages;

@@ -11,6 +11,11 @@ import type { SerializedMetrics } from './wire-types.js';
 /** The seed's default strftime format for timestamps on the wire. */
 export const DEFAULT_TIMESTAMP_FORMAT = '%Y-%m-%dT%H:%M:%S.%fZ';
 
+/** An array that cannot change any more: `items` itself when already frozen, otherwise a frozen copy. */
+function frozen<T>(items: readonly T[]): readonly T[] {
+  return Object.isFrozen(items) ? items : Object.freeze([...items]);
+}
+
 /**
  * An immutable set of metrics, as transported over a channel and published by the agent.
  * Built by `MetricsCollector.close()` or decoded from the wire.
@@ -34,9 +39,9 @@ export class Metrics {
     timestampFormat: string = DEFAULT_TIMESTAMP_FORMAT,
     serializedAt?: string,
   ) {
-    this.dimensions = Object.freeze([...dimensions]);
-    this.counters = Object.freeze([...counters]);
-    this.timers = Object.freeze([...timers]);
+    this.dimensions = frozen(dimensions);
+    this.counters = frozen(counters);
+    this.timers = frozen(timers);
     this.timestampFormat = timestampFormat;
     this.serializedAt = serializedAt;
     Object.freeze(this);

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
+import { WireWriter } from './wire-writer.js';
 
 /*
  * The pieces of Python's `json.dumps` (default arguments) that Kadabra messages use. The
@@ -6,15 +7,13 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
  * our client must produce exactly what `json.dumps` would.
  */
 
-// Printable ASCII minus `"` and `\`: such strings are emitted as they are.
-const SAFE_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
-
 const HEX = '0123456789abcdef';
 
-// Escapes for code units below 0x80 as Python's ensure_ascii encoder writes them.
-const ASCII_ESCAPES: readonly string[] = (() => {
-  const table: string[] = [];
-  for (let c = 0; c < 0x80; c += 1) table.push(c < 0x20 || c === 0x7f ? unicodeEscape(c) : String.fromCharCode(c));
+// Escapes for code units below 0x80 as Python's ensure_ascii encoder writes them
+// (undefined: the character stands for itself).
+const ASCII_ESCAPES: readonly (string | undefined)[] = (() => {
+  const table: (string | undefined)[] = [];
+  for (let c = 0; c < 0x80; c += 1) table.push(c < 0x20 || c === 0x7f ? unicodeEscape(c) : undefined);
   table[0x22] = '\\"';
   table[0x5c] = '\\\\';
   table[0x0a] = '\\n';
@@ -36,27 +35,50 @@ function unicodeEscape(codeUnit: number): string {
 }
 
 /**
- * Encodes a string as Python's `json.dumps(s)` does (ensure_ascii=True): quoted, with
+ * Writes a string as Python's `json.dumps(s)` does (ensure_ascii=True): quoted, with
  * `\"` `\\` `\n` `\r` `\t` `\b` `\f`, other code units below 0x20 and every code unit from
  * 0x7f up (DEL included) as lowercase `\uXXXX`, one escape per UTF-16 code unit, so astral
  * characters become surrogate pairs and lone surrogates are escaped as they are.
+ *
+ * @param writer - Where the JSON string literal, quotes included, is appended.
+ * @param s - The string to encode.
+ */
+export function writePyString(writer: WireWriter, s: string): void {
+  const length = s.length;
+  writer.reserve(length + 2);
+  let bytes = writer.bytes;
+  let pos = writer.pos;
+  bytes[pos++] = 0x22;
+  for (let i = 0; i < length; i += 1) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x20 && c < 0x7f && c !== 0x22 && c !== 0x5c) {
+      bytes[pos++] = c;
+      continue;
+    }
+    writer.pos = pos;
+    const escape = c < 0x80 ? (ASCII_ESCAPES[c] as string) : unicodeEscape(c);
+    // Room for this escape and, unescaped, the rest and the closing quote.
+    writer.reserve(escape.length + length - i);
+    bytes = writer.bytes;
+    pos = writer.pos;
+    for (let j = 0; j < escape.length; j += 1) bytes[pos++] = escape.charCodeAt(j);
+  }
+  bytes[pos++] = 0x22;
+  writer.pos = pos;
+}
+
+const scratch = new WireWriter(256);
+
+/**
+ * Encodes a string as Python's `json.dumps(s)` does; see {@link writePyString}.
  *
  * @param s - The string to encode.
  * @returns The JSON string literal, quotes included.
  */
 export function pyString(s: string): string {
-  if (SAFE_ASCII.test(s)) return '"' + s + '"';
-  let out = '"';
-  let start = 0;
-  for (let i = 0; i < s.length; i += 1) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x20 && c < 0x7f && c !== 0x22 && c !== 0x5c) continue;
-    if (i > start) out += s.slice(start, i);
-    out += c < 0x80 ? (ASCII_ESCAPES[c] as string) : unicodeEscape(c);
-    start = i + 1;
-  }
-  if (start < s.length) out += s.slice(start);
-  return out + '"';
+  scratch.begin();
+  writePyString(scratch, s);
+  return scratch.finishText();
 }
 
 /**
@@ -91,4 +113,51 @@ export function pyFloat(x: number): string {
   const text = x.toExponential();
   const e = text.indexOf('e');
   return text.length - e === 3 ? text.slice(0, e + 2) + '0' + text.slice(e + 2) : text;
+}
+
+/**
+ * Writes a number as Python's `repr(float(x))`; see {@link pyFloat}. Whole numbers, the
+ * usual case for counters, and numbers of up to three decimals below 1e9, the usual case
+ * for timers in milliseconds, are written digit by digit without building a string.
+ *
+ * @param writer - Where the Python float literal is appended.
+ * @param x - A finite number.
+ * @throws InvalidArgumentError when `x` is NaN or infinite.
+ */
+export function writePyFloat(writer: WireWriter, x: number): void {
+  if (Number.isInteger(x) && x > -1e15 && x < 1e15 && !Object.is(x, -0)) {
+    if (x < 0) writer.ascii('-');
+    writer.digits(x < 0 ? -x : x);
+    writer.ascii('.0');
+    return;
+  }
+  const thousandths = x * 1000;
+  // Below 1e9 doubles are far closer together than 0.001, so numbers of up to three
+  // decimals are distinct doubles: when thousandths/1000 gives back x, those decimals
+  // are the shortest digits that round-trip, which is what repr (and String) prints.
+  if (Number.isInteger(thousandths) && thousandths / 1000 === x && x > -1e9 && x < 1e9 && x !== 0) {
+    writeThousandths(writer, thousandths);
+    return;
+  }
+  writer.ascii(pyFloat(x));
+}
+
+/** `n / 1000` for a whole `n` that is not a multiple of 1000, 0 < |n| < 1e12: `-12.34`. */
+function writeThousandths(writer: WireWriter, n: number): void {
+  const magnitude = n < 0 ? -n : n;
+  const whole = Math.floor(magnitude / 1000);
+  const fraction = magnitude - whole * 1000;
+  if (n < 0) writer.ascii('-');
+  writer.digits(whole);
+  writer.reserve(4);
+  const bytes = writer.bytes;
+  let pos = writer.pos;
+  bytes[pos++] = 0x2e; // .
+  const hundreds = (fraction / 100) | 0;
+  const tens = ((fraction - hundreds * 100) / 10) | 0;
+  const ones = fraction - hundreds * 100 - tens * 10;
+  bytes[pos++] = 0x30 + hundreds;
+  if (tens !== 0 || ones !== 0) bytes[pos++] = 0x30 + tens;
+  if (ones !== 0) bytes[pos++] = 0x30 + ones;
+  writer.pos = pos;
 }

@@ -26,7 +26,7 @@ export const MAX_MICROS = BigInt(daysFromCivil(10000, 1, 1)) * BigInt(MICROS_PER
 const BIG_MICROS_PER_DAY = BigInt(MICROS_PER_DAY);
 
 /** Broken-down UTC time; one scratch instance is reused by every (synchronous) format call. */
-export interface Fields extends CivilDate {
+interface Fields extends CivilDate {
   hour: number;
   minute: number;
   second: number;
@@ -34,15 +34,15 @@ export interface Fields extends CivilDate {
   days: number;
 }
 
-/** The shared scratch fields (formatting is synchronous, so one suffices). */
-export const scratch: Fields = { year: 1970, month: 1, day: 1, hour: 0, minute: 0, second: 0, micro: 0, days: 0 };
+// Formatting is synchronous, so one set of scratch fields suffices.
+const scratch: Fields = { year: 1970, month: 1, day: 1, hour: 0, minute: 0, second: 0, micro: 0, days: 0 };
 
 /**
  * Breaks microseconds since the epoch into UTC calendar fields, written into `f`.
  *
  * @throws InvalidArgumentError outside years 1..9999.
  */
-export function breakDown(micros: bigint, f: Fields): void {
+function breakDown(micros: bigint, f: Fields): void {
   const n = Number(micros);
   let days: number;
   let rem: number;
@@ -83,7 +83,7 @@ export function breakDown(micros: bigint, f: Fields): void {
 }
 
 /** Two digits, zero-padded. */
-export function pad2(n: number): string {
+function pad2(n: number): string {
   return n < 10 ? '0' + n : '' + n;
 }
 
@@ -92,12 +92,12 @@ function pad3(n: number): string {
 }
 
 /** Four digits, zero-padded. */
-export function pad4(n: number): string {
+function pad4(n: number): string {
   return n < 1000 ? pad3(n).padStart(4, '0') : '' + n;
 }
 
 /** Six digits, zero-padded. */
-export function pad6(n: number): string {
+function pad6(n: number): string {
   return n < 100_000 ? ('00000' + n).slice(-6) : '' + n;
 }
 

@@ -1,4 +1,4 @@
-import type { Metadata } from './counter.js';
+import { frozenMetadata, type Metadata } from './counter.js';
 import { Unit } from './unit.js';
 import { compileTimestampFormat } from './timestamp-format.js';
 import { childPath, readMetadata, readNumber, readObject, readString, readTimestamp } from './wire-read.js';
@@ -24,7 +24,7 @@ export class Timer {
   constructor(name: string, timestamp: bigint, metadata: Metadata, value: number, unit: Unit) {
     this.name = name;
     this.timestamp = timestamp;
-    this.metadata = Object.freeze({ ...metadata });
+    this.metadata = frozenMetadata(metadata);
     this.value = value;
     this.unit = unit;
     Object.freeze(this);

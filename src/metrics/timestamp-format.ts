@@ -1,5 +1,8 @@
-import { breakDown, compileFormatter, pad2, pad4, pad6, scratch, tokenize } from './strftime.js';
+import { writePyString } from './python-json.js';
+import { DEFAULT_TIMESTAMP_JSON_LENGTH, writeDefaultTimestampJson } from './default-timestamp.js';
+import { compileFormatter, tokenize } from './strftime.js';
 import { compileParser, parseDefaultFast } from './strptime.js';
+import type { WireWriter } from './wire-writer.js';
 
 export { SUPPORTED_DIRECTIVES } from './strftime.js';
 
@@ -11,14 +14,18 @@ export { SUPPORTED_DIRECTIVES } from './strftime.js';
 export interface TimestampCodec {
   /** The strftime format this codec was compiled from. */
   readonly format: string;
-  /** Whether formatted times are printable ASCII without `"` or `\\`, so need no JSON escaping. */
-  readonly jsonSafe: boolean;
   /**
    * Formats microseconds since the epoch as Python's `datetime.strftime` would.
    *
    * @throws InvalidArgumentError when the time lies outside years 1..9999.
    */
   formatMicros(micros: bigint): string;
+  /**
+   * Writes the formatted time as a JSON string (as Python's `json.dumps` would).
+   *
+   * @throws InvalidArgumentError when the time lies outside years 1..9999.
+   */
+  writeJson(writer: WireWriter, micros: bigint): void;
   /**
    * Parses text as Python's `datetime.strptime` would, to microseconds since the epoch.
    *
@@ -31,32 +38,25 @@ export interface TimestampCodec {
 const DEFAULT_FORMAT = '%Y-%m-%dT%H:%M:%S.%fZ';
 
 function compileDefault(generic: TimestampCodec): TimestampCodec {
-  let cachedSecond = Number.NaN;
-  let cachedPrefix = '';
+  const text = Buffer.alloc(DEFAULT_TIMESTAMP_JSON_LENGTH);
+  const textView = new DataView(text.buffer, text.byteOffset, text.byteLength);
   return {
     format: DEFAULT_FORMAT,
-    jsonSafe: true,
     formatMicros(micros) {
       const n = Number(micros);
       if (!(n >= 0 && n <= Number.MAX_SAFE_INTEGER)) return generic.formatMicros(micros);
-      let second = Math.floor(n / 1e6);
-      let micro = n - second * 1e6;
-      if (micro < 0) {
-        second -= 1;
-        micro += 1e6;
-      } else if (micro >= 1e6) {
-        second += 1;
-        micro -= 1e6;
+      writeDefaultTimestampJson(textView, 0, n);
+      return text.toString('latin1', 1, DEFAULT_TIMESTAMP_JSON_LENGTH - 1);
+    },
+    writeJson(writer, micros) {
+      const n = Number(micros);
+      if (!(n >= 0 && n <= Number.MAX_SAFE_INTEGER)) {
+        generic.writeJson(writer, micros);
+        return;
       }
-      // Consecutive timestamps usually share their second: reuse its rendering.
-      if (second !== cachedSecond) {
-        breakDown(BigInt(second * 1e6), scratch);
-        cachedPrefix =
-          pad4(scratch.year) + '-' + pad2(scratch.month) + '-' + pad2(scratch.day) + 'T' +
-          pad2(scratch.hour) + ':' + pad2(scratch.minute) + ':' + pad2(scratch.second) + '.';
-        cachedSecond = second;
-      }
-      return cachedPrefix + pad6(micro) + 'Z';
+      writer.reserve(DEFAULT_TIMESTAMP_JSON_LENGTH);
+      writeDefaultTimestampJson(writer.view, writer.pos, n);
+      writer.pos += DEFAULT_TIMESTAMP_JSON_LENGTH;
     },
     parse(text) {
       if (typeof text === 'string' && text.length === 27) {
@@ -88,11 +88,11 @@ export function compileTimestampFormat(format: string): TimestampCodec {
   const cached = cache.get(format);
   if (cached !== undefined) return cached;
   const pieces = tokenize(format);
+  const formatMicros = compileFormatter(pieces);
   const generic: TimestampCodec = {
     format,
-    // Directives only ever produce digits, English names and AM/PM.
-    jsonSafe: pieces.every((p) => !('literal' in p) || /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/.test(p.literal)),
-    formatMicros: compileFormatter(pieces),
+    formatMicros,
+    writeJson: (writer, micros) => writePyString(writer, formatMicros(micros)),
     parse: compileParser(format, pieces),
   };
   const codec = format === DEFAULT_FORMAT ? compileDefault(generic) : generic;

@@ -1,33 +1,19 @@
 import { WireFormatError } from '../errors/wire-format-error.js';
-import { serializationMicros } from './clock.js';
-import type { Metadata } from './counter.js';
+import { MessageParts } from './message-parts.js';
 import { Metrics } from './metrics.js';
-import { pyFloat, pyString } from './python-json.js';
-import { compileTimestampFormat, type TimestampCodec } from './timestamp-format.js';
+import { WireWriter } from './wire-writer.js';
+import { writeMessage } from './write-message.js';
 
 /*
  * The bytes on the channel. Encoding reproduces Python's
  * `json.dumps(metrics.serialize())` exactly (key order, `", "`/`": "` separators,
  * ensure_ascii escapes, float repr), because the Python agent removes a finished
- * message by re-encoding it and LREM-ing those bytes. Built as one string, without an
- * intermediate object graph: this runs on every send.
+ * message by re-encoding it and LREM-ing those bytes. Written straight as bytes (the
+ * result is ASCII), without an intermediate object graph or strings: this runs on every
+ * send. The layout is in write-message.ts.
  */
 
-function encodeMetadata(metadata: Metadata): string {
-  let out = '{';
-  let first = true;
-  for (const key in metadata) {
-    if (!first) out += ', ';
-    first = false;
-    out += pyString(key) + ': ' + pyString(metadata[key] as string);
-  }
-  return out + '}';
-}
-
-function quoteTime(codec: TimestampCodec, micros: bigint): string {
-  const text = codec.formatMicros(micros);
-  return codec.jsonSafe ? '"' + text + '"' : pyString(text);
-}
+const textParts = new MessageParts(new WireWriter(4096));
 
 /**
  * Encodes metrics exactly as the Python Kadabra 0.5.0 client would. `serialized_at` is
@@ -39,37 +25,9 @@ function quoteTime(codec: TimestampCodec, micros: bigint): string {
  *   years 1..9999, or the timestamp format is unsupported.
  */
 export function encodeMetrics(metrics: Metrics): string {
-  const codec = compileTimestampFormat(metrics.timestampFormat);
-  let out = '{"dimensions": [';
-  const { dimensions, counters, timers } = metrics;
-  for (let i = 0; i < dimensions.length; i += 1) {
-    const d = dimensions[i]!;
-    if (i > 0) out += ', ';
-    out += '{"name": ' + pyString(d.name) + ', "value": ' + pyString(d.value) + '}';
-  }
-  out += '], "counters": [';
-  for (let i = 0; i < counters.length; i += 1) {
-    const c = counters[i]!;
-    if (i > 0) out += ', ';
-    out +=
-      '{"name": ' + pyString(c.name) +
-      ', "metadata": ' + encodeMetadata(c.metadata) +
-      ', "timestamp": ' + quoteTime(codec, c.timestamp) +
-      ', "value": ' + pyFloat(c.value) + '}';
-  }
-  out += '], "timers": [';
-  for (let i = 0; i < timers.length; i += 1) {
-    const t = timers[i]!;
-    if (i > 0) out += ', ';
-    out +=
-      '{"name": ' + pyString(t.name) +
-      ', "unit": {"name": ' + pyString(t.unit.name) + ', "seconds_offset": ' + pyFloat(t.unit.secondsOffset) + '}' +
-      ', "metadata": ' + encodeMetadata(t.metadata) +
-      ', "timestamp": ' + quoteTime(codec, t.timestamp) +
-      ', "value": ' + pyFloat(t.value) + '}';
-  }
-  const serializedAt = metrics.serializedAt ?? codec.formatMicros(serializationMicros());
-  return out + '], "timestamp_format": ' + pyString(metrics.timestampFormat) + ', "serialized_at": ' + pyString(serializedAt) + '}';
+  textParts.writer.begin();
+  writeMessage(textParts.plain(), metrics);
+  return textParts.writer.finishText();
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });

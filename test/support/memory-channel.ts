@@ -6,6 +6,7 @@ import type {
   ReceivedMessage,
   ReceiveOptions,
 } from '../../src/channels/channel.js';
+import { encodedBytes, type EncodedMessage } from '../../src/channels/encoded-message.js';
 import type { Metrics } from '../../src/metrics/metrics.js';
 import { decodeMetrics, encodeMetrics } from '../../src/metrics/wire-codec.js';
 
@@ -102,9 +103,9 @@ export class MemoryChannel implements Channel {
     this.wake();
   }
 
-  async sendEncoded(messages: readonly string[]): Promise<void> {
+  async sendEncoded(messages: readonly EncodedMessage[]): Promise<void> {
     await this.enter('send');
-    for (const message of messages) this.queue.push(Buffer.from(message));
+    for (const message of messages) this.queue.push(encodedBytes(message));
     this.wake();
   }
 

@@ -13,12 +13,14 @@ import type {
   ReceivedMessage,
   ReceiveOptions,
 } from '../channel.js';
+import type { EncodedMessage } from '../encoded-message.js';
 import { deadLetterBytes, deadLetterRecord, parseDeadLetter } from './dead-letter-record.js';
 import {
   REDIS_CHANNEL_DEFAULT_ARGS,
   redisChannelArgsSchema,
   type RedisChannelArgs,
 } from './redis-channel-args.js';
+import { LpushCommands } from './lpush-command.js';
 import { describeEndpoint, openConnection, whenReady } from './redis-connection.js';
 
 /** The seed's blocking receive timeout. */
@@ -97,6 +99,7 @@ export class RedisChannel implements Channel {
   private commandConnection: Redis | undefined;
   private blockingConnection: Redis | undefined;
   private closing: Promise<void> | undefined;
+  private readonly lpush = new LpushCommands();
 
   /**
    * @param args overrides of `DEFAULT_ARGS` (`host`, `port`, `db`, `queue_key`, ...).
@@ -138,10 +141,12 @@ export class RedisChannel implements Channel {
   }
 
   /** Enqueues encoded messages in order (the first given is received first), one round trip. */
-  async sendEncoded(messages: readonly string[]): Promise<void> {
+  async sendEncoded(messages: readonly EncodedMessage[]): Promise<void> {
     if (messages.length === 0) return;
     const connection = await this.ready();
-    await connection.lpush(this.keys.queue, ...messages);
+    const command = this.lpush.create(this.keys.queue, messages);
+    await connection.sendCommand(command);
+    this.lpush.acknowledged(command);
   }
 
   /**

@@ -14,6 +14,7 @@ import type {
   ReceivedMessage,
   ReceiveOptions,
 } from '../channel.js';
+import { encodedBytes, type EncodedMessage } from '../encoded-message.js';
 import { SYNCHRONOUS_BUSY_WAIT_MS, withBusyRetry } from './busy-retry.js';
 import { loadBetterSqlite3, type BetterSqlite3Module } from './load-better-sqlite3.js';
 import { notifySent, onSent } from './local-wakeups.js';
@@ -135,9 +136,9 @@ export class SqliteChannel implements Channel {
   }
 
   /** Enqueues encoded messages in order (the first given is received first), in one transaction. */
-  async sendEncoded(messages: readonly string[]): Promise<void> {
+  async sendEncoded(messages: readonly EncodedMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    const bodies = messages.map((message) => Buffer.from(message, 'utf8'));
+    const bodies = messages.map(encodedBytes);
     await this.run((queue) => queue.send(bodies));
     notifySent(this.path);
   }

@@ -6,7 +6,10 @@ import { Kadabra } from '../../../src/client/kadabra.js';
 import { ClientClosedError } from '../../../src/errors/client-closed-error.js';
 import { InvalidArgumentError } from '../../../src/errors/invalid-argument-error.js';
 import { createLogger } from '../../../src/logging/logger.js';
-import { decodeMetrics } from '../../../src/metrics/wire-codec.js';
+import { Counter } from '../../../src/metrics/counter.js';
+import { Dimension } from '../../../src/metrics/dimension.js';
+import { DEFAULT_TIMESTAMP_FORMAT, Metrics } from '../../../src/metrics/metrics.js';
+import { decodeMetrics, encodeMetrics } from '../../../src/metrics/wire-codec.js';
 import { freePort, startRedisServer, uniqueKeys, type RedisServerHandle } from '../../support/redis-server.js';
 
 /** A pino logger whose lines are kept for assertions. */
@@ -67,6 +70,29 @@ describe('Kadabra client against a real redis-server', () => {
     assert.equal(first.counters[0]?.value, 0);
     assert.throws(() => client.send(client.metrics().close()), ClientClosedError);
     assert.equal(await client.close(), stats, 'close() is idempotent');
+  });
+
+  test('what reaches Redis is byte for byte encodeMetrics of each message sent, across many slabs', async () => {
+    const keys = uniqueKeys('bytes');
+    const client = new Kadabra({
+      CLIENT_CHANNEL_ARGS: { port: server.port, host: '127.0.0.1', ...keys },
+      CLIENT_LOG_LEVEL: 'silent',
+    });
+    const sent: Metrics[] = [];
+    for (let i = 0; i < 3000; i += 1) {
+      const counters = [new Counter(`n\u00e9 "${i}"`, 1_704_164_645_123_456n + BigInt(i), i % 3 === 0 ? { k: 'v'.repeat(i % 50) } : {}, i / 7)];
+      const metrics = new Metrics([new Dimension('seq', String(i))], counters, [], DEFAULT_TIMESTAMP_FORMAT, `stamp ${i}`);
+      sent.push(metrics);
+      client.send(metrics);
+    }
+    const stats = await client.close();
+    assert.deepEqual({ ...stats }, { delivered: 3000, dropped: 0, buffered: 0 });
+    await redis.connect().catch(() => undefined);
+    const queued = (await redis.lrangeBuffer(keys.queue_key, 0, -1)).reverse();
+    assert.deepEqual(
+      queued.map((raw) => raw.toString('latin1')),
+      sent.map((metrics) => encodeMetrics(metrics)),
+    );
   });
 
   test('redis-server restarted while 1,000 messages are sent: all 1,000 reach the queue, in order', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatRatio, formatValue, type BenchRow } from '../../../bench/support/bench-row.js';
+import { summarizeProfile } from '../../../bench/support/profile-summary.js';
 import { median, percentile, summarize } from '../../../bench/support/stats.js';
 import { formatMarkdown, formatTable } from '../../../bench/support/table.js';
 
@@ -48,5 +49,34 @@ describe('bench table', () => {
 
   it('escapes pipes in Markdown', () => {
     assert.match(formatMarkdown(rows), /y \\\| z/);
+  });
+});
+
+describe('profile summary', () => {
+  // root -> main -> { work, setup }: setup sampled first (2 x 10 µs), then work (3 x 10 µs).
+  const profile = {
+    startTime: 1000,
+    nodes: [
+      { id: 1, callFrame: { functionName: '(root)', url: '', lineNumber: -1 }, children: [2] },
+      { id: 2, callFrame: { functionName: 'main', url: 'file:///x/main.js', lineNumber: 0 }, children: [3, 4] },
+      { id: 3, callFrame: { functionName: 'setup', url: 'file:///x/main.js', lineNumber: 4 } },
+      { id: 4, callFrame: { functionName: 'work', url: 'file:///x/main.js', lineNumber: 9 } },
+    ],
+    samples: [3, 3, 4, 4, 4],
+    timeDeltas: [10, 10, 10, 10, 10],
+  };
+
+  it('shares time by function, self and on the stack', () => {
+    const summary = summarizeProfile(profile);
+    assert.equal(summary.totalMs, 0.05);
+    assert.deepEqual(summary.self, [['work x/main.js:10', 0.6], ['setup x/main.js:5', 0.4]]);
+    const total = new Map(summary.total);
+    assert.deepEqual([total.get('(root) :0'), total.get('main x/main.js:1'), total.get('work x/main.js:10')], [1, 1, 0.6]);
+  });
+
+  it('counts only the samples within a window when given one', () => {
+    const summary = summarizeProfile(profile, 25, [1025, 1050]);
+    assert.equal(summary.totalMs, 0.03);
+    assert.deepEqual(summary.self, [['work x/main.js:10', 1]]);
   });
 });

@@ -110,8 +110,8 @@ describe('MetricsCollector counters', () => {
     rejects(() => c.addCount('existing', untyped<number>('1')), 'finite number', '"1"');
     rejects(() => c.addCount('existing', untyped<number>(undefined)), 'finite number', 'undefined');
     rejects(() => c.addCount('x', 1, { metadata: untyped<Record<string, string>>({ id: 7 }) }), '"id"', '7');
-    rejects(() => c.addCount('x', 1, { metadata: untyped<Record<string, string>>(['a']) }), 'plain object');
-    rejects(() => c.addCount('x', 1, { timestamp: new Date(Number.NaN) }), 'invalid Date');
+    rejects(() => c.addCount('x', 1, { metadata: untyped<Record<string, string>>(['a']) }), 'addCount("x") metadata', 'plain object');
+    rejects(() => c.addCount('x', 1, { timestamp: new Date(Number.NaN) }), 'addCount("x") timestamp', 'invalid Date');
     rejects(() => c.addCount('x', 1, { timestamp: -1n }), '-1n');
     rejects(() => c.addCount('x', 1, { timestamp: untyped<bigint>(1_700_000_000_000) }), '1700000000000', 'BigInt');
     rejects(() => c.addCount('x', 1, { timestamp: new Date('1969-12-31T23:59:59Z') }), '1969-12-31');
@@ -177,7 +177,7 @@ describe('MetricsCollector timers', () => {
     rejects(() => c.setTimer('t', 1e13, Units.SECONDS), 'too long');
     rejects(() => c.setTimer('t', 1, untyped<Unit>({ name: 'ms', secondsOffset: 1000 })), 'Unit', '"ms"');
     rejects(() => c.setTimer('', 1, Units.SECONDS), '""');
-    rejects(() => c.setTimer('t', 1, Units.SECONDS, { timestamp: 10n ** 18n }), '1000000000000000000n');
+    rejects(() => c.setTimer('t', 1, Units.SECONDS, { timestamp: 10n ** 18n }), 'setTimer("t") timestamp', '1000000000000000000n');
     rejects(() => c.startTimer('t', untyped<Unit>('milliseconds')), '"milliseconds"');
     assert.equal(c.close().timers.length, 0);
   });
@@ -285,6 +285,18 @@ describe('MetricsCollector dimensions and lifecycle', () => {
     c.addCount('x', 1, { metadata: { k: 'v' } });
     const m = c.close();
     assert.ok(Object.isFrozen(m.counters) && Object.isFrozen(m.counters[0]?.metadata));
+  });
+
+  test('later changes to the metadata object passed in do not reach the metrics', () => {
+    const c = collector();
+    const metadata: Record<string, string> = { k: 'v' };
+    c.addCount('x', 1, { metadata });
+    c.setTimer('t', 1, Units.SECONDS, { metadata });
+    metadata.k = 'changed';
+    metadata.extra = 'added';
+    const m = c.close();
+    assert.deepEqual(m.counters[0]?.metadata, { k: 'v' });
+    assert.deepEqual(m.timers[0]?.metadata, { k: 'v' });
   });
 
   test('default timestamps strictly increase across many metrics', () => {

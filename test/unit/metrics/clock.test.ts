@@ -26,6 +26,22 @@ describe('nowMicros', () => {
     assert.ok(remainders.size > 10, 'microseconds within the millisecond vary');
   });
 
+  test('follows a wall-clock step forward within a millisecond of monotonic time', () => {
+    const realNow = Date.now;
+    try {
+      nowMicros();
+      Date.now = () => realNow() + 50;
+      const start = performance.now();
+      while (performance.now() - start < 2) {
+        // Past the millisecond within which the wall clock is not read again.
+      }
+      const stepped = nowMicros();
+      assert.ok(stepped >= BigInt(Date.now()) * 1000n, `${stepped} behind the stepped wall clock`);
+    } finally {
+      Date.now = realNow;
+    }
+  });
+
   test('keeps increasing when the wall clock steps back', () => {
     const realNow = Date.now;
     try {

@@ -4,7 +4,9 @@ import fc from 'fast-check';
 import { InvalidArgumentError } from '../../../src/errors/invalid-argument-error.js';
 import { WireFormatError } from '../../../src/errors/wire-format-error.js';
 import { MAX_TIMESTAMP_MICROS } from '../../../src/metrics/clock.js';
+import { pyString } from '../../../src/metrics/python-json.js';
 import { compileTimestampFormat, formatTimestamp, parseTimestamp } from '../../../src/metrics/timestamp-format.js';
+import { WireWriter } from '../../../src/metrics/wire-writer.js';
 
 // Expected strings are Python 3.11's datetime.strftime/strptime; python-parity.test
 // compares hundreds of random formats and texts against a live python3.
@@ -52,6 +54,91 @@ describe('formatTimestamp', () => {
   test('outside years 1..9999 is an InvalidArgumentError', () => {
     assert.throws(() => formatTimestamp(MAX_TIMESTAMP_MICROS + 1n, DEFAULT), InvalidArgumentError);
     assert.throws(() => formatTimestamp(-62_135_596_800_000_001n, DEFAULT), InvalidArgumentError);
+  });
+});
+
+/** The default format, spelt so that it takes the generic (uncached) formatter. */
+function generic(t: bigint): string {
+  return formatTimestamp(t, '%Y-%m-%dT%H:%M:%S.%f' + 'Z%%').slice(0, -1);
+}
+
+function writeJson(t: bigint, format = DEFAULT): string {
+  const writer = new WireWriter(16);
+  writer.begin();
+  compileTimestampFormat(format).writeJson(writer, t);
+  return writer.finish().toString('latin1');
+}
+
+describe('the default format (date cached per day) and writeJson', () => {
+  // Each boundary with its neighbours, so consecutive calls cross it.
+  const boundaries = [
+    '2024-01-02T03:04:05Z', // a second
+    '2024-01-02T03:05:00Z', // a minute
+    '2024-01-02T04:00:00Z', // an hour
+    '2024-01-03T00:00:00Z', // a day
+    '2024-02-29T00:00:00Z', // into a leap day
+    '2024-03-01T00:00:00Z', // out of it
+    '2023-03-01T00:00:00Z', // no leap day
+    '2100-03-01T00:00:00Z', // a century year without one
+    '2000-03-01T00:00:00Z', // a 400th year with one
+    '2025-01-01T00:00:00Z', // a year
+    '1970-01-01T00:00:00Z', // the epoch
+  ];
+  const around = (iso: string): bigint[] => [-1_000_001n, -1n, 0n, 1n, 999_999n].map((d) => micros(iso) + d).filter((t) => t >= 0n);
+
+  test('crossing seconds, days, months, years and leap days, forwards and backwards', () => {
+    const times = boundaries.flatMap(around);
+    for (const sequence of [times, [...times].reverse()]) {
+      for (const t of sequence) {
+        assert.equal(formatTimestamp(t, DEFAULT), generic(t), String(t));
+        assert.equal(writeJson(t), `"${generic(t)}"`, String(t));
+      }
+    }
+  });
+
+  test('interleaved days (a message whose metrics straddle midnight) never reuse the wrong date', () => {
+    const before = micros('2024-12-31T23:59:59Z', 999_999n);
+    const after = before + 1n;
+    for (let i = 0; i < 4; i += 1) {
+      assert.equal(writeJson(before), '"2024-12-31T23:59:59.999999Z"');
+      assert.equal(writeJson(after), '"2025-01-01T00:00:00.000000Z"');
+    }
+  });
+
+  test('two, three and four seconds taking turns (more than are remembered) each keep their own rendering', () => {
+    const seconds = [T, T + 1_000_000n, T + 2_000_000n, T + 86_400_000_000n];
+    for (const count of [2, 3, 4]) {
+      for (let i = 0; i < 12; i += 1) {
+        const t = (seconds[i % count] as bigint) + BigInt(i);
+        assert.equal(writeJson(t), `"${generic(t)}"`);
+        assert.equal(formatTimestamp(t, DEFAULT), generic(t));
+      }
+    }
+  });
+
+  test('up to the largest safe integer, where the division by 1e6 rounds', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: BigInt(Number.MAX_SAFE_INTEGER) }), fc.constantFrom(0n, 1n, 999_999n), (t, d) => {
+        const at = t - (t % 1_000_000n) + d;
+        if (at > BigInt(Number.MAX_SAFE_INTEGER)) return;
+        assert.equal(writeJson(at), `"${generic(at)}"`);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  test('years before 1000 and after 2255 are written with four digits, by the generic formatter', () => {
+    assert.equal(writeJson(micros('0999-12-31T23:59:59Z', 999_999n)), '"0999-12-31T23:59:59.999999Z"');
+    assert.equal(writeJson(-62_135_596_800_000_000n), '"0001-01-01T00:00:00.000000Z"');
+    assert.equal(writeJson(MAX_TIMESTAMP_MICROS), '"9999-12-31T23:59:59.999999Z"');
+    assert.throws(() => writeJson(MAX_TIMESTAMP_MICROS + 1n), InvalidArgumentError);
+  });
+
+  test('other formats are written as pyString of their text, escapes included', () => {
+    for (const format of ['%Y "%m"', '%Y\\%m', '%Y é', '%d/%b/%Y:%H:%M:%S.%f', '%Y-%m-%d %H:%M:%S', '%j %%']) {
+      for (const t of [T, PM, 0n]) assert.equal(writeJson(t, format), pyString(formatTimestamp(t, format)), format);
+    }
+    assert.equal(writeJson(T, '%Y "é"'), '"2024 \\"\\u00e9\\""');
   });
 });
 
@@ -145,13 +232,6 @@ describe('compileTimestampFormat', () => {
   test('unsupported directives and a stray % fail with InvalidArgumentError naming them', () => {
     assert.throws(() => compileTimestampFormat('%Y %Q'), (e: unknown) => e instanceof InvalidArgumentError && e.message.includes('%Q'));
     assert.throws(() => compileTimestampFormat('%Y %'), (e: unknown) => e instanceof InvalidArgumentError && /stray %/.test(e.message));
-  });
-
-  test('knows when its output needs no JSON escaping', () => {
-    assert.equal(compileTimestampFormat(DEFAULT).jsonSafe, true);
-    assert.equal(compileTimestampFormat('%Y "%m"').jsonSafe, false);
-    assert.equal(compileTimestampFormat('%Y\\%m').jsonSafe, false);
-    assert.equal(compileTimestampFormat('%Y é').jsonSafe, false);
   });
 
   test('regex metacharacters in literals are literal', () => {

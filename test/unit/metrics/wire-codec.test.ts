@@ -198,6 +198,14 @@ describe('encodeMetrics', () => {
     );
   });
 
+  test('units other than the constants, more of them than are remembered', () => {
+    for (let i = 0; i < 100; i += 1) {
+      const unit = new Unit(i % 2 === 0 ? 'ticks' : `tick "${i}"`, 1 + i / 8);
+      const m = new Metrics([], [], [new Timer('t', T, {}, i, unit)], DEFAULT_TIMESTAMP_FORMAT, TS);
+      assert.equal(encodeMetrics(m), pyDumps(m.serialize()));
+    }
+  });
+
   test('decode(encode(m)) re-encodes to the same bytes and the same content', () => {
     fc.assert(
       fc.property(anyMessage, (spec) => {
@@ -224,6 +232,25 @@ describe('serialize() and deserialize() of the model classes', () => {
     const m = new Metrics([new Dimension('d', 'v')], [counter], [timer], DEFAULT_TIMESTAMP_FORMAT, 'then');
     assert.deepEqual(Object.keys(m.serialize()), ['dimensions', 'counters', 'timers', 'timestamp_format', 'serialized_at']);
     assert.equal(m.serialize().serialized_at, 'then');
+  });
+
+  test('Metrics, Counter and Timer copy what the caller may still change and keep what is frozen', () => {
+    const metadata: Record<string, string> = { k: 'v' };
+    const counters = [new Counter('c', T, metadata, 1)];
+    const timers = [new Timer('t', T, metadata, 1, Units.SECONDS)];
+    const m = new Metrics([], counters, timers, DEFAULT_TIMESTAMP_FORMAT, TS);
+    metadata.k = 'changed';
+    counters.push(new Counter('late', T, {}, 2));
+    timers.length = 0;
+    assert.deepEqual(m.counters.map((c) => [c.name, c.metadata]), [['c', { k: 'v' }]]);
+    assert.deepEqual(m.timers.map((t) => [t.name, t.metadata]), [['t', { k: 'v' }]]);
+    assert.ok(Object.isFrozen(m.counters) && Object.isFrozen(m.timers) && Object.isFrozen(m.dimensions));
+    assert.ok(Object.isFrozen(m.counters[0]?.metadata) && Object.isFrozen(m.timers[0]?.metadata));
+
+    const frozenCounters = Object.freeze([new Counter('f', T, Object.freeze({ a: 'b' }), 3)]);
+    const kept = new Metrics([], frozenCounters, [], DEFAULT_TIMESTAMP_FORMAT, TS);
+    assert.equal(kept.counters, frozenCounters);
+    assert.deepEqual(kept.counters[0]?.metadata, { a: 'b' });
   });
 
   test('Metrics.serialize() stamps serialized_at with now when unset', () => {
