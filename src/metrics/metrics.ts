@@ -95,6 +95,13 @@ export class Metrics {
       Counter.deserialize(c, codec.format, `counters[${i}]`),
     );
     const timers = readArray(obj, 'timers', '').map((t, i) => Timer.deserialize(t, codec.format, `timers[${i}]`));
-    return new Metrics(dimensions, counters, timers, timestampFormat, rawSerializedAt ?? undefined);
+    // Frozen here, so that the constructor keeps them instead of copying them.
+    return new Metrics(
+      Object.freeze(dimensions),
+      Object.freeze(counters),
+      Object.freeze(timers),
+      timestampFormat,
+      rawSerializedAt ?? undefined,
+    );
   }
 }

@@ -68,11 +68,13 @@ export function childPath(path: string, key: string): string {
  */
 export function readMetadata(obj: WireObject, path: string): Metadata {
   const value = Object.hasOwn(obj, 'metadata') ? obj.metadata : undefined;
-  if (value === undefined || value === null) return {};
+  if (value === undefined || value === null) return EMPTY_METADATA;
   const metadataPath = childPath(path, 'metadata');
   const source = readObject(value, metadataPath);
+  const keys = Object.keys(source);
+  if (keys.length === 0) return EMPTY_METADATA;
   const out: Record<string, string> = {};
-  for (const key of Object.keys(source)) {
+  for (const key of keys) {
     const v = source[key];
     let text: string;
     if (typeof v === 'string') text = v;
@@ -82,8 +84,12 @@ export function readMetadata(obj: WireObject, path: string): Metadata {
     if (key === '__proto__') Object.defineProperty(out, key, { value: text, enumerable: true, writable: true, configurable: true });
     else out[key] = text;
   }
-  return out;
+  // Frozen, so that the Counter or Timer keeps it instead of copying it.
+  return Object.freeze(out);
 }
+
+/** Metadata of a metric whose `metadata` is missing, null or `{}`. */
+const EMPTY_METADATA: Metadata = Object.freeze({});
 
 /**
  * Reads and parses the `timestamp` member of a counter or timer dictionary.
