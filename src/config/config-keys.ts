@@ -122,7 +122,7 @@ export const CONFIG_KEYS = Object.freeze({
     'agent',
     positiveInteger(),
     250,
-    'Most messages a default-agent worker publishes in one request: after a successful publish it adds messages already waiting in the queue (never waits for them). 1 publishes one message per request, as the original. Larger batches hold more decoded messages at once (1000: about 30 MB more RSS and 15% more CPU per point, for no more throughput).',
+    'Most messages a default-agent worker publishes in one request: after a successful publish it adds messages already waiting in the queue (never waits for them). 1 publishes one message per request, as the original. Larger batches hold more decoded messages at once (1000: about 50 MB more RSS and 15-30% more CPU per point, for no more throughput).',
   ),
   BATCHED_AGENT_INTERVAL_SECONDS: key(
     'agent',

@@ -6,7 +6,7 @@ import { encodeStoredText } from './stored-text.js';
 import { PointTimestamps } from './point-timestamps.js';
 
 /** InfluxDB orders tags and fields by the bytes of their keys. */
-export function byStoredKey(a: readonly [string, unknown], b: readonly [string, unknown]): number {
+function byStoredKey(a: readonly [string, unknown], b: readonly [string, unknown]): number {
   return compareCodePoints(a[0], b[0]);
 }
 
