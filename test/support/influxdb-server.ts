@@ -1,8 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exited, launchOnFreePorts, spawnServer } from './process-rig.js';
+import type { TestCertificates } from './test-ca.js';
 
 /** An InfluxQL answer (`/query` JSON). */
 export interface InfluxQueryResult {
@@ -26,7 +29,7 @@ export interface InfluxSeries {
 export interface InfluxDBServerHandle {
   /** HTTP port on 127.0.0.1. */
   readonly port: number;
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>` (`https://` with `tls`) */
   readonly url: string;
   /** Runs InfluxQL (POST /query), in `database` when given; throws on an HTTP error. */
   query(q: string, database?: string): Promise<InfluxQueryResult>;
@@ -48,12 +51,38 @@ export interface InfluxDBServerHandle {
 export interface InfluxDBServerOptions {
   /** Require authentication; an admin `admin` with password `admin-secret` is created. */
   readonly auth?: boolean;
+  /** Serve HTTPS only (`https-enabled`) with the server certificate of this test CA. */
+  readonly tls?: TestCertificates;
+}
+
+interface Answer {
+  readonly status: number;
+  readonly body: string;
+}
+
+/**
+ * One HTTP(S) request trusting `ca` (global fetch cannot be given a CA per request on
+ * Node 20 without undici's own Agent).
+ */
+function send(url: string, init: { method?: string; body?: string; headers?: Record<string, string>; ca?: Buffer; timeoutMs?: number }): Promise<Answer> {
+  const request = url.startsWith('https:') ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: init.method ?? 'GET', headers: init.headers, ca: init.ca, timeout: init.timeoutMs ?? 30_000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`${url}: no answer`)));
+    req.on('error', reject);
+    req.end(init.body);
+  });
 }
 
 /** User and password of the admin created when `auth` is on. */
 export const INFLUX_ADMIN = Object.freeze({ username: 'admin', password: 'admin-secret' });
 
-function config(dir: string, httpPort: number, rpcPort: number, auth: boolean): string {
+function config(dir: string, httpPort: number, rpcPort: number, auth: boolean, tls: TestCertificates | undefined): string {
   return `reporting-disabled = true
 bind-address = "127.0.0.1:${rpcPort}"
 
@@ -74,6 +103,9 @@ bind-address = "127.0.0.1:${rpcPort}"
   auth-enabled = ${auth}
   log-enabled = false
   pprof-enabled = false
+  https-enabled = ${tls !== undefined}
+  https-certificate = "${tls?.serverCertFile ?? ''}"
+  https-private-key = "${tls?.serverKeyFile ?? ''}"
 
 [logging]
   level = "warn"
@@ -90,10 +122,9 @@ bind-address = "127.0.0.1:${rpcPort}"
 `;
 }
 
-async function ping(url: string): Promise<boolean> {
+async function ping(url: string, ca: Buffer | undefined): Promise<boolean> {
   try {
-    const answer = await fetch(`${url}/ping`, { signal: AbortSignal.timeout(1000) });
-    await answer.arrayBuffer();
+    const answer = await send(`${url}/ping`, { ca, timeoutMs: 1000 });
     return answer.status === 204;
   } catch {
     return false;
@@ -107,21 +138,23 @@ async function ping(url: string): Promise<boolean> {
 export async function startInfluxDB(options: InfluxDBServerOptions = {}): Promise<InfluxDBServerHandle> {
   const dir = mkdtempSync(join(tmpdir(), 'kadabra-influxdb-'));
   const auth = options.auth === true;
+  const tls = options.tls;
+  const ca = tls ? readFileSync(tls.caFile) : undefined;
   let port = 0;
   let rpcPort = 0;
   let child: ChildProcess | undefined;
-  const url = (): string => `http://127.0.0.1:${port}`;
+  const url = (): string => `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   const authHeader = auth
     ? { Authorization: `Basic ${Buffer.from(`${INFLUX_ADMIN.username}:${INFLUX_ADMIN.password}`).toString('base64')}` }
     : undefined;
 
   const launch = async (): Promise<void> => {
     const configPath = join(dir, 'influxdb.conf');
-    writeFileSync(configPath, config(dir, port, rpcPort, auth));
+    writeFileSync(configPath, config(dir, port, rpcPort, auth, tls));
     child = await spawnServer({
       command: 'influxd',
       args: ['run', '-config', configPath],
-      ready: () => ping(url()),
+      ready: () => ping(url(), ca),
       what: `influxd on port ${port}`,
     });
   };
@@ -132,14 +165,8 @@ export async function startInfluxDB(options: InfluxDBServerOptions = {}): Promis
     await launch();
   });
 
-  const post = async (path: string, body: string, contentType: string): Promise<{ status: number; body: string }> => {
-    const answer = await fetch(`${url()}${path}`, {
-      method: 'POST',
-      body,
-      headers: { 'Content-Type': contentType, ...authHeader },
-    });
-    return { status: answer.status, body: await answer.text() };
-  };
+  const post = (path: string, body: string, contentType: string): Promise<Answer> =>
+    send(`${url()}${path}`, { method: 'POST', body, ca, headers: { 'Content-Type': contentType, ...authHeader } });
 
   const query = async (q: string, database?: string): Promise<InfluxQueryResult> => {
     const params = new URLSearchParams({ q });
@@ -154,12 +181,13 @@ export async function startInfluxDB(options: InfluxDBServerOptions = {}): Promis
     const params = new URLSearchParams({
       q: `CREATE USER "${INFLUX_ADMIN.username}" WITH PASSWORD '${INFLUX_ADMIN.password}' WITH ALL PRIVILEGES`,
     });
-    const answer = await fetch(`${url()}/query`, {
+    const answer = await send(`${url()}/query`, {
       method: 'POST',
       body: params.toString(),
+      ca,
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
     });
-    if (answer.status !== 200) throw new Error(`cannot create the admin user: ${await answer.text()}`);
+    if (answer.status !== 200) throw new Error(`cannot create the admin user: ${answer.body}`);
   }
 
   const signal = async (name: NodeJS.Signals): Promise<void> => {

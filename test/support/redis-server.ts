@@ -1,16 +1,18 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exited, launchOnFreePorts, spawnServer } from './process-rig.js';
+import type { TestCertificates } from './test-ca.js';
 
 export { freePort } from './process-rig.js';
 
 /** A real redis-server started for a test on a free loopback port. */
 export interface RedisServerHandle {
   readonly port: number;
-  /** `redis://127.0.0.1:<port>` */
+  /** `redis://127.0.0.1:<port>` (`rediss://` with `tls`) */
   readonly url: string;
   /** Stops it cleanly (SIGTERM; with appendOnly, everything acknowledged is kept). */
   stop(): Promise<void>;
@@ -30,6 +32,31 @@ export interface RedisServerOptions {
   readonly appendFsync?: 'always' | 'everysec';
   /** Require this password (AUTH) from clients. */
   readonly password?: string;
+  /**
+   * Serve TLS only (`--tls-port`, no plain port) with these certificates; with
+   * `authClients` (Redis' own default) clients must present a certificate the CA signed.
+   */
+  readonly tls?: { readonly certificates: TestCertificates; readonly authClients: boolean };
+}
+
+function pingTls(port: number, tls: NonNullable<RedisServerOptions['tls']>): Promise<boolean> {
+  const { certificates, authClients } = tls;
+  return new Promise((resolve) => {
+    const socket = tlsConnect({
+      host: '127.0.0.1',
+      port,
+      ca: readFileSync(certificates.caFile),
+      ...(authClients ? { cert: readFileSync(certificates.clientCertFile), key: readFileSync(certificates.clientKeyFile) } : {}),
+    });
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(500, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('secureConnect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => done(/^(\+PONG|-NOAUTH)/.test(data.toString())));
+  });
 }
 
 function ping(port: number): Promise<boolean> {
@@ -54,8 +81,14 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   let child: ChildProcess | undefined;
 
   const launch = async (): Promise<void> => {
+    const tls = options.tls;
+    const listen = tls
+      ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', tls.certificates.serverCertFile,
+          '--tls-key-file', tls.certificates.serverKeyFile, '--tls-ca-cert-file', tls.certificates.caFile,
+          '--tls-auth-clients', tls.authClients ? 'yes' : 'no']
+      : ['--port', String(port)];
     const args = [
-      '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '',
+      ...listen, '--bind', '127.0.0.1', '--dir', dir, '--save', '',
       '--daemonize', 'no', '--logfile', join(dir, 'redis.log'), '--protected-mode', 'yes',
       ...(options.password ? ['--requirepass', options.password] : []),
       ...(options.appendOnly ? ['--appendonly', 'yes', '--appendfsync', options.appendFsync ?? 'always'] : ['--appendonly', 'no']),
@@ -63,7 +96,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     child = await spawnServer({
       command: 'redis-server',
       args,
-      ready: () => ping(port),
+      ready: () => (tls ? pingTls(port, tls) : ping(port)),
       what: `redis-server on port ${port} (its log: ${dir}/redis.log)`,
       timeoutMs: 10_000,
       intervalMs: 25,
@@ -84,7 +117,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
 
   return {
     port,
-    url: `redis://127.0.0.1:${port}`,
+    url: `${options.tls ? 'rediss' : 'redis'}://127.0.0.1:${port}`,
     stop: () => signal('SIGTERM'),
     kill: () => signal('SIGKILL'),
     restart: async () => {
