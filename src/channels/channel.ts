@@ -39,8 +39,17 @@ export interface ChannelStatus {
   /** Milliseconds since the epoch the oldest in-progress item entered, if any. */
   readonly oldestInProgressAt: number | undefined;
   readonly deadLetters: number;
-  /** Dead letters dropped because the list was at its cap. */
-  readonly deadLettersDropped: number;
+  /**
+   * The channel's `dead_max_length`: more dead letters than this is an alarm (logged at
+   * error level, `kadabra status` exits non-zero). Dead letters are never deleted for it.
+   */
+  readonly deadLetterAlarmThreshold: number;
+}
+
+/** Which dead letters a requeue takes. */
+export interface DeadLetterFilter {
+  /** Only dead letters whose stored reason contains this text (case-sensitive). */
+  readonly reason?: string;
 }
 
 /** Options of a blocking receive. */
@@ -70,14 +79,21 @@ export interface Channel {
   complete(items: readonly Pick<ReceivedMessage, 'raw'>[]): Promise<void>;
   /** Up to `limit` in-progress messages, oldest first. */
   inProgress(limit: number): Promise<InProgressMessage[]>;
-  /** Moves a message out of in-progress into the dead-letter list with a reason. */
+  /**
+   * Moves a message out of in-progress into the dead-letter list with a reason. Dead
+   * letters are never trimmed; past `dead_max_length` the channel logs at error level.
+   */
   deadLetter(item: Pick<ReceivedMessage, 'raw'>, reason: string): Promise<void>;
   /** Queue, in-progress and dead-letter counts. */
   status(): Promise<ChannelStatus>;
   /** Up to `limit` dead letters, newest first. */
   deadLetters(limit: number): Promise<DeadLetter[]>;
-  /** Moves up to `limit` dead letters back onto the queue; returns how many. */
-  requeueDeadLetters(limit: number): Promise<number>;
+  /**
+   * Moves up to `limit` dead letters (oldest first, those matching `filter`) back onto the
+   * queue; returns how many. Each one is moved atomically: requeues running at once never
+   * queue a dead letter twice.
+   */
+  requeueDeadLetters(limit: number, filter?: DeadLetterFilter): Promise<number>;
   /** Deletes all dead letters; returns how many. */
   purgeDeadLetters(): Promise<number>;
   /** Closes connections; idempotent. */

@@ -30,6 +30,8 @@ export const EXIT_CODES = Object.freeze({
   FAILED: 1,
   /** Bad usage or bad configuration: nothing was attempted. */
   USAGE: 2,
+  /** `kadabra status`: read, and an alarm is raised (more dead letters than `dead_max_length`). */
+  ALARM: 3,
 });
 
 /** Mutable outcome of one CLI run, set by the command that ran. */

@@ -6,7 +6,7 @@ import { Metrics } from '../../src/metrics/metrics.js';
 
 /** Options of one channel opened on a store. */
 export interface OpenOptions {
-  /** The channel's dead-letter cap (`dead_max_length`). */
+  /** The channel's dead-letter alarm threshold (`dead_max_length`). */
   readonly deadMaxLength?: number;
 }
 
@@ -190,7 +190,7 @@ export function channelConformance(name: string, makeTarget: () => Promise<Confo
       assert.equal((await channel.status()).inProgress, 0);
       await channel.complete([other]); // already gone: harmless
       assert.deepEqual(await channel.status(), {
-        queued: 0, inProgress: 0, oldestInProgressAt: undefined, deadLetters: 0, deadLettersDropped: 0,
+        queued: 0, inProgress: 0, oldestInProgressAt: undefined, deadLetters: 0, deadLetterAlarmThreshold: 10_000,
       });
     });
 
@@ -263,18 +263,59 @@ export function channelConformance(name: string, makeTarget: () => Promise<Confo
       assert.equal(await channel.requeueDeadLetters(10), 0);
     });
 
-    test('the dead-letter list is capped: the oldest are dropped and counted', async () => {
+    test('dead letters are never trimmed: beyond dead_max_length the status raises the alarm, nothing is deleted', async () => {
       const { open, pushRaw } = await store();
       const channel = open({ deadMaxLength: 3 });
       await pushRaw(['bad-0', 'bad-1', 'bad-2', 'bad-3', 'bad-4'].map((text) => Buffer.from(text)));
       assert.equal(await channel.receive({ timeoutSeconds: 0.3 }), null);
-      assert.deepEqual((await channel.deadLetters(10)).map((l) => l.message), ['bad-4', 'bad-3', 'bad-2']);
-      let status = await channel.status();
-      assert.equal(status.deadLetters, 3);
-      assert.equal(status.deadLettersDropped, 2);
-      assert.equal(await channel.purgeDeadLetters(), 3);
-      status = await channel.status();
-      assert.equal(status.deadLettersDropped, 0, 'purge resets the dropped count');
+      assert.deepEqual((await channel.deadLetters(10)).map((l) => l.message), ['bad-4', 'bad-3', 'bad-2', 'bad-1', 'bad-0']);
+      const status = await channel.status();
+      assert.equal(status.deadLetters, 5);
+      assert.equal(status.deadLetterAlarmThreshold, 3);
+      assert.equal(await channel.purgeDeadLetters(), 5);
+      assert.equal((await channel.status()).deadLetters, 0);
+    });
+
+    test('requeue by reason takes only the dead letters whose reason contains the text, oldest first', async () => {
+      const { open } = await store();
+      const channel = open();
+      await channel.sendEncoded(['a0', 'b0', 'a1', 'b1', 'a2'].map((n) => wireMessage(n)));
+      for (const item of await channel.receiveBatch(10)) {
+        const name = nameOf(item) ?? '';
+        const reason = name.startsWith('a')
+          ? 'partial write: max-series-per-database limit exceeded: (5) dropped=1'
+          : 'partial write: field type conflict dropped=1';
+        await channel.deadLetter(item, reason);
+      }
+      assert.equal(await channel.requeueDeadLetters(2, { reason: 'max-series-per-database' }), 2);
+      assert.deepEqual((await channel.receiveBatch(10)).map(nameOf), ['a0', 'a1']);
+      assert.equal(await channel.requeueDeadLetters(Number.POSITIVE_INFINITY, { reason: 'max-series-per-database' }), 1);
+      assert.deepEqual((await channel.receiveBatch(10)).map(nameOf), ['a2']);
+      assert.equal(await channel.requeueDeadLetters(10, { reason: 'MAX-SERIES' }), 0, 'case-sensitive');
+      assert.deepEqual((await channel.deadLetters(10)).map((l) => l.message), [wireMessage('b1'), wireMessage('b0')]);
+    });
+
+    test('two requeues at once queue every dead letter exactly once', async () => {
+      const { open } = await store();
+      const channel = open();
+      const total = 300;
+      const names = Array.from({ length: total }, (_, i) => `r${i}`);
+      await channel.sendEncoded(names.map((n) => wireMessage(n)));
+      const received: ReceivedMessage[] = [];
+      while (received.length < total) received.push(...(await channel.receiveBatch(total)));
+      for (const item of received) await channel.deadLetter(item, 'refused');
+      const [first, second] = [open(), open()];
+      const moved = await Promise.all([
+        first.requeueDeadLetters(Number.POSITIVE_INFINITY),
+        second.requeueDeadLetters(Number.POSITIVE_INFINITY, { reason: 'refused' }),
+      ]);
+      assert.equal(moved[0] + moved[1], total, `requeued ${moved.join(' + ')}`);
+      const again: string[] = [];
+      for (let batch = await channel.receiveBatch(1000); batch.length > 0; batch = await channel.receiveBatch(1000)) {
+        again.push(...batch.map((m) => nameOf(m) ?? ''));
+      }
+      assert.deepEqual(again.sort(), [...names].sort(), 'each dead letter queued once');
+      assert.equal((await channel.status()).deadLetters, 0);
     });
 
     test('concurrent producers and consumers on one store: every message received exactly once', async () => {

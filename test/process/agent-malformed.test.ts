@@ -67,7 +67,7 @@ describe('kadabra agent process: malformed messages', () => {
         assert.equal(status.code, 0, status.stderr);
         assert.deepEqual(
           { ...JSON.parse(status.stdout), endpoint: undefined },
-          { endpoint: undefined, queued: 0, inProgress: 0, oldestInProgressAgeSeconds: null, deadLetters: 6, deadLettersDropped: 0 },
+          { endpoint: undefined, queued: 0, inProgress: 0, oldestInProgressAgeSeconds: null, deadLetters: 6, deadLetterAlarmThreshold: 10_000, deadLetterAlarm: false },
         );
 
         agent.kill('SIGTERM');

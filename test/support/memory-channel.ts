@@ -5,6 +5,7 @@ import type {
   InProgressMessage,
   ReceivedMessage,
   ReceiveOptions,
+  DeadLetterFilter,
 } from '../../src/channels/channel.js';
 import { encodedBytes, type EncodedMessage } from '../../src/channels/encoded-message.js';
 import type { Metrics } from '../../src/metrics/metrics.js';
@@ -18,7 +19,7 @@ export type MemoryChannelOperation =
 export interface MemoryChannelOptions {
   /** Clock in ms since the epoch, used for `enteredAt`. Default `Date.now`. */
   readonly now?: () => number;
-  /** Most dead letters kept (older ones dropped and counted). Default 10000. */
+  /** Dead letters beyond which the channel raises its alarm (none is deleted). Default 10000. */
   readonly deadMaxLength?: number;
 }
 
@@ -51,7 +52,6 @@ export class MemoryChannel implements Channel {
   private readonly progress: Entry[] = [];
   /** Newest first. */
   private readonly dead: DeadLetter[] = [];
-  private deadDropped = 0;
   private readonly waiters = new Set<() => void>();
   private readonly failures = new Map<MemoryChannelOperation, Error[]>();
 
@@ -170,7 +170,7 @@ export class MemoryChannel implements Channel {
       inProgress: this.progress.length,
       oldestInProgressAt: oldest,
       deadLetters: this.dead.length,
-      deadLettersDropped: this.deadDropped,
+      deadLetterAlarmThreshold: this.deadMaxLength,
     };
   }
 
@@ -179,12 +179,19 @@ export class MemoryChannel implements Channel {
     return this.dead.slice(0, limit);
   }
 
-  async requeueDeadLetters(limit: number): Promise<number> {
+  async requeueDeadLetters(limit: number, filter: DeadLetterFilter = {}): Promise<number> {
     await Promise.resolve();
-    const moved = this.dead.splice(Math.max(0, this.dead.length - limit));
-    for (const letter of moved.reverse()) this.queue.push(Buffer.from(letter.message, letter.encoding));
+    let moved = 0;
+    // Oldest first: the oldest is at the end.
+    for (let at = this.dead.length - 1; at >= 0 && moved < limit; at -= 1) {
+      const letter = this.dead[at] as DeadLetter;
+      if (filter.reason !== undefined && !letter.reason.includes(filter.reason)) continue;
+      this.dead.splice(at, 1);
+      this.queue.push(Buffer.from(letter.message, letter.encoding));
+      moved += 1;
+    }
     this.wake();
-    return moved.length;
+    return moved;
   }
 
   async purgeDeadLetters(): Promise<number> {
@@ -232,10 +239,6 @@ export class MemoryChannel implements Channel {
       reason,
       time: new Date(this.now()).toISOString(),
     });
-    while (this.dead.length > this.deadMaxLength) {
-      this.dead.pop();
-      this.deadDropped += 1;
-    }
   }
 
   private removeFromProgress(raw: Buffer): void {

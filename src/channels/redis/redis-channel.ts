@@ -9,6 +9,7 @@ import type {
   Channel,
   ChannelStatus,
   DeadLetter,
+  DeadLetterFilter,
   InProgressMessage,
   ReceivedMessage,
   ReceiveOptions,
@@ -22,6 +23,7 @@ import {
 } from './redis-channel-args.js';
 import { LpushCommands } from './lpush-command.js';
 import { describeEndpoint, openConnection, whenReady } from './redis-connection.js';
+import { reportDeadLetter } from '../report-dead-letter.js';
 
 /** The seed's blocking receive timeout. */
 const DEFAULT_RECEIVE_TIMEOUT_SECONDS = 10;
@@ -29,6 +31,8 @@ const DEFAULT_RECEIVE_TIMEOUT_SECONDS = 10;
 const READY_TIMEOUT_MS = 1000;
 /** Messages per complete script call: bounds how long one call holds Redis. */
 const COMPLETE_CHUNK = 10_000;
+/** Dead-letter records read at once by a requeue. */
+const REQUEUE_PAGE = 1000;
 
 /** The Redis keys one channel uses. */
 interface ChannelKeys {
@@ -37,8 +41,6 @@ interface ChannelKeys {
   /** HASH sha1(message) -> ms it entered in-progress. */
   readonly entered: string;
   readonly dead: string;
-  /** Count of dead letters dropped at the cap. */
-  readonly dropped: string;
 }
 
 /** The key of a message's entered-time record; the same as Lua's `redis.sha1hex(message)`. */
@@ -114,7 +116,6 @@ export class RedisChannel implements Channel {
       inprogress: inprogress_key,
       entered: `${inprogress_key}:entered`,
       dead: dead_key,
-      dropped: `${dead_key}:dropped`,
     });
   }
 
@@ -260,26 +261,22 @@ export class RedisChannel implements Channel {
 
   private async moveToDeadLetters(raw: Buffer, reason: string, from: 'head' | 'tail'): Promise<void> {
     const connection = await this.ready();
-    const { inprogress, entered, dead, dropped } = this.keys;
-    const moved = await connection.kadabraDeadLetter(
-      inprogress, entered, dead, dropped,
-      raw, sha1(raw), deadLetterRecord(raw, reason), this.args.dead_max_length, from,
+    const { inprogress, entered, dead } = this.keys;
+    const length = await connection.kadabraDeadLetter(
+      inprogress, entered, dead, raw, sha1(raw), deadLetterRecord(raw, reason), from,
     );
-    if (moved === 1) {
-      this.logger.warn({ reason, bytes: raw.length }, 'message dead-lettered');
-    }
+    if (length > 0) reportDeadLetter(this.logger, { reason, bytes: raw.length, deadLetters: length, threshold: this.args.dead_max_length });
   }
 
   /** Queue length, in-progress count and age, dead-letter counts. */
   async status(): Promise<ChannelStatus> {
     const connection = await this.ready();
-    const { queue, inprogress, entered, dead, dropped } = this.keys;
-    const [queued, inProgress, oldest, deadLetters, droppedCount] = await Promise.all([
+    const { queue, inprogress, entered, dead } = this.keys;
+    const [queued, inProgress, oldest, deadLetters] = await Promise.all([
       connection.llen(queue),
       connection.llen(inprogress),
       connection.lindexBuffer(inprogress, -1),
       connection.llen(dead),
-      connection.get(dropped),
     ]);
     let oldestInProgressAt: number | undefined;
     if (oldest) {
@@ -291,7 +288,7 @@ export class RedisChannel implements Channel {
       inProgress,
       oldestInProgressAt,
       deadLetters,
-      deadLettersDropped: droppedCount === null ? 0 : Number(droppedCount),
+      deadLetterAlarmThreshold: this.args.dead_max_length,
     };
   }
 
@@ -302,27 +299,45 @@ export class RedisChannel implements Channel {
     return records.map(parseDeadLetter);
   }
 
-  /** Puts up to `limit` dead letters (oldest first) back on the queue, exactly as received. */
-  async requeueDeadLetters(limit: number): Promise<number> {
+  /**
+   * Puts up to `limit` dead letters (oldest first; only those whose reason contains
+   * `filter.reason`, when given) back on the queue, exactly as received. Each one moves
+   * in one script (remove the record, push the message), so requeues running at once
+   * never queue one twice.
+   */
+  async requeueDeadLetters(limit: number, filter: DeadLetterFilter = {}): Promise<number> {
     const connection = await this.ready();
-    const records = await connection.lrange(this.keys.dead, -Math.max(limit, 1), -1);
+    const { dead, queue } = this.keys;
     let requeued = 0;
-    for (const record of records.reverse()) {
-      const bytes = deadLetterBytes(parseDeadLetter(record));
-      const results = await connection
-        .multi()
-        .lrem(this.keys.dead, -1, record)
-        .lpush(this.keys.queue, bytes)
-        .exec();
-      if (results && results.every(([error]) => error === null)) requeued += 1;
+    // Pages are read from the oldest end. Records another requeue removes meanwhile shift
+    // the pages and can hide one, so passes repeat until one finds nothing to take.
+    for (;;) {
+      let found = 0;
+      let offset = 0;
+      while (requeued < limit) {
+        const records = await connection.lrange(dead, -(offset + REQUEUE_PAGE), -(offset + 1));
+        let removed = 0;
+        for (const record of records.reverse()) {
+          if (requeued >= limit) break;
+          const letter = parseDeadLetter(record);
+          if (filter.reason !== undefined && !letter.reason.includes(filter.reason)) continue;
+          found += 1;
+          if ((await connection.kadabraRequeueDeadLetter(dead, queue, record, deadLetterBytes(letter))) === 1) {
+            requeued += 1;
+            removed += 1;
+          }
+        }
+        if (records.length < REQUEUE_PAGE) break;
+        offset += records.length - removed;
+      }
+      if (found === 0 || requeued >= limit) return requeued;
     }
-    return requeued;
   }
 
-  /** Deletes every dead letter and the dropped count; returns how many letters there were. */
+  /** Deletes every dead letter; returns how many there were. */
   async purgeDeadLetters(): Promise<number> {
     const connection = await this.ready();
-    const results = await connection.multi().llen(this.keys.dead).del(this.keys.dead, this.keys.dropped).exec();
+    const results = await connection.multi().llen(this.keys.dead).del(this.keys.dead).exec();
     const count = results?.[0]?.[1];
     return typeof count === 'number' ? count : 0;
   }

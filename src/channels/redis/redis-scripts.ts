@@ -6,7 +6,8 @@ const SCRIPTS = {
   kadabraReceiveBatch: { file: 'receive-batch-2.lua', keys: 2 },
   kadabraComplete: { file: 'complete-2.lua', keys: 2 },
   kadabraInProgress: { file: 'in-progress-2.lua', keys: 2 },
-  kadabraDeadLetter: { file: 'dead-letter-4.lua', keys: 4 },
+  kadabraDeadLetter: { file: 'dead-letter-3.lua', keys: 3 },
+  kadabraRequeueDeadLetter: { file: 'requeue-dead-letter-2.lua', keys: 2 },
 } as const;
 
 type ScriptArg = string | number | Buffer;
@@ -17,10 +18,13 @@ declare module 'ioredis' {
     /** `rest`: the n messages, then their n SHA-1 digests (hex), in the same order. */
     kadabraComplete(inprogress: string, entered: string, n: number, ...rest: ScriptArg[]): Result<number, Context>;
     kadabraInProgressBuffer(inprogress: string, entered: string, limit: number, nowMs: number): Result<Buffer[], Context>;
+    /** Returns the dead-letter list's length after the push, 0 when the message was not in progress. */
     kadabraDeadLetter(
-      inprogress: string, entered: string, dead: string, dropped: string,
-      message: Buffer, digest: string, record: string, cap: number, from: 'head' | 'tail',
+      inprogress: string, entered: string, dead: string,
+      message: Buffer, digest: string, record: string, from: 'head' | 'tail',
     ): Result<number, Context>;
+    /** Returns 1 when this call moved the record's message to the queue, 0 when it was gone. */
+    kadabraRequeueDeadLetter(dead: string, queue: string, record: string, message: Buffer): Result<number, Context>;
   }
 }
 

@@ -10,11 +10,13 @@ import type {
   Channel,
   ChannelStatus,
   DeadLetter,
+  DeadLetterFilter,
   InProgressMessage,
   ReceivedMessage,
   ReceiveOptions,
 } from '../channel.js';
 import { encodedBytes, type EncodedMessage } from '../encoded-message.js';
+import { reportDeadLetter } from '../report-dead-letter.js';
 import { SYNCHRONOUS_BUSY_WAIT_MS, withBusyRetry } from './busy-retry.js';
 import { loadBetterSqlite3, type BetterSqlite3Module } from './load-better-sqlite3.js';
 import { notifySent, onSent } from './local-wakeups.js';
@@ -248,10 +250,10 @@ export class SqliteChannel implements Channel {
     raw: Buffer,
     reason: string,
   ): Promise<void> {
-    const moved = await this.run((queue) =>
-      queue.deadLetter(target, raw, reason, Date.now(), this.args.dead_max_length),
-    );
-    if (moved) this.logger.warn({ reason, bytes: raw.length }, 'message dead-lettered');
+    const deadLetters = await this.run((queue) => queue.deadLetter(target, raw, reason, Date.now()));
+    if (deadLetters > 0) {
+      reportDeadLetter(this.logger, { reason, bytes: raw.length, deadLetters, threshold: this.args.dead_max_length });
+    }
   }
 
   private async decodeOrDeadLetter(row: MessageRow): Promise<ReceivedMessage | undefined> {
@@ -266,7 +268,7 @@ export class SqliteChannel implements Channel {
 
   /** Queue length, in-progress count and age, dead-letter counts. */
   status(): Promise<ChannelStatus> {
-    return this.run((queue) => queue.status());
+    return this.run((queue) => queue.status(this.args.dead_max_length));
   }
 
   /** Up to `limit` dead letters, newest first. */
@@ -274,14 +276,17 @@ export class SqliteChannel implements Channel {
     return this.run((queue) => queue.deadLetters(limit));
   }
 
-  /** Puts up to `limit` dead letters (oldest first) back on the queue, exactly as received. */
-  async requeueDeadLetters(limit: number): Promise<number> {
-    const requeued = await this.run((queue) => queue.requeueDeadLetters(limit));
+  /**
+   * Puts up to `limit` dead letters (oldest first; only those whose reason contains
+   * `filter.reason`, when given) back on the queue, exactly as received, in one transaction.
+   */
+  async requeueDeadLetters(limit: number, filter: DeadLetterFilter = {}): Promise<number> {
+    const requeued = await this.run((queue) => queue.requeueDeadLetters(limit, filter.reason));
     if (requeued > 0) notifySent(this.path);
     return requeued;
   }
 
-  /** Deletes every dead letter and the dropped count; returns how many letters there were. */
+  /** Deletes every dead letter; returns how many there were. */
   purgeDeadLetters(): Promise<number> {
     return this.run((queue) => queue.purgeDeadLetters());
   }

@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { ChannelStatus, DeadLetter } from '../channel.js';
-import { COUNTS_TABLE, DEAD_LETTERS_TABLE, MESSAGES_TABLE } from './sqlite-schema.js';
+import { DEAD_LETTERS_TABLE, MESSAGES_TABLE } from './sqlite-schema.js';
 
 /** A message row: its id (never reused) and exact bytes. */
 export interface MessageRow {
@@ -20,7 +20,6 @@ interface DeadLetterRow {
   readonly dead_at: number;
 }
 
-const DROPPED = 'dead_letters_dropped';
 /** Which in-progress copy of identical bytes a match by bytes takes. */
 export type MatchOrder = 'newest' | 'oldest';
 
@@ -40,8 +39,6 @@ export class SqliteQueue {
   private readonly listInProgress: Statement<[number], InProgressRow>;
   private readonly insertDead: Statement<[Buffer, string, number]>;
   private readonly countDead: Statement<[], { n: number }>;
-  private readonly dropOldestDead: Statement<[number]>;
-  private readonly addDropped: Statement<[number]>;
 
   constructor(private readonly db: Database) {
     const m = MESSAGES_TABLE;
@@ -61,13 +58,6 @@ export class SqliteQueue {
     );
     this.insertDead = db.prepare(`INSERT INTO ${DEAD_LETTERS_TABLE} (body, reason, dead_at) VALUES (?, ?, ?)`);
     this.countDead = db.prepare(`SELECT count(*) AS n FROM ${DEAD_LETTERS_TABLE}`);
-    this.dropOldestDead = db.prepare(
-      `DELETE FROM ${DEAD_LETTERS_TABLE} WHERE id IN (SELECT id FROM ${DEAD_LETTERS_TABLE} ORDER BY id LIMIT ?)`,
-    );
-    this.addDropped = db.prepare(
-      `INSERT INTO ${COUNTS_TABLE} (name, value) VALUES ('${DROPPED}', ?) ` +
-        'ON CONFLICT (name) DO UPDATE SET value = value + excluded.value',
-    );
   }
 
   /** Appends messages in order (the first is taken first). */
@@ -120,25 +110,20 @@ export class SqliteQueue {
 
   /**
    * Moves an in-progress row (by id, or else the first match of `body`) to the dead
-   * letters, dropping the oldest beyond `cap`. Returns false when it was no longer in
-   * progress (another agent finished it), and records nothing then.
+   * letters (never trimmed). Returns how many dead letters there are now, or 0 when it
+   * was no longer in progress (another agent finished it) and nothing was recorded.
    */
-  deadLetter(target: { id: number } | { body: Buffer; order: MatchOrder }, body: Buffer, reason: string, now: number, cap: number): boolean {
+  deadLetter(target: { id: number } | { body: Buffer; order: MatchOrder }, body: Buffer, reason: string, now: number): number {
     return this.db.transaction(() => {
       const id = 'id' in target ? target.id : this.findByBody(target.body, target.order)?.id;
-      if (id === undefined || this.deleteInProgress.run(id).changes === 0) return false;
+      if (id === undefined || this.deleteInProgress.run(id).changes === 0) return 0;
       this.insertDead.run(body, reason, now);
-      const excess = (this.countDead.get()?.n ?? 0) - cap;
-      if (excess > 0) {
-        this.dropOldestDead.run(excess);
-        this.addDropped.run(excess);
-      }
-      return true;
+      return this.countDead.get()?.n ?? 0;
     }).immediate();
   }
 
   /** Counts, read in one snapshot. */
-  status(): ChannelStatus {
+  status(deadLetterAlarmThreshold: number): ChannelStatus {
     const db = this.db;
     return db.transaction(() => {
       const counts = db
@@ -149,16 +134,13 @@ export class SqliteQueue {
           `SELECT min(entered_at) AS at FROM ${MESSAGES_TABLE} WHERE state = 'in_progress'`,
         )
         .get();
-      const dropped = db
-        .prepare<[], { value: number }>(`SELECT value FROM ${COUNTS_TABLE} WHERE name = '${DROPPED}'`)
-        .get();
       const count = (state: string): number => counts.find((row) => row.state === state)?.n ?? 0;
       return {
         queued: count('queued'),
         inProgress: count('in_progress'),
         oldestInProgressAt: oldest?.at ?? undefined,
         deadLetters: this.countDead.get()?.n ?? 0,
-        deadLettersDropped: dropped?.value ?? 0,
+        deadLetterAlarmThreshold,
       };
     })();
   }
@@ -173,13 +155,20 @@ export class SqliteQueue {
       .map(toDeadLetter);
   }
 
-  /** Moves up to `limit` of the oldest dead letters back onto the queue, oldest first. */
-  requeueDeadLetters(limit: number): number {
+  /**
+   * Moves up to `limit` (any number when not finite) of the oldest dead letters whose
+   * reason contains `reason` (all when undefined) back onto the queue, oldest first, in
+   * one IMMEDIATE transaction: requeues running at once take turns, none queues a letter twice.
+   */
+  requeueDeadLetters(limit: number, reason: string | undefined): number {
     const db = this.db;
     return db.transaction(() => {
       const rows = db
-        .prepare<[number], DeadLetterRow>(`SELECT id, body, reason, dead_at FROM ${DEAD_LETTERS_TABLE} ORDER BY id LIMIT ?`)
-        .all(Math.max(1, limit));
+        .prepare<[string | null, string | null, number], DeadLetterRow>(
+          `SELECT id, body, reason, dead_at FROM ${DEAD_LETTERS_TABLE} ` +
+            'WHERE ? IS NULL OR instr(reason, ?) > 0 ORDER BY id LIMIT ?',
+        )
+        .all(reason ?? null, reason ?? null, Number.isFinite(limit) ? Math.max(1, limit) : -1);
       const remove = db.prepare<[number]>(`DELETE FROM ${DEAD_LETTERS_TABLE} WHERE id = ?`);
       for (const row of rows) {
         this.insert.run(row.body);
@@ -189,14 +178,10 @@ export class SqliteQueue {
     }).immediate();
   }
 
-  /** Deletes every dead letter and the dropped count; returns how many letters there were. */
+  /** Deletes every dead letter; returns how many there were. */
   purgeDeadLetters(): number {
     const db = this.db;
-    return db.transaction(() => {
-      const purged = db.prepare(`DELETE FROM ${DEAD_LETTERS_TABLE}`).run().changes;
-      db.prepare(`DELETE FROM ${COUNTS_TABLE} WHERE name = '${DROPPED}'`).run();
-      return purged;
-    }).immediate();
+    return db.transaction(() => db.prepare(`DELETE FROM ${DEAD_LETTERS_TABLE}`).run().changes).immediate();
   }
 }
 

@@ -9,7 +9,7 @@ export const SCHEMA_VERSION = 1;
 export const MESSAGES_TABLE = 'kadabra_messages';
 /** Table of dead letters. */
 export const DEAD_LETTERS_TABLE = 'kadabra_dead_letters';
-/** Table of named counts (dead letters dropped at the cap). */
+/** Table of named counts: unused since dead letters are never dropped; kept so files made before open unchanged. */
 export const COUNTS_TABLE = 'kadabra_counts';
 
 // AUTOINCREMENT: ids are never reused, so a consumer holding the id of a message another

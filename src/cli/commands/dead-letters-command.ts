@@ -2,6 +2,7 @@ import { defineCommand, type CommandDef } from 'citty';
 import type { DeadLetter } from '../../channels/channel.js';
 import type { CliContext, CliOutcome } from '../cli-context.js';
 import { withAgentChannel } from '../open-agent-channel.js';
+import { CliUsageError } from '../cli-usage-error.js';
 import { parsePositiveInteger } from '../parse-number.js';
 import { CONFIG_ARG, JSON_ARG } from './common-args.js';
 import { reportChannelFailure } from './report-channel-failure.js';
@@ -24,7 +25,13 @@ const listArgs = {
 } as const;
 const requeueArgs = {
   config: CONFIG_ARG,
-  limit: { ...LIMIT_ARG, description: 'Most dead letters to put back on the queue (default: all)' },
+  limit: { ...LIMIT_ARG, description: 'Most dead letters to put back on the queue, oldest first (default: all)' },
+  reason: {
+    type: 'string',
+    valueHint: 'TEXT',
+    description:
+      'Only dead letters whose reason contains TEXT (case-sensitive), e.g. --reason max-series-per-database once the limit is raised',
+  },
 } as const;
 const purgeArgs = { config: CONFIG_ARG } as const;
 
@@ -51,15 +58,20 @@ function listCommand(context: CliContext, outcome: CliOutcome): CommandDef<typeo
 
 function requeueCommand(context: CliContext, outcome: CliOutcome): CommandDef<typeof requeueArgs> {
   return defineCommand({
-    meta: { name: 'kadabra dead-letters requeue', description: 'Put dead letters back on the queue for the agent' },
+    meta: {
+      name: 'kadabra dead-letters requeue',
+      description: 'Put dead letters back on the queue for the agent (all, or those whose reason contains --reason TEXT); each exactly once, even with two requeues at once',
+    },
     args: requeueArgs,
     async run({ args }) {
-      const given = args.limit === undefined ? undefined : parsePositiveInteger(args.limit, 'limit', 1);
+      const limit = args.limit === undefined ? Number.POSITIVE_INFINITY : parsePositiveInteger(args.limit, 'limit', 1);
+      const reason = args.reason;
+      if (reason === '') throw new CliUsageError('--reason needs a text to look for in the dead letters\' reasons (e.g. --reason max-series-per-database)');
       await withAgentChannel(args.config, context, async ({ channel, endpoint }) => {
         try {
-          const limit = given ?? (await channel.status()).deadLetters;
-          const moved = limit > 0 ? await channel.requeueDeadLetters(limit) : 0;
-          context.stdout(`requeued ${moved} dead letter(s)\n`);
+          const moved = await channel.requeueDeadLetters(limit, reason === undefined ? {} : { reason });
+          const which = reason === undefined ? '' : ` whose reason contains ${JSON.stringify(reason)}`;
+          context.stdout(`requeued ${moved} dead letter(s)${which}\n`);
           outcome.exitCode = 0;
         } catch (error) {
           reportChannelFailure(context, outcome, 'dead-letters requeue', endpoint, error);

@@ -1,6 +1,6 @@
 import { defineCommand, type CommandDef } from 'citty';
 import type { ChannelStatus } from '../../channels/channel.js';
-import type { CliContext, CliOutcome } from '../cli-context.js';
+import { EXIT_CODES, type CliContext, type CliOutcome } from '../cli-context.js';
 import { withAgentChannel } from '../open-agent-channel.js';
 import { CONFIG_ARG, JSON_ARG } from './common-args.js';
 import { reportChannelFailure } from './report-channel-failure.js';
@@ -15,7 +15,10 @@ export interface StatusReport {
   /** Seconds the oldest in-progress item has been in progress, or null when none is. */
   readonly oldestInProgressAgeSeconds: number | null;
   readonly deadLetters: number;
-  readonly deadLettersDropped: number;
+  /** `dead_max_length`: more dead letters than this raises the alarm (none is deleted). */
+  readonly deadLetterAlarmThreshold: number;
+  /** Whether `deadLetters` exceeds the threshold (`kadabra status` then exits 3). */
+  readonly deadLetterAlarm: boolean;
 }
 
 /** Builds the report from a channel status at time `now` (ms since the epoch). */
@@ -27,7 +30,8 @@ export function statusReport(endpoint: string, status: ChannelStatus, now: numbe
     inProgress: status.inProgress,
     oldestInProgressAgeSeconds: oldest === undefined ? null : Math.max(0, (now - oldest) / 1000),
     deadLetters: status.deadLetters,
-    deadLettersDropped: status.deadLettersDropped,
+    deadLetterAlarmThreshold: status.deadLetterAlarmThreshold,
+    deadLetterAlarm: status.deadLetters > status.deadLetterAlarmThreshold,
   };
 }
 
@@ -39,7 +43,13 @@ export function formatStatus(report: StatusReport): string {
     `channel:      ${report.endpoint}`,
     `queued:       ${report.queued}`,
     `in progress:  ${report.inProgress}${oldest}`,
-    `dead letters: ${report.deadLetters} (${report.deadLettersDropped} dropped at the cap)`,
+    `dead letters: ${report.deadLetters} (alarm above ${report.deadLetterAlarmThreshold})`,
+    ...(report.deadLetterAlarm
+      ? [
+          `ALARM: ${report.deadLetters} dead letters, more than dead_max_length (${report.deadLetterAlarmThreshold}); none is deleted.`,
+          '       See them with `kadabra dead-letters list`, fix the cause, then `kadabra dead-letters requeue` (or purge).',
+        ]
+      : []),
     '',
   ].join('\n');
 }
@@ -49,7 +59,8 @@ export function statusCommand(context: CliContext, outcome: CliOutcome): Command
   return defineCommand({
     meta: {
       name: 'kadabra status',
-      description: 'Show queue length, in-progress count and age of the oldest, dead-letter count',
+      description:
+        'Show queue length, in-progress count and age of the oldest, dead-letter count; exits 3 while there are more dead letters than dead_max_length',
     },
     args,
     async run({ args: parsed }) {
@@ -57,7 +68,7 @@ export function statusCommand(context: CliContext, outcome: CliOutcome): Command
         try {
           const report = statusReport(endpoint, await channel.status(), Date.now());
           context.stdout(parsed.json ? `${JSON.stringify(report)}\n` : formatStatus(report));
-          outcome.exitCode = 0;
+          outcome.exitCode = report.deadLetterAlarm ? EXIT_CODES.ALARM : EXIT_CODES.OK;
         } catch (error) {
           reportChannelFailure(context, outcome, 'status', endpoint, error);
         }

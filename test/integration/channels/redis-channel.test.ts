@@ -130,21 +130,21 @@ describe('RedisChannel against a real redis-server', () => {
     assert.equal(status.inProgress, 2);
   });
 
-  test('dead letters are capped: oldest dropped and counted; requeue restores exact bytes; purge', async () => {
+  test('dead letters are never trimmed past dead_max_length; requeue restores exact bytes; purge', async () => {
     const { ch, keys } = channel({ dead_max_length: 3 });
     const junk = [1, 2, 3, 4, 5].map((i) => Buffer.from(`junk-${i}`));
     for (const j of junk) await redis.lpush(keys.queue_key, j);
     assert.deepEqual(await ch.receiveBatch(10), []);
     const status = await ch.status();
-    assert.equal(status.deadLetters, 3);
-    assert.equal(status.deadLettersDropped, 2);
+    assert.equal(status.deadLetters, 5);
+    assert.equal(status.deadLetterAlarmThreshold, 3);
     const letters = await ch.deadLetters(10);
-    assert.deepEqual(letters.map((l) => l.message), ['junk-5', 'junk-4', 'junk-3']);
+    assert.deepEqual(letters.map((l) => l.message), ['junk-5', 'junk-4', 'junk-3', 'junk-2', 'junk-1']);
 
     assert.equal(await ch.requeueDeadLetters(2), 2);
     const queued = await redis.lrange(keys.queue_key, 0, -1);
-    assert.deepEqual(queued.sort(), ['junk-3', 'junk-4']);
-    assert.equal(await ch.purgeDeadLetters(), 1);
+    assert.deepEqual(queued.sort(), ['junk-1', 'junk-2']);
+    assert.equal(await ch.purgeDeadLetters(), 3);
     assert.equal((await ch.status()).deadLetters, 0);
   });
 

@@ -30,12 +30,19 @@ describe('CLI parsing', () => {
 });
 
 describe('status output', () => {
-  const status = { queued: 4, inProgress: 2, oldestInProgressAt: 1_000, deadLetters: 1, deadLettersDropped: 0 };
+  const status = { queued: 4, inProgress: 2, oldestInProgressAt: 1_000, deadLetters: 1, deadLetterAlarmThreshold: 10 };
 
   it('gives the age of the oldest in-progress item in seconds', () => {
     const report = statusReport('redis://127.0.0.1:6379/0', status, 4_500);
     assert.equal(report.oldestInProgressAgeSeconds, 3.5);
     assert.match(formatStatus(report), /in progress: {2}2 \(oldest for 3\.5 s\)/);
+  });
+
+  it('raises the alarm only while there are more dead letters than dead_max_length', () => {
+    assert.equal(statusReport('x', { ...status, deadLetters: 10 }, 0).deadLetterAlarm, false);
+    const report = statusReport('x', { ...status, deadLetters: 11 }, 0);
+    assert.equal(report.deadLetterAlarm, true);
+    assert.match(formatStatus(report), /ALARM: 11 dead letters, more than dead_max_length \(10\); none is deleted/);
   });
 
   it('says null when nothing is in progress', () => {
