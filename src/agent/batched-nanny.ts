@@ -66,7 +66,7 @@ export class BatchedNanny extends ComponentLifecycle {
    * @param signal when aborted during the one-by-one fallback, no further item is taken.
    */
   async runOnce(signal?: AbortSignal): Promise<NannyRunReport> {
-    const report = { examined: 0, stuck: 0, completed: 0, deadLettered: 0, failed: 0, transient: false };
+    const report = { examined: 0, stuck: 0, completed: 0, deadLettered: 0, failed: 0, held: 0, transient: false };
     if (this.options.gate && !this.options.gate.isOpen) {
       this.logger.debug('publishing is failing; nanny run skipped');
       return report;
@@ -100,6 +100,7 @@ export class BatchedNanny extends ComponentLifecycle {
     if (attempt.status === 'published') {
       report.completed += attempt.completed;
       report.deadLettered += attempt.deadLettered;
+      report.held += attempt.held;
     }
     this.backoff.reset();
     this.logger.info(report, 'nanny run finished');
@@ -109,7 +110,7 @@ export class BatchedNanny extends ComponentLifecycle {
   /** Publishes each item alone; stops at the first transient failure (returned). */
   private async oneByOne(
     items: readonly InProgressMessage[],
-    report: { completed: number; deadLettered: number; failed: number },
+    report: { completed: number; deadLettered: number; failed: number; held: number },
     signal: AbortSignal | undefined,
   ): Promise<PublishAttempt> {
     for (const item of items) {
@@ -122,8 +123,9 @@ export class BatchedNanny extends ComponentLifecycle {
       } else {
         report.completed += attempt.completed;
         report.deadLettered += attempt.deadLettered;
+        report.held += attempt.held;
       }
     }
-    return { status: 'published', completed: 0, deadLettered: 0 };
+    return { status: 'published', completed: 0, deadLettered: 0, held: 0 };
   }
 }

@@ -105,8 +105,9 @@ export class BatchedReceiver extends ComponentLifecycle {
       if (attempt.status === 'published') {
         this.backoff.reset();
         if (this.gate.open()) this.logger.info('publishing recovered');
-        this.logger.debug({ completed: attempt.completed, deadLettered: attempt.deadLettered }, 'batch published');
-        return true;
+        this.logger.debug({ completed: attempt.completed, deadLettered: attempt.deadLettered, held: attempt.held }, 'batch published');
+        // A batch refused whole stays in progress for the nanny; take no more this round.
+        return attempt.held === 0 || attempt.completed > 0;
       }
       if (attempt.status === 'failed') {
         // The publisher answered: open the gate so the nanny (which skips while it is

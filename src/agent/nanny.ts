@@ -38,6 +38,8 @@ export interface NannyRunReport {
   readonly deadLettered: number;
   /** Left in progress: the publisher or channel failed on them. */
   readonly failed: number;
+  /** Left in progress: refused without evidence against them (see `PublishOutcome.held`). */
+  readonly held?: number;
   /** The run stopped early because publishing failed transiently. */
   readonly transient: boolean;
   /** When it did: how long the server asked us to wait, if it said. */
@@ -126,7 +128,7 @@ export class Nanny extends ComponentLifecycle {
     if (stuck.length === 0) return { ...EMPTY_REPORT, examined: items.length };
 
     this.logger.info({ stuck: stuck.length }, 'republishing messages stuck in progress');
-    const counts = { completed: 0, deadLettered: 0, failed: 0 };
+    const counts = { completed: 0, deadLettered: 0, failed: 0, held: 0 };
     // Written by the workers below; an object so the compiler does not narrow it away.
     const failure: { transient?: TransientPublishError } = {};
     let next = 0;
@@ -139,6 +141,7 @@ export class Nanny extends ComponentLifecycle {
           if (attempt.status === 'published') {
             counts.completed += attempt.completed;
             counts.deadLettered += attempt.deadLettered;
+            counts.held += attempt.held;
           } else if (attempt.status === 'transient') {
             failure.transient ??= attempt.error;
           } else {

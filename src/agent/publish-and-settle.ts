@@ -12,6 +12,11 @@ export type PublishAttempt =
       readonly completed: number;
       /** Messages the publisher rejected for good, moved to the dead-letter list. */
       readonly deadLettered: number;
+      /**
+       * Messages the server refused without evidence against them: left in progress, to be
+       * tried again later (the nanny), so that they hold back nothing else.
+       */
+      readonly held: number;
     }
   | {
       /** The publisher may succeed later: the messages stay in progress. */
@@ -26,7 +31,8 @@ export type PublishAttempt =
 
 /**
  * Publishes `items` as one batch, then settles them: what the publisher rejected is
- * dead-lettered with its reason, the rest is completed in one call. Never throws: a
+ * dead-lettered with its reason, what it held stays in progress, the rest is completed
+ * in one call. Never throws: a
  * failure to settle is logged and leaves the item in progress, where the nanny finds it
  * later (publishing is idempotent, so publishing it again is harmless).
  */
@@ -36,10 +42,11 @@ export async function publishAndSettle(
   items: readonly ReceivedMessage[],
   logger: KadabraLogger,
 ): Promise<PublishAttempt> {
-  if (items.length === 0) return { status: 'published', completed: 0, deadLettered: 0 };
+  if (items.length === 0) return { status: 'published', completed: 0, deadLettered: 0, held: 0 };
   let rejected;
+  let held;
   try {
-    ({ rejected } = await publisher.publish(items.map((item) => item.metrics)));
+    ({ rejected, held = [] } = await publisher.publish(items.map((item) => item.metrics)));
   } catch (error) {
     // One debug line per attempt, so that publishes can be counted from the log (the
     // chaos suite counts re-publishes this way; a timed-out attempt may have landed).
@@ -56,11 +63,17 @@ export async function publishAndSettle(
       logger.warn({ index, batchSize: items.length }, 'publisher rejected an index outside the batch; ignored');
     }
   }
-  logger.debug({ messages: items.length, published: items.length - reasons.size, rejected: reasons.size }, 'published');
+  const kept = new Set<number>();
+  for (const { index } of held) if (!reasons.has(index)) kept.add(index);
+  logger.debug(
+    { messages: items.length, published: items.length - reasons.size - kept.size, rejected: reasons.size, held: kept.size },
+    'published',
+  );
 
   let deadLettered = 0;
   const toComplete: ReceivedMessage[] = [];
   for (const [index, item] of items.entries()) {
+    if (kept.has(index)) continue;
     const reason = reasons.get(index);
     if (reason === undefined) {
       toComplete.push(item);
@@ -69,7 +82,7 @@ export async function publishAndSettle(
     try {
       await channel.deadLetter(item, reason);
       deadLettered += 1;
-      logger.warn({ reason }, 'message can never be published; moved to the dead-letter list');
+      logger.error({ reason }, 'message can never be published; moved to the dead-letter list');
     } catch (error) {
       logger.error({ err: describeError(error), reason }, 'could not dead-letter a rejected message; it stays in progress');
     }
@@ -87,5 +100,5 @@ export async function publishAndSettle(
       );
     }
   }
-  return { status: 'published', completed, deadLettered };
+  return { status: 'published', completed, deadLettered, held: kept.size };
 }

@@ -125,6 +125,16 @@ export class Receiver extends ComponentLifecycle {
   ): Promise<boolean> {
     for (;;) {
       const attempt = await publishAndSettle(this.channel, this.publisher, messages, logger);
+      if (attempt.status === 'published' && attempt.held > 0 && attempt.completed === 0) {
+        // Refused without evidence against them: they wait in progress for the nanny. The
+        // server answered (the gate stays open), but slow down so that a server refusing
+        // everything cannot sweep the whole queue into in-progress.
+        this.gate.open();
+        const delayMs = backoff.next();
+        logger.warn({ held: attempt.held, retryInMs: Math.round(delayMs) }, 'messages refused and held in progress; the nanny tries them again');
+        await abortableSleep(delayMs, signal);
+        return false;
+      }
       if (attempt.status === 'published') {
         backoff.reset();
         if (this.gate.open()) logger.info('publishing recovered; receivers take new messages again');

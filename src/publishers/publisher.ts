@@ -10,14 +10,23 @@ export interface RejectedMessage {
 
 /** What became of a batch that was published. */
 export interface PublishOutcome {
-  /** Messages that can never be written; every other message of the batch was written. */
+  /**
+   * Messages that can never be written, on evidence about each one (a check that needs no
+   * server, or the server refused it alone while accepting others); they are dead-lettered.
+   */
   readonly rejected: readonly RejectedMessage[];
+  /**
+   * Messages the server refused without evidence that they are at fault (nothing else
+   * was written with them, though the server answers): the agent leaves them in progress
+   * and they are tried again later. Every message neither rejected nor held was written.
+   */
+  readonly held?: readonly RejectedMessage[];
 }
 
 /**
  * Writes metrics somewhere. `publish` must be idempotent: publishing the same messages
  * again writes the same points. It resolves once every message of the batch is either
- * written or listed in `rejected`, and throws `TransientPublishError` when the batch
+ * written or listed in `rejected` or `held`, and throws `TransientPublishError` when the batch
  * could not be written for a reason that may pass (the agent retries it).
  */
 export interface Publisher {

@@ -5,8 +5,12 @@ import { parseRetryAfter } from './retry-after.js';
 export type WriteVerdict =
   /** Every point was stored. */
   | { readonly kind: 'written' }
-  /** InfluxDB refused some of the data (parse error, type conflict, partial write). */
-  | { readonly kind: 'rejected'; readonly reason: string }
+  /**
+   * The server refused the request (400/422: parse error, type conflict, partial write,
+   * or anything a proxy or a wrong scheme answers). By itself this says nothing about
+   * which message is at fault: the publisher looks for evidence (see `RefusalEvidence`).
+   */
+  | { readonly kind: 'refused'; readonly reason: string }
   /** The body was too large (413): send less at once. */
   | { readonly kind: 'too-large'; readonly reason: string }
   /** Nothing can be written until someone fixes the setup (credentials, database). */
@@ -46,9 +50,17 @@ function quoteIdentifier(name: string): string {
   return `"${name.replace(/[\\"]/g, '\\$&')}"`;
 }
 
-// 400s that are about the request's target, not its data: rejecting messages for them
-// would dead-letter everything.
-const SETUP_ERRORS = /database is required|database not found|bucket .*not found|organization .*not found|invalid precision|retention policy not found/i;
+// 400s known to be about the request's target, not its data. Unknown texts are safe too:
+// a refusal dead-letters a message only with evidence about that message.
+const SETUP_ERRORS = /database is required|database not found|bucket .*not found|organization .*not found|invalid precision|retention policy not found|HTTP request to an HTTPS server/i;
+
+/** What to change when every write is refused, whatever the server's text. */
+export function fixForRefusal(reason: string): string {
+  if (/HTTP request to an HTTPS server/i.test(reason)) {
+    return 'the server speaks https: use an https:// url (or ssl: true) in AGENT_PUBLISHER_ARGS';
+  }
+  return 'InfluxDB (or a proxy in front of it) refuses even a write without data: check url (http or https), credentials, any proxy, database and retention_policy in AGENT_PUBLISHER_ARGS';
+}
 
 function fixFor(status: number, reason: string, target: WriteTarget): string {
   if (/database not found/i.test(reason)) {
@@ -60,6 +72,7 @@ function fixFor(status: number, reason: string, target: WriteTarget): string {
   if (/bucket|organization/i.test(reason)) {
     return 'create the bucket, or set org and bucket in AGENT_PUBLISHER_ARGS to existing ones';
   }
+  if (/HTTP request to an HTTPS server/i.test(reason)) return fixForRefusal(reason);
   if (status === 401) return 'check username/password or token in AGENT_PUBLISHER_ARGS';
   if (status === 403) {
     return `give the user write access: GRANT WRITE ON ${quoteIdentifier(target.database)} TO <user> (or use a token allowed to write)`;
@@ -73,8 +86,8 @@ function fixFor(status: number, reason: string, target: WriteTarget): string {
 }
 
 /**
- * Classifies a write answer: 2xx written; 400/422 rejected data (unless the text says
- * the target is missing); 413 too large; 401/403/404 and a missing retention policy
+ * Classifies a write answer: 2xx written; 400/422 refused (unless the text says the
+ * target is missing or the scheme is wrong); 413 too large; 401/403/404 and a missing retention policy
  * misconfigured, with the fix to name; anything else (429, 5xx) unavailable, with the
  * server's `Retry-After`.
  */
@@ -85,7 +98,7 @@ export function classifyWriteAnswer(answer: HttpAnswer, target: WriteTarget): Wr
   if (status === 401 || status === 403 || status === 404 || SETUP_ERRORS.test(reason)) {
     return { kind: 'misconfigured', reason, fix: fixFor(status, reason, target) };
   }
-  if (status === 400 || status === 422) return { kind: 'rejected', reason };
+  if (status === 400 || status === 422) return { kind: 'refused', reason };
   if (status === 413) return { kind: 'too-large', reason };
   return { kind: 'unavailable', reason: `HTTP ${status}: ${reason}`, retryAfterMs: parseRetryAfter(answer.headers['retry-after']) };
 }

@@ -3,8 +3,8 @@ import { ConfigurationError } from '../../errors/configuration-error.js';
 import { TransientPublishError } from '../../errors/publish-error.js';
 import { componentLogger, createLogger, type KadabraLogger } from '../../logging/logger.js';
 import type { Metrics } from '../../metrics/metrics.js';
-import type { Publisher, PublishOutcome } from '../publisher.js';
-import { classifyWriteAnswer, errorText, type WriteVerdict } from './classify-write-answer.js';
+import type { Publisher, PublishOutcome, RejectedMessage } from '../publisher.js';
+import { classifyWriteAnswer, errorText, fixForRefusal, type WriteVerdict } from './classify-write-answer.js';
 import { resolveEndpoint, type InfluxDBEndpoint } from './influxdb-endpoint.js';
 import {
   INFLUXDB_PUBLISHER_DEFAULT_ARGS,
@@ -14,6 +14,7 @@ import {
 import { HttpTimeoutError, KeepAliveClient, type HttpAnswer } from './keep-alive-client.js';
 import { LineFormatter } from './line-formatter.js';
 import { LogLimiter } from './log-limiter.js';
+import { RefusalEvidence } from './refusal-evidence.js';
 import { oversizedKeyReason } from './series-key-limit.js';
 import { unwritableReason } from './unwritable-reason.js';
 import { groupUnits, halve, type WriteUnit } from './write-unit.js';
@@ -23,6 +24,21 @@ const REQUESTS_IN_FLIGHT = 2;
 
 /** Setup problems and outages are logged at most this often (per distinct text). */
 const LOG_INTERVAL_MS = 60_000;
+
+/** A write without data: InfluxDB answers 204 to a comment line and stores nothing. */
+const PROBE_BODY = '# kadabra write check';
+
+/** One publish in progress. */
+interface PublishRun {
+  /** Messages that can never be written (checks that need no server, or evidence), by index. */
+  readonly rejected: Map<number, string>;
+  /** Messages the server refused alone in a request, not yet judged, by index. */
+  readonly refused: Map<number, string>;
+  /** Requests the server wrote in full. */
+  written: number;
+  /** The write without data, once one was needed. */
+  probe: Promise<void> | undefined;
+}
 
 function resolveArgs(args: Readonly<Partial<InfluxDBPublisherArgs>> | Readonly<Record<string, unknown>>): InfluxDBPublisherArgs {
   const parsed = influxDBPublisherArgsSchema.safeParse({ ...INFLUXDB_PUBLISHER_DEFAULT_ARGS, ...args });
@@ -40,11 +56,14 @@ function resolveArgs(args: Readonly<Partial<InfluxDBPublisherArgs>> | Readonly<R
  * form (see `encodeStoredText`); timestamps are nanoseconds whose sub-microsecond part
  * comes from the message, so republishing writes the same points.
  *
- * A batch goes out in requests of about `max_lines_per_request` lines. Messages
- * InfluxDB refuses are found by splitting the request and returned in `rejected` with
- * InfluxDB's reason; everything else is written. Outages and setup problems (missing
- * database, bad credentials) throw `TransientPublishError`, the latter logged at error
- * level with the fix.
+ * A batch goes out in requests of about `max_lines_per_request` lines. A refused request
+ * is split until the refused messages stand alone. A message refused alone while InfluxDB
+ * wrote others is returned in `rejected` with InfluxDB's reason; when nothing was written,
+ * a write without data tells the setup from the data: refused too, the publish throws
+ * (the setup is wrong: wrong scheme, a proxy); accepted, the messages are `held` (see
+ * `RefusalEvidence`). Outages and setup problems (missing database, bad credentials,
+ * every write refused) throw `TransientPublishError`, the latter logged at error level
+ * with the server's text and the fix.
  */
 export class InfluxDBPublisher implements Publisher {
   /** Default arguments (the seed's `InfluxDBPublisher.DEFAULT_ARGS`, extended). */
@@ -58,6 +77,7 @@ export class InfluxDBPublisher implements Publisher {
   private readonly logLimiter = new LogLimiter(LOG_INTERVAL_MS);
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly formatter: LineFormatter;
+  private readonly evidence = new RefusalEvidence();
   private databaseReady: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
 
@@ -78,7 +98,8 @@ export class InfluxDBPublisher implements Publisher {
   }
 
   /**
-   * Writes every message of `batch`, or reports it in `rejected` with InfluxDB's reason.
+   * Writes every message of `batch`, or reports it in `rejected` (dead-letter it) or
+   * `held` (try it again later) with InfluxDB's reason.
    * @throws TransientPublishError when InfluxDB is unreachable, slow, overloaded (with its
    *   Retry-After) or not set up (database missing, credentials refused).
    */
@@ -103,19 +124,52 @@ export class InfluxDBPublisher implements Publisher {
   }
 
   private async publishBatch(batch: readonly Metrics[]): Promise<PublishOutcome> {
-    const rejected = new Map<number, string>();
-    const groups = groupUnits(this.writeUnits(batch, rejected), this.args.max_lines_per_request);
-    if (await this.writeGroups(groups, rejected)) this.logLimiter.reset();
-    if (rejected.size > 0) {
-      const [firstIndex, firstReason] = [...rejected][0] as [number, string];
-      this.logger.warn(
-        { endpoint: this.endpoint.description, rejected: rejected.size, index: firstIndex, reason: firstReason },
-        `InfluxDB cannot store ${rejected.size} of ${batch.length} message(s); first: ${firstReason}`,
+    const run: PublishRun = { rejected: new Map(), refused: new Map(), written: 0, probe: undefined };
+    const groups = groupUnits(this.writeUnits(batch, run.rejected), this.args.max_lines_per_request);
+    await this.writeGroups(groups, run);
+    if (run.written > 0) this.logLimiter.reset();
+    const held = this.judgeRefused(batch, run);
+    if (run.rejected.size > 0) {
+      const [firstIndex, firstReason] = [...run.rejected][0] as [number, string];
+      this.logger.error(
+        { endpoint: this.endpoint.description, rejected: run.rejected.size, index: firstIndex, reason: firstReason },
+        `InfluxDB cannot store ${run.rejected.size} of ${batch.length} message(s); they are dead-lettered; first: ${firstReason}`,
       );
     }
-    return {
-      rejected: [...rejected].sort(([a], [b]) => a - b).map(([index, reason]) => ({ index, reason })),
-    };
+    return { rejected: byIndex(run.rejected), held: byIndex(held) };
+  }
+
+  /**
+   * Turns the messages the server refused alone into rejections or holds. Refused while
+   * the server wrote the rest of the batch: evidence, rejected. Refused with nothing
+   * written (the server answered a write without data, or it would have failed earlier):
+   * held, unless the server has accepted other writes since it was last refused.
+   * @returns the held messages, by index, with the server's reason.
+   */
+  private judgeRefused(batch: readonly Metrics[], run: PublishRun): Map<number, string> {
+    const held = new Map<number, string>();
+    for (const [index, reason] of run.refused) {
+      if (run.written > 0) {
+        run.rejected.set(index, reason);
+      } else if (this.evidence.refusedAgain(this.formatter.lines(batch[index] as Metrics))) {
+        run.rejected.set(index, `${reason} (refused alone again after InfluxDB had accepted other writes)`);
+      } else {
+        held.set(index, reason);
+      }
+    }
+    if (held.size > 0) {
+      const [first] = held.values();
+      const suppressed = this.logLimiter.admit(`held:${first ?? ''}`);
+      if (suppressed !== undefined) {
+        this.logger.error(
+          { endpoint: this.endpoint.description, held: held.size, suppressed, reason: first },
+          `InfluxDB at ${this.endpoint.description} refuses ${held.size} message(s) and wrote nothing else of their batch: ${first ?? ''}; ` +
+            'they stay in progress and are tried again (dead-lettered only if InfluxDB accepts other writes meanwhile and still refuses them alone); ' +
+            'fix: if InfluxDB is at a limit (max-series-per-database, max-values-per-tag), raise it',
+        );
+      }
+    }
+    return held;
   }
 
   /** The lines of each message InfluxDB can store, made as they are asked for; the others go to `rejected`. */
@@ -141,19 +195,16 @@ export class InfluxDBPublisher implements Publisher {
    * Writes the groups with up to `REQUESTS_IN_FLIGHT` requests at a time, so InfluxDB
    * parses one while the next is made. After a failure no new request starts; the first
    * failure is thrown once the others have settled.
-   * @returns whether anything was sent.
    */
-  private async writeGroups(groups: Iterator<WriteUnit[]>, rejected: Map<number, string>): Promise<boolean> {
-    let sent = false;
+  private async writeGroups(groups: Iterator<WriteUnit[]>, run: PublishRun): Promise<void> {
     let failure: { error: unknown } | undefined;
     const lane = async (): Promise<void> => {
       while (failure === undefined) {
         const next = groups.next();
         if (next.done === true) return;
-        sent = true;
         try {
           await this.ensureDatabase();
-          await this.writeGroup(next.value, rejected, true);
+          await this.writeGroup(next.value, run, true);
         } catch (error) {
           failure ??= { error };
         }
@@ -161,33 +212,40 @@ export class InfluxDBPublisher implements Publisher {
     };
     await Promise.all(Array.from({ length: REQUESTS_IN_FLIGHT }, lane));
     if (failure !== undefined) throw failure.error;
-    return sent;
   }
 
-  private async writeGroup(group: readonly WriteUnit[], rejected: Map<number, string>, mayCreate: boolean): Promise<void> {
-    const verdict = await this.send(group);
+  private async writeGroup(group: readonly WriteUnit[], run: PublishRun, mayCreate: boolean): Promise<void> {
+    const verdict = await this.send(linesOf(group));
     switch (verdict.kind) {
       case 'written':
+        run.written += 1;
+        this.evidence.accepted();
         return;
-      case 'rejected':
+      case 'refused':
       case 'too-large': {
-        // Only a single message is rejected for bad data; a whole group is split until
-        // the bad ones stand alone. Re-sending the good points is harmless: same points.
-        const halves = verdict.kind === 'rejected' && group.length === 1 ? undefined : halve(group);
+        // A refusal before anything was written may be the setup (a wrong scheme, a proxy):
+        // one write without data tells, before the batch is split into many requests.
+        if (verdict.kind === 'refused' && run.written === 0) await (run.probe ??= this.probe());
+        // Only a single message is refused for its data; a whole group is split until
+        // the refused ones stand alone. Re-sending the good points is harmless: same points.
+        const halves = verdict.kind === 'refused' && group.length === 1 ? undefined : halve(group);
         if (halves === undefined) {
           const index = (group[0] as WriteUnit).index;
-          const reason = verdict.kind === 'too-large' ? `too large for one request: ${verdict.reason}` : verdict.reason;
-          if (!rejected.has(index)) rejected.set(index, reason);
+          if (verdict.kind === 'too-large') {
+            if (!run.rejected.has(index)) run.rejected.set(index, `too large for one request: ${verdict.reason}`);
+          } else if (!run.refused.has(index)) {
+            run.refused.set(index, verdict.reason);
+          }
           return;
         }
-        for (const half of halves) await this.writeGroup(half, rejected, mayCreate);
+        for (const half of halves) await this.writeGroup(half, run, mayCreate);
         return;
       }
       case 'misconfigured':
         if (mayCreate && this.args.create_database && /database not found/i.test(verdict.reason)) {
           this.databaseReady = undefined;
           await this.ensureDatabase();
-          return this.writeGroup(group, rejected, false);
+          return this.writeGroup(group, run, false);
         }
         throw this.setupError(`write refused: ${verdict.reason}`, verdict);
       case 'unavailable':
@@ -195,10 +253,30 @@ export class InfluxDBPublisher implements Publisher {
     }
   }
 
-  private async send(group: readonly WriteUnit[]): Promise<WriteVerdict> {
-    const lines: string[] = [];
-    for (const unit of group) for (const line of unit.lines) lines.push(line);
-    const text = lines.join('\n');
+  /**
+   * Sends a write without data (a comment line: InfluxDB answers 204 and stores nothing).
+   * Refused too, the refusal is about the setup, not the messages: it throws, and they stay
+   * in progress until the setup is fixed.
+   */
+  private async probe(): Promise<void> {
+    const verdict = await this.send(PROBE_BODY);
+    switch (verdict.kind) {
+      case 'written':
+        return;
+      case 'unavailable':
+        throw this.outage(verdict.reason, undefined, verdict.retryAfterMs);
+      case 'misconfigured':
+        throw this.setupError(`write refused: ${verdict.reason}`, verdict);
+      default:
+        throw this.setupError(`every write is refused, even one without data: ${verdict.reason}`, {
+          kind: 'misconfigured',
+          reason: verdict.reason,
+          fix: fixForRefusal(verdict.reason),
+        });
+    }
+  }
+
+  private async send(text: string): Promise<WriteVerdict> {
     const headers: Record<string, string> = { 'Content-Type': 'text/plain; charset=utf-8' };
     let body = Buffer.from(text, 'utf8');
     if (this.args.gzip) {
@@ -275,6 +353,17 @@ export class InfluxDBPublisher implements Publisher {
     }
     return new TransientPublishError(message, { cause, retryAfterMs });
   }
+}
+
+/** The lines of a group as one request body. */
+function linesOf(group: readonly WriteUnit[]): string {
+  const lines: string[] = [];
+  for (const unit of group) for (const line of unit.lines) lines.push(line);
+  return lines.join('\n');
+}
+
+function byIndex(messages: ReadonlyMap<number, string>): RejectedMessage[] {
+  return [...messages].sort(([a], [b]) => a - b).map(([index, reason]) => ({ index, reason }));
 }
 
 function firstOversized(lines: readonly string[]): string | undefined {
