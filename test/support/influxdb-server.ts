@@ -41,6 +41,11 @@ export interface InfluxDBServerHandle {
   stop(): Promise<void>;
   /** Starts it again on the same ports and data. */
   start(): Promise<void>;
+  /**
+   * Restarts it on the same ports and data with some options changed (`tls: undefined`
+   * turns https off; `url` follows).
+   */
+  restartWith(changes: Pick<InfluxDBServerOptions, 'tls' | 'maxSeriesPerDatabase'>): Promise<void>;
   /** Kills it (SIGKILL). */
   kill(): Promise<void>;
   /** Stops it and removes its directory. */
@@ -52,7 +57,12 @@ export interface InfluxDBServerOptions {
   /** Require authentication; an admin `admin` with password `admin-secret` is created. */
   readonly auth?: boolean;
   /** Serve HTTPS only (`https-enabled`) with the server certificate of this test CA. */
-  readonly tls?: TestCertificates;
+  readonly tls?: TestCertificates | undefined;
+  /**
+   * `max-series-per-database` (influxd's default 1,000,000): a write that would create more
+   * series is refused (`partial write: max-series-per-database limit exceeded`).
+   */
+  readonly maxSeriesPerDatabase?: number | undefined;
 }
 
 interface Answer {
@@ -82,7 +92,8 @@ function send(url: string, init: { method?: string; body?: string; headers?: Rec
 /** User and password of the admin created when `auth` is on. */
 export const INFLUX_ADMIN = Object.freeze({ username: 'admin', password: 'admin-secret' });
 
-function config(dir: string, httpPort: number, rpcPort: number, auth: boolean, tls: TestCertificates | undefined): string {
+function config(dir: string, httpPort: number, rpcPort: number, auth: boolean, options: InfluxDBServerOptions): string {
+  const { tls, maxSeriesPerDatabase } = options;
   return `reporting-disabled = true
 bind-address = "127.0.0.1:${rpcPort}"
 
@@ -93,6 +104,7 @@ bind-address = "127.0.0.1:${rpcPort}"
   dir = "${join(dir, 'data')}"
   wal-dir = "${join(dir, 'wal')}"
   query-log-enabled = false
+  max-series-per-database = ${maxSeriesPerDatabase ?? 1_000_000}
 
 [monitor]
   store-enabled = false
@@ -138,8 +150,9 @@ async function ping(url: string, ca: Buffer | undefined): Promise<boolean> {
 export async function startInfluxDB(options: InfluxDBServerOptions = {}): Promise<InfluxDBServerHandle> {
   const dir = mkdtempSync(join(tmpdir(), 'kadabra-influxdb-'));
   const auth = options.auth === true;
-  const tls = options.tls;
-  const ca = tls ? readFileSync(tls.caFile) : undefined;
+  let current: InfluxDBServerOptions = options;
+  let tls = options.tls;
+  let ca = tls ? readFileSync(tls.caFile) : undefined;
   let port = 0;
   let rpcPort = 0;
   let child: ChildProcess | undefined;
@@ -150,7 +163,7 @@ export async function startInfluxDB(options: InfluxDBServerOptions = {}): Promis
 
   const launch = async (): Promise<void> => {
     const configPath = join(dir, 'influxdb.conf');
-    writeFileSync(configPath, config(dir, port, rpcPort, auth, tls));
+    writeFileSync(configPath, config(dir, port, rpcPort, auth, current));
     child = await spawnServer({
       command: 'influxd',
       args: ['run', '-config', configPath],
@@ -199,7 +212,9 @@ export async function startInfluxDB(options: InfluxDBServerOptions = {}): Promis
 
   return {
     port,
-    url: url(),
+    get url() {
+      return url();
+    },
     query,
     createDatabase: async (name) => {
       const result = await query(`CREATE DATABASE "${name.replace(/[\\"]/g, '\\$&')}"`);
@@ -210,6 +225,13 @@ export async function startInfluxDB(options: InfluxDBServerOptions = {}): Promis
     stop: () => signal('SIGTERM'),
     start: async () => {
       await signal('SIGTERM');
+      await launch();
+    },
+    restartWith: async (changes) => {
+      await signal('SIGTERM');
+      current = { ...current, ...changes };
+      tls = current.tls;
+      ca = tls ? readFileSync(tls.caFile) : undefined;
       await launch();
     },
     kill: () => signal('SIGKILL'),

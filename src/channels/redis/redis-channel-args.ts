@@ -20,7 +20,7 @@ export const redisChannelArgsSchema = z
     inprogress_key: z.string().min(1),
     /** LIST of dead-letter records. Default `kadabra_dead`. */
     dead_key: z.string().min(1),
-    /** Most dead letters kept; older ones are dropped and counted. Default 10000. */
+    /** Alarm threshold on the dead letters (error log, `kadabra status` exits 3); none is ever deleted. Default 10000. */
     dead_max_length: z.number().int().min(1),
     /** `redis://[user:password@]host:port/db` or `rediss://...`; overrides host/port/db. */
     url: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),

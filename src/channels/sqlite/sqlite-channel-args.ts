@@ -10,7 +10,7 @@ export const sqliteChannelArgsSchema = z
     path: z.string().min(1),
     /** Logger name for the channel. Default `kadabra.channel`. */
     logger: z.string().min(1),
-    /** Most dead letters kept; older ones are dropped and counted. Default 10000. */
+    /** Alarm threshold on the dead letters (error log, `kadabra status` exits 3); none is ever deleted. Default 10000. */
     dead_max_length: z.number().int().min(1),
     /** Seconds an operation waits for another process holding the write lock before it fails. Default 5. */
     busy_timeout: z.number().positive(),

@@ -136,7 +136,8 @@ export class InfluxDBPublisher implements Publisher {
         `InfluxDB cannot store ${run.rejected.size} of ${batch.length} message(s); they are dead-lettered; first: ${firstReason}`,
       );
     }
-    return { rejected: byIndex(run.rejected), held: byIndex(held) };
+    const rejected = byIndex(run.rejected);
+    return held.size === 0 ? { rejected } : { rejected, held: byIndex(held) };
   }
 
   /**

@@ -26,6 +26,17 @@ export function rejectWhere(isBad: (metrics: Metrics) => boolean, reason = 'cann
   };
 }
 
+/** Holds (refused without evidence) the messages `isHeld` picks, with `reason`; writes the rest. */
+export function holdWhere(isHeld: (metrics: Metrics) => boolean, reason = 'refused'): FakeBehaviour {
+  return (batch) => {
+    const held: RejectedMessage[] = [];
+    batch.forEach((metrics, index) => {
+      if (isHeld(metrics)) held.push({ index, reason });
+    });
+    return { rejected: [], held };
+  };
+}
+
 /**
  * A publisher for agent tests: records what it published (only batches that succeeded),
  * counts calls and concurrency, answers with a swappable behaviour, optionally slowly.
@@ -56,8 +67,8 @@ export class FakePublisher implements Publisher {
     try {
       if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
       const outcome = await this.behaviour(batch);
-      const rejected = new Set(outcome.rejected.map((r) => r.index));
-      this.batches.push(batch.filter((_, index) => !rejected.has(index)));
+      const notWritten = new Set([...outcome.rejected, ...(outcome.held ?? [])].map((r) => r.index));
+      this.batches.push(batch.filter((_, index) => !notWritten.has(index)));
       return outcome;
     } finally {
       this.inFlight -= 1;

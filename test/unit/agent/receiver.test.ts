@@ -5,7 +5,7 @@ import { TransientPublishError } from '../../../src/errors/publish-error.js';
 import { encodeMetrics } from '../../../src/metrics/wire-codec.js';
 import { MemoryChannel } from '../../support/memory-channel.js';
 import { counterMessage, delay, silentLogger, waitFor } from './helpers.js';
-import { FakePublisher, failTransiently, rejectWhere, succeed } from './fake-publisher.js';
+import { FakePublisher, failTransiently, holdWhere, rejectWhere, succeed } from './fake-publisher.js';
 
 const fastBackoff = { publishBackoff: { initialMs: 5, maxMs: 20 }, channelBackoff: { initialMs: 5, maxMs: 20 } };
 
@@ -56,6 +56,24 @@ describe('Receiver', () => {
     }
     assert.deepEqual(publisher.batches.map((b) => b.length), [1, 1, 2], 'single after the failure, then coalesced');
     assert.equal(channel.inProgressCount, 6, 'the failed batch stays in progress for the nanny');
+  });
+
+  it('a message the publisher holds stays in progress, never dead-lettered, while the others keep flowing', async () => {
+    const channel = new MemoryChannel();
+    const publisher = new FakePublisher(holdWhere((m) => m.counters[0]?.name === 'held'));
+    await channel.send(counterMessage('held', 1));
+    await queue(channel, 5);
+    const receiver = new Receiver(channel, publisher, silentLogger(), 1, { ...fastBackoff, maxBatchSize: 1 });
+    const running = receiver.start();
+    try {
+      await waitFor(() => publisher.published.length === 5 && channel.queuedCount === 0, 'the others published');
+      assert.ok(receiver.gate.isOpen, 'a held message does not stop the receivers');
+    } finally {
+      await receiver.stop();
+      await running;
+    }
+    assert.equal(channel.inProgressCount, 1, 'the held one waits in progress for the nanny');
+    assert.equal(channel.deadLetterRecords.length, 0);
   });
 
   it('publishes every message once with N workers, then completes it', async () => {

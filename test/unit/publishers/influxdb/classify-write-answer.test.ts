@@ -16,20 +16,20 @@ describe('classifyWriteAnswer', () => {
     assert.deepEqual(classifyWriteAnswer(answer(200, '{}'), target), { kind: 'written' });
   });
 
-  test("400/422 reject the data with InfluxDB's own text", () => {
+  test("400/422 are refusals, with InfluxDB's own text (not yet a verdict on the data)", () => {
     const conflict =
       'partial write: field type conflict: input field "value" on measurement "m" is type string, already exists as type float dropped=1';
     assert.deepEqual(classifyWriteAnswer(answer(400, JSON.stringify({ error: conflict })), target), {
-      kind: 'rejected',
+      kind: 'refused',
       reason: conflict,
     });
     assert.deepEqual(classifyWriteAnswer(answer(422, '{"code":"unprocessable entity","message":"failure writing points"}'), target), {
-      kind: 'rejected',
+      kind: 'refused',
       reason: 'failure writing points',
     });
-    assert.deepEqual(classifyWriteAnswer(answer(400, 'cannot parse line'), target), { kind: 'rejected', reason: 'cannot parse line' });
+    assert.deepEqual(classifyWriteAnswer(answer(400, 'cannot parse line'), target), { kind: 'refused', reason: 'cannot parse line' });
     assert.deepEqual(classifyWriteAnswer(answer(400, '', { 'x-influxdb-error': 'unable to parse' }), target), {
-      kind: 'rejected',
+      kind: 'refused',
       reason: 'unable to parse',
     });
   });
@@ -50,6 +50,10 @@ describe('classifyWriteAnswer', () => {
     assert.match(rp.kind === 'misconfigured' ? rp.fix : '', /retention_policy/);
     // A 400 about the target is not bad data: rejecting would dead-letter everything.
     assert.equal(classifyWriteAnswer(answer(400, '{"error":"database is required"}'), target).kind, 'misconfigured');
+    // influxd serving https only, asked in http.
+    const scheme = classifyWriteAnswer(answer(400, 'Client sent an HTTP request to an HTTPS server.\n'), target);
+    assert.equal(scheme.kind, 'misconfigured');
+    assert.match(scheme.kind === 'misconfigured' ? scheme.fix : '', /https:\/\/ url \(or ssl: true\)/);
     const bucket = classifyWriteAnswer(answer(404, '{"message":"bucket \\"b\\" not found"}'), { ...target, api: 'v2' });
     assert.match(bucket.kind === 'misconfigured' ? bucket.fix : '', /bucket/);
   });

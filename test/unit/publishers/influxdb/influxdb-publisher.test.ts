@@ -115,6 +115,53 @@ describe('InfluxDBPublisher against a fake InfluxDB', () => {
     }
   });
 
+  test('every write refused with an unfamiliar 400 text, even one without data: held (transient), logged at error, nothing rejected', async () => {
+    fake.respond = () => ({ status: 400, body: 'Request Header Or Cookie Too Large (some proxy)' });
+    const { logger, lines } = capturedLogger();
+    const p = publisher({}, logger);
+    const batch = Array.from({ length: 10 }, (_, i) => message(`m${i}`));
+    const error = await rejectsTransiently(p.publish(batch), /every write is refused, even one without data: Request Header Or Cookie Too Large/);
+    assert.match(error.message, /fix: .*url \(http or https\)/);
+    const errors = lines.map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level === 50);
+    assert.equal(errors.length, 1);
+    assert.match(errors[0]?.msg ?? '', /Request Header Or Cookie Too Large/);
+    assert.ok(fake.requests.length <= 3, `no split into many requests: ${fake.requests.length}`);
+    fake.respond = () => ({ status: 204 });
+    assert.deepEqual(await p.publish(batch), { rejected: [] }, 'written once the setup is fixed');
+  });
+
+  test('http to an https server: the setup is wrong, the fix names https', async () => {
+    fake.respond = () => ({ status: 400, body: 'Client sent an HTTP request to an HTTPS server.\n' });
+    await rejectsTransiently(publisher().publish([message('a'), message('b')]), /use an https:\/\/ url \(or ssl: true\)/);
+  });
+
+  test('a batch refused whole while InfluxDB takes a write without data is held, not rejected; refused alone again after other writes succeeded, it is rejected', async () => {
+    const reason = 'partial write: max-series-per-database limit exceeded: (5) dropped=1';
+    fake.respond = (r) => (/^tenant_a/m.test(r.body) ? { status: 400, body: JSON.stringify({ error: reason }) } : { status: 204 });
+    const { logger, lines } = capturedLogger();
+    const p = publisher({}, logger);
+    const lone = [message('tenant_a_x'), message('tenant_a_y')];
+    assert.deepEqual(await p.publish(lone), { rejected: [], held: [{ index: 0, reason }, { index: 1, reason }] });
+    assert.ok(fake.requests.some((r) => r.body.startsWith('#')), 'a write without data was made');
+    const errors = lines.map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level === 50);
+    assert.match(errors[0]?.msg ?? '', /refuses 2 message\(s\) and wrote nothing else of their batch: partial write: max-series-per-database/);
+    // Nothing else was written in between: still held.
+    assert.deepEqual((await p.publish(lone)).held?.length, 2);
+    assert.deepEqual(await p.publish([message('tenant_b')]), { rejected: [] });
+    const again = await p.publish(lone);
+    assert.equal(again.held, undefined);
+    assert.deepEqual(again.rejected.map((r) => r.index), [0, 1]);
+    assert.match(again.rejected[0]?.reason ?? '', /max-series-per-database limit exceeded/);
+  });
+
+  test('a message refused alone while the rest of its batch is written is rejected at once with the reason', async () => {
+    const reason = 'partial write: max-series-per-database limit exceeded: (5) dropped=1';
+    fake.respond = (r) => (/^tenant_a/m.test(r.body) ? { status: 400, body: JSON.stringify({ error: reason }) } : { status: 204 });
+    const batch = Array.from({ length: 8 }, (_, i) => message(i % 4 === 1 ? `tenant_a${i}` : `tenant_b${i}`));
+    const outcome = await publisher().publish(batch);
+    assert.deepEqual(outcome, { rejected: [{ index: 1, reason }, { index: 5, reason }] });
+  });
+
   test('413 splits the request until it fits; a single line too large is rejected', async () => {
     fake.respond = (r) => (r.body.split('\n').length > 3 ? { status: 413, body: '{"error":"request entity too large"}' } : { status: 204 });
     const p = publisher();
