@@ -8,7 +8,7 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Kadabra } from '../../../src/client/kadabra.js';
-import { startInfluxDB, uniqueDatabase, type InfluxDBServerHandle } from '../../support/influxdb-server.js';
+import { startInfluxDB, uniqueDatabase } from '../../support/influxdb-server.js';
 import { startRedisServer, type RedisServerHandle } from '../../support/redis-server.js';
 import { makeTestCertificates, type TestCertificates } from '../../support/test-ca.js';
 import { AgentProcess, CLI, redisClient, waitUntil, writeConfig, type LogLine, type TestChannelArgs } from '../agent-process.js';
