@@ -19,6 +19,11 @@ export interface Row {
   readonly deadLettered: number;
   /** Dropped by an app's full buffer, counted by the client (scenario 8). */
   readonly dropped: number;
+  /**
+   * Of those, stored all the same: the write had reached Redis but its acknowledgement
+   * was lost, and the client later dropped its retry. Allowed; never lost or doubled.
+   */
+  readonly droppedStored: number;
   /** Acknowledged by Redis, then lost by a redis-server SIGKILL under `appendfsync everysec`: a Redis-side limit. */
   readonly redisLost: number;
   /** From the end of the last fault (and of sending) until everything was stored, seconds. */

@@ -59,6 +59,7 @@ export async function runScenario(
       failedAttempts: 0,
       deadLettered: 0,
       dropped: 0,
+      droppedStored: 0,
       redisLost: 0,
       drainSeconds: 0,
       notes: run.notes,

@@ -49,6 +49,13 @@ export interface AppReport {
   readonly failedWrites: number;
   /** [ms since the epoch, delivered, dropped] each time the counts changed. */
   readonly timeline: readonly (readonly [number, number, number])[];
+  /**
+   * Sequence numbers Redis never acknowledged (the client dropped them at overflow, or
+   * still buffered them at exit), as the app saw its channel's writes.
+   */
+  readonly unacknowledged: readonly number[];
+  /** `[ms since the epoch, first seq, last seq]` of every write Redis acknowledged. */
+  readonly ackedWrites: readonly (readonly [number, number, number])[];
   /** Event-loop delay, one sample per second. */
   readonly loop: readonly LoopSample[];
   /** When sending started and stopped, ms since the epoch. */

@@ -100,11 +100,20 @@ async function finish(): Promise<void> {
     stats: { delivered: stats.delivered, dropped: stats.dropped, buffered: stats.buffered },
     failedWrites: counting.failedWrites(),
     timeline,
+    unacknowledged: client ? unacknowledged(seq) : [],
+    ackedWrites: client ? counting.ackedWrites : [],
     loop,
     startedAt,
     stoppedAt,
   };
   process.stdout.write(`${REPORT_PREFIX}${JSON.stringify(report)}\n`, () => process.exit(0));
+}
+
+/** Sequence numbers 1..sent that no acknowledged write carried. */
+function unacknowledged(sent: number): number[] {
+  const missing: number[] = [];
+  for (let s = 1; s <= sent; s += 1) if (!counting.acked.has(s)) missing.push(s);
+  return missing;
 }
 
 process.on('SIGTERM', () => void finish());

@@ -14,6 +14,19 @@ export interface CountingChannel {
    * queue twice.
    */
   failedWrites(): number;
+  /** Sequence numbers (the `chaos` counter's value) of every message Redis acknowledged. */
+  readonly acked: ReadonlySet<number>;
+  /** `[ms since the epoch, first seq, last seq]` of every acknowledged write, in order. */
+  readonly ackedWrites: readonly (readonly [number, number, number])[];
+}
+
+// The counter's value is the message's sequence number; the only unquoted number after
+// a `"value": ` (the dimension values are strings).
+const SEQ = /"value": (\d+)/;
+
+function seqOf(message: string): number | undefined {
+  const match = SEQ.exec(message);
+  return match ? Number(match[1]) : undefined;
 }
 
 // Errors that mean the command was never sent: the connection was not ready (the
@@ -24,9 +37,21 @@ const NOT_SENT = /redis not ready|Stream isn't writeable|enableOfflineQueue/;
 export function countingRedisChannel(args: Partial<RedisChannelArgs>, logger: KadabraLogger): CountingChannel {
   const redis = new RedisChannel(args, logger);
   let failed = 0;
+  const acked = new Set<number>();
+  const ackedWrites: [number, number, number][] = [];
   const sendEncoded = async (messages: readonly string[]): Promise<void> => {
     try {
       await redis.sendEncoded(messages);
+      let first = Number.POSITIVE_INFINITY;
+      let last = 0;
+      for (const message of messages) {
+        const seq = seqOf(message);
+        if (seq === undefined) continue;
+        acked.add(seq);
+        first = Math.min(first, seq);
+        last = Math.max(last, seq);
+      }
+      if (last > 0) ackedWrites.push([Date.now(), first, last]);
     } catch (error) {
       if (!NOT_SENT.test(error instanceof Error ? error.message : String(error))) failed += messages.length;
       throw error;
@@ -39,5 +64,5 @@ export function countingRedisChannel(args: Partial<RedisChannelArgs>, logger: Ka
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
-  return { channel, failedWrites: () => failed };
+  return { channel, failedWrites: () => failed, acked, ackedWrites };
 }

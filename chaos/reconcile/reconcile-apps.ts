@@ -15,30 +15,39 @@ export interface AppReconciliation {
   readonly foreign: number;
   /** Dropped by the client's full buffer, as it counted them. */
   readonly dropped: number;
+  /** Sequence numbers Redis never acknowledged, as the app's channel saw its writes (= dropped + still buffered). */
+  readonly unacknowledged: number;
+  /** Of those, missing from InfluxDB: explained by the drop. */
+  readonly droppedMissing: number;
+  /** Of those, stored anyway (a write that reached Redis though its acknowledgement was lost). */
+  readonly droppedStored: number;
   /** Acknowledged by Redis shortly before a redis-server SIGKILL, and missing. */
   readonly redisLost: number;
   /** Missing with no counted cause: the suite fails on any. */
   readonly lost: number;
   /**
    * SUM(value) as InfluxDB computes it equals 1 + 2 + ... + sent less the explained
-   * missing ones: a loss or a double shows here as well as in the counts.
+   * missing ones (by their sequence numbers): a loss or a double shows here as well as in the counts.
    */
   readonly sumMatches: boolean;
   /** Sequence numbers of the first few unexplained losses (for the report). */
   readonly lostExamples: readonly number[];
 }
 
-/** When Redis acknowledged message `seq` (from the app's timeline), or undefined if never. */
+/** When Redis acknowledged message `seq` (the write that carried it), or undefined if never. */
 function ackedAt(report: AppReport, seq: number): number | undefined {
-  for (const [at, delivered] of report.timeline) if (delivered >= seq) return at;
+  for (const [at, first, last] of report.ackedWrites) if (first <= seq && seq <= last) return at;
   return undefined;
 }
 
 /**
- * Compares one app's report with its stored values. A missing message is explained
- * only by a counted buffer overflow, or by a redis-server SIGKILL within the `everysec`
- * window after Redis acknowledged it (judged for apps that dropped nothing, whose
- * messages are acknowledged in order); anything else is lost.
+ * Compares one app's report with its stored values, by sequence number. Every sequence
+ * number must be stored exactly once, or be one the app's channel never saw acknowledged
+ * (the client dropped it at overflow: counted), or have been acknowledged by Redis within
+ * the `everysec` window before a redis-server SIGKILL; anything else is lost. A dropped
+ * one that was stored anyway (its write reached Redis but the acknowledgement was lost,
+ * and the client later dropped its retry) is allowed and counted apart, never as lost or
+ * doubled.
  */
 export function reconcileApp(
   report: AppReport,
@@ -58,41 +67,41 @@ export function reconcileApp(
       seen.add(value);
     }
   }
-  const missing: number[] = [];
-  for (let seq = 1; seq <= report.sent; seq += 1) if (!seen.has(seq)) missing.push(seq);
-
-  const dropped = report.stats.dropped;
+  const unacknowledged = new Set(report.unacknowledged);
+  let droppedMissing = 0;
   let redisLost = 0;
-  let lost: number[] = [];
-  if (dropped > 0) {
-    // Which messages overflowed is not observable from outside the client; a message
-    // counted as dropped after a failed write may have reached Redis anyway.
-    lost = missing.slice(0, Math.max(0, missing.length - dropped));
-  } else {
-    for (const seq of missing) {
-      const at = ackedAt(report, seq);
-      const inWindow =
-        at !== undefined && redisKillTimes.some((kill) => at <= kill + 50 && at >= kill - EVERYSEC_LOSS_WINDOW_MS);
-      if (inWindow) redisLost += 1;
-      else lost.push(seq);
+  let explainedSum = 0;
+  const lost: number[] = [];
+  for (let seq = 1; seq <= report.sent; seq += 1) {
+    if (seen.has(seq)) continue;
+    if (unacknowledged.has(seq)) {
+      droppedMissing += 1;
+      explainedSum += seq;
+      continue;
+    }
+    const at = ackedAt(report, seq);
+    if (at !== undefined && redisKillTimes.some((kill) => at <= kill + 50 && at >= kill - EVERYSEC_LOSS_WINDOW_MS)) {
+      redisLost += 1;
+      explainedSum += seq;
+    } else {
+      lost.push(seq);
     }
   }
+  let droppedStored = 0;
+  for (const seq of unacknowledged) if (seen.has(seq)) droppedStored += 1;
   return {
     app: report.name,
     sent: report.sent,
     stored: seen.size,
     doubled,
     foreign,
-    dropped,
+    dropped: report.stats.dropped,
+    droppedMissing,
+    droppedStored,
+    unacknowledged: unacknowledged.size,
     redisLost,
     lost: lost.length,
-    sumMatches: influxSum === (report.sent * (report.sent + 1)) / 2 - (sum(missing) - sum(lost)),
+    sumMatches: influxSum === (report.sent * (report.sent + 1)) / 2 - explainedSum,
     lostExamples: lost.slice(0, 5),
   };
-}
-
-function sum(values: readonly number[]): number {
-  let total = 0;
-  for (const value of values) total += value;
-  return total;
 }

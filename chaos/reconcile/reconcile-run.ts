@@ -29,6 +29,11 @@ export async function reconcileRun(run: ScenarioRun, drainSeconds: number): Prom
     if (a.doubled > 0) run.failures.push(`${a.app}: ${a.doubled} message(s) stored twice`);
     if (a.foreign > 0) run.failures.push(`${a.app}: ${a.foreign} stored value(s) it never sent`);
     if (!a.sumMatches) run.failures.push(`${a.app}: SUM(value) does not match what was sent`);
+    const report = run.reports.find((r) => r.name === a.app);
+    const unsent = (report?.stats.dropped ?? 0) + (report?.stats.buffered ?? 0);
+    if (a.unacknowledged !== unsent) {
+      run.failures.push(`${a.app}: ${a.unacknowledged} message(s) never acknowledged, but the client counts ${unsent} dropped or buffered`);
+    }
   }
   if (storedPoints !== stored + total((a) => a.doubled + a.foreign)) {
     run.failures.push(`InfluxDB holds ${storedPoints} points, the apps account for ${stored}`);
@@ -47,6 +52,9 @@ export async function reconcileRun(run: ScenarioRun, drainSeconds: number): Prom
   run.notes.push(`publishes by ${Object.entries(byComponent).map(([c, n]) => `${c} ${n}`).join(', ') || 'none'}`);
   if (run.orphans.size > 0) run.notes.push(`messages left in progress by the SIGKILLs: ${run.orphans.size}`);
   if (run.completeFailed() > 0) run.notes.push(`published but not completed (Redis down): ${run.completeFailed()}`);
+  if (total((a) => a.droppedStored) > 0) {
+    run.notes.push(`counted as dropped but stored anyway (the write reached Redis, its acknowledgement was lost): ${total((a) => a.droppedStored)}`);
+  }
   if (run.failedWrites() > 0) run.notes.push(`messages in client writes that failed and were sent again: ${run.failedWrites()}`);
   const reasons = Object.entries(dead.reasons);
   if (reasons.length > 0) {
@@ -79,6 +87,7 @@ export async function reconcileRun(run: ScenarioRun, drainSeconds: number): Prom
     failedAttempts,
     deadLettered: dead.deadLettered,
     dropped: total((a) => a.dropped),
+    droppedStored: total((a) => a.droppedStored),
     redisLost: total((a) => a.redisLost),
     drainSeconds,
     notes: run.notes,
