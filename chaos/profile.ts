@@ -28,6 +28,10 @@ export interface Profile {
   readonly nannyThresholdSeconds: number;
   /** How much worse than a control process an app's p99 event-loop delay may be during a Redis outage, ms. */
   readonly loopDelayLimitMs: number;
+  /** How long every write is refused as by a wrong scheme (scenario 9). */
+  readonly setupWrongSeconds: number;
+  /** How long one tenant sends while its new series are over the database's limit (scenario 10). */
+  readonly tenantRefusedSeconds: number;
   /** Longest wait for everything to be stored after the last fault, seconds. */
   readonly drainDeadlineSeconds: number;
 }
@@ -49,6 +53,8 @@ export const FULL_PROFILE: Profile = Object.freeze({
   nannyFrequencySeconds: 2,
   nannyThresholdSeconds: 10,
   loopDelayLimitMs: 50,
+  setupWrongSeconds: 20,
+  tenantRefusedSeconds: 10,
   drainDeadlineSeconds: 300,
 });
 
@@ -69,5 +75,7 @@ export const SHORT_PROFILE: Profile = Object.freeze({
   nannyFrequencySeconds: 0.5,
   nannyThresholdSeconds: 3,
   loopDelayLimitMs: 200,
+  setupWrongSeconds: 3,
+  tenantRefusedSeconds: 3,
   drainDeadlineSeconds: 60,
 });

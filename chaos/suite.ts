@@ -10,6 +10,8 @@ import { influxSlow } from './scenarios/influx-slow.js';
 import { malformedMessages } from './scenarios/malformed-messages.js';
 import { redisRestarts } from './scenarios/redis-restarts.js';
 import type { Scenario } from './scenarios/scenario.js';
+import { setupWrong } from './scenarios/setup-wrong.js';
+import { tenantRefused } from './scenarios/tenant-refused.js';
 import { twoAgents } from './scenarios/two-agents.js';
 import type { Environment } from './support/environment.js';
 
@@ -24,6 +26,8 @@ export const SCENARIOS: readonly Scenario[] = [
   backlog('batched'),
   twoAgents,
   appDuringOutage,
+  setupWrong,
+  tenantRefused,
   allAtOnce,
 ];
 
@@ -67,6 +71,7 @@ export async function runScenario(
     };
   } finally {
     env.proxy.setAnswerDelay(0);
+    env.proxy.refuseWrites(undefined);
     await run.dispose();
     await heal(env);
   }

@@ -16,6 +16,8 @@ export interface PublishCounts {
   deadLettered: number;
   /** Messages published whose complete failed (Redis unreachable): the nanny publishes them again. */
   completeFailed: number;
+  /** Times the receivers' gate closed (a publish failed transiently: no new message is taken). */
+  gateClosed: number;
 }
 
 /**
@@ -24,7 +26,7 @@ export interface PublishCounts {
  * `published` (one per publish attempt that wrote, from src/agent/publish-and-settle.ts).
  */
 export class AgentProcess {
-  readonly counts: PublishCounts = { published: {}, failedAttempts: 0, deadLettered: 0, completeFailed: 0 };
+  readonly counts: PublishCounts = { published: {}, failedAttempts: 0, deadLettered: 0, completeFailed: 0, gateClosed: 0 };
   /** Error-level lines (fatal, error), kept for the report. */
   readonly errors: LogLine[] = [];
   /** The first warning lines, kept for diagnosis. */
@@ -69,6 +71,8 @@ export class AgentProcess {
       this.counts.completeFailed += Number(line['count'] ?? 0);
     } else if (line.msg === 'message dead-lettered') {
       this.counts.deadLettered += 1;
+    } else if (typeof line.msg === 'string' && line.msg.startsWith('publishing failed; receivers stop taking')) {
+      this.counts.gateClosed += 1;
     } else if (line.msg === 'agent started') {
       this.started = true;
     }

@@ -39,8 +39,10 @@ export class Child {
     this.child.stderr?.on('data', (chunk: Buffer) => {
       this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-4000);
     });
+    // 'close', not 'exit': only then has all of stdout been read (a report printed just
+    // before exiting can still be in the pipe at 'exit').
     this.exited = new Promise((resolve) => {
-      this.child.once('exit', (code, signal) => resolve({ code, signal }));
+      this.child.once('close', (code, signal) => resolve({ code, signal }));
     });
   }
 

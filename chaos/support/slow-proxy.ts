@@ -16,6 +16,11 @@ export interface SlowProxy {
    * the client retries, and the same points are written again.
    */
   setAnswerDelay(delayMs: number): void;
+  /**
+   * While `text` is set, answers every write itself with `400 text`, without passing it on,
+   * as a server the agent is misconfigured for would (`undefined`: pass writes on again).
+   */
+  refuseWrites(text: string | undefined): void;
   /** Points (lines) InfluxDB accepted (HTTP 204) for `database` so far. */
   pointsWritten(database: string): number;
   /** Answers that found their client gone (timed out): writes the agent never heard of. */
@@ -44,6 +49,7 @@ function countLines(body: Buffer, encoding: string | undefined): number {
 /** Starts a proxy that forwards 127.0.0.1:<free port> to InfluxDB at 127.0.0.1:`upstreamPort`. */
 export async function startSlowProxy(upstreamPort: number): Promise<SlowProxy> {
   let delayMs = 0;
+  let refusal: string | undefined;
   let answersLost = 0;
   let pointsInLostAnswers = 0;
   const written = new Map<string, number>();
@@ -52,6 +58,11 @@ export async function startSlowProxy(upstreamPort: number): Promise<SlowProxy> {
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const body = await readBody(req);
+    if (refusal !== undefined && new URL(req.url ?? '/', 'http://proxy').pathname.endsWith('/write')) {
+      res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end(refusal);
+      return;
+    }
     const headers = { ...req.headers, host: `127.0.0.1:${upstreamPort}` };
     const forward = request({ host: '127.0.0.1', port: upstreamPort, method: req.method, path: req.url, headers, agent: upstreamAgent });
     // InfluxDB down: the client sees its connection reset, as behind a real load balancer.
@@ -99,6 +110,9 @@ export async function startSlowProxy(upstreamPort: number): Promise<SlowProxy> {
     port: address.port,
     setAnswerDelay(ms: number): void {
       delayMs = ms;
+    },
+    refuseWrites(text: string | undefined): void {
+      refusal = text;
     },
     pointsWritten: (database) => written.get(database) ?? 0,
     get answersLost(): number {
