@@ -21,12 +21,27 @@ export interface MemoryChannelOptions {
   readonly now?: () => number;
   /** Dead letters beyond which the channel raises its alarm (none is deleted). Default 10000. */
   readonly deadMaxLength?: number;
+  /** Messages shared with other channels on the same store (as processes share a queue). Default: a new one. */
+  readonly store?: MemoryStore;
 }
 
-interface Entry {
-  readonly raw: Buffer;
-  readonly enteredAt: number;
+/** What several `MemoryChannel`s opened on one store share: the queue, in-progress, dead letters. */
+export class MemoryStore {
+  /** Oldest first (the seed's RPOP end). */
+  readonly queue: Buffer[] = [];
+  readonly progress: { readonly raw: Buffer; readonly enteredAt: number }[] = [];
+  /** Newest first. */
+  readonly dead: DeadLetter[] = [];
+  readonly waiters = new Set<() => void>();
+
+  /** Wakes every receive waiting on the store. */
+  wake(): void {
+    const waiters = [...this.waiters];
+    this.waiters.clear();
+    for (const wake of waiters) wake();
+  }
 }
+
 
 /**
  * An in-memory `Channel` for unit tests, with the interface's semantics: `send` queues,
@@ -47,17 +62,25 @@ export class MemoryChannel implements Channel {
 
   private readonly now: () => number;
   private readonly deadMaxLength: number;
-  /** Oldest first (the seed's RPOP end). */
-  private readonly queue: Buffer[] = [];
-  private readonly progress: Entry[] = [];
-  /** Newest first. */
-  private readonly dead: DeadLetter[] = [];
-  private readonly waiters = new Set<() => void>();
+  private readonly store: MemoryStore;
   private readonly failures = new Map<MemoryChannelOperation, Error[]>();
 
   constructor(options: MemoryChannelOptions = {}) {
     this.now = options.now ?? Date.now;
     this.deadMaxLength = options.deadMaxLength ?? 10_000;
+    this.store = options.store ?? new MemoryStore();
+  }
+
+  private get queue(): Buffer[] {
+    return this.store.queue;
+  }
+
+  private get progress(): MemoryStore['progress'] {
+    return this.store.progress;
+  }
+
+  private get dead(): DeadLetter[] {
+    return this.store.dead;
   }
 
   /** The next `times` calls of `operation` throw `error`. */
@@ -251,9 +274,7 @@ export class MemoryChannel implements Channel {
   }
 
   private wake(): void {
-    const waiters = [...this.waiters];
-    this.waiters.clear();
-    for (const wake of waiters) wake();
+    this.store.wake();
   }
 
   private waitForMessage(ms: number, signal: AbortSignal | undefined): Promise<void> {
@@ -261,11 +282,11 @@ export class MemoryChannel implements Channel {
       const done = (): void => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', done);
-        this.waiters.delete(done);
+        this.store.waiters.delete(done);
         resolve();
       };
       const timer = setTimeout(done, ms);
-      this.waiters.add(done);
+      this.store.waiters.add(done);
       signal?.addEventListener('abort', done, { once: true });
     });
   }
