@@ -27,7 +27,7 @@ export interface MemoryChannelOptions {
 
 /** What several `MemoryChannel`s opened on one store share: the queue, in-progress, dead letters. */
 export class MemoryStore {
-  /** Oldest first (the seed's RPOP end). */
+  /** Oldest first (the RPOP end, as the original's Redis list). */
   readonly queue: Buffer[] = [];
   readonly progress: { readonly raw: Buffer; readonly enteredAt: number }[] = [];
   /** Newest first. */
