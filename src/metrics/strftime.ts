@@ -132,6 +132,13 @@ const FORMATTERS: Record<string, (f: Fields) => string> = {
   Z: () => '',
 };
 
+/**
+ * The longest timestamp format accepted, in UTF-16 units. The longest useful one
+ * (`%A, %d %B %Y %H:%M:%S.%f %z %Z`) has 30; the limit bounds the work a format taken
+ * from a message can cost.
+ */
+export const MAX_TIMESTAMP_FORMAT_LENGTH = 128;
+
 /** A parsed format: literal text or one directive letter. */
 export type Piece = { literal: string } | { directive: string };
 
@@ -144,7 +151,14 @@ export function tokenize(format: string): Piece[] {
   if (typeof format !== 'string') {
     throw new InvalidArgumentError(`timestamp format must be a string, got ${describeValue(format)}`);
   }
+  if (format.length > MAX_TIMESTAMP_FORMAT_LENGTH) {
+    throw new InvalidArgumentError(
+      `timestamp format ${describeValue(format)} is ${format.length} characters long; ` +
+        `formats are limited to ${MAX_TIMESTAMP_FORMAT_LENGTH} characters: use a shorter one such as %Y-%m-%dT%H:%M:%S.%fZ`,
+    );
+  }
   const pieces: Piece[] = [];
+  const used = new Set<string>();
   let literal = '';
   for (let i = 0; i < format.length; i += 1) {
     const c = format.charAt(i);
@@ -167,6 +181,14 @@ export function tokenize(format: string): Piece[] {
       literal += '%';
       continue;
     }
+    // Python's strptime refuses such a format outright ("redefinition of group name"),
+    // so a Python agent could never read its timestamps.
+    if (used.has(d)) {
+      throw new InvalidArgumentError(
+        `timestamp format ${describeValue(format)} uses %${d} twice; Python's strptime refuses a repeated directive: use each at most once`,
+      );
+    }
+    used.add(d);
     if (literal !== '') pieces.push({ literal });
     literal = '';
     pieces.push({ directive: d });

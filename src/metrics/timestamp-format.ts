@@ -4,7 +4,7 @@ import { compileFormatter, tokenize } from './strftime.js';
 import { compileParser, parseDefaultFast } from './strptime.js';
 import type { WireWriter } from './wire-writer.js';
 
-export { SUPPORTED_DIRECTIVES } from './strftime.js';
+export { MAX_TIMESTAMP_FORMAT_LENGTH, SUPPORTED_DIRECTIVES } from './strftime.js';
 
 /**
  * A strftime-style format compiled once: formats and parses timestamps held as
