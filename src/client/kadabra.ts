@@ -1,14 +1,23 @@
 import type { Channel } from '../channels/channel.js';
 import { createChannel } from '../channels/create-channel.js';
 import { resolveClientConfiguration, type ClientConfiguration } from '../config/index.js';
-import { ClientClosedError } from '../errors/client-closed-error.js';
+import { ConfigurationError } from '../errors/configuration-error.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { componentLogger, createLogger, type KadabraLogger } from '../logging/logger.js';
 import { Metrics } from '../metrics/metrics.js';
 import { MessageEncoder } from '../metrics/message-encoder.js';
+import { compileTimestampFormat } from '../metrics/timestamp-format.js';
 import { MetricsCollector } from './metrics-collector.js';
+import { RateLimitedWarning } from './rate-limited-warning.js';
 import { SendBuffer } from './send-buffer.js';
 import type { SendStats } from './send-stats.js';
+
+/**
+ * Longest wait for the channel to close once `close()` has flushed: a server that
+ * stopped answering (SIGSTOP, a black-holed network) would otherwise hold `close()`
+ * until TCP gives up. The channel is abandoned after it.
+ */
+const CHANNEL_CLOSE_TIMEOUT_MS = 1000;
 
 /** Options of a `Kadabra` client beyond its configuration. */
 export interface KadabraOptions {
@@ -38,17 +47,28 @@ export class Kadabra {
   private readonly channel: Channel;
   private readonly buffer: SendBuffer;
   private readonly encoder = new MessageEncoder();
+  private readonly logger: KadabraLogger;
+  private readonly sharedWarning: RateLimitedWarning;
+  private timestampsShared = 0;
   private closing: Promise<SendStats> | undefined;
 
   /**
    * @param configuration the seed's `CLIENT_*` keys (others' `AGENT_*` keys are ignored);
    *   `KADABRA_<KEY>` environment variables override them.
-   * @throws ConfigurationError naming the bad key, value and what is accepted.
+   * @throws ConfigurationError naming the bad key, value and what is accepted (a
+   *   `CLIENT_TIMESTAMP_FORMAT` that cannot be used included).
    */
   constructor(configuration?: unknown, options: KadabraOptions = {}) {
     this.configuration = resolveClientConfiguration(configuration);
+    try {
+      compileTimestampFormat(this.configuration.CLIENT_TIMESTAMP_FORMAT);
+    } catch (error) {
+      if (!(error instanceof InvalidArgumentError)) throw error;
+      throw new ConfigurationError('CLIENT_TIMESTAMP_FORMAT', `CLIENT_TIMESTAMP_FORMAT: ${error.message}`);
+    }
     const root = createLogger({ level: this.configuration.CLIENT_LOG_LEVEL, logger: options.logger });
     const logger = componentLogger(root, 'kadabra.client');
+    this.logger = logger;
     this.channel =
       options.channel ??
       createChannel(
@@ -58,25 +78,41 @@ export class Kadabra {
       );
     this.buffer = new SendBuffer(this.channel, {
       maxMessages: this.configuration.CLIENT_BUFFER_MAX_MESSAGES,
+      maxBytes: this.configuration.CLIENT_BUFFER_MAX_BYTES,
+      maxMessageBytes: this.configuration.CLIENT_MESSAGE_MAX_BYTES,
       overflowLogIntervalMs: this.configuration.CLIENT_OVERFLOW_LOG_INTERVAL_SECONDS * 1000,
       logger,
+    });
+    this.sharedWarning = new RateLimitedWarning({
+      logger,
+      intervalMs: this.configuration.CLIENT_OVERFLOW_LOG_INTERVAL_SECONDS * 1000,
+      countField: 'timestampsShared',
+      message:
+        'kadabra client: more than 1,000 metrics of one series were given the same Date (millisecond); the ' +
+        'further ones share a microsecond and InfluxDB may keep only one of two such points (1 chance in 1,000 ' +
+        'a pair): pass bigint microsecond timestamps, or spread the times',
     });
   }
 
   /** A new collector with the configured default dimensions and timestamp format. */
   metrics(): MetricsCollector {
-    return new MetricsCollector(
-      this.configuration.CLIENT_TIMESTAMP_FORMAT,
-      this.configuration.CLIENT_DEFAULT_DIMENSIONS,
-    );
+    return new MetricsCollector(this.configuration.CLIENT_TIMESTAMP_FORMAT, this.configuration.CLIENT_DEFAULT_DIMENSIONS, {
+      onTimestampsShared: (count, example) => {
+        this.timestampsShared += count;
+        this.sharedWarning.add(count, { example });
+      },
+    });
   }
 
   /**
-   * Queues metrics for the agent (usually `collector.close()`'s result). Returns at once.
-   * @throws InvalidArgumentError if `metrics` is not a `Metrics`; ClientClosedError after `close()`.
+   * Queues metrics for the agent (usually `collector.close()`'s result). Returns at once
+   * and never throws for delivery: while `close()` is flushing, what is sent is buffered
+   * and flushed with the rest; once `close()` has stopped delivering (its flush timeout
+   * passed, or it finished), what is sent is dropped and counted (`droppedBy.afterClose`
+   * in `stats()`, and a rate-limited warning).
+   * @throws InvalidArgumentError if `metrics` is not a `Metrics`, or holds a value the wire cannot carry.
    */
   send(metrics: Metrics): void {
-    if (this.closing) throw new ClientClosedError();
     if (!(metrics instanceof Metrics)) {
       throw new InvalidArgumentError(
         `send() takes a Metrics (from collector.close()); got ${describe(metrics)}`,
@@ -92,12 +128,15 @@ export class Kadabra {
 
   /** Delivery counts and the last error, at any time. */
   stats(): SendStats {
-    return this.buffer.stats();
+    return this.buffer.stats(this.timestampsShared);
   }
 
   /**
-   * Flushes (bounded by `CLIENT_FLUSH_TIMEOUT_SECONDS`), then closes the channel.
-   * Idempotent. What could not be delivered is reported as `buffered`.
+   * Flushes (bounded by `CLIENT_FLUSH_TIMEOUT_SECONDS`; messages sent meanwhile are
+   * flushed too), then closes the channel, waiting at most one more second for it: it
+   * resolves within the flush timeout plus a second whatever the server does. Idempotent.
+   * What could not be delivered is reported as `buffered` (and `bufferedBytes`); what was
+   * dropped, by reason, in `droppedBy`.
    */
   close(): Promise<SendStats> {
     this.closing ??= (async () => {
@@ -105,11 +144,34 @@ export class Kadabra {
         await this.flush();
       } finally {
         this.buffer.stop();
-        await this.channel.close();
+        await this.closeChannel();
+        this.buffer.flushWarnings();
+        this.sharedWarning.flush();
       }
-      return this.buffer.stats();
+      return this.stats();
     })();
     return this.closing;
+  }
+
+  private async closeChannel(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), CHANNEL_CLOSE_TIMEOUT_MS);
+      timer.unref();
+    });
+    try {
+      const outcome = await Promise.race([this.channel.close().then(() => 'closed' as const), timedOut]);
+      if (outcome === 'timeout') {
+        this.logger.warn(
+          { timeoutMs: CHANNEL_CLOSE_TIMEOUT_MS },
+          'kadabra client: the channel did not close in time (is the server responding?); it was abandoned',
+        );
+      }
+    } catch (error) {
+      this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'kadabra client: closing the channel failed');
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
 

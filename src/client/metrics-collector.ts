@@ -8,7 +8,18 @@ import { millisecondsToMicros, nanosToMicros } from '../metrics/duration.js';
 import { Metrics } from '../metrics/metrics.js';
 import { Timer } from '../metrics/timer.js';
 import { compileTimestampFormat } from '../metrics/timestamp-format.js';
+import { tokenize } from '../metrics/strftime.js';
 import { Unit } from '../metrics/unit.js';
+import { PROCESS_SLOTS } from './same-millisecond-slots.js';
+
+/** Options of a {@link MetricsCollector} beyond its format and dimensions. */
+export interface MetricsCollectorOptions {
+  /**
+   * Called at `close()` with how many metrics given a `Date` had to share a stored
+   * microsecond (more than 1,000 of one series in one millisecond in this process).
+   */
+  readonly onTimestampsShared?: (count: number, example: { readonly name: string; readonly time: string }) => void;
+}
 
 /** Options of {@link MetricsCollector.addCount}. */
 export interface AddCountOptions {
@@ -40,6 +51,8 @@ export type StopTimer = () => number;
 interface CounterSlot {
   value: number;
   timestamp: bigint;
+  /** Whether `timestamp` came from a Date: its microseconds are then ours to choose at close(). */
+  fromDate: boolean;
   metadata: Metadata;
 }
 
@@ -47,6 +60,7 @@ interface TimerSlot {
   micros: number;
   unit: Unit;
   timestamp: bigint;
+  fromDate: boolean;
   metadata: Metadata;
 }
 
@@ -70,15 +84,21 @@ export class MetricsCollector {
   private readonly counters = new Map<string, CounterSlot>();
   private readonly timers = new Map<string, TimerSlot>();
   private isClosed = false;
+  /** Whether the format writes microseconds (`%f`), so that distinct ones reach the agent. */
+  private readonly carriesMicros: boolean;
+  private readonly onTimestampsShared: MetricsCollectorOptions['onTimestampsShared'];
 
   /**
    * @param timestampFormat - strftime format for the wire (e.g. `%Y-%m-%dT%H:%M:%S.%fZ`).
    * @param dimensions - Initial dimensions, in their object order.
+   * @param options - See {@link MetricsCollectorOptions}.
    * @throws InvalidArgumentError for an unsupported format or a non-string dimension.
    */
-  constructor(timestampFormat: string, dimensions?: Readonly<Record<string, string>>) {
+  constructor(timestampFormat: string, dimensions?: Readonly<Record<string, string>>, options: MetricsCollectorOptions = {}) {
     compileTimestampFormat(timestampFormat);
     this.timestampFormat = timestampFormat;
+    this.carriesMicros = tokenize(timestampFormat).some((piece) => 'directive' in piece && piece.directive === 'f');
+    this.onTimestampsShared = options.onTimestampsShared;
     if (dimensions !== undefined) {
       const source = checkRecord(dimensions, () => 'dimensions');
       for (const name of Object.keys(source)) this.setDimension(name, source[name] as string);
@@ -145,6 +165,7 @@ export class MetricsCollector {
       this.counters.set(name, {
         value: amount,
         timestamp: explicit ?? nowMicros(),
+        fromDate: options?.timestamp instanceof Date,
         metadata: metadata ?? NO_METADATA,
       });
       return;
@@ -158,7 +179,10 @@ export class MetricsCollector {
     }
     slot.value = sum;
     if (metadata !== undefined && Object.keys(metadata).length > 0) slot.metadata = metadata;
-    if (options?.replaceTimestamp === true) slot.timestamp = explicit ?? nowMicros();
+    if (options?.replaceTimestamp === true) {
+      slot.timestamp = explicit ?? nowMicros();
+      slot.fromDate = options.timestamp instanceof Date;
+    }
   }
 
   /**
@@ -193,7 +217,7 @@ export class MetricsCollector {
     checkUnit(unit, 'setTimer', name);
     const timestamp = toTimestamp(options?.timestamp, 'setTimer', name);
     const metadata = options?.metadata === undefined ? undefined : checkMetadata(options.metadata, 'setTimer', name);
-    this.storeTimer(name, micros, unit, timestamp ?? nowMicros(), metadata);
+    this.storeTimer(name, micros, unit, timestamp ?? nowMicros(), options?.timestamp instanceof Date, metadata);
   }
 
   /**
@@ -226,26 +250,36 @@ export class MetricsCollector {
       }
       if (this.isClosed) throw new CollectorClosedError('stop');
       stopped = true;
-      this.storeTimer(name, nanosToMicros(elapsed), unit, timestamp ?? nowMicros(), metadata);
+      this.storeTimer(name, nanosToMicros(elapsed), unit, timestamp ?? nowMicros(), options?.timestamp instanceof Date, metadata);
       return Number(elapsed) / 1e6;
     };
   }
 
-  private storeTimer(name: string, micros: number, unit: Unit, timestamp: bigint, metadata: Metadata | undefined): void {
+  private storeTimer(
+    name: string,
+    micros: number,
+    unit: Unit,
+    timestamp: bigint,
+    fromDate: boolean,
+    metadata: Metadata | undefined,
+  ): void {
     const slot = this.timers.get(name);
     if (slot === undefined) {
-      this.timers.set(name, { micros, unit, timestamp, metadata: metadata ?? NO_METADATA });
+      this.timers.set(name, { micros, unit, timestamp, fromDate, metadata: metadata ?? NO_METADATA });
       return;
     }
     slot.micros = micros;
     slot.unit = unit;
     slot.timestamp = timestamp;
+    slot.fromDate = fromDate;
     if (metadata !== undefined && Object.keys(metadata).length > 0) slot.metadata = metadata;
   }
 
   /**
    * Closes the collector and returns its metrics (dimensions, counters and timers in
    * first-insertion order; `serializedAt` unset, so it is stamped when encoded).
+   * Metrics given a `Date` get distinct microseconds within its millisecond, per series
+   * (name and dimensions), across every collector of the process (see `SameMillisecondSlots`).
    *
    * @returns The immutable metrics.
    * @throws CollectorClosedError when already closed.
@@ -253,6 +287,7 @@ export class MetricsCollector {
   close(): Metrics {
     if (this.isClosed) throw new CollectorClosedError('close');
     this.isClosed = true;
+    if (this.carriesMicros) this.spreadDates();
     // Sized here (an empty array's first push reserves room for 17), and frozen here so
     // that Metrics keeps these arrays instead of copying them.
     const dimensions = new Array<Dimension>(this.dimensions.size);
@@ -268,6 +303,27 @@ export class MetricsCollector {
     Object.freeze(counters);
     Object.freeze(timers);
     return new Metrics(dimensions, counters, timers, this.timestampFormat);
+  }
+
+  /** Gives each metric whose timestamp came from a Date its own microsecond within that millisecond. */
+  private spreadDates(): void {
+    let dimensions: string | undefined;
+    let shared = 0;
+    let example: { name: string; time: string } | undefined;
+    for (const slots of [this.timers, this.counters] as const) {
+      for (const [name, slot] of slots) {
+        if (!slot.fromDate) continue;
+        // InfluxDB's series: measurement and tag set, whatever the tags' order.
+        dimensions ??= JSON.stringify([...this.dimensions].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+        const assigned = PROCESS_SLOTS.assign(JSON.stringify(name) + dimensions, slot.timestamp);
+        slot.timestamp = assigned.micros;
+        if (assigned.shared) {
+          shared += 1;
+          example ??= { name, time: new Date(Number(assigned.micros / 1000n)).toISOString() };
+        }
+      }
+    }
+    if (shared > 0 && example !== undefined) this.onTimestampsShared?.(shared, example);
   }
 }
 

@@ -1,13 +1,18 @@
 import type { Channel } from '../channels/channel.js';
 import type { EncodedMessage } from '../channels/encoded-message.js';
 import type { KadabraLogger } from '../logging/logger.js';
+import { RateLimitedWarning } from './rate-limited-warning.js';
 import type { SendStats } from './send-stats.js';
 
 /** Options of a `SendBuffer`. */
 export interface SendBufferOptions {
   /** Most messages held; beyond it the oldest are dropped and counted. */
   readonly maxMessages: number;
-  /** At most one overflow warning per this many ms. */
+  /** Most bytes of messages held; beyond it the oldest are dropped and counted. */
+  readonly maxBytes: number;
+  /** A message larger than this is dropped when pushed, counted, never buffered. */
+  readonly maxMessageBytes: number;
+  /** At most one warning of each kind (overflow, too large, after close) per this many ms. */
   readonly overflowLogIntervalMs: number;
   readonly logger: KadabraLogger;
   /** Most messages written in one round trip. */
@@ -15,6 +20,11 @@ export interface SendBufferOptions {
 }
 
 const DEFAULT_MAX_BATCH = 1000;
+
+/** Bytes of an encoded message (the client's are ASCII bytes; text is counted as UTF-8). */
+function sizeOf(message: EncodedMessage): number {
+  return typeof message === 'string' ? Buffer.byteLength(message, 'utf8') : message.byteLength;
+}
 const FIRST_RETRY_DELAY_MS = 20;
 const MAX_RETRY_DELAY_MS = 2000;
 
@@ -23,19 +33,24 @@ const MAX_RETRY_DELAY_MS = 2000;
  * blocks or throws; one writer drains the buffer in order, a batch per round trip, and
  * retries with backoff while the channel fails. A batch whose write failed goes back to
  * the front, so order is kept; it may have reached Redis anyway, and is then delivered
- * twice, which idempotent publishing makes harmless.
+ * twice, which idempotent publishing makes harmless. Bounded by count and by bytes; every
+ * message dropped is counted by reason and reported in a rate-limited warning.
  */
 export class SendBuffer {
   private pending: EncodedMessage[] = [];
   private head = 0;
   private inFlight = 0;
+  /** Bytes of the messages waiting and in flight. */
+  private bytes = 0;
   private draining = false;
   private stopped = false;
   private delivered = 0;
-  private dropped = 0;
-  private droppedSinceReport = 0;
-  private lastReportAt = 0;
-  private reportTimer: NodeJS.Timeout | undefined;
+  private droppedFull = 0;
+  private droppedTooLarge = 0;
+  private droppedAfterClose = 0;
+  private readonly overflowWarning: RateLimitedWarning;
+  private readonly tooLargeWarning: RateLimitedWarning;
+  private readonly afterCloseWarning: RateLimitedWarning;
   private lastError: string | undefined;
   private retryDelay = FIRST_RETRY_DELAY_MS;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -48,6 +63,20 @@ export class SendBuffer {
     private readonly options: SendBufferOptions,
   ) {
     this.maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
+    const warning = (message: string): RateLimitedWarning =>
+      new RateLimitedWarning({ logger: options.logger, intervalMs: options.overflowLogIntervalMs, message, countField: 'dropped' });
+    this.overflowWarning = warning(
+      'kadabra client buffer full: dropped the oldest metrics messages (is Redis reachable? raise ' +
+        'CLIENT_BUFFER_MAX_MESSAGES or CLIENT_BUFFER_MAX_BYTES to hold more)',
+    );
+    this.tooLargeWarning = warning(
+      'kadabra client dropped metrics messages larger than CLIENT_MESSAGE_MAX_BYTES (send fewer metrics or ' +
+        'shorter metadata per message, or raise CLIENT_MESSAGE_MAX_BYTES and the agent\'s limit with it)',
+    );
+    this.afterCloseWarning = warning(
+      'kadabra client dropped metrics messages sent after close() had finished delivering ' +
+        '(send before close(), or use a new Kadabra client)',
+    );
   }
 
   /** Messages waiting, excluding the batch being written. */
@@ -55,16 +84,40 @@ export class SendBuffer {
     return this.pending.length - this.head;
   }
 
-  /** Adds an encoded message; drops the oldest when full. Never throws. */
+  /**
+   * Adds an encoded message; drops the oldest when full (by count or by bytes). A message
+   * larger than `maxMessageBytes`, or pushed after `stop()`, is dropped and counted
+   * instead. Never throws.
+   */
   push(message: EncodedMessage): void {
+    const size = sizeOf(message);
+    if (this.stopped) {
+      this.droppedAfterClose += 1;
+      this.afterCloseWarning.add(1, { bytes: size });
+      return;
+    }
+    if (size > this.options.maxMessageBytes) {
+      this.droppedTooLarge += 1;
+      this.tooLargeWarning.add(1, { bytes: size, maxMessageBytes: this.options.maxMessageBytes });
+      return;
+    }
     this.pending.push(message);
-    if (this.waiting + this.inFlight > this.options.maxMessages) this.dropOldest(1);
+    this.bytes += size;
+    this.dropWhileOver();
     this.scheduleDrain();
   }
 
   /** Counts so far. */
-  stats(): SendStats {
-    const stats = { delivered: this.delivered, dropped: this.dropped, buffered: this.waiting + this.inFlight };
+  stats(timestampsShared = 0): SendStats {
+    const droppedBy = { bufferFull: this.droppedFull, tooLarge: this.droppedTooLarge, afterClose: this.droppedAfterClose };
+    const stats = {
+      delivered: this.delivered,
+      dropped: droppedBy.bufferFull + droppedBy.tooLarge + droppedBy.afterClose,
+      droppedBy,
+      buffered: this.waiting + this.inFlight,
+      bufferedBytes: this.bytes,
+      timestampsShared,
+    };
     return this.lastError === undefined ? stats : { ...stats, lastError: this.lastError };
   }
 
@@ -90,8 +143,15 @@ export class SendBuffer {
   stop(): void {
     this.stopped = true;
     this.wakeRetry?.();
-    clearTimeout(this.reportTimer);
-    this.reportOverflow();
+    this.overflowWarning.flush();
+    this.tooLargeWarning.flush();
+  }
+
+  /** Logs any pending drop warnings now (at shutdown). */
+  flushWarnings(): void {
+    this.overflowWarning.flush();
+    this.tooLargeWarning.flush();
+    this.afterCloseWarning.flush();
   }
 
   private scheduleDrain(): void {
@@ -111,6 +171,7 @@ export class SendBuffer {
         try {
           await this.channel.sendEncoded(batch);
           this.inFlight = 0;
+          this.bytes -= batch.reduce((sum, message) => sum + sizeOf(message), 0);
           this.delivered += batch.length;
           this.lastError = undefined;
           this.retryDelay = FIRST_RETRY_DELAY_MS;
@@ -131,16 +192,27 @@ export class SendBuffer {
   private putBack(batch: EncodedMessage[]): void {
     this.pending = batch.concat(this.pending.slice(this.head));
     this.head = 0;
-    const excess = this.waiting - this.options.maxMessages;
-    if (excess > 0) this.dropOldest(excess);
+    this.dropWhileOver();
   }
 
-  private dropOldest(count: number): void {
-    this.head += count;
-    this.dropped += count;
-    this.droppedSinceReport += count;
+  /** Drops the oldest waiting messages while over either bound (the batch in flight is not dropped). */
+  private dropWhileOver(): void {
+    const { maxMessages, maxBytes } = this.options;
+    let count = 0;
+    while (this.waiting > 0 && (this.waiting + this.inFlight > maxMessages || this.bytes > maxBytes)) {
+      this.bytes -= sizeOf(this.pending[this.head] as EncodedMessage);
+      this.head += 1;
+      count += 1;
+    }
+    if (count === 0) return;
+    this.droppedFull += count;
     this.compact();
-    this.noteOverflow();
+    this.overflowWarning.add(count, {
+      maxMessages,
+      maxBytes,
+      bufferedBytes: this.bytes,
+      lastError: this.lastError,
+    });
   }
 
   private compact(): void {
@@ -148,34 +220,6 @@ export class SendBuffer {
       this.pending = this.pending.slice(this.head);
       this.head = 0;
     }
-  }
-
-  private noteOverflow(): void {
-    const sinceLast = Date.now() - this.lastReportAt;
-    if (sinceLast >= this.options.overflowLogIntervalMs) {
-      this.reportOverflow();
-    } else if (!this.reportTimer) {
-      this.reportTimer = setTimeout(() => {
-        this.reportTimer = undefined;
-        this.reportOverflow();
-      }, this.options.overflowLogIntervalMs - sinceLast);
-      this.reportTimer.unref();
-    }
-  }
-
-  private reportOverflow(): void {
-    if (this.droppedSinceReport === 0) return;
-    this.options.logger.warn(
-      {
-        dropped: this.droppedSinceReport,
-        droppedTotal: this.dropped,
-        maxMessages: this.options.maxMessages,
-        lastError: this.lastError,
-      },
-      'kadabra client buffer full: dropped the oldest metrics messages (is Redis reachable? raise CLIENT_BUFFER_MAX_MESSAGES to hold more)',
-    );
-    this.droppedSinceReport = 0;
-    this.lastReportAt = Date.now();
   }
 
   private backoff(): Promise<void> {

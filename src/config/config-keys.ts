@@ -78,6 +78,18 @@ export const CONFIG_KEYS = Object.freeze({
     100000,
     'Messages the client holds in memory while the channel is unreachable; beyond it the oldest are dropped and counted.',
   ),
+  CLIENT_BUFFER_MAX_BYTES: key(
+    'client',
+    positiveInteger(),
+    67108864,
+    'Bytes of messages the client holds in memory (64 MiB); beyond it the oldest are dropped and counted, as beyond `CLIENT_BUFFER_MAX_MESSAGES`.',
+  ),
+  CLIENT_MESSAGE_MAX_BYTES: key(
+    'client',
+    positiveInteger(),
+    1048576,
+    'Largest message `send()` accepts, in bytes (1 MiB); a larger one is dropped and counted (`droppedBy.tooLarge` in `stats()`), never thrown.',
+  ),
   CLIENT_FLUSH_TIMEOUT_SECONDS: key(
     'client',
     seconds(),

@@ -20,6 +20,10 @@ export interface RedisServerHandle {
   kill(): Promise<void>;
   /** Starts it again on the same port and data directory. */
   restart(): Promise<void>;
+  /** Freezes it (SIGSTOP): connections stay open and nothing is answered. */
+  pause(): void;
+  /** Lets a paused server run again (SIGCONT). */
+  resume(): void;
   /** Stops it and removes its data directory. */
   dispose(): Promise<void>;
 }
@@ -120,11 +124,14 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     url: `${options.tls ? 'rediss' : 'redis'}://127.0.0.1:${port}`,
     stop: () => signal('SIGTERM'),
     kill: () => signal('SIGKILL'),
+    pause: () => void child?.kill('SIGSTOP'),
+    resume: () => void child?.kill('SIGCONT'),
     restart: async () => {
       await signal('SIGTERM');
       await launch();
     },
     dispose: async () => {
+      child?.kill('SIGCONT');
       await signal('SIGTERM');
       rmSync(dir, { recursive: true, force: true });
     },

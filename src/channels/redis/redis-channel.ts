@@ -29,6 +29,8 @@ import { reportDeadLetter } from '../report-dead-letter.js';
 const DEFAULT_RECEIVE_TIMEOUT_SECONDS = 10;
 /** How long a non-blocking command waits for a (re)connecting server before failing. */
 const READY_TIMEOUT_MS = 1000;
+/** How long `close()` waits for QUIT's answer before dropping the connection. */
+const QUIT_TIMEOUT_MS = 500;
 /** Messages per complete script call: bounds how long one call holds Redis. */
 const COMPLETE_CHUNK = 10_000;
 /** Dead-letter records read at once by a requeue. */
@@ -54,6 +56,21 @@ function enteredRecords(digests: readonly string[], nowMs: number): string[] {
   const now = String(nowMs);
   for (const digest of digests) args.push(digest, now);
   return args;
+}
+
+/** QUIT, or a dropped connection if the server has not answered it within `timeoutMs`. */
+async function quitWithin(connection: Redis, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs);
+  });
+  try {
+    await Promise.race([connection.quit(), timedOut]);
+  } finally {
+    clearTimeout(timer);
+    // After QUIT's answer the server closes the connection anyway; without it, this ends the wait.
+    connection.disconnect();
+  }
 }
 
 /** A message this channel received, with the digest its entered-time record is kept under. */
@@ -351,7 +368,9 @@ export class RedisChannel implements Channel {
       for (const connection of [this.commandConnection]) {
         if (!connection) continue;
         try {
-          if (connection.status === 'ready') await connection.quit();
+          // QUIT waits for the server's answer: a server that stopped answering (SIGSTOP,
+          // a black-holed network) gets QUIT_TIMEOUT_MS, then the socket is dropped.
+          if (connection.status === 'ready') await quitWithin(connection, QUIT_TIMEOUT_MS);
           else connection.disconnect();
         } catch {
           connection.disconnect();

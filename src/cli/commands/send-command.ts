@@ -70,7 +70,11 @@ async function sendOne(
     context.stdout('sent\n');
     outcome.exitCode = EXIT_CODES.OK;
   } else {
-    const why = stats.lastError === undefined ? 'the channel did not acknowledge it in time' : stats.lastError;
+    const waited = `${configuration.CLIENT_FLUSH_TIMEOUT_SECONDS} s (CLIENT_FLUSH_TIMEOUT_SECONDS)`;
+    const why =
+      stats.lastError === undefined
+        ? `the channel did not acknowledge it within ${waited}; is the server running and answering?`
+        : `${stats.lastError} (gave up after ${waited})`;
     context.stderr(`kadabra send: the message was not delivered: ${why}\n`);
     outcome.exitCode = EXIT_CODES.FAILED;
   }

@@ -79,12 +79,39 @@ describe('SqliteChannel specifics', () => {
       metrics.addCount(`k${i}`, i);
       client.send(metrics.close());
     }
-    assert.deepEqual(await client.close(), { delivered: 3, dropped: 0, buffered: 0 });
+    const { delivered, dropped, buffered } = await client.close();
+    assert.deepEqual({ delivered, dropped, buffered }, { delivered: 3, dropped: 0, buffered: 0 });
     const db = new Database(path, { readonly: true });
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
     db.close();
     const channel = open(path);
     assert.deepEqual((await channel.receiveBatch(10)).map(nameOf), ['k0', 'k1', 'k2']);
+  });
+
+  test('close() of a client whose database another connection keeps locked resolves, reporting what it could not deliver', { timeout: 60_000 }, async (t) => {
+    const path = newPath();
+    const first = new Kadabra({ CLIENT_CHANNEL_TYPE: 'sqlite', CLIENT_CHANNEL_ARGS: { path }, CLIENT_LOG_LEVEL: 'silent' });
+    first.send(first.metrics().close());
+    await first.close();
+    const locker = new Database(path, { timeout: 0 });
+    locker.exec('BEGIN EXCLUSIVE');
+    try {
+      const client = new Kadabra({
+        CLIENT_CHANNEL_TYPE: 'sqlite',
+        CLIENT_CHANNEL_ARGS: { path, busy_timeout: 3600 },
+        CLIENT_FLUSH_TIMEOUT_SECONDS: 1,
+        CLIENT_LOG_LEVEL: 'silent',
+      });
+      for (let i = 0; i < 4; i += 1) client.send(client.metrics().close());
+      const started = Date.now();
+      const stats = await client.close();
+      t.diagnostic(`close() took ${Date.now() - started} ms with the database locked`);
+      assert.equal(stats.delivered, 0);
+      assert.equal(stats.buffered, 4, 'what could not be delivered is reported');
+    } finally {
+      locker.exec('ROLLBACK');
+      locker.close();
+    }
   });
 
   test('a relative path is resolved against the working directory', async () => {
