@@ -1,3 +1,5 @@
+import { randomInt } from 'node:crypto';
+
 /** Distinct microseconds a `Date`'s millisecond offers: the digits below it. */
 export const SLOTS_PER_MILLISECOND = 1000;
 
@@ -15,8 +17,10 @@ export interface SlotAssignment {
 /**
  * Hands out the microseconds below a `Date`'s millisecond, so that metrics of one series
  * (name and dimensions) given the same `Date` get distinct timestamps in this process:
- * the first gets the millisecond's microsecond 0, the next 1, and so on up to 999; the
- * 1,001st shares one again (reported as shared).
+ * the first gets a microsecond drawn at random, the next the one after it, and so on
+ * round the millisecond, 1,000 in all; the 1,001st shares one again (reported as
+ * shared). The random start keeps two processes that use the same `Date` for a few
+ * metrics each from starting on the same microsecond (1 chance in 1,000 a pair).
  *
  * Why this keeps stored points distinct and republishing idempotent: the microseconds
  * are decided here, once, and written into the message (`%f`), so every publish of those
@@ -27,10 +31,15 @@ export interface SlotAssignment {
  * another relies on the offsets differing (999 chances in 1,000).
  *
  * Pairs not seen for a while are forgotten (at most {@link MAX_REMEMBERED} are kept, least
- * recently used first out): a pair seen again after that starts over at slot 0.
+ * recently used first out): a pair seen again after that starts over at a new random
+ * microsecond, meeting one of its earlier ones only by chance.
  */
 export class SameMillisecondSlots {
-  private readonly next = new Map<string, number>();
+  /** Key -> [first slot, metrics given a slot so far]. */
+  private readonly next = new Map<string, [number, number]>();
+
+  /** @param random - Draws the first slot of a pair (0..999); tests pass their own. */
+  constructor(private readonly random: () => number = () => randomInt(SLOTS_PER_MILLISECOND)) {}
 
   /**
    * The timestamp for one more metric of `series` at the millisecond of `micros` (a
@@ -38,12 +47,15 @@ export class SameMillisecondSlots {
    */
   assign(series: string, micros: bigint): SlotAssignment {
     const key = `${micros}\u0000${series}`;
-    const slot = this.next.get(key) ?? 0;
+    const entry = this.next.get(key) ?? [this.random(), 0];
+    const given = entry[1];
+    entry[1] = given + 1;
     // Re-inserted so that Map order is least recently used first.
     this.next.delete(key);
-    this.next.set(key, slot + 1);
+    this.next.set(key, entry);
     if (this.next.size > MAX_REMEMBERED) this.next.delete(this.next.keys().next().value as string);
-    return { micros: micros + BigInt(slot % SLOTS_PER_MILLISECOND), shared: slot >= SLOTS_PER_MILLISECOND };
+    const slot = (entry[0] + given) % SLOTS_PER_MILLISECOND;
+    return { micros: micros + BigInt(slot), shared: given >= SLOTS_PER_MILLISECOND };
   }
 }
 

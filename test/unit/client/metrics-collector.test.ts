@@ -7,6 +7,8 @@ import { nowMicros } from '../../../src/metrics/clock.js';
 import { DEFAULT_TIMESTAMP_FORMAT } from '../../../src/metrics/metrics.js';
 import { Unit, Units } from '../../../src/metrics/unit.js';
 import { encodeMetrics } from '../../../src/metrics/wire-codec.js';
+import { SameMillisecondSlots } from '../../../src/client/same-millisecond-slots.js';
+import { askPython, b64 } from '../metrics/python-oracle.js';
 
 const T0 = 1_704_164_645_123_456n; // 2024-01-02T03:04:05.123456Z
 
@@ -76,7 +78,8 @@ describe('MetricsCollector counters', () => {
     const m = c.close();
     const a = m.counters[0]?.timestamp ?? 0n;
     assert.ok(a > before && a < before + 5_000_000n);
-    assert.equal(m.counters[1]?.timestamp, 1_704_164_645_123_000n);
+    const b = m.counters[1]?.timestamp ?? 0n;
+    assert.ok(b >= 1_704_164_645_123_000n && b <= 1_704_164_645_123_999n, `within the Date's millisecond: ${b}`);
   });
 
   test('metadata is replaced when given (non-empty), kept when omitted or empty, and copied', () => {
@@ -313,5 +316,83 @@ describe('MetricsCollector dimensions and lifecycle', () => {
     const n = 200_000;
     for (let i = 0; i < n; i += 1) c.addCount('hot', 1);
     assert.equal(c.close().counters[0]?.value, n);
+  });
+});
+
+describe('metrics given the same Date get distinct microseconds within its millisecond', () => {
+  // A millisecond no other test uses, so the process-wide slots start fresh for it.
+  const uniqueDate = (): Date => new Date(Date.UTC(2031, 0, 1) + Math.floor(Math.random() * 1e9));
+
+  test('1,000 collectors of one series with one Date: 1,000 distinct timestamps, all in that millisecond', () => {
+    const date = uniqueDate();
+    const ms = BigInt(date.getTime()) * 1000n;
+    const stamps = new Set<bigint>();
+    for (let i = 0; i < 1000; i += 1) {
+      // Dimensions in another order are the same series (InfluxDB sorts tags).
+      const c = collector(i % 2 === 0 ? { host: 'a', env: 'prod' } : { env: 'prod', host: 'a' });
+      c.addCount('records_processed', i, { timestamp: date });
+      const t = c.close().counters[0]?.timestamp as bigint;
+      assert.ok(t >= ms && t < ms + 1000n, String(t));
+      stamps.add(t);
+    }
+    assert.equal(stamps.size, 1000);
+  });
+
+  test('the 1,001st shares a microsecond and is reported; other series and bigint timestamps are untouched', () => {
+    const date = uniqueDate();
+    const reports: number[] = [];
+    const make = (): MetricsCollector =>
+      new MetricsCollector(DEFAULT_TIMESTAMP_FORMAT, { host: 'a' }, { onTimestampsShared: (count) => reports.push(count) });
+    for (let i = 0; i < 1000; i += 1) {
+      const c = make();
+      c.addCount('x', 1, { timestamp: date });
+      c.close();
+    }
+    assert.deepEqual(reports, []);
+    const c = make();
+    c.addCount('x', 1, { timestamp: date });
+    c.setTimer('x', 1, Units.MILLISECONDS, { timestamp: date }); // same series: a timer named x
+    c.addCount('y', 1, { timestamp: date }); // another series: its own slots
+    c.addCount('exact', 1, { timestamp: BigInt(date.getTime()) * 1000n + 7n });
+    const m = c.close();
+    assert.deepEqual(reports, [2]);
+    assert.equal(m.counters[2]?.timestamp, BigInt(date.getTime()) * 1000n + 7n, 'a bigint is kept as given');
+  });
+
+  test('a counter and a timer of one name with one Date, in one message, get different microseconds', () => {
+    const date = uniqueDate();
+    const c = collector();
+    c.addCount('render', 1, { timestamp: date });
+    c.setTimer('render', 5, Units.MILLISECONDS, { timestamp: date });
+    const m = c.close();
+    assert.notEqual(m.counters[0]?.timestamp, m.timers[0]?.timestamp);
+  });
+
+  test('a format without %f carries no microseconds: the Date is kept as it is', () => {
+    const date = uniqueDate();
+    const c = new MetricsCollector('%Y-%m-%d %H:%M:%S');
+    c.addCount('x', 1, { timestamp: date });
+    assert.equal(c.close().counters[0]?.timestamp, BigInt(date.getTime()) * 1000n);
+  });
+
+  test('slots start at a random microsecond and go round the millisecond', () => {
+    const slots = new SameMillisecondSlots(() => 998);
+    const at = 1_000_000n;
+    assert.deepEqual(
+      [0, 1, 2].map(() => slots.assign('s', at)),
+      [{ micros: at + 998n, shared: false }, { micros: at + 999n, shared: false }, { micros: at, shared: false }],
+    );
+    assert.equal(slots.assign('other', at).micros, at + 998n);
+  });
+
+  test('the messages still pass the Python original\'s re-encoding test', () => {
+    const date = uniqueDate();
+    const messages = Array.from({ length: 20 }, (_, i) => {
+      const c = collector({ host: 'a' });
+      c.addCount('n', i, { timestamp: date });
+      c.setTimer('t', i, Units.MILLISECONDS, { timestamp: date });
+      return encodeMetrics(c.close());
+    });
+    assert.deepEqual(askPython(messages.map((m) => ({ kind: 'message', args: [b64(m)] }))), messages.map(() => 'ok'));
   });
 });
