@@ -4,8 +4,8 @@
  * @packageDocumentation
  */
 export { Kadabra, type KadabraOptions } from './client/kadabra.js';
-export { MetricsCollector } from './client/metrics-collector.js';
-export type { SendStats } from './client/send-stats.js';
+export { MetricsCollector, type MetricsCollectorOptions } from './client/metrics-collector.js';
+export type { DroppedCounts, SendStats } from './client/send-stats.js';
 
 export { Metrics, DEFAULT_TIMESTAMP_FORMAT } from './metrics/metrics.js';
 export { Dimension } from './metrics/dimension.js';

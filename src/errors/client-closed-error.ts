@@ -1,6 +1,9 @@
 import { KadabraError } from './kadabra-error.js';
 
-/** Raised when `send()` is called on a `Kadabra` client after `close()`. */
+/**
+ * Kept for code that recognises it; no longer raised: `send()` after `close()` counts the
+ * message as dropped (`stats().droppedBy.afterClose`) instead of throwing.
+ */
 export class ClientClosedError extends KadabraError {
   constructor() {
     super(

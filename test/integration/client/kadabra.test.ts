@@ -154,6 +154,24 @@ describe('Kadabra client against a real redis-server', () => {
     assert.equal(warnings.reduce((sum, w) => sum + Number(w.dropped), 0), 40, 'every drop is counted in the log');
   });
 
+  test('more than 1,000 metrics of one series with one Date: the extra ones are counted in stats() and logged', async () => {
+    const keys = uniqueKeys('shared');
+    const { logger, lines } = capturingLogger();
+    const client = new Kadabra({ CLIENT_CHANNEL_ARGS: { port: server.port, host: '127.0.0.1', ...keys } }, { logger });
+    const sameDate = new Date(Date.UTC(2033, 0, 1) + Math.floor(Math.random() * 1e8));
+    for (let i = 0; i < 1003; i += 1) {
+      const metrics = client.metrics();
+      metrics.addCount('records_processed', i, { timestamp: sameDate });
+      client.send(metrics.close());
+    }
+    assert.equal(client.stats().timestampsShared, 3);
+    const stats = await client.close();
+    assert.equal(stats.delivered, 1003);
+    assert.equal(stats.timestampsShared, 3);
+    const warnings = lines.filter((l) => typeof l.msg === 'string' && l.msg.includes('same Date'));
+    assert.equal(warnings.reduce((sum, w) => sum + Number(w.timestampsShared), 0), 3, 'every shared one is counted in the log');
+  });
+
   test('CLIENT_TIMESTAMP_FORMAT that cannot be used fails at construction, naming the key', () => {
     for (const format of ['%f'.repeat(13), '%Y' + '-'.repeat(200)]) {
       assert.throws(
