@@ -198,18 +198,21 @@ function elementsOf(pieces: readonly Piece[]): Element[] {
 }
 
 const FAIL = -1;
+const OVER_BUDGET = -2;
+const EMPTY: ReadonlyMap<number, number> = new Map();
 
 /**
  * The first complete match of `elements` against `text` from position 0, as a backtracking
  * engine would find it, in linear time: where each element ends, or undefined.
  */
 class Matcher {
+  // Made only when the plain search runs out of budget.
   /** `element * (length + 1) + position` -> end of the first complete match from there, or FAIL. */
-  private readonly reach = new Map<number, number>();
+  private reach: Map<number, number> = EMPTY as Map<number, number>;
   /** Same key -> where the element chosen there ends. */
-  private readonly choice = new Map<number, number>();
+  private choice: Map<number, number> = EMPTY as Map<number, number>;
   /** For a space element and the end of a whitespace run: [lowest position scanned, the largest end that worked or FAIL]. */
-  private readonly spaceScans = new Map<number, [number, number]>();
+  private spaceScans: Map<number, [number, number]> = EMPTY as unknown as Map<number, [number, number]>;
   private readonly stride: number;
   private readonly scratch: number[] = [];
   /** Where the whitespace run containing each position ends (computed on first need). */
@@ -224,6 +227,61 @@ class Matcher {
 
   /** Ends of every element of the first complete match, or undefined if there is none. */
   run(): number[] | undefined {
+    // Most texts match at the first try of each element: a plain search finds that
+    // without the bookkeeping, and hands over to the remembering one past a budget
+    // proportional to the text, so the whole stays linear.
+    this.budget = 4 * (this.elements.length + this.text.length) + 16;
+    const ends = new Array<number>(this.elements.length);
+    const quick = this.plain(0, 0, ends);
+    if (quick !== OVER_BUDGET) return quick === FAIL ? undefined : ends;
+    return this.remembering();
+  }
+
+  private budget = 0;
+
+  /** The backtracking search itself, without memory; OVER_BUDGET once it has tried too much. */
+  private plain(i: number, at: number, ends: number[]): number {
+    if (i === this.elements.length) return at;
+    const element = this.elements[i] as Element;
+    if (element.kind === 'literal') {
+      if ((this.budget -= 1) < 0) return OVER_BUDGET;
+      if (!this.literalAt(element.text, at)) return FAIL;
+      return this.plainNext(i, at + element.text.length, ends);
+    }
+    if (element.kind === 'space') {
+      if (!isSpace(this.text.charCodeAt(at))) return FAIL;
+      for (let end = this.runEndOf(at); end > at; end -= 1) {
+        if ((this.budget -= 1) < 0) return OVER_BUDGET;
+        const result = this.plainNext(i, end, ends);
+        if (result !== FAIL) return result;
+      }
+      return FAIL;
+    }
+    const scratch = this.scratch;
+    const base = scratch.length;
+    element.candidates(this.text, at, scratch);
+    let result = FAIL;
+    for (let k = base; k < scratch.length && result === FAIL; k += 1) {
+      if ((this.budget -= 1) < 0) {
+        result = OVER_BUDGET;
+        break;
+      }
+      result = this.plainNext(i, scratch[k] as number, ends);
+    }
+    scratch.length = base;
+    return result;
+  }
+
+  private plainNext(i: number, end: number, ends: number[]): number {
+    const result = this.plain(i + 1, end, ends);
+    if (result >= 0) ends[i] = end;
+    return result;
+  }
+
+  private remembering(): number[] | undefined {
+    this.reach = new Map();
+    this.choice = new Map();
+    this.spaceScans = new Map();
     const end = this.from(0, 0);
     if (end === FAIL) return undefined;
     const ends: number[] = [];
