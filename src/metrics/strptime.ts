@@ -201,6 +201,39 @@ const FAIL = -1;
 const OVER_BUDGET = -2;
 const EMPTY: ReadonlyMap<number, number> = new Map();
 
+/** Integer-keyed memory: `get` gives undefined for a key never set. */
+interface Memo {
+  get(key: number): number | undefined;
+  set(key: number, value: number): void;
+}
+
+/** Keys below this many take a flat array (4 bytes a key); beyond, a map holds only what is visited. */
+const FLAT_MEMO_KEYS = 1 << 20;
+
+class FlatMemo implements Memo {
+  private readonly values: Int32Array;
+
+  constructor(size: number) {
+    this.values = new Int32Array(size).fill(UNSET);
+  }
+
+  get(key: number): number | undefined {
+    const value = this.values[key] as number;
+    return value === UNSET ? undefined : value;
+  }
+
+  set(key: number, value: number): void {
+    this.values[key] = value;
+  }
+}
+
+const UNSET = -3;
+const NO_MEMO: Memo = new FlatMemo(0);
+
+function newMemo(size: number): Memo {
+  return size <= FLAT_MEMO_KEYS ? new FlatMemo(size) : new Map<number, number>();
+}
+
 /**
  * The first complete match of `elements` against `text` from position 0, as a backtracking
  * engine would find it, in linear time: where each element ends, or undefined.
@@ -208,9 +241,9 @@ const EMPTY: ReadonlyMap<number, number> = new Map();
 class Matcher {
   // Made only when the plain search runs out of budget.
   /** `element * (length + 1) + position` -> end of the first complete match from there, or FAIL. */
-  private reach: Map<number, number> = EMPTY as Map<number, number>;
+  private reach: Memo = NO_MEMO;
   /** Same key -> where the element chosen there ends. */
-  private choice: Map<number, number> = EMPTY as Map<number, number>;
+  private choice: Memo = NO_MEMO;
   /** For a space element and the end of a whitespace run: [lowest position scanned, the largest end that worked or FAIL]. */
   private spaceScans: Map<number, [number, number]> = EMPTY as unknown as Map<number, [number, number]>;
   private readonly stride: number;
@@ -279,8 +312,8 @@ class Matcher {
   }
 
   private remembering(): number[] | undefined {
-    this.reach = new Map();
-    this.choice = new Map();
+    this.reach = newMemo(this.elements.length * this.stride);
+    this.choice = newMemo(this.elements.length * this.stride);
     this.spaceScans = new Map();
     const end = this.from(0, 0);
     if (end === FAIL) return undefined;
@@ -299,8 +332,7 @@ class Matcher {
     const key = i * this.stride + at;
     const known = this.reach.get(key);
     if (known !== undefined) return known;
-    // Marked failed while in progress: no element matches the empty string and loops back.
-    this.reach.set(key, FAIL);
+    // No mark while in progress is needed: from(i) only ever asks from(i + 1).
     const element = this.elements[i] as Element;
     let result = FAIL;
     if (element.kind === 'literal') {

@@ -63,7 +63,7 @@ function ordinaryNanos(): { nanos: number; bytes: number } {
  * a timestamp without a regex costs more than the ordinary (fast-path) one, so the ratio
  * is generous; backtracking costs millions of times more and grows exponentially.
  */
-const RATIO = 400;
+const RATIO = 1000;
 
 function assertLinear(message: string, ordinary: { nanos: number; bytes: number }, what: string): number {
   const nanos = decodeNanos(message, 3);
