@@ -123,7 +123,8 @@ export class SendBuffer {
 
   /** Resolves once everything buffered is delivered, or after `timeoutMs`, with the counts. */
   flush(timeoutMs: number): Promise<SendStats> {
-    if (this.waiting + this.inFlight === 0) return Promise.resolve(this.stats());
+    // Once stopped nothing more is written: waiting would only wait out the timeout.
+    if (this.waiting + this.inFlight === 0 || this.stopped) return Promise.resolve(this.stats());
     // Retry at once rather than after the current backoff.
     this.wakeRetry?.();
     return new Promise((resolve) => {

@@ -116,6 +116,8 @@ describe('decoding time is linear in the message, whatever the producer wrote', 
     assert.ok(message.length < 300);
     assertLinear(message, ordinary, 'the %f x 13 message');
     assert.throws(() => decodeMetrics(message), (e: unknown) => e instanceof WireFormatError && /%f twice/.test(e.message));
+    const long = messageWith('%Y' + '-'.repeat(500), '2024' + '-'.repeat(500));
+    assert.throws(() => decodeMetrics(long), (e: unknown) => e instanceof WireFormatError && /limited to 128 characters/.test(e.message));
   });
 
   test('whitespace runs around directives that may match nothing cost linear time, and still parse', () => {
