@@ -36,12 +36,14 @@ describe('CONFIG_KEYS', () => {
 
   it("holds this port's keys with their defaults", () => {
     assert.equal(CONFIG_KEYS.CLIENT_BUFFER_MAX_MESSAGES.default, 100000);
+    assert.equal(CONFIG_KEYS.CLIENT_BUFFER_MAX_BYTES.default, 64 * 1024 * 1024);
+    assert.equal(CONFIG_KEYS.CLIENT_MESSAGE_MAX_BYTES.default, 1024 * 1024);
     assert.equal(CONFIG_KEYS.CLIENT_FLUSH_TIMEOUT_SECONDS.default, 5);
     assert.equal(CONFIG_KEYS.CLIENT_OVERFLOW_LOG_INTERVAL_SECONDS.default, 10);
     assert.equal(CONFIG_KEYS.CLIENT_LOG_LEVEL.default, 'info');
     assert.equal(CONFIG_KEYS.AGENT_LOG_LEVEL.default, 'info');
     assert.equal(CONFIG_KEYS.AGENT_RECEIVER_MAX_BATCH_SIZE.default, 250);
-    assert.equal(CONFIG_KEY_NAMES.length, 24);
+    assert.equal(CONFIG_KEY_NAMES.length, 26);
   });
 
   it('gives every key a side matching its prefix, a description, and a default its schema accepts', () => {
