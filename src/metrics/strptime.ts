@@ -199,7 +199,6 @@ function elementsOf(pieces: readonly Piece[]): Element[] {
 
 const FAIL = -1;
 const OVER_BUDGET = -2;
-const EMPTY: ReadonlyMap<number, number> = new Map();
 
 /** Integer-keyed memory: `get` gives undefined for a key never set. */
 interface Memo {
@@ -245,7 +244,7 @@ class Matcher {
   /** Same key -> where the element chosen there ends. */
   private choice: Memo = NO_MEMO;
   /** For a space element and the end of a whitespace run: [lowest position scanned, the largest end that worked or FAIL]. */
-  private spaceScans: Map<number, [number, number]> = EMPTY as unknown as Map<number, [number, number]>;
+  private spaceScans = new Map<number, [number, number]>();
   private readonly stride: number;
   private readonly scratch: number[] = [];
   /** Where the whitespace run containing each position ends (computed on first need). */
@@ -314,7 +313,6 @@ class Matcher {
   private remembering(): number[] | undefined {
     this.reach = newMemo(this.elements.length * this.stride);
     this.choice = newMemo(this.elements.length * this.stride);
-    this.spaceScans = new Map();
     const end = this.from(0, 0);
     if (end === FAIL) return undefined;
     const ends: number[] = [];
