@@ -13,14 +13,13 @@ import { stuckMessages } from './stuck-messages.js';
  * The batched agent's nanny: like `Nanny`, but every `frequencySeconds` it republishes the
  * items in progress longer than `thresholdSeconds` (up to `maxBatchSize`, oldest first) as
  * one batch. If the publisher fails on the batch in a way it does not classify, the items
- * are tried one by one, so one bad item cannot keep the whole batch stuck (defect 1).
+ * are tried one by one, so one bad item cannot keep the whole batch stuck (as one malformed message did in the original).
  */
 export class BatchedNanny extends ComponentLifecycle {
   private readonly frequencyMs: number;
   private readonly thresholdMs: number;
   private readonly channelFailures: ChannelFailures;
   private readonly backoff: Backoff;
-  private readonly now: () => number;
 
   /**
    * @param frequencySeconds how often to look (`AGENT_NANNY_FREQUENCY_SECONDS`).
@@ -43,7 +42,6 @@ export class BatchedNanny extends ComponentLifecycle {
     this.backoff = new Backoff(
       options.publishBackoff ?? { initialMs: this.frequencyMs, maxMs: this.frequencyMs * 8 },
     );
-    this.now = options.now ?? Date.now;
   }
 
   protected override async run(signal: AbortSignal): Promise<void> {
@@ -73,13 +71,13 @@ export class BatchedNanny extends ComponentLifecycle {
     }
     let items: InProgressMessage[];
     try {
-      items = await this.channel.inProgress(this.maxBatchSize);
+      items = await this.channel.inProgress(this.maxBatchSize, this.options.limits);
       this.channelFailures.succeeded();
     } catch (error) {
       this.channelFailures.record(error, 'inProgress');
       return report;
     }
-    const stuck = stuckMessages(items, this.thresholdMs, this.now());
+    const stuck = stuckMessages(items, this.thresholdMs);
     report.examined = items.length;
     report.stuck = stuck.length;
     if (stuck.length === 0) return report;

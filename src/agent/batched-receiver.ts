@@ -1,4 +1,4 @@
-import type { Channel, ReceivedMessage } from '../channels/channel.js';
+import type { Channel, ReceivedMessage, ReceiveLimits } from '../channels/channel.js';
 import type { KadabraLogger } from '../logging/logger.js';
 import type { Publisher } from '../publishers/publisher.js';
 import { abortableSleep } from './abortable-sleep.js';
@@ -17,18 +17,24 @@ export interface BatchedReceiverOptions {
   readonly gate?: PublishGate;
   /** Backoff between attempts to publish the held batch while publishing fails. */
   readonly publishBackoff?: BackoffOptions;
+  /**
+   * Byte bounds (`AGENT_MESSAGE_MAX_BYTES`, `AGENT_RECEIVER_MAX_BATCH_BYTES` per slice):
+   * longer messages are dead-lettered by the channel unread; a slice holds no more than
+   * the budget. Default: no bounds.
+   */
+  readonly limits?: ReceiveLimits;
 }
 
 /**
  * The batched agent's receiver: at start and then every `publishingIntervalSeconds` it
  * takes up to `maxBatchSize` messages from the channel (an empty queue costs one cheap
- * check, defect 5 of the original) in slices of `SLICE_MESSAGES`, publishes each slice
+ * check; the original popped every interval even from an empty queue) in slices of `SLICE_MESSAGES`, publishes each slice
  * as one batch, dead-letters what the publisher rejects for good and completes the rest
  * in one call.
  *
  * While publishing fails transiently it takes nothing new: it keeps the batch it holds
  * and retries it with backoff until it succeeds. `stop()` is prompt: the publish in
- * flight finishes, no new batch is taken, no interval is waited out (defect 4).
+ * flight finishes, no new batch is taken, no interval is waited out (the original kept draining the queue after stop).
  */
 export class BatchedReceiver extends ComponentLifecycle {
   /** Closed while publishing fails. */
@@ -36,6 +42,7 @@ export class BatchedReceiver extends ComponentLifecycle {
   private readonly intervalMs: number;
   private readonly channelFailures: ChannelFailures;
   private readonly backoff: Backoff;
+  private readonly limits: ReceiveLimits;
 
   /**
    * @param publishingIntervalSeconds time between batches (`BATCHED_AGENT_INTERVAL_SECONDS`).
@@ -54,6 +61,7 @@ export class BatchedReceiver extends ComponentLifecycle {
     this.gate = options.gate ?? new PublishGate();
     this.channelFailures = new ChannelFailures(logger);
     this.backoff = new Backoff(options.publishBackoff);
+    this.limits = options.limits ?? {};
   }
 
   protected override async run(signal: AbortSignal): Promise<void> {
@@ -81,7 +89,7 @@ export class BatchedReceiver extends ComponentLifecycle {
       const wanted = Math.min(SLICE_MESSAGES, this.maxBatchSize - taken);
       let slice: ReceivedMessage[];
       try {
-        slice = await this.channel.receiveBatch(wanted);
+        slice = await this.channel.receiveBatch(wanted, this.limits);
         this.channelFailures.succeeded();
       } catch (error) {
         await this.channelFailures.failed(error, 'receiveBatch', signal);

@@ -1,4 +1,4 @@
-import type { Channel, InProgressMessage } from '../channels/channel.js';
+import type { Channel, InProgressMessage, ReceiveLimits } from '../channels/channel.js';
 import type { TransientPublishError } from '../errors/publish-error.js';
 import type { KadabraLogger } from '../logging/logger.js';
 import type { Publisher } from '../publishers/publisher.js';
@@ -22,8 +22,12 @@ export interface NannyOptions {
    * `frequencySeconds`. Default: from the frequency up to 8 times it.
    */
   readonly publishBackoff?: BackoffOptions;
-  /** Clock in ms since the epoch (tests). Default `Date.now`. */
-  readonly now?: () => number;
+  /**
+   * Byte bounds of one pass (`AGENT_MESSAGE_MAX_BYTES`, `AGENT_NANNY_MAX_BATCH_BYTES`):
+   * longer messages are dead-lettered by the channel unread, and a pass reads no more
+   * than the budget (at least one message). Default: no bounds.
+   */
+  readonly limits?: ReceiveLimits;
 }
 
 /** What one nanny run did. */
@@ -57,14 +61,14 @@ const EMPTY_REPORT: NannyRunReport = Object.freeze({
  * `numThreads` workers: completed on success, dead-lettered when the publisher rejects
  * them for good. A transient failure ends the run (the rest waits for the next run, after
  * a backoff) instead of hammering a database that is down. Every item is handled on its
- * own: one that fails cannot stop the nanny (defect 1 of the original).
+ * own: one that fails cannot stop the nanny (in the original, one malformed message made every
+ * nanny run fail).
  */
 export class Nanny extends ComponentLifecycle {
   private readonly frequencyMs: number;
   private readonly thresholdMs: number;
   private readonly channelFailures: ChannelFailures;
   private readonly backoff: Backoff;
-  private readonly now: () => number;
 
   /**
    * @param frequencySeconds how often to look (`AGENT_NANNY_FREQUENCY_SECONDS`).
@@ -89,7 +93,6 @@ export class Nanny extends ComponentLifecycle {
     this.backoff = new Backoff(
       options.publishBackoff ?? { initialMs: this.frequencyMs, maxMs: this.frequencyMs * 8 },
     );
-    this.now = options.now ?? Date.now;
   }
 
   protected override async run(signal: AbortSignal): Promise<void> {
@@ -118,13 +121,13 @@ export class Nanny extends ComponentLifecycle {
     }
     let items: InProgressMessage[];
     try {
-      items = await this.channel.inProgress(this.queryLimit);
+      items = await this.channel.inProgress(this.queryLimit, this.options.limits);
       this.channelFailures.succeeded();
     } catch (error) {
       this.channelFailures.record(error, 'inProgress');
       return EMPTY_REPORT;
     }
-    const stuck = stuckMessages(items, this.thresholdMs, this.now());
+    const stuck = stuckMessages(items, this.thresholdMs);
     if (stuck.length === 0) return { ...EMPTY_REPORT, examined: items.length };
 
     this.logger.info({ stuck: stuck.length }, 'republishing messages stuck in progress');

@@ -1,4 +1,4 @@
-import type { Channel, ReceivedMessage } from '../channels/channel.js';
+import type { Channel, ReceivedMessage, ReceiveLimits } from '../channels/channel.js';
 import type { KadabraLogger } from '../logging/logger.js';
 import type { Publisher } from '../publishers/publisher.js';
 import { abortableSleep } from './abortable-sleep.js';
@@ -20,6 +20,12 @@ export interface ReceiverOptions {
   readonly receiveTimeoutSeconds?: number;
   /** Most messages a worker publishes at once (`AGENT_RECEIVER_MAX_BATCH_SIZE`). Default 1. */
   readonly maxBatchSize?: number;
+  /**
+   * Byte bounds (`AGENT_MESSAGE_MAX_BYTES`, `AGENT_RECEIVER_MAX_BATCH_BYTES`): longer
+   * messages are dead-lettered by the channel unread; a worker's batch holds no more
+   * than the budget. Default: no bounds.
+   */
+  readonly limits?: ReceiveLimits;
 }
 
 /**
@@ -31,7 +37,8 @@ export interface ReceiverOptions {
  * `PublishGate` closes): a worker that holds a message keeps it and retries it with
  * exponential backoff (honouring Retry-After); the first success reopens the gate. So at
  * most `numThreads` messages are in progress during a database outage, and the queue
- * drains at full speed once it recovers (defect 7 of the original).
+ * drains at full speed once it recovers (the original kept moving the whole queue into
+ * in-progress during an outage).
  *
  * With `maxBatchSize` > 1, a worker whose last publish succeeded adds the messages
  * already waiting in the queue (up to the limit, without waiting for more) to the one it
@@ -84,7 +91,12 @@ export class Receiver extends ComponentLifecycle {
       let message: ReceivedMessage | null;
       try {
         const timeoutSeconds = this.options.receiveTimeoutSeconds;
-        message = await this.channel.receive(timeoutSeconds === undefined ? { signal } : { timeoutSeconds, signal });
+        const maxMessageBytes = this.options.limits?.maxMessageBytes;
+        message = await this.channel.receive({
+          signal,
+          ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
+          ...(maxMessageBytes === undefined ? {} : { maxMessageBytes }),
+        });
       } catch (error) {
         await channelFailures.failed(error, 'receive', signal);
         continue;
@@ -94,17 +106,23 @@ export class Receiver extends ComponentLifecycle {
         lastPublished = false;
         continue;
       }
-      const batch = lastPublished && this.gate.isOpen ? [message, ...(await this.waiting(logger))] : [message];
+      const batch = lastPublished && this.gate.isOpen ? [message, ...(await this.waiting(message, logger))] : [message];
       lastPublished = await this.deliver(batch, publishBackoff, logger, signal);
     }
   }
 
-  /** Messages already in the queue, up to the batch limit less the one in hand; never waits. */
-  private async waiting(logger: KadabraLogger): Promise<ReceivedMessage[]> {
+  /**
+   * Messages already in the queue, up to the batch limits less the one in hand; never
+   * waits, and takes nothing when the one in hand fills the byte budget.
+   */
+  private async waiting(inHand: ReceivedMessage, logger: KadabraLogger): Promise<ReceivedMessage[]> {
     const more = (this.options.maxBatchSize ?? 1) - 1;
     if (more <= 0) return [];
+    const limits = this.options.limits ?? {};
+    const budget = limits.maxBatchBytes === undefined ? undefined : limits.maxBatchBytes - inHand.raw.length;
+    if (budget !== undefined && budget <= 0) return [];
     try {
-      return await this.channel.receiveBatch(more);
+      return await this.channel.receiveBatch(more, budget === undefined ? limits : { ...limits, maxBatchBytes: budget });
     } catch (error) {
       // The message in hand is published anyway; the channel's trouble shows on the next receive.
       logger.debug({ err: describeError(error) }, 'could not take waiting messages');

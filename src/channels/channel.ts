@@ -14,10 +14,18 @@ export interface ReceivedMessage {
 /** An in-progress message, with the time it entered in-progress. */
 export interface InProgressMessage extends ReceivedMessage {
   /**
-   * Milliseconds since the epoch when the item entered in-progress, as recorded by the
-   * channel; for an item with no record, when the channel first saw it there.
+   * Milliseconds since the epoch when the item entered in-progress, by the channel's
+   * clock (the Redis server's `TIME`; SQLite's clock); for an item with no record, when
+   * the channel first saw it there.
    */
   readonly enteredAt: number;
+  /**
+   * How long it has been in progress when it was listed, in ms, by the same clock as
+   * `enteredAt`: what decides whether it is stuck, whatever the reader's own clock says.
+   * Negative when its record lies in the channel's future (written by a process whose
+   * clock ran fast).
+   */
+  readonly inProgressMs: number;
 }
 
 /** A dead-lettered message, as stored in the dead-letter list. */
@@ -36,8 +44,13 @@ export interface DeadLetter {
 export interface ChannelStatus {
   readonly queued: number;
   readonly inProgress: number;
-  /** Milliseconds since the epoch the oldest in-progress item entered, if any. */
+  /** Milliseconds since the epoch the oldest in-progress item entered (channel's clock), if any. */
   readonly oldestInProgressAt: number | undefined;
+  /**
+   * How long the oldest in-progress item has been there, in ms by the channel's clock
+   * (negative when its record lies in the channel's future), if any has a record.
+   */
+  readonly oldestInProgressMs: number | undefined;
   readonly deadLetters: number;
   /**
    * The channel's `dead_max_length`: more dead letters than this is an alarm (logged at
@@ -52,11 +65,30 @@ export interface DeadLetterFilter {
   readonly reason?: string;
 }
 
+/**
+ * Byte bounds of what one receive hands to the caller (the agent's
+ * `AGENT_MESSAGE_MAX_BYTES` and batch budgets), so that its memory is bounded in bytes
+ * and not only in messages.
+ */
+export interface ReceiveLimits {
+  /**
+   * A message longer than this many bytes is moved to the dead-letter list, whole and
+   * with the reason, by the channel's server (a Lua script, an SQL statement) without
+   * its bytes ever being read into this process. Default: no limit.
+   */
+  readonly maxMessageBytes?: number;
+  /**
+   * A batch stops before the message that would take its bytes over this budget; it
+   * always holds at least one message (within `maxMessageBytes`). Default: no limit.
+   */
+  readonly maxBatchBytes?: number;
+}
+
 /** Options of a blocking receive. */
-export interface ReceiveOptions {
-  /** Longest wait for a message, in seconds (default 10, as in the seed). */
+export interface ReceiveOptions extends Pick<ReceiveLimits, 'maxMessageBytes'> {
+  /** Longest wait for a message, in seconds (default 10, as in the original). */
   readonly timeoutSeconds?: number;
-  /** Aborting ends the wait at once and resolves `null`. */
+  /** Aborting ends the wait at once and resolves `null`, whatever the server does. */
   readonly signal?: AbortSignal;
 }
 
@@ -73,12 +105,18 @@ export interface Channel {
   sendEncoded(messages: readonly EncodedMessage[]): Promise<void>;
   /** Blocks until a message is available (moved to in-progress) or the timeout passes. */
   receive(options?: ReceiveOptions): Promise<ReceivedMessage | null>;
-  /** Moves up to `maxBatchSize` messages to in-progress without blocking; may be empty. */
-  receiveBatch(maxBatchSize: number): Promise<ReceivedMessage[]>;
+  /**
+   * Moves up to `maxBatchSize` messages (and up to `limits.maxBatchBytes`) to in-progress
+   * without blocking; may be empty.
+   */
+  receiveBatch(maxBatchSize: number, limits?: ReceiveLimits): Promise<ReceivedMessage[]>;
   /** Removes these messages (exact bytes) from in-progress. */
   complete(items: readonly Pick<ReceivedMessage, 'raw'>[]): Promise<void>;
-  /** Up to `limit` in-progress messages, oldest first. */
-  inProgress(limit: number): Promise<InProgressMessage[]>;
+  /**
+   * Up to `limit` in-progress messages (and up to `limits.maxBatchBytes`), oldest first;
+   * those over `limits.maxMessageBytes` are dead-lettered instead, without being read.
+   */
+  inProgress(limit: number, limits?: ReceiveLimits): Promise<InProgressMessage[]>;
   /**
    * Moves a message out of in-progress into the dead-letter list with a reason. Dead
    * letters are never trimmed; past `dead_max_length` the channel logs at error level.

@@ -2,8 +2,11 @@
 import { runCli } from './run-cli.js';
 import type { CliContext } from './cli-context.js';
 
-/** How long the process may linger after the command finished before it is ended. */
-const EXIT_GRACE_MS = 3000;
+/**
+ * How long the process may linger after the command finished before it is ended: only a
+ * connection a server never answered (left behind by a bounded stop) keeps it longer.
+ */
+const EXIT_GRACE_MS = 1000;
 
 const handlers = new Set<() => void>();
 let stopRequests = 0;

@@ -136,6 +136,24 @@ export const CONFIG_KEYS = Object.freeze({
     250,
     'Most messages a default-agent worker publishes in one request: after a successful publish it adds messages already waiting in the queue (never waits for them). 1 publishes one message per request, as the original. Larger batches hold more decoded messages at once (1000: about 50 MB more RSS and 15-30% more CPU per point, for no more throughput).',
   ),
+  AGENT_MESSAGE_MAX_BYTES: key(
+    'agent',
+    positiveInteger(),
+    1048576,
+    'Largest message (bytes) the agent takes from the channel. A longer one is moved to the dead-letter list whole, with the reason, by the channel\'s server (a Lua script, an SQL statement) without the agent ever reading it, so one oversized message cannot exhaust the agent. Keep `CLIENT_MESSAGE_MAX_BYTES` at or below it.',
+  ),
+  AGENT_RECEIVER_MAX_BATCH_BYTES: key(
+    'agent',
+    positiveInteger(),
+    8388608,
+    'Most message bytes one receiver batch holds (a default-agent worker\'s batch, or one slice of the batched agent\'s batch): the batch stops before the message that would exceed it, and always takes at least one. Decoded and encoded for publishing, a batch takes a few times this in memory.',
+  ),
+  AGENT_NANNY_MAX_BATCH_BYTES: key(
+    'agent',
+    positiveInteger(),
+    8388608,
+    'Most message bytes one nanny pass reads from in-progress (oldest first, at least one message); the rest waits for the next pass.',
+  ),
   BATCHED_AGENT_INTERVAL_SECONDS: key(
     'agent',
     seconds(),

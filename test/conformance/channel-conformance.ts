@@ -190,8 +190,91 @@ export function channelConformance(name: string, makeTarget: () => Promise<Confo
       assert.equal((await channel.status()).inProgress, 0);
       await channel.complete([other]); // already gone: harmless
       assert.deepEqual(await channel.status(), {
-        queued: 0, inProgress: 0, oldestInProgressAt: undefined, deadLetters: 0, deadLetterAlarmThreshold: 10_000,
+        queued: 0, inProgress: 0, oldestInProgressAt: undefined, oldestInProgressMs: undefined, deadLetters: 0, deadLetterAlarmThreshold: 10_000,
       });
+    });
+
+    test('a message over maxMessageBytes is dead-lettered whole with the reason by every receive path; those around it are received', async () => {
+      const { open, pushRaw } = await store();
+      const channel = open();
+      // One decodable but oversized, one oversized and not even UTF-8: neither is read.
+      const big = Buffer.from(wireMessage(`big-${'x'.repeat(200_000)}`));
+      const bigBinary = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.alloc(150_000, 0x80)]);
+      await pushRaw([Buffer.from(wireMessage('s0')), big, Buffer.from(wireMessage('s1')), bigBinary, Buffer.from(wireMessage('s2'))]);
+      const maxMessageBytes = 10_000;
+      assert.equal(nameOf(await channel.receive({ timeoutSeconds: 5, maxMessageBytes })), 's0');
+      assert.equal(nameOf(await channel.receive({ timeoutSeconds: 5, maxMessageBytes })), 's1');
+      assert.deepEqual((await channel.receiveBatch(10, { maxMessageBytes })).map(nameOf), ['s2']);
+      const status = await channel.status();
+      assert.equal(status.inProgress, 3);
+      assert.equal(status.queued, 0);
+      assert.equal(status.deadLetters, 2);
+      const letters = await channel.deadLetters(10);
+      for (const [letter, bytes] of [[letters[1], big], [letters[0], bigBinary]] as const) {
+        assert.ok(letter);
+        assert.match(letter.reason, new RegExp(`message of ${bytes.length} bytes is over the maximum of 10000 bytes`));
+        assert.ok(Buffer.from(letter.message, letter.encoding).equals(bytes), 'the dead letter keeps the exact bytes');
+        assert.ok(letter.time !== '', 'the dead letter has a time');
+      }
+      // Requeued, they come back exactly; taken without a limit, they are received as they are.
+      assert.equal(await channel.requeueDeadLetters(10), 2);
+      const again = await channel.receiveBatch(10);
+      assert.equal(again.length, 1, 'the undecodable one is dead-lettered again, for being undecodable');
+      assert.ok(again[0]?.raw.equals(big));
+    });
+
+    test('receiveBatch and inProgress stop at the byte budget, and always take one message', async () => {
+      const { open, pushRaw } = await store();
+      const channel = open();
+      const messages = ['k0', 'k1', 'k2', 'k3', 'k4'].map((n) => Buffer.from(wireMessage(n)));
+      const size = messages[0]?.length ?? 0;
+      await pushRaw(messages);
+      assert.deepEqual((await channel.receiveBatch(10, { maxBatchBytes: size * 2 + 1 })).map(nameOf), ['k0', 'k1']);
+      assert.deepEqual((await channel.receiveBatch(10, { maxBatchBytes: 1 })).map(nameOf), ['k2'], 'at least one');
+      assert.deepEqual((await channel.receiveBatch(10)).map(nameOf), ['k3', 'k4'], 'the rest stayed queued, in order');
+      assert.deepEqual((await channel.inProgress(10, { maxBatchBytes: size * 3 })).map(nameOf), ['k0', 'k1', 'k2']);
+      assert.deepEqual((await channel.inProgress(10, { maxBatchBytes: 1 })).map(nameOf), ['k0']);
+      assert.equal((await channel.status()).inProgress, 5);
+    });
+
+    test('inProgress dead-letters an item over maxMessageBytes (left by an agent without the limit) without reading it', async () => {
+      const { open, pushRaw } = await store();
+      const channel = open();
+      const big = Buffer.from(wireMessage(`left-${'y'.repeat(100_000)}`));
+      await pushRaw([Buffer.from(wireMessage('i0')), big, Buffer.from(wireMessage('i1'))]);
+      assert.equal((await channel.receiveBatch(10)).length, 3, 'an agent without the limit took all three');
+      const items = await open().inProgress(10, { maxMessageBytes: 50_000 });
+      assert.deepEqual(items.map(nameOf), ['i0', 'i1']);
+      const status = await channel.status();
+      assert.equal(status.inProgress, 2);
+      assert.equal(status.deadLetters, 1);
+      const [letter] = await channel.deadLetters(1);
+      assert.ok(letter && Buffer.from(letter.message, letter.encoding).equals(big));
+      assert.match(letter.reason, /over the maximum of 50000 bytes/);
+    });
+
+    test('time in progress is measured by the channel\'s clock, not by the clock of the process that received', async () => {
+      const { open } = await store();
+      const fastAgent = open();
+      await fastAgent.sendEncoded([wireMessage('c0'), wireMessage('c1')]);
+      const realNow = Date.now;
+      // This process's clock runs an hour fast while it receives (as a skewed agent's would).
+      Date.now = () => realNow() + 3_600_000;
+      try {
+        assert.equal(nameOf(await fastAgent.receive({ timeoutSeconds: 5 })), 'c0');
+        assert.equal((await fastAgent.receiveBatch(1)).length, 1);
+      } finally {
+        Date.now = realNow;
+      }
+      await sleep(30);
+      const items = await open().inProgress(10);
+      assert.equal(items.length, 2);
+      for (const item of items) {
+        assert.ok(item.inProgressMs >= 0 && item.inProgressMs < 60_000, `in progress for ${item.inProgressMs} ms by the channel's clock`);
+        assert.ok(Math.abs(item.enteredAt - Date.now()) < 60_000, 'entered by the channel\'s clock');
+      }
+      const status = await open().status();
+      assert.ok(status.oldestInProgressMs !== undefined && status.oldestInProgressMs >= 0 && status.oldestInProgressMs < 60_000);
     });
 
     test('undecodable messages are dead-lettered with the reason, never returned', async () => {

@@ -4,6 +4,7 @@ import type {
   DeadLetter,
   InProgressMessage,
   ReceivedMessage,
+  ReceiveLimits,
   ReceiveOptions,
   DeadLetterFilter,
 } from '../../src/channels/channel.js';
@@ -139,6 +140,7 @@ export class MemoryChannel implements Channel {
     for (;;) {
       if (this.closed || options.signal?.aborted) return null;
       const raw = this.queue.shift();
+      if (raw && this.oversized(raw, options)) continue;
       if (raw) {
         const message = this.take(raw);
         if (message) return message;
@@ -150,15 +152,33 @@ export class MemoryChannel implements Channel {
     }
   }
 
-  async receiveBatch(maxBatchSize: number): Promise<ReceivedMessage[]> {
+  async receiveBatch(maxBatchSize: number, limits: ReceiveLimits = {}): Promise<ReceivedMessage[]> {
     await this.enter('receiveBatch');
     const messages: ReceivedMessage[] = [];
-    const raws = this.queue.splice(0, maxBatchSize);
-    for (const raw of raws) {
+    let taken = 0;
+    let bytes = 0;
+    while (taken < maxBatchSize && this.queue.length > 0) {
+      const raw = this.queue[0] as Buffer;
+      if (this.oversized(raw, limits)) {
+        this.queue.shift();
+        continue;
+      }
+      if (taken > 0 && bytes + raw.length > (limits.maxBatchBytes ?? Infinity)) break;
+      this.queue.shift();
+      taken += 1;
+      bytes += raw.length;
       const message = this.take(raw);
       if (message) messages.push(message);
     }
     return messages;
+  }
+
+  /** Dead-letters `raw` when it is over `limits.maxMessageBytes` (a real channel never reads it). */
+  private oversized(raw: Buffer, limits: ReceiveLimits): boolean {
+    const max = limits.maxMessageBytes;
+    if (max === undefined || raw.length <= max) return false;
+    this.record(raw, `message of ${raw.length} bytes is over the maximum of ${max} bytes (AGENT_MESSAGE_MAX_BYTES)`);
+    return true;
   }
 
   async complete(items: readonly Pick<ReceivedMessage, 'raw'>[]): Promise<void> {
@@ -166,13 +186,22 @@ export class MemoryChannel implements Channel {
     for (const item of items) this.removeFromProgress(item.raw);
   }
 
-  async inProgress(limit: number): Promise<InProgressMessage[]> {
+  async inProgress(limit: number, limits: ReceiveLimits = {}): Promise<InProgressMessage[]> {
     await this.enter('inProgress');
-    const oldest = [...this.progress].sort((a, b) => a.enteredAt - b.enteredAt).slice(0, limit);
+    const oldest = [...this.progress].sort((a, b) => a.enteredAt - b.enteredAt);
     const messages: InProgressMessage[] = [];
+    const now = this.now();
+    let bytes = 0;
     for (const entry of oldest) {
+      if (messages.length >= limit) break;
+      if (this.oversized(entry.raw, limits)) {
+        this.removeFromProgress(entry.raw);
+        continue;
+      }
+      if (messages.length > 0 && bytes + entry.raw.length > (limits.maxBatchBytes ?? Infinity)) break;
+      bytes += entry.raw.length;
       const metrics = this.decodeOrDeadLetter(entry.raw);
-      if (metrics) messages.push({ raw: entry.raw, metrics, enteredAt: entry.enteredAt });
+      if (metrics) messages.push({ raw: entry.raw, metrics, enteredAt: entry.enteredAt, inProgressMs: now - entry.enteredAt });
     }
     return messages;
   }
@@ -192,6 +221,7 @@ export class MemoryChannel implements Channel {
       queued: this.queue.length,
       inProgress: this.progress.length,
       oldestInProgressAt: oldest,
+      oldestInProgressMs: oldest === undefined ? undefined : this.now() - oldest,
       deadLetters: this.dead.length,
       deadLetterAlarmThreshold: this.deadMaxLength,
     };

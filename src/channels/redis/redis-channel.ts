@@ -12,8 +12,10 @@ import type {
   DeadLetterFilter,
   InProgressMessage,
   ReceivedMessage,
+  ReceiveLimits,
   ReceiveOptions,
 } from '../channel.js';
+import { sleepUnlessAborted, untilAborted } from '../until-aborted.js';
 import type { EncodedMessage } from '../encoded-message.js';
 import { deadLetterBytes, deadLetterRecord, parseDeadLetter } from './dead-letter-record.js';
 import {
@@ -25,10 +27,13 @@ import { LpushCommands } from './lpush-command.js';
 import { describeEndpoint, openConnection, whenReady } from './redis-connection.js';
 import { reportDeadLetter } from '../report-dead-letter.js';
 
-/** The seed's blocking receive timeout. */
+/** The original's blocking receive timeout. */
 const DEFAULT_RECEIVE_TIMEOUT_SECONDS = 10;
 /** How long a non-blocking command waits for a (re)connecting server before failing. */
 const READY_TIMEOUT_MS = 1000;
+/** Polling an empty queue starts this often and slows down to `MAX_POLL_MS`. */
+const FIRST_POLL_MS = 5;
+const MAX_POLL_MS = 50;
 /** How long `close()` waits for QUIT's answer before dropping the connection. */
 const QUIT_TIMEOUT_MS = 500;
 /** Messages per complete script call: bounds how long one call holds Redis. */
@@ -50,7 +55,7 @@ function sha1(raw: Buffer): string {
   return hash('sha1', raw, 'hex');
 }
 
-/** `digest, time, digest, time, ...`: the HSET arguments recording that messages entered now. */
+/** `digest, time, digest, time, ...`: the HSET arguments recording that messages entered at `nowMs`. */
 function enteredRecords(digests: readonly string[], nowMs: number): string[] {
   const args: string[] = [];
   const now = String(nowMs);
@@ -116,8 +121,8 @@ export class RedisChannel implements Channel {
   private readonly keys: ChannelKeys;
   private readonly logger: KadabraLogger;
   private commandConnection: Redis | undefined;
-  private blockingConnection: Redis | undefined;
   private closing: Promise<void> | undefined;
+  private readonly closed = new AbortController();
   private readonly lpush = new LpushCommands();
 
   /**
@@ -168,74 +173,92 @@ export class RedisChannel implements Channel {
   }
 
   /**
-   * Blocks (up to `timeoutSeconds`, default 10) until a message can be moved to
-   * in-progress. Undecodable messages are dead-lettered and the wait goes on.
-   * Aborting `signal` ends the wait at once with `null`.
+   * Waits (up to `timeoutSeconds`, default 10) until a message can be moved to
+   * in-progress. Undecodable messages, and those over `maxMessageBytes` (moved by the
+   * server without being read), are dead-lettered and the wait goes on. Aborting
+   * `signal` or closing the channel ends the wait at once with `null`, even while the
+   * server does not answer.
+   *
+   * The move is the size-checking receive script, called again at once while messages
+   * are waiting and every 5 to 50 ms on an empty queue: a blocking BRPOPLPUSH would hand
+   * over any message whole, whatever its size.
    */
   async receive(options: ReceiveOptions = {}): Promise<ReceivedMessage | null> {
     const { signal } = options;
     const timeoutMs = (options.timeoutSeconds ?? DEFAULT_RECEIVE_TIMEOUT_SECONDS) * 1000;
     const deadline = Date.now() + timeoutMs;
+    const limits: ReceiveLimits = options.maxMessageBytes === undefined ? {} : { maxMessageBytes: options.maxMessageBytes };
+    let pollMs = FIRST_POLL_MS;
     while (!signal?.aborted && !this.closing) {
+      const taken = await this.take(1, limits, signal);
+      if (!taken) return null;
+      const [message] = taken.messages;
+      if (message) return message;
+      if (taken.moved > 0) {
+        pollMs = FIRST_POLL_MS;
+        continue;
+      }
       const remaining = deadline - Date.now();
       if (remaining <= 0) return null;
-      const raw = await this.blockingMove(remaining, signal);
-      if (!raw) return null;
-      const digest = sha1(raw);
-      await this.recordEntered([digest]);
-      const metrics = decodeOrReason(raw);
-      if (typeof metrics !== 'string') return new RedisReceivedMessage(raw, metrics, digest);
-      await this.moveToDeadLetters(raw, metrics, 'head');
+      await sleepUnlessAborted(Math.min(pollMs, remaining), signal, this.closed.signal);
+      pollMs = Math.min(pollMs * 2, MAX_POLL_MS);
     }
     return null;
   }
 
-  private async blockingMove(remainingMs: number, signal: AbortSignal | undefined): Promise<Buffer | null> {
-    this.blockingConnection ??= openConnection(this.args, this.logger, 'blocking');
-    const connection = this.blockingConnection;
-    // The blocking command holds its connection; aborting closes it (it reopens on the
-    // next receive). A move the server made but whose reply was lost leaves an item in
-    // progress with no record: the nanny times it from when it first sees it.
-    const abort = (): void => connection.disconnect();
-    signal?.addEventListener('abort', abort, { once: true });
-    try {
-      await whenReady(connection, Math.min(remainingMs, this.args.connect_timeout * 1000));
-      if (signal?.aborted) return null;
-      const seconds = Math.max(remainingMs / 1000, 0.01);
-      return await connection.brpoplpushBuffer(this.keys.queue, this.keys.inprogress, seconds);
-    } catch (error) {
-      if (signal?.aborted || this.closing) return null;
-      throw error;
-    } finally {
-      signal?.removeEventListener('abort', abort);
-    }
+  /**
+   * Moves up to `maxBatchSize` messages to in-progress at once, within
+   * `limits.maxBatchBytes`; an empty queue costs one check.
+   */
+  async receiveBatch(maxBatchSize: number, limits: ReceiveLimits = {}): Promise<ReceivedMessage[]> {
+    const taken = await this.take(maxBatchSize, limits, undefined);
+    return taken?.messages ?? [];
   }
 
-  /** Moves up to `maxBatchSize` messages to in-progress at once; an empty queue costs one check. */
-  async receiveBatch(maxBatchSize: number): Promise<ReceivedMessage[]> {
+  /**
+   * One receive script call: moves messages to in-progress (those over the maximum to the
+   * dead letters, unread), records when they entered by the server's clock, decodes them.
+   * @returns the decodable messages and how many items left the queue; `undefined` when
+   *   `signal` aborted first (a move the server made anyway leaves items in progress
+   *   with no record: the nanny times them from when it first sees them).
+   */
+  private async take(
+    max: number,
+    limits: ReceiveLimits,
+    signal: AbortSignal | undefined,
+  ): Promise<{ messages: ReceivedMessage[]; moved: number } | undefined> {
     const connection = await this.ready();
-    const raws = await connection.kadabraReceiveBatchBuffer(this.keys.queue, this.keys.inprogress, maxBatchSize);
+    const { queue, inprogress, dead } = this.keys;
+    const reply = await untilAborted(
+      connection.kadabraReceiveBatchBuffer(
+        queue, inprogress, dead, max, limits.maxMessageBytes ?? 0, limits.maxBatchBytes ?? 0,
+      ),
+      signal,
+    );
+    if (!reply) return undefined;
+    const [nowMs, deadLettered, deadLetters, lastSize, ...raws] = reply;
+    this.reportOversized({ deadLettered, deadLetters, lastSize }, limits);
     const digests = raws.map(sha1);
-    await this.recordEntered(digests);
+    await this.recordEntered(digests, nowMs);
     const messages: ReceivedMessage[] = [];
     for (const [i, raw] of raws.entries()) {
       const metrics = decodeOrReason(raw);
       if (typeof metrics !== 'string') messages.push(new RedisReceivedMessage(raw, metrics, digests[i] as string));
       else await this.moveToDeadLetters(raw, metrics, 'head');
     }
-    return messages;
+    return { messages, moved: raws.length + deadLettered };
   }
 
   /**
-   * Records that the messages with these digests entered in-progress now. The messages are
-   * ours whether or not this succeeds: without a record the nanny times them from when it
-   * first sees them.
+   * Records that the messages with these digests entered in-progress at `atMs`, the
+   * server's time of the move. The messages are ours whether or not this succeeds:
+   * without a record the nanny times them from when it first sees them.
    */
-  private async recordEntered(digests: readonly string[]): Promise<void> {
+  private async recordEntered(digests: readonly string[], atMs: number): Promise<void> {
     if (digests.length === 0) return;
     try {
       const connection = await this.ready();
-      await connection.hset(this.keys.entered, ...enteredRecords(digests, Date.now()));
+      await connection.hset(this.keys.entered, ...enteredRecords(digests, atMs));
     } catch (error) {
       this.logger.debug({ err: error instanceof Error ? error.message : String(error) }, 'could not record when messages entered in-progress');
     }
@@ -256,19 +279,38 @@ export class RedisChannel implements Channel {
     }
   }
 
-  /** Up to `limit` in-progress messages, oldest first, each with when it entered in-progress. */
-  async inProgress(limit: number): Promise<InProgressMessage[]> {
+  /**
+   * Up to `limit` in-progress messages (within `limits.maxBatchBytes`), oldest first,
+   * each with when it entered in-progress and how long ago by the server's clock. Those
+   * over `limits.maxMessageBytes` are moved to the dead letters by the server, unread.
+   */
+  async inProgress(limit: number, limits: ReceiveLimits = {}): Promise<InProgressMessage[]> {
     const connection = await this.ready();
-    const flat = await connection.kadabraInProgressBuffer(this.keys.inprogress, this.keys.entered, limit, Date.now());
+    const { inprogress, entered, dead } = this.keys;
+    const [nowMs, deadLettered, deadLetters, lastSize, ...flat] = await connection.kadabraInProgressBuffer(
+      inprogress, entered, dead, limit, limits.maxMessageBytes ?? 0, limits.maxBatchBytes ?? 0,
+    );
+    this.reportOversized({ deadLettered, deadLetters, lastSize }, limits);
     const items: InProgressMessage[] = [];
     for (let i = 0; i + 1 < flat.length; i += 2) {
       const raw = flat[i] as Buffer;
       const enteredAt = Number((flat[i + 1] as Buffer).toString());
       const metrics = decodeOrReason(raw);
-      if (typeof metrics !== 'string') items.push({ raw, metrics, enteredAt });
+      if (typeof metrics !== 'string') items.push({ raw, metrics, enteredAt, inProgressMs: nowMs - enteredAt });
       else await this.moveToDeadLetters(raw, metrics, 'tail');
     }
     return items;
+  }
+
+  /** Logs what a receive script moved to the dead letters for its size (the alarm past `dead_max_length`). */
+  private reportOversized(moved: { deadLettered: number; deadLetters: number; lastSize: number }, limits: ReceiveLimits): void {
+    if (moved.deadLettered === 0) return;
+    reportDeadLetter(this.logger, {
+      reason: `${moved.deadLettered} message(s) over the maximum of ${limits.maxMessageBytes} bytes (AGENT_MESSAGE_MAX_BYTES), moved without being read`,
+      bytes: moved.lastSize,
+      deadLetters: moved.deadLetters,
+      threshold: this.args.dead_max_length,
+    });
   }
 
   /** Moves one copy of the message from in-progress to the dead-letter list with `reason`. */
@@ -289,21 +331,25 @@ export class RedisChannel implements Channel {
   async status(): Promise<ChannelStatus> {
     const connection = await this.ready();
     const { queue, inprogress, entered, dead } = this.keys;
-    const [queued, inProgress, oldest, deadLetters] = await Promise.all([
+    const [queued, inProgress, oldest, deadLetters, time] = await Promise.all([
       connection.llen(queue),
       connection.llen(inprogress),
       connection.lindexBuffer(inprogress, -1),
       connection.llen(dead),
+      connection.time(),
     ]);
     let oldestInProgressAt: number | undefined;
     if (oldest) {
       const at = await connection.hget(entered, sha1(oldest));
       oldestInProgressAt = at === null ? undefined : Number(at);
     }
+    // The server's clock, as the nanny judges by: never this process's.
+    const nowMs = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
     return {
       queued,
       inProgress,
       oldestInProgressAt,
+      oldestInProgressMs: oldestInProgressAt === undefined ? undefined : nowMs - oldestInProgressAt,
       deadLetters,
       deadLetterAlarmThreshold: this.args.dead_max_length,
     };
@@ -312,7 +358,7 @@ export class RedisChannel implements Channel {
   /** Up to `limit` dead letters, newest first. */
   async deadLetters(limit: number): Promise<DeadLetter[]> {
     const connection = await this.ready();
-    const records = await connection.lrange(this.keys.dead, 0, Math.max(limit, 1) - 1);
+    const records = await connection.lrangeBuffer(this.keys.dead, 0, Math.max(limit, 1) - 1);
     return records.map(parseDeadLetter);
   }
 
@@ -332,7 +378,8 @@ export class RedisChannel implements Channel {
       let found = 0;
       let offset = 0;
       while (requeued < limit) {
-        const records = await connection.lrange(dead, -(offset + REQUEUE_PAGE), -(offset + 1));
+        // Buffers: a record of a message over the maximum holds its raw bytes.
+        const records = await connection.lrangeBuffer(dead, -(offset + REQUEUE_PAGE), -(offset + 1));
         let removed = 0;
         for (const record of records.reverse()) {
           if (requeued >= limit) break;
@@ -359,23 +406,21 @@ export class RedisChannel implements Channel {
     return typeof count === 'number' ? count : 0;
   }
 
-  /** Closes both connections, ending a pending receive at once with `null`; idempotent. */
+  /**
+   * Closes the connection, ending a pending receive at once with `null`; idempotent.
+   * Bounded whatever the server does: a server that does not answer QUIT within 0.5 s
+   * (stopped, or behind a black hole) has the connection dropped, failing what was
+   * still waiting on it.
+   */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      // QUIT would wait behind a pending blocking move (up to its whole timeout); the
-      // blocking connection carries nothing else, so it is simply dropped.
-      this.blockingConnection?.disconnect();
-      for (const connection of [this.commandConnection]) {
-        if (!connection) continue;
-        try {
-          // QUIT waits for the server's answer: a server that stopped answering (SIGSTOP,
-          // a black-holed network) gets QUIT_TIMEOUT_MS, then the socket is dropped.
-          if (connection.status === 'ready') await quitWithin(connection, QUIT_TIMEOUT_MS);
-          else connection.disconnect();
-        } catch {
-          connection.disconnect();
-        }
-      }
+      this.closed.abort();
+      const connection = this.commandConnection;
+      if (!connection) return;
+      // QUIT waits for the server's answer: a server that stopped answering (SIGSTOP, a
+      // black-holed network) gets QUIT_TIMEOUT_MS, then the socket is dropped.
+      if (connection.status === 'ready') await quitWithin(connection, QUIT_TIMEOUT_MS);
+      else connection.disconnect();
     })();
     return this.closing;
   }

@@ -5,6 +5,12 @@ import { defineScripts } from './redis-scripts.js';
 
 /** Longest pause between reconnection attempts. */
 const MAX_RECONNECT_DELAY_MS = 2000;
+/**
+ * Longest wait for any command's answer: a server that stopped answering (SIGSTOP, a
+ * black-holed network) fails the command instead of holding its caller forever. Every
+ * command is idempotent or recoverable (an unanswered move leaves items the nanny finds).
+ */
+const COMMAND_TIMEOUT_MS = 10_000;
 /** At most one connection-error log line per this many ms per connection. */
 const ERROR_LOG_INTERVAL_MS = 10_000;
 
@@ -37,6 +43,7 @@ export function openConnection(
     maxRetriesPerRequest: 0,
     retryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt, 10), MAX_RECONNECT_DELAY_MS),
     connectionName: `kadabra:${role}`,
+    commandTimeout: COMMAND_TIMEOUT_MS,
   };
   if (args.username !== undefined) options.username = args.username;
   if (args.password !== undefined) options.password = args.password;

@@ -3,9 +3,9 @@ import type { Redis, Result } from 'ioredis';
 
 /** Each Lua script (scripts/<verb>-<numKeys>.lua) and the command name it gets. */
 const SCRIPTS = {
-  kadabraReceiveBatch: { file: 'receive-batch-2.lua', keys: 2 },
+  kadabraReceiveBatch: { file: 'receive-batch-3.lua', keys: 3 },
   kadabraComplete: { file: 'complete-2.lua', keys: 2 },
-  kadabraInProgress: { file: 'in-progress-2.lua', keys: 2 },
+  kadabraInProgress: { file: 'in-progress-3.lua', keys: 3 },
   kadabraDeadLetter: { file: 'dead-letter-3.lua', keys: 3 },
   kadabraRequeueDeadLetter: { file: 'requeue-dead-letter-2.lua', keys: 2 },
 } as const;
@@ -14,17 +14,23 @@ type ScriptArg = string | number | Buffer;
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    kadabraReceiveBatchBuffer(queue: string, inprogress: string, max: number): Result<Buffer[], Context>;
+    /** Returns `[server ms, dead-lettered count, dead-letter list length, last dead-lettered size, ...messages]`. */
+    kadabraReceiveBatchBuffer(
+      queue: string, inprogress: string, dead: string, max: number, maxMessageBytes: number, maxBatchBytes: number,
+    ): Result<[number, number, number, number, ...Buffer[]], Context>;
     /** `rest`: the n messages, then their n SHA-1 digests (hex), in the same order. */
     kadabraComplete(inprogress: string, entered: string, n: number, ...rest: ScriptArg[]): Result<number, Context>;
-    kadabraInProgressBuffer(inprogress: string, entered: string, limit: number, nowMs: number): Result<Buffer[], Context>;
+    /** Returns `[server ms, dead-lettered count, dead-letter list length, last dead-lettered size, message, entered ms, ...]`. */
+    kadabraInProgressBuffer(
+      inprogress: string, entered: string, dead: string, limit: number, maxMessageBytes: number, maxBatchBytes: number,
+    ): Result<[number, number, number, number, ...Buffer[]], Context>;
     /** Returns the dead-letter list's length after the push, 0 when the message was not in progress. */
     kadabraDeadLetter(
       inprogress: string, entered: string, dead: string,
       message: Buffer, digest: string, record: string, from: 'head' | 'tail',
     ): Result<number, Context>;
     /** Returns 1 when this call moved the record's message to the queue, 0 when it was gone. */
-    kadabraRequeueDeadLetter(dead: string, queue: string, record: string, message: Buffer): Result<number, Context>;
+    kadabraRequeueDeadLetter(dead: string, queue: string, record: string | Buffer, message: Buffer): Result<number, Context>;
   }
 }
 

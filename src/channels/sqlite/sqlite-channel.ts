@@ -13,6 +13,7 @@ import type {
   DeadLetterFilter,
   InProgressMessage,
   ReceivedMessage,
+  ReceiveLimits,
   ReceiveOptions,
 } from '../channel.js';
 import { encodedBytes, type EncodedMessage } from '../encoded-message.js';
@@ -24,7 +25,7 @@ import { SQLITE_CHANNEL_DEFAULT_ARGS, sqliteChannelArgsSchema, type SqliteChanne
 import { SqliteQueue, type MatchOrder, type MessageRow } from './sqlite-queue.js';
 import { prepareDatabase } from './sqlite-schema.js';
 
-/** The seed's blocking receive timeout. */
+/** The original's blocking receive timeout. */
 const DEFAULT_RECEIVE_TIMEOUT_SECONDS = 10;
 /** Polling an empty queue starts this often and slows down to `MAX_POLL_MS`. */
 const FIRST_POLL_MS = 10;
@@ -159,12 +160,16 @@ export class SqliteChannel implements Channel {
       const queue = await this.queue();
       if (this.closing) break;
       if (queue.hasQueued()) {
-        const [row] = await this.retrying(() => queue.takeOldest(1, Date.now()));
+        const limits = options.maxMessageBytes === undefined ? {} : { maxMessageBytes: options.maxMessageBytes };
+        const taken = await this.retrying(() => queue.takeOldest(1, limits));
+        this.reportOversized(taken, limits);
+        const [row] = taken.rows;
         if (row) {
           const message = await this.decodeOrDeadLetter(row);
           if (message) return message;
           continue;
         }
+        if (taken.deadLettered > 0) continue;
       }
       const remaining = deadline - Date.now();
       if (remaining <= 0) return null;
@@ -192,14 +197,18 @@ export class SqliteChannel implements Channel {
     });
   }
 
-  /** Moves up to `maxBatchSize` messages to in-progress at once; an empty queue costs one read. */
-  async receiveBatch(maxBatchSize: number): Promise<ReceivedMessage[]> {
+  /**
+   * Moves up to `maxBatchSize` messages to in-progress at once, within
+   * `limits.maxBatchBytes`; an empty queue costs one read.
+   */
+  async receiveBatch(maxBatchSize: number, limits: ReceiveLimits = {}): Promise<ReceivedMessage[]> {
     const queue = await this.queue();
     if (this.closing) throw new Error('channel is closed');
     if (maxBatchSize <= 0 || !queue.hasQueued()) return [];
-    const rows = await this.retrying(() => queue.takeOldest(maxBatchSize, Date.now()));
+    const taken = await this.retrying(() => queue.takeOldest(maxBatchSize, limits));
+    this.reportOversized(taken, limits);
     const messages: ReceivedMessage[] = [];
-    for (const row of rows) {
+    for (const row of taken.rows) {
       const message = await this.decodeOrDeadLetter(row);
       if (message) messages.push(message);
     }
@@ -228,15 +237,31 @@ export class SqliteChannel implements Channel {
     });
   }
 
-  /** Up to `limit` in-progress messages, oldest first, each with when it entered in-progress. */
-  async inProgress(limit: number): Promise<InProgressMessage[]> {
-    const rows = await this.run((queue) => queue.inProgress(limit));
+  /**
+   * Up to `limit` in-progress messages (within `limits.maxBatchBytes`), oldest first,
+   * each with when it entered in-progress and how long ago by SQLite's clock. Those over
+   * `limits.maxMessageBytes` are moved to the dead letters in SQL, unread.
+   */
+  async inProgress(limit: number, limits: ReceiveLimits = {}): Promise<InProgressMessage[]> {
+    const taken = await this.run((queue) => queue.inProgress(limit, limits));
+    this.reportOversized(taken, limits);
     const items: InProgressMessage[] = [];
-    for (const row of rows) {
+    for (const row of taken.rows) {
       const message = await this.decodeOrDeadLetter(row);
-      if (message) items.push({ ...message, enteredAt: row.entered_at });
+      if (message) items.push({ ...message, enteredAt: row.entered_at, inProgressMs: taken.now - row.entered_at });
     }
     return items;
+  }
+
+  /** Logs what a take moved to the dead letters for its size (the alarm past `dead_max_length`). */
+  private reportOversized(taken: { deadLettered: number; deadLetters: number; lastSize: number }, limits: ReceiveLimits): void {
+    if (taken.deadLettered === 0) return;
+    reportDeadLetter(this.logger, {
+      reason: `${taken.deadLettered} message(s) over the maximum of ${limits.maxMessageBytes} bytes (AGENT_MESSAGE_MAX_BYTES), moved without being read`,
+      bytes: taken.lastSize,
+      deadLetters: taken.deadLetters,
+      threshold: this.args.dead_max_length,
+    });
   }
 
   /** Moves the message out of in-progress into the dead-letter list with `reason`. */

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { ChannelStatus, DeadLetter } from '../channel.js';
+import type { ChannelStatus, DeadLetter, ReceiveLimits } from '../channel.js';
 import { DEAD_LETTERS_TABLE, MESSAGES_TABLE } from './sqlite-schema.js';
 
 /** A message row: its id (never reused) and exact bytes. */
@@ -11,6 +11,37 @@ export interface MessageRow {
 /** An in-progress message row with the ms since the epoch it entered in-progress. */
 export interface InProgressRow extends MessageRow {
   readonly entered_at: number;
+}
+
+/** What one take or listing returned, with what it dead-lettered for size on the way. */
+export interface Taken<Row> {
+  readonly rows: Row[];
+  /** Rows over the maximum size moved to the dead letters without being read. */
+  readonly deadLettered: number;
+  /** Dead letters held after those moves (0 when there were none). */
+  readonly deadLetters: number;
+  /** Size of the last of them, in bytes (0 when there were none). */
+  readonly lastSize: number;
+  /** SQLite's clock when it ran, ms since the epoch. */
+  readonly now: number;
+}
+
+/**
+ * The one clock every time that decides "stuck" comes from: SQLite's own `'now'` (the
+ * host's clock as SQLite reads it, in ms since the epoch), evaluated in the statement,
+ * never a JavaScript `Date.now()` that a process may have shifted. Every process sharing
+ * the file runs on this host, so they all share it.
+ */
+export const SQLITE_NOW_MS = "CAST(round((julianday('now') - 2440587.5) * 86400000.0) AS INTEGER)";
+
+interface SizedRow {
+  readonly id: number;
+  readonly size: number;
+}
+
+/** The dead-letter reason of a message over the maximum size. */
+function oversizeReason(size: number, max: number): string {
+  return `message of ${size} bytes is over the maximum of ${max} bytes (AGENT_MESSAGE_MAX_BYTES); it was moved here without being read`;
 }
 
 interface DeadLetterRow {
@@ -32,11 +63,16 @@ export type MatchOrder = 'newest' | 'oldest';
 export class SqliteQueue {
   private readonly insert: Statement<[Buffer]>;
   private readonly anyQueued: Statement<[]>;
-  private readonly take: Statement<[number, number], MessageRow>;
+  private readonly queuedSizes: Statement<[number], SizedRow>;
+  private readonly takeOne: Statement<[number], MessageRow>;
+  private readonly inProgressSizes: Statement<[number], SizedRow & { entered_at: number }>;
+  private readonly bodyOf: Statement<[number], { body: Buffer }>;
+  private readonly moveUnreadToDead: Statement<[string, number]>;
+  private readonly deleteRow: Statement<[number]>;
+  private readonly clock: Statement<[], { now: number }>;
   private readonly deleteInProgress: Statement<[number]>;
   private readonly newestByBody: Statement<[Buffer], { id: number }>;
   private readonly oldestByBody: Statement<[Buffer], { id: number }>;
-  private readonly listInProgress: Statement<[number], InProgressRow>;
   private readonly insertDead: Statement<[Buffer, string, number]>;
   private readonly countDead: Statement<[], { n: number }>;
 
@@ -44,18 +80,25 @@ export class SqliteQueue {
     const m = MESSAGES_TABLE;
     this.insert = db.prepare(`INSERT INTO ${m} (body) VALUES (?)`);
     this.anyQueued = db.prepare(`SELECT 1 FROM ${m} WHERE state = 'queued' LIMIT 1`);
-    this.take = db.prepare(
-      `UPDATE ${m} SET state = 'in_progress', entered_at = ? WHERE id IN ` +
-        `(SELECT id FROM ${m} WHERE state = 'queued' ORDER BY id LIMIT ?) RETURNING id, body`,
+    this.queuedSizes = db.prepare(`SELECT id, length(body) AS size FROM ${m} WHERE state = 'queued' ORDER BY id LIMIT ?`);
+    this.takeOne = db.prepare(
+      `UPDATE ${m} SET state = 'in_progress', entered_at = ${SQLITE_NOW_MS} WHERE id = ? AND state = 'queued' RETURNING id, body`,
     );
+    this.inProgressSizes = db.prepare(
+      `SELECT id, length(body) AS size, entered_at FROM ${m} WHERE state = 'in_progress' ORDER BY entered_at, id LIMIT ?`,
+    );
+    this.bodyOf = db.prepare(`SELECT body FROM ${m} WHERE id = ?`);
+    // The bytes move inside SQLite: the process never reads an oversized body.
+    this.moveUnreadToDead = db.prepare(
+      `INSERT INTO ${DEAD_LETTERS_TABLE} (body, reason, dead_at) SELECT body, ?, ${SQLITE_NOW_MS} FROM ${m} WHERE id = ?`,
+    );
+    this.deleteRow = db.prepare(`DELETE FROM ${m} WHERE id = ?`);
+    this.clock = db.prepare(`SELECT ${SQLITE_NOW_MS} AS now`);
     this.deleteInProgress = db.prepare(`DELETE FROM ${m} WHERE id = ? AND state = 'in_progress'`);
     const byBody = (order: string): string =>
       `SELECT id FROM ${m} WHERE state = 'in_progress' AND body = ? ORDER BY entered_at ${order}, id ${order} LIMIT 1`;
     this.newestByBody = db.prepare(byBody('DESC'));
     this.oldestByBody = db.prepare(byBody('ASC'));
-    this.listInProgress = db.prepare(
-      `SELECT id, body, entered_at FROM ${m} WHERE state = 'in_progress' ORDER BY entered_at, id LIMIT ?`,
-    );
     this.insertDead = db.prepare(`INSERT INTO ${DEAD_LETTERS_TABLE} (body, reason, dead_at) VALUES (?, ?, ?)`);
     this.countDead = db.prepare(`SELECT count(*) AS n FROM ${DEAD_LETTERS_TABLE}`);
   }
@@ -72,10 +115,58 @@ export class SqliteQueue {
     return this.anyQueued.get() !== undefined;
   }
 
-  /** Marks up to `max` of the oldest queued messages in progress at `now`; oldest first. */
-  takeOldest(max: number, now: number): MessageRow[] {
-    const rows = this.db.transaction(() => this.take.all(now, max)).immediate();
-    return rows.sort((a, b) => a.id - b.id);
+  /**
+   * Marks up to `max` of the oldest queued messages in progress (entered now by SQLite's
+   * clock), within `limits.maxBatchBytes`; oldest first. Those over
+   * `limits.maxMessageBytes` go to the dead letters without being read.
+   */
+  takeOldest(max: number, limits: ReceiveLimits = {}): Taken<MessageRow> {
+    return this.db.transaction(() => {
+      const accepted = this.withinLimits(this.queuedSizes.all(max), limits);
+      const rows: MessageRow[] = [];
+      for (const id of accepted.ids) {
+        const row = this.takeOne.get(id);
+        if (row) rows.push(row);
+      }
+      return { rows, ...this.moved(accepted), now: this.now() };
+    }).immediate();
+  }
+
+  /**
+   * Walks candidate rows oldest first: dead-letters those over the maximum size in SQL,
+   * keeps the others until the byte budget is reached (the first one always).
+   */
+  private withinLimits(
+    candidates: readonly SizedRow[],
+    limits: ReceiveLimits,
+  ): { ids: number[]; deadLettered: number; lastSize: number } {
+    const maxMessage = limits.maxMessageBytes ?? Infinity;
+    const maxBatch = limits.maxBatchBytes ?? Infinity;
+    const ids: number[] = [];
+    let bytes = 0;
+    let deadLettered = 0;
+    let lastSize = 0;
+    for (const { id, size } of candidates) {
+      if (size > maxMessage) {
+        this.moveUnreadToDead.run(oversizeReason(size, maxMessage), id);
+        this.deleteRow.run(id);
+        deadLettered += 1;
+        lastSize = size;
+        continue;
+      }
+      if (ids.length > 0 && bytes + size > maxBatch) break;
+      ids.push(id);
+      bytes += size;
+    }
+    return { ids, deadLettered, lastSize };
+  }
+
+  private moved({ deadLettered, lastSize }: { deadLettered: number; lastSize: number }): Pick<Taken<MessageRow>, 'deadLettered' | 'deadLetters' | 'lastSize'> {
+    return { deadLettered, lastSize, deadLetters: deadLettered > 0 ? (this.countDead.get()?.n ?? 0) : 0 };
+  }
+
+  private now(): number {
+    return this.clock.get()?.now ?? Date.now();
   }
 
   /** Deletes these in-progress rows; returns how many were still there. */
@@ -103,9 +194,24 @@ export class SqliteQueue {
     return (order === 'newest' ? this.newestByBody : this.oldestByBody).get(body);
   }
 
-  /** Up to `limit` in-progress rows, oldest first. */
-  inProgress(limit: number): InProgressRow[] {
-    return this.listInProgress.all(Math.max(0, limit));
+  /**
+   * Up to `limit` in-progress rows, oldest first, within `limits.maxBatchBytes`, with
+   * SQLite's clock now; those over `limits.maxMessageBytes` go to the dead letters unread.
+   */
+  inProgress(limit: number, limits: ReceiveLimits = {}): Taken<InProgressRow> {
+    const list = (): Taken<InProgressRow> => {
+      const candidates = this.inProgressSizes.all(Math.max(0, limit));
+      const entered = new Map(candidates.map((row) => [row.id, row.entered_at]));
+      const accepted = this.withinLimits(candidates, limits);
+      const rows: InProgressRow[] = [];
+      for (const id of accepted.ids) {
+        const body = this.bodyOf.get(id)?.body;
+        if (body) rows.push({ id, body, entered_at: entered.get(id) ?? 0 });
+      }
+      return { rows, ...this.moved(accepted), now: this.now() };
+    };
+    // IMMEDIATE: it may dead-letter, and the nanny's run every few seconds can afford the lock.
+    return this.db.transaction(list).immediate();
   }
 
   /**
@@ -130,8 +236,8 @@ export class SqliteQueue {
         .prepare<[], { state: string; n: number }>(`SELECT state, count(*) AS n FROM ${MESSAGES_TABLE} GROUP BY state`)
         .all();
       const oldest = db
-        .prepare<[], { at: number | null }>(
-          `SELECT min(entered_at) AS at FROM ${MESSAGES_TABLE} WHERE state = 'in_progress'`,
+        .prepare<[], { at: number | null; now: number }>(
+          `SELECT min(entered_at) AS at, ${SQLITE_NOW_MS} AS now FROM ${MESSAGES_TABLE} WHERE state = 'in_progress'`,
         )
         .get();
       const count = (state: string): number => counts.find((row) => row.state === state)?.n ?? 0;
@@ -139,6 +245,7 @@ export class SqliteQueue {
         queued: count('queued'),
         inProgress: count('in_progress'),
         oldestInProgressAt: oldest?.at ?? undefined,
+        oldestInProgressMs: oldest?.at == null ? undefined : oldest.now - oldest.at,
         deadLetters: this.countDead.get()?.n ?? 0,
         deadLetterAlarmThreshold,
       };

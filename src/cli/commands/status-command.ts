@@ -12,7 +12,11 @@ export interface StatusReport {
   readonly endpoint: string;
   readonly queued: number;
   readonly inProgress: number;
-  /** Seconds the oldest in-progress item has been in progress, or null when none is. */
+  /**
+   * Seconds the oldest in-progress item has been in progress by the channel's clock, or
+   * null when none is (or it has no record yet). Negative when its record lies in the
+   * channel's future: shown as it is, never clamped.
+   */
   readonly oldestInProgressAgeSeconds: number | null;
   readonly deadLetters: number;
   /** `dead_max_length`: more dead letters than this raises the alarm (none is deleted). */
@@ -21,24 +25,32 @@ export interface StatusReport {
   readonly deadLetterAlarm: boolean;
 }
 
-/** Builds the report from a channel status at time `now` (ms since the epoch). */
-export function statusReport(endpoint: string, status: ChannelStatus, now: number): StatusReport {
-  const oldest = status.oldestInProgressAt;
+/** Builds the report from a channel status (ages by the channel's clock, not this process's). */
+export function statusReport(endpoint: string, status: ChannelStatus): StatusReport {
+  const age = status.oldestInProgressMs;
   return {
     endpoint,
     queued: status.queued,
     inProgress: status.inProgress,
-    oldestInProgressAgeSeconds: oldest === undefined ? null : Math.max(0, (now - oldest) / 1000),
+    oldestInProgressAgeSeconds: age === undefined ? null : age / 1000,
     deadLetters: status.deadLetters,
     deadLetterAlarmThreshold: status.deadLetterAlarmThreshold,
     deadLetterAlarm: status.deadLetters > status.deadLetterAlarmThreshold,
   };
 }
 
+/** How long the oldest item has been in progress, as it is, an impossible age included. */
+function describeAge(age: number | null): string {
+  if (age === null) return '';
+  if (age < 0) {
+    return ` (oldest entered ${(-age).toFixed(1)} s in the future by the channel's clock: recorded by a clock that ran fast)`;
+  }
+  return ` (oldest for ${age.toFixed(1)} s)`;
+}
+
 /** The report as aligned text lines. */
 export function formatStatus(report: StatusReport): string {
-  const age = report.oldestInProgressAgeSeconds;
-  const oldest = age === null ? '' : ` (oldest for ${age.toFixed(1)} s)`;
+  const oldest = describeAge(report.oldestInProgressAgeSeconds);
   return [
     `channel:      ${report.endpoint}`,
     `queued:       ${report.queued}`,
@@ -66,7 +78,7 @@ export function statusCommand(context: CliContext, outcome: CliOutcome): Command
     async run({ args: parsed }) {
       await withAgentChannel(parsed.config, context, async ({ channel, endpoint }) => {
         try {
-          const report = statusReport(endpoint, await channel.status(), Date.now());
+          const report = statusReport(endpoint, await channel.status());
           context.stdout(parsed.json ? `${JSON.stringify(report)}\n` : formatStatus(report));
           outcome.exitCode = report.deadLetterAlarm ? EXIT_CODES.ALARM : EXIT_CODES.OK;
         } catch (error) {

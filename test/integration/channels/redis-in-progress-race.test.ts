@@ -14,8 +14,8 @@ import { startRedisServer, uniqueKeys, type RedisServerHandle } from '../../supp
 
 const silent = createLogger({ level: 'silent' });
 
-interface WithBlockingMove {
-  blockingMove(remainingMs: number, signal: AbortSignal | undefined): Promise<Buffer | null>;
+interface WithRecordEntered {
+  recordEntered(digests: readonly string[], atMs: number): Promise<void>;
 }
 
 describe('RedisChannel: the nanny looking between a receive\'s move and its record', () => {
@@ -44,12 +44,11 @@ describe('RedisChannel: the nanny looking between a receive\'s move and its reco
 
   /** Makes `receiver`'s next receives run `between` after the real move, before the record. */
   function interpose(receiver: RedisChannel, between: () => Promise<unknown>): void {
-    const target = receiver as unknown as WithBlockingMove;
-    const move = target.blockingMove.bind(receiver);
-    target.blockingMove = async (remainingMs, signal) => {
-      const raw = await move(remainingMs, signal);
+    const target = receiver as unknown as WithRecordEntered;
+    const record = target.recordEntered.bind(receiver);
+    target.recordEntered = async (digests, atMs) => {
       await between();
-      return raw;
+      await record(digests, atMs);
     };
   }
 

@@ -13,7 +13,6 @@ const THRESHOLD_S = 60;
 
 function nanny(channel: MemoryChannel, publisher: FakePublisher, threads = 3, queryLimit = 100, gate?: PublishGate): Nanny {
   return new Nanny(channel, publisher, silentLogger(), 0.02, THRESHOLD_S, queryLimit, threads, {
-    now: () => NOW,
     publishBackoff: { initialMs: 5, maxMs: 20 },
     ...(gate ? { gate } : {}),
   });

@@ -30,23 +30,33 @@ describe('CLI parsing', () => {
 });
 
 describe('status output', () => {
-  const status = { queued: 4, inProgress: 2, oldestInProgressAt: 1_000, deadLetters: 1, deadLetterAlarmThreshold: 10 };
+  const status = {
+    queued: 4, inProgress: 2, oldestInProgressAt: 1_000, oldestInProgressMs: 3_500, deadLetters: 1, deadLetterAlarmThreshold: 10,
+  };
 
-  it('gives the age of the oldest in-progress item in seconds', () => {
-    const report = statusReport('redis://127.0.0.1:6379/0', status, 4_500);
+  it('gives the age of the oldest in-progress item in seconds, by the channel\'s clock', () => {
+    const report = statusReport('redis://127.0.0.1:6379/0', status);
     assert.equal(report.oldestInProgressAgeSeconds, 3.5);
     assert.match(formatStatus(report), /in progress: {2}2 \(oldest for 3\.5 s\)/);
   });
 
   it('raises the alarm only while there are more dead letters than dead_max_length', () => {
-    assert.equal(statusReport('x', { ...status, deadLetters: 10 }, 0).deadLetterAlarm, false);
-    const report = statusReport('x', { ...status, deadLetters: 11 }, 0);
+    assert.equal(statusReport('x', { ...status, deadLetters: 10 }).deadLetterAlarm, false);
+    const report = statusReport('x', { ...status, deadLetters: 11 });
     assert.equal(report.deadLetterAlarm, true);
     assert.match(formatStatus(report), /ALARM: 11 dead letters, more than dead_max_length \(10\); none is deleted/);
   });
 
+  it('shows an age in the future as what it is, never clamped to 0', () => {
+    const report = statusReport('x', { ...status, oldestInProgressMs: -3_600_000 });
+    assert.equal(report.oldestInProgressAgeSeconds, -3600);
+    const text = formatStatus(report);
+    assert.match(text, /oldest entered 3600\.0 s in the future by the channel's clock/);
+    assert.doesNotMatch(text, /oldest for 0\.0 s/);
+  });
+
   it('says null when nothing is in progress', () => {
-    const report = statusReport('x', { ...status, inProgress: 0, oldestInProgressAt: undefined }, 0);
+    const report = statusReport('x', { ...status, inProgress: 0, oldestInProgressAt: undefined, oldestInProgressMs: undefined });
     assert.equal(report.oldestInProgressAgeSeconds, null);
   });
 
