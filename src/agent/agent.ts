@@ -16,11 +16,11 @@ import { Receiver } from './receiver.js';
  * On stop, how long publishes in flight get to finish before the agent stops waiting for
  * them (their messages stay in progress for the next agent's nanny; republishing is
  * idempotent). With the closing bound below and the CLI's own, `kadabra agent` exits
- * within about 3.5 s of SIGTERM whatever the channel's server or the database does.
+ * within about 3 s of SIGTERM whatever the channel's server or the database does.
  */
 export const STOP_GRACE_MS = 1500;
 /** How long closing the channel and the publisher may take, together, on stop. */
-export const CLOSE_GRACE_MS = 1000;
+export const CLOSE_GRACE_MS = 500;
 
 /** Waits for `promise` at most `ms`; `true` when it settled in time. Never rejects. */
 async function settledWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
@@ -71,6 +71,8 @@ export class Agent {
   private readonly nanny: AgentComponent;
   private running: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
+  private readonly stopRequested: Promise<void>;
+  private onStopRequested: () => void = () => undefined;
 
   /**
    * @param configuration the seed's `AGENT_*` / `BATCHED_AGENT_*` keys (`CLIENT_*` keys are
@@ -78,6 +80,9 @@ export class Agent {
    * @throws ConfigurationError naming the bad key, the value and what is accepted.
    */
   constructor(configuration?: unknown, options: AgentOptions = {}) {
+    this.stopRequested = new Promise((resolve) => {
+      this.onStopRequested = resolve;
+    });
     const config = resolveAgentConfiguration(configuration, options.env ?? process.env);
     this.configuration = config;
     const root = createLogger({ level: config.AGENT_LOG_LEVEL, logger: options.logger });
@@ -146,6 +151,7 @@ export class Agent {
    * `process.on('SIGTERM', agent.stop)` as is.
    */
   readonly stop = (..._ignored: unknown[]): Promise<void> => {
+    this.onStopRequested();
     this.stopping ??= this.shutdown();
     return this.stopping;
   };
@@ -161,7 +167,8 @@ export class Agent {
         'agent started',
       );
       const parts = [this.receiver.start(), this.nanny.start()];
-      await Promise.race(parts);
+      // A stop ends the wait too: a part hung on a server that does not answer must not hold it.
+      await Promise.race([...parts, this.stopRequested]);
       const unexpected = this.stopping === undefined;
       if (unexpected) this.logger.fatal('an agent component ended on its own; stopping the agent');
       // stop() waited for the parts as long as it may: a part still hung on a server is left behind.

@@ -1,4 +1,5 @@
 import type { Channel, InProgressMessage } from '../channels/channel.js';
+import { untilAborted } from '../channels/until-aborted.js';
 import type { KadabraLogger } from '../logging/logger.js';
 import type { Publisher } from '../publishers/publisher.js';
 import { abortableSleep } from './abortable-sleep.js';
@@ -71,7 +72,10 @@ export class BatchedNanny extends ComponentLifecycle {
     }
     let items: InProgressMessage[];
     try {
-      items = await this.channel.inProgress(this.maxBatchSize, this.options.limits);
+      // A server that stopped answering must not hold a stopping agent.
+      const listed = await untilAborted(this.channel.inProgress(this.maxBatchSize, this.options.limits), signal);
+      if (!listed) return report;
+      items = listed;
       this.channelFailures.succeeded();
     } catch (error) {
       this.channelFailures.record(error, 'inProgress');

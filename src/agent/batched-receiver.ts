@@ -1,4 +1,5 @@
 import type { Channel, ReceivedMessage, ReceiveLimits } from '../channels/channel.js';
+import { untilAborted } from '../channels/until-aborted.js';
 import type { KadabraLogger } from '../logging/logger.js';
 import type { Publisher } from '../publishers/publisher.js';
 import { abortableSleep } from './abortable-sleep.js';
@@ -89,7 +90,10 @@ export class BatchedReceiver extends ComponentLifecycle {
       const wanted = Math.min(SLICE_MESSAGES, this.maxBatchSize - taken);
       let slice: ReceivedMessage[];
       try {
-        slice = await this.channel.receiveBatch(wanted, this.limits);
+        // Taken messages whose answer an abort cut off stay in progress for the nanny.
+        const received = await untilAborted(this.channel.receiveBatch(wanted, this.limits), signal);
+        if (!received) return taken;
+        slice = received;
         this.channelFailures.succeeded();
       } catch (error) {
         await this.channelFailures.failed(error, 'receiveBatch', signal);

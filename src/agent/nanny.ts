@@ -1,4 +1,5 @@
 import type { Channel, InProgressMessage, ReceiveLimits } from '../channels/channel.js';
+import { untilAborted } from '../channels/until-aborted.js';
 import type { TransientPublishError } from '../errors/publish-error.js';
 import type { KadabraLogger } from '../logging/logger.js';
 import type { Publisher } from '../publishers/publisher.js';
@@ -121,7 +122,10 @@ export class Nanny extends ComponentLifecycle {
     }
     let items: InProgressMessage[];
     try {
-      items = await this.channel.inProgress(this.queryLimit, this.options.limits);
+      // A server that stopped answering must not hold a stopping agent.
+      const listed = await untilAborted(this.channel.inProgress(this.queryLimit, this.options.limits), signal);
+      if (!listed) return EMPTY_REPORT;
+      items = listed;
       this.channelFailures.succeeded();
     } catch (error) {
       this.channelFailures.record(error, 'inProgress');

@@ -50,7 +50,7 @@ describe('the SQLite channel shared by several processes', () => {
       assert.deepEqual(published().sort(), expected.sort(), 'each message published by exactly one agent, once');
       for (const agent of agents) assert.ok(publishedSeqs(agent).length > 0, 'both agents took part');
       assert.deepEqual(await statusOf(path), {
-        queued: 0, inProgress: 0, oldestInProgressAt: undefined, deadLetters: 0, deadLetterAlarmThreshold: 10_000,
+        queued: 0, inProgress: 0, oldestInProgressAt: undefined, oldestInProgressMs: undefined, deadLetters: 0, deadLetterAlarmThreshold: 10_000,
       });
 
       for (const agent of agents) agent.kill('SIGTERM');

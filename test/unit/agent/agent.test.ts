@@ -55,6 +55,22 @@ describe('Agent', () => {
     assert.ok(Date.now() - started < 500, `stopped in ${Date.now() - started} ms`);
   });
 
+  for (const type of ['default', 'batched'] as const) {
+    it(`${type}: stop() resolves, and start() with it, while a publish never answers; the held message stays in progress`, { timeout: 20_000 }, async () => {
+      const channel = new MemoryChannel();
+      await channel.send(counterMessage('held'));
+      // A database that accepts the request and never answers.
+      const publisher = new FakePublisher(() => new Promise(() => undefined));
+      const agent = new Agent({ ...FAST, AGENT_TYPE: type }, { channel, publisher, logger: silentLogger(), env: {} });
+      const running = agent.start();
+      await waitFor(() => publisher.calls === 1, 'the publish is under way');
+      await agent.stop();
+      await running;
+      assert.equal(channel.inProgressCount, 1, 'the held message is left in progress for the next agent');
+      assert.equal(publisher.published.length, 0);
+    });
+  }
+
   it('nanny republishes a message left in progress by a crashed agent', async () => {
     const channel = new MemoryChannel();
     channel.putInProgress(counterMessage('stuck'), Date.now() - 10_000);
