@@ -31,8 +31,12 @@ import { reportDeadLetter } from '../report-dead-letter.js';
 const DEFAULT_RECEIVE_TIMEOUT_SECONDS = 10;
 /** How long a non-blocking command waits for a (re)connecting server before failing. */
 const READY_TIMEOUT_MS = 1000;
-/** Polling an empty queue starts this often and slows down to `MAX_POLL_MS`. */
-const FIRST_POLL_MS = 5;
+/**
+ * Polling an empty queue starts this often and slows down by half each time to
+ * `MAX_POLL_MS` (reached after about 150 ms without a message): a queue under steady
+ * traffic is polled often, an idle one costs about 20 calls a second per worker.
+ */
+const FIRST_POLL_MS = 2;
 const MAX_POLL_MS = 50;
 /** How long `close()` waits for QUIT's answer before dropping the connection. */
 const QUIT_TIMEOUT_MS = 500;
@@ -180,7 +184,7 @@ export class RedisChannel implements Channel {
    * server does not answer.
    *
    * The move is the size-checking receive script, called again at once while messages
-   * are waiting and every 5 to 50 ms on an empty queue: a blocking BRPOPLPUSH would hand
+   * are waiting and every 2 to 50 ms on an empty queue: a blocking BRPOPLPUSH would hand
    * over any message whole, whatever its size.
    */
   async receive(options: ReceiveOptions = {}): Promise<ReceivedMessage | null> {
@@ -201,7 +205,7 @@ export class RedisChannel implements Channel {
       const remaining = deadline - Date.now();
       if (remaining <= 0) return null;
       await sleepUnlessAborted(Math.min(pollMs, remaining), signal, this.closed.signal);
-      pollMs = Math.min(pollMs * 2, MAX_POLL_MS);
+      pollMs = Math.min(pollMs * 1.5, MAX_POLL_MS);
     }
     return null;
   }
