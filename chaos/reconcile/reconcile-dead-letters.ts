@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { parseDeadLetter } from '../../src/channels/redis/dead-letter-record.js';
 import type { BadMessage } from '../support/malformed.js';
 
 /** The dead-letter list compared with the bad messages injected. */
@@ -15,30 +16,26 @@ export interface DeadLetterReconciliation {
   readonly reasons: Readonly<Record<string, string>>;
 }
 
-interface Record_ {
-  readonly message?: string;
-  readonly encoding?: string;
-  readonly reason?: string;
-}
-
 /** Reads the dead-letter list at `deadKey` and finds every injected bad message in it by its marker. */
 export async function reconcileDeadLetters(
   redis: Redis,
   deadKey: string,
   bad: readonly BadMessage[],
 ): Promise<DeadLetterReconciliation> {
-  const records = await redis.lrange(deadKey, 0, -1);
+  // Buffers, read as the channel reads them: a message over the agent's maximum is kept
+  // as raw bytes after a JSON header line, not inside JSON.
+  const records = await redis.lrangeBuffer(deadKey, 0, -1);
   const byMarker = new Map(bad.map((message) => [message.marker, message]));
   const found = new Set<string>();
   const reasons: Record<string, string> = {};
   let unexpected = 0;
-  for (const text of records) {
-    const record = JSON.parse(text) as Record_;
-    const message = record.encoding === 'base64' ? Buffer.from(record.message ?? '', 'base64').toString('latin1') : (record.message ?? '');
+  for (const stored of records) {
+    const record = parseDeadLetter(stored);
+    const message = record.encoding === 'base64' ? Buffer.from(record.message, 'base64').toString('latin1') : record.message;
     // Markers sit near the start of every bad message.
     const marker = /chaos-bad-[a-z0-9]+-\d+/.exec(message.slice(0, 300))?.[0];
     const source = marker === undefined ? undefined : byMarker.get(marker);
-    if (!source || !record.reason) {
+    if (!source || record.reason === '') {
       unexpected += 1;
       continue;
     }

@@ -43,7 +43,10 @@ describe('CONFIG_KEYS', () => {
     assert.equal(CONFIG_KEYS.CLIENT_LOG_LEVEL.default, 'info');
     assert.equal(CONFIG_KEYS.AGENT_LOG_LEVEL.default, 'info');
     assert.equal(CONFIG_KEYS.AGENT_RECEIVER_MAX_BATCH_SIZE.default, 250);
-    assert.equal(CONFIG_KEY_NAMES.length, 26);
+    assert.equal(CONFIG_KEYS.AGENT_MESSAGE_MAX_BYTES.default, 1_048_576);
+    assert.equal(CONFIG_KEYS.AGENT_RECEIVER_MAX_BATCH_BYTES.default, 8_388_608);
+    assert.equal(CONFIG_KEYS.AGENT_NANNY_MAX_BATCH_BYTES.default, 8_388_608);
+    assert.equal(CONFIG_KEY_NAMES.length, 29);
   });
 
   it('gives every key a side matching its prefix, a description, and a default its schema accepts', () => {
