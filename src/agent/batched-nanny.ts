@@ -9,6 +9,7 @@ import { ComponentLifecycle } from './component-lifecycle.js';
 import type { NannyOptions, NannyRunReport } from './nanny.js';
 import { publishAndSettle, type PublishAttempt } from './publish-and-settle.js';
 import { stuckMessages } from './stuck-messages.js';
+import { secondsToMilliseconds } from '../config/duration-seconds.js';
 
 /**
  * The batched agent's nanny: like `Nanny`, but every `frequencySeconds` it republishes the
@@ -37,8 +38,8 @@ export class BatchedNanny extends ComponentLifecycle {
     private readonly options: NannyOptions = {},
   ) {
     super(logger);
-    this.frequencyMs = frequencySeconds * 1000;
-    this.thresholdMs = thresholdSeconds * 1000;
+    this.frequencyMs = secondsToMilliseconds(frequencySeconds);
+    this.thresholdMs = secondsToMilliseconds(thresholdSeconds);
     this.channelFailures = new ChannelFailures(logger);
     this.backoff = new Backoff(
       options.publishBackoff ?? { initialMs: this.frequencyMs, maxMs: this.frequencyMs * 8 },

@@ -8,6 +8,7 @@ import { ChannelFailures, describeError } from './channel-failures.js';
 import { ComponentLifecycle } from './component-lifecycle.js';
 import { publishAndSettle } from './publish-and-settle.js';
 import { PublishGate } from './publish-gate.js';
+import { secondsToMilliseconds } from '../config/duration-seconds.js';
 
 /** Most messages taken and published at once; a bigger batch goes in slices of this size. */
 export const SLICE_MESSAGES = 1000;
@@ -58,7 +59,7 @@ export class BatchedReceiver extends ComponentLifecycle {
     options: BatchedReceiverOptions = {},
   ) {
     super(logger);
-    this.intervalMs = publishingIntervalSeconds * 1000;
+    this.intervalMs = secondsToMilliseconds(publishingIntervalSeconds);
     this.gate = options.gate ?? new PublishGate();
     this.channelFailures = new ChannelFailures(logger);
     this.backoff = new Backoff(options.publishBackoff);

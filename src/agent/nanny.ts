@@ -10,6 +10,7 @@ import { ComponentLifecycle } from './component-lifecycle.js';
 import { publishAndSettle } from './publish-and-settle.js';
 import type { PublishGate } from './publish-gate.js';
 import { stuckMessages } from './stuck-messages.js';
+import { secondsToMilliseconds } from '../config/duration-seconds.js';
 
 /** Tuning of a nanny beyond the seed's arguments. */
 export interface NannyOptions {
@@ -88,8 +89,8 @@ export class Nanny extends ComponentLifecycle {
     private readonly options: NannyOptions = {},
   ) {
     super(logger);
-    this.frequencyMs = frequencySeconds * 1000;
-    this.thresholdMs = thresholdSeconds * 1000;
+    this.frequencyMs = secondsToMilliseconds(frequencySeconds);
+    this.thresholdMs = secondsToMilliseconds(thresholdSeconds);
     this.channelFailures = new ChannelFailures(logger);
     this.backoff = new Backoff(
       options.publishBackoff ?? { initialMs: this.frequencyMs, maxMs: this.frequencyMs * 8 },

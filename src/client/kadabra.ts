@@ -11,6 +11,7 @@ import { MetricsCollector } from './metrics-collector.js';
 import { RateLimitedWarning } from './rate-limited-warning.js';
 import { SendBuffer } from './send-buffer.js';
 import type { SendStats } from './send-stats.js';
+import { secondsToMilliseconds } from '../config/duration-seconds.js';
 
 /**
  * Longest wait for the channel to close once `close()` has flushed: a server that
@@ -80,7 +81,7 @@ export class Kadabra {
       maxMessages: this.configuration.CLIENT_BUFFER_MAX_MESSAGES,
       maxBytes: this.configuration.CLIENT_BUFFER_MAX_BYTES,
       maxMessageBytes: this.configuration.CLIENT_MESSAGE_MAX_BYTES,
-      overflowLogIntervalMs: this.configuration.CLIENT_OVERFLOW_LOG_INTERVAL_SECONDS * 1000,
+      overflowLogIntervalMs: secondsToMilliseconds(this.configuration.CLIENT_OVERFLOW_LOG_INTERVAL_SECONDS),
       logger,
     });
     this.sharedWarning = new RateLimitedWarning({
@@ -123,7 +124,7 @@ export class Kadabra {
 
   /** Resolves once everything sent so far is acknowledged, or after `CLIENT_FLUSH_TIMEOUT_SECONDS`. */
   flush(): Promise<SendStats> {
-    return this.buffer.flush(this.configuration.CLIENT_FLUSH_TIMEOUT_SECONDS * 1000);
+    return this.buffer.flush(secondsToMilliseconds(this.configuration.CLIENT_FLUSH_TIMEOUT_SECONDS));
   }
 
   /** Delivery counts and the last error, at any time. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CHANNEL_TYPES } from '../channels/channel-types.js';
 import { PUBLISHER_TYPES } from '../publishers/publisher-types.js';
+import { durationSeconds } from './duration-seconds.js';
 
 /** Which part of Kadabra reads a key: the client (`Kadabra`) or the `Agent`. */
 export type ConfigSide = 'client' | 'agent';
@@ -22,12 +23,6 @@ export interface ConfigKeySpec<Side extends ConfigSide = ConfigSide, S extends z
 /** pino level names accepted by `CLIENT_LOG_LEVEL` and `AGENT_LOG_LEVEL`. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-/**
- * Node timers fire at once when given more than 2^31 - 1 ms, so an interval beyond this
- * would turn into a busy loop instead of a long wait.
- */
-export const MAX_SECONDS = 2_147_483;
-
 function key<Side extends ConfigSide, S extends z.ZodType>(
   side: Side,
   schema: S,
@@ -39,7 +34,6 @@ function key<Side extends ConfigSide, S extends z.ZodType>(
 }
 
 const positiveInteger = (): z.ZodNumber => z.number().int().positive();
-const seconds = (): z.ZodNumber => z.number().positive().max(MAX_SECONDS);
 const nonEmptyString = (): z.ZodString => z.string().min(1);
 const argumentOverrides = () => z.record(z.string(), z.unknown()).nullable();
 const logLevel = () => z.enum(LOG_LEVELS);
@@ -92,13 +86,13 @@ export const CONFIG_KEYS = Object.freeze({
   ),
   CLIENT_FLUSH_TIMEOUT_SECONDS: key(
     'client',
-    seconds(),
+    durationSeconds(),
     5,
     'Longest time `flush()` and `close()` wait for the channel to acknowledge buffered messages.',
   ),
   CLIENT_OVERFLOW_LOG_INTERVAL_SECONDS: key(
     'client',
-    seconds(),
+    durationSeconds(),
     10,
     'At most one buffer-overflow warning is logged per interval.',
   ),
@@ -156,7 +150,7 @@ export const CONFIG_KEYS = Object.freeze({
   ),
   BATCHED_AGENT_INTERVAL_SECONDS: key(
     'agent',
-    seconds(),
+    durationSeconds(),
     60,
     'How often the batched agent takes a batch from the channel.',
   ),
@@ -174,13 +168,13 @@ export const CONFIG_KEYS = Object.freeze({
   ),
   AGENT_NANNY_FREQUENCY_SECONDS: key(
     'agent',
-    seconds(),
+    durationSeconds(),
     30,
     'How often the nanny looks for messages stuck in progress.',
   ),
   AGENT_NANNY_THRESHOLD_SECONDS: key(
     'agent',
-    seconds(),
+    durationSeconds(),
     60,
     'How long a message must have been in progress before the nanny re-publishes it.',
   ),

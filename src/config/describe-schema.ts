@@ -40,13 +40,15 @@ function meaningful(bound: unknown): number | undefined {
   return typeof bound === 'number' && Math.abs(bound) !== Number.MAX_SAFE_INTEGER ? bound : undefined;
 }
 
-function describeNumber(node: JsonSchema, noun: 'integer' | 'number'): string {
+function describeNumber(node: JsonSchema, kind: 'integer' | 'number'): string {
+  // Durations carry their unit (see durationSeconds) so messages say "a number of seconds".
+  const noun = typeof node['unit'] === 'string' ? `${kind} of ${node['unit']}` : kind;
   const minimum = meaningful(node.minimum);
   const exclusiveMinimum = meaningful(node.exclusiveMinimum);
   const maximum = meaningful(node.maximum);
-  const article = noun === 'integer' ? 'an' : 'a';
+  const article = kind === 'integer' ? 'an' : 'a';
   if (minimum !== undefined && maximum !== undefined) return `${article} ${noun} from ${minimum} to ${maximum}`;
-  if (exclusiveMinimum === 0 || (noun === 'integer' && minimum === 1)) {
+  if (exclusiveMinimum === 0 || (kind === 'integer' && minimum === 1)) {
     return maximum === undefined ? `a positive ${noun}` : `a positive ${noun} up to ${maximum}`;
   }
   if (minimum === 0) return `a non-negative ${noun}`;

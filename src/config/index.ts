@@ -10,7 +10,6 @@ export {
   CONFIG_KEY_NAMES,
   CONFIG_KEYS,
   LOG_LEVELS,
-  MAX_SECONDS,
   configKeysOf,
   isConfigKeyName,
   type ConfigKeyName,
@@ -26,5 +25,12 @@ export {
   configurationReferenceMarkdown,
   replaceConfigurationReference,
 } from './configuration-reference.js';
+export {
+  MAX_DURATION_SECONDS,
+  MAX_TIMER_MS,
+  MIN_DURATION_SECONDS,
+  durationSeconds,
+  secondsToMilliseconds,
+} from './duration-seconds.js';
 export { ENVIRONMENT_PREFIX, environmentVariableFor } from './environment-overrides.js';
 export { loadConfigurationFile } from './load-configuration-file.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { durationSeconds } from '../../config/duration-seconds.js';
 
 /**
  * Arguments of `RedisChannel` (the seed's, plus dead letters, `url` and credentials).
@@ -29,7 +30,7 @@ export const redisChannelArgsSchema = z
     /** Redis password. Never logged. */
     password: z.string().optional(),
     /** Seconds to wait for a connection. Default 10. */
-    connect_timeout: z.number().positive(),
+    connect_timeout: durationSeconds(),
   })
   .strict();
 

@@ -26,6 +26,7 @@ import {
 import { LpushCommands } from './lpush-command.js';
 import { describeEndpoint, openConnection, whenReady } from './redis-connection.js';
 import { reportDeadLetter } from '../report-dead-letter.js';
+import { secondsToMilliseconds } from '../../config/duration-seconds.js';
 
 /** The original's blocking receive timeout. */
 const DEFAULT_RECEIVE_TIMEOUT_SECONDS = 10;
@@ -192,7 +193,7 @@ export class RedisChannel implements Channel {
    */
   async receive(options: ReceiveOptions = {}): Promise<ReceivedMessage | null> {
     const { signal } = options;
-    const timeoutMs = (options.timeoutSeconds ?? DEFAULT_RECEIVE_TIMEOUT_SECONDS) * 1000;
+    const timeoutMs = secondsToMilliseconds(options.timeoutSeconds ?? DEFAULT_RECEIVE_TIMEOUT_SECONDS);
     const deadline = Date.now() + timeoutMs;
     const limits: ReceiveLimits = options.maxMessageBytes === undefined ? {} : { maxMessageBytes: options.maxMessageBytes };
     let idleSince = Date.now();

@@ -2,6 +2,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { KadabraLogger } from '../../logging/logger.js';
 import type { RedisChannelArgs } from './redis-channel-args.js';
 import { defineScripts } from './redis-scripts.js';
+import { secondsToMilliseconds } from '../../config/duration-seconds.js';
 
 /** Longest pause between reconnection attempts. */
 const MAX_RECONNECT_DELAY_MS = 2000;
@@ -37,7 +38,7 @@ export function openConnection(
     host: args.host,
     port: args.port,
     db: args.db,
-    connectTimeout: Math.round(args.connect_timeout * 1000),
+    connectTimeout: secondsToMilliseconds(args.connect_timeout),
     enableOfflineQueue: false,
     autoResendUnfulfilledCommands: false,
     maxRetriesPerRequest: 0,

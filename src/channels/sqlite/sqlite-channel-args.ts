@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { durationSeconds } from '../../config/duration-seconds.js';
 
 /**
  * Arguments of `SqliteChannel`. Keys are snake_case like the Redis channel's, inside
@@ -13,7 +14,7 @@ export const sqliteChannelArgsSchema = z
     /** Alarm threshold on the dead letters (error log, `kadabra status` exits 3); none is ever deleted. Default 10000. */
     dead_max_length: z.number().int().min(1),
     /** Seconds an operation waits for another process holding the write lock before it fails. Default 5. */
-    busy_timeout: z.number().positive(),
+    busy_timeout: durationSeconds(),
     /** `normal`: survives any process crash; `full`: also a power loss or OS crash. Default `normal`. */
     synchronous: z.enum(['normal', 'full']),
   })

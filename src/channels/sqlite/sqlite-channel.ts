@@ -24,6 +24,7 @@ import { notifySent, onSent } from './local-wakeups.js';
 import { SQLITE_CHANNEL_DEFAULT_ARGS, sqliteChannelArgsSchema, type SqliteChannelArgs } from './sqlite-channel-args.js';
 import { SqliteQueue, type MatchOrder, type MessageRow } from './sqlite-queue.js';
 import { prepareDatabase } from './sqlite-schema.js';
+import { secondsToMilliseconds } from '../../config/duration-seconds.js';
 
 /** The original's blocking receive timeout. */
 const DEFAULT_RECEIVE_TIMEOUT_SECONDS = 10;
@@ -98,7 +99,7 @@ export class SqliteChannel implements Channel {
   private retrying<T>(operation: () => T): Promise<T> {
     if (this.closing) return Promise.reject(new Error('channel is closed'));
     return withBusyRetry(operation, {
-      timeoutMs: this.args.busy_timeout * 1000,
+      timeoutMs: secondsToMilliseconds(this.args.busy_timeout),
       path: this.path,
       isClosed: () => this.closing !== undefined,
     });

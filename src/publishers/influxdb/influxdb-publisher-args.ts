@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { durationSeconds } from '../../config/duration-seconds.js';
 
 /**
  * Arguments of `InfluxDBPublisher`: the seed's (`host`, `port`, `database`, `timeout`)
@@ -17,7 +18,7 @@ export const influxDBPublisherArgsSchema = z
       .min(1)
       .describe('Database the metrics are written to (1.x); create it first, or set `create_database`.'),
     /** Seconds to wait for InfluxDB before failing a write. Default 5. */
-    timeout: z.number().positive().describe('Seconds one write request may take before it fails (and is retried).'),
+    timeout: durationSeconds().describe('Seconds one write request may take before it fails (and is retried).'),
     /** InfluxDB 1.x user name (HTTP basic auth). */
     username: z.string().min(1).optional().describe('InfluxDB 1.x user name (sent with HTTP basic auth).'),
     /** InfluxDB 1.x password. Never logged. */

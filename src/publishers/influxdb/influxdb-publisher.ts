@@ -18,6 +18,7 @@ import { RefusalEvidence } from './refusal-evidence.js';
 import { oversizedKeyReason } from './series-key-limit.js';
 import { unwritableReason } from './unwritable-reason.js';
 import { groupUnits, halve, type WriteUnit } from './write-unit.js';
+import { secondsToMilliseconds } from '../../config/duration-seconds.js';
 
 /** Write requests one publish keeps in flight. */
 const REQUESTS_IN_FLIGHT = 2;
@@ -92,7 +93,7 @@ export class InfluxDBPublisher implements Publisher {
   ) {
     this.args = Object.freeze(resolveArgs(args));
     this.endpoint = resolveEndpoint(this.args);
-    this.client = new KeepAliveClient(this.endpoint.base, this.args.timeout * 1000);
+    this.client = new KeepAliveClient(this.endpoint.base, secondsToMilliseconds(this.args.timeout));
     this.formatter = new LineFormatter(this.args.api === 'v1');
     this.logger = componentLogger(logger ?? createLogger(), 'kadabra.publisher');
   }

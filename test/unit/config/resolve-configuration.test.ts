@@ -180,7 +180,7 @@ describe('configuration errors', () => {
     const cases: [Record<string, unknown>, string, RegExp][] = [
       [{ AGENT_RECEIVER_THREADS: 0 }, 'AGENT_RECEIVER_THREADS', /must be a positive integer; got 0$/],
       [{ AGENT_NANNY_QUERY_LIMIT: 2.5 }, 'AGENT_NANNY_QUERY_LIMIT', /must be a positive integer; got 2\.5$/],
-      [{ BATCHED_AGENT_INTERVAL_SECONDS: -1 }, 'BATCHED_AGENT_INTERVAL_SECONDS', /must be a positive number up to 2147483; got -1$/],
+      [{ BATCHED_AGENT_INTERVAL_SECONDS: -1 }, 'BATCHED_AGENT_INTERVAL_SECONDS', /must be a number of seconds from 0\.001 to 2147483\.647; got -1$/],
       [{ BATCHED_AGENT_INTERVAL_SECONDS: 1e9 }, 'BATCHED_AGENT_INTERVAL_SECONDS', /got 1000000000$/],
       [{ AGENT_NANNY_FREQUENCY_SECONDS: Infinity }, 'AGENT_NANNY_FREQUENCY_SECONDS', /got Infinity$/],
       [{ AGENT_NANNY_FREQUENCY_SECONDS: NaN }, 'AGENT_NANNY_FREQUENCY_SECONDS', /got NaN$/],
@@ -257,7 +257,7 @@ describe('configuration errors', () => {
         ),
       'AGENT_PUBLISHER_ARGS.timeout',
     );
-    assert.equal(timeout.message, 'AGENT_PUBLISHER_ARGS.timeout must be a positive number; got 0');
+    assert.equal(timeout.message, 'AGENT_PUBLISHER_ARGS.timeout must be a number of seconds from 0.001 to 2147483.647; got 0');
     const nulled = configurationErrorOf(
       () => resolveAgentConfiguration({ AGENT_CHANNEL_ARGS: { host: null } }, NO_ENV),
       'AGENT_CHANNEL_ARGS.host',
