@@ -4,6 +4,7 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { describeError } from '../agent/channel-failures.js';
 import { EXIT_CODES, type CliContext, type CliOutcome } from './cli-context.js';
 import { CliUsageError } from './cli-usage-error.js';
+import { redactSecrets } from '../logging/redact-secrets.js';
 import { rootCommand } from './commands/root-command.js';
 
 /** The command `rawArgs` names (following subcommands), for `--help` and usage errors. */
@@ -48,7 +49,13 @@ function isCittyUsageError(error: unknown): error is Error {
  * 0 done, 1 failed, 2 bad usage or configuration. Never exits the process and never
  * touches signals: `main.ts` does.
  */
-export async function runCli(rawArgs: readonly string[], context: CliContext): Promise<number> {
+export async function runCli(rawArgs: readonly string[], given: CliContext): Promise<number> {
+  // Everything the CLI prints passes here: no configured credential reaches the terminal.
+  const context: CliContext = {
+    ...given,
+    stdout: (text) => given.stdout(redactSecrets(text)),
+    stderr: (text) => given.stderr(redactSecrets(text)),
+  };
   const outcome: CliOutcome = { exitCode: EXIT_CODES.OK };
   const root = rootCommand(context, outcome);
   if (isHelpRequest(rawArgs)) {

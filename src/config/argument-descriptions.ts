@@ -20,6 +20,11 @@ export const ARGUMENT_DESCRIPTIONS: Readonly<
       username: 'Redis ACL user name.',
       password: 'Redis password; never logged.',
       connect_timeout: 'Seconds to wait for a connection.',
+      tls: 'Connect with TLS to `host`:`port` (what `rediss://` does for a `url`).',
+      ca: 'PEM file of the CA to trust for TLS (instead of the system CAs).',
+      cert: "PEM file of a client certificate, for a server with `tls-auth-clients yes` (Redis' default); with `key`.",
+      key: "PEM file of the client certificate's private key; with `cert`.",
+      servername: "Name to verify the server's certificate against (and send as SNI) instead of the host.",
     },
     sqlite: {
       path: 'SQLite database file shared by the apps and agents of one host (created if missing); relative to the working directory.',

@@ -51,11 +51,13 @@ export function schemaIssueError(
   );
 }
 
-/** The error for a name that is not among `accepted`, with the nearest one suggested. */
+/**
+ * The error for a name that is not among `accepted`, with the nearest one suggested. The
+ * value is never shown: an unknown name may be a misspelled credential (`pasword`).
+ */
 export function unknownNameError(
   path: string,
   problem: string,
-  value: unknown,
   name: string,
   accepted: readonly string[],
   acceptedLabel: string,
@@ -65,7 +67,7 @@ export function unknownNameError(
   const hint = suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`;
   return new ConfigurationError(
     path,
-    `${path}${sourceNote(source)} ${problem}; got ${formatValue(value, name)}${hint}. ` +
+    `${path}${sourceNote(source)} ${problem}${hint}. ` +
       `${acceptedLabel}: ${accepted.join(', ')}`,
   );
 }

@@ -1,7 +1,7 @@
 import { ConfigurationError } from '../errors/configuration-error.js';
 import { CONFIG_KEYS, configKeysOf, type ConfigKeyName, type ConfigSide } from './config-keys.js';
 import { describeAccepted, jsonSchemaOf } from './describe-schema.js';
-import { formatValue } from './format-value.js';
+import { describeJsonSyntaxError } from './json-syntax-error.js';
 
 /** Prefix of the environment variables that override configuration keys. */
 export const ENVIRONMENT_PREFIX = 'KADABRA_';
@@ -38,12 +38,12 @@ export function readEnvironmentOverrides(
     }
     try {
       overrides.set(key, { value: JSON.parse(raw) as unknown, variable });
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+    } catch {
+      // JSON.parse's own message quotes the text, which may hold a password: say where only.
       const example = spec.default === null ? '{"name": value}' : JSON.stringify(spec.default);
       throw new ConfigurationError(
         key,
-        `${variable} is not valid JSON (${reason}); got ${formatValue(raw, key)}. ` +
+        `${variable} is not valid JSON (${describeJsonSyntaxError(raw)}; ${raw.length} characters, not shown). ` +
           `${key} must be ${describeAccepted(jsonSchemaOf(spec.schema))}, written as JSON ` +
           `(e.g. ${example})`,
       );

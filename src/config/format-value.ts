@@ -1,21 +1,11 @@
+import { isSecretName, REDACTED, redactConfigurationText } from '../logging/redact-secrets.js';
 import { isPlainObject } from './is-plain-object.js';
 
 /** Longest rendering of a value in an error message. */
 const MAX_LENGTH = 80;
 
-/** Argument names whose values never appear in a message (they may be credentials). */
-const SECRET_NAME = /pass|secret|token|auth|credential/i;
-
-/** `scheme://user:password@` in URLs: the password is replaced. */
-const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/[^\s/:@"]*):[^\s/@"]*@/gi;
-
-/** `"password": "..."` or `password=...` inside text (e.g. malformed JSON from the environment). */
-const INLINE_SECRET = /("?[\w-]*(?:pass|secret|token|auth|credential)[\w-]*"?\s*[:=]\s*)("[^"]*"?|[^\s,}]+)/gi;
-
-const REDACTED = '[redacted]';
-
-function scrub(text: string): string {
-  return text.replace(URL_CREDENTIALS, `$1:${REDACTED}@`).replace(INLINE_SECRET, `$1${REDACTED}`);
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 function render(value: unknown): string {
@@ -27,35 +17,39 @@ function render(value: unknown): string {
       return String(value);
     case 'bigint':
       return `${value}n`;
+    case 'boolean':
+      return String(value);
+    case 'string':
+      return JSON.stringify(redactConfigurationText(value));
     case 'symbol':
-      return value.toString();
+      return 'a symbol';
     case 'function':
       return `[function ${value.name || 'anonymous'}]`;
-    case 'object':
-      if (value !== null && !Array.isArray(value) && !isPlainObject(value)) {
-        return `[object ${value.constructor?.name ?? 'Object'}]`;
-      }
+    default:
       break;
   }
-  try {
-    return JSON.stringify(value, (name, inner: unknown) => {
-      if (name !== '' && SECRET_NAME.test(name)) return REDACTED;
-      if (typeof inner === 'bigint') return `${inner}n`;
-      if (typeof inner === 'string') return scrub(inner);
-      return inner;
-    });
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
+  if (value === null) return 'null';
+  // Containers show their shape only: what is inside may be a credential under any name.
+  if (Array.isArray(value)) return `an array of ${plural(value.length, 'item')}`;
+  if (!isPlainObject(value)) return `[object ${(value as { constructor?: { name?: string } }).constructor?.name ?? 'Object'}]`;
+  const keys = Object.keys(value);
+  if (keys.length === 0) return '{}';
+  return redactConfigurationText(`{${keys.map((key) => `${JSON.stringify(key)}: …`).join(', ')}}`);
 }
 
 /**
- * Renders a received value for an error message: JSON-like, strings quoted, credentials
- * (values of secret-looking names, passwords inside URLs) redacted, at most 80 characters.
- * `name` is the key or argument the value was given for.
+ * Renders a received value for a configuration error message, never showing a credential:
+ * strings quoted (with any URL password or `password=...` inside masked), numbers and
+ * booleans as written, arrays and objects by their shape only (`an array of 2 items`,
+ * `{"host": …, "port": …}`), at most 80 characters. `name` is the key or argument the
+ * value was given for: a secret-like name (`isSecretName`: password, token, key, ...
+ * and near misses) shows `[redacted]` whatever the value; without a name a string is
+ * described by its length only.
  */
 export function formatValue(value: unknown, name?: string): string {
-  if (name !== undefined && SECRET_NAME.test(name)) return REDACTED;
+  if (name !== undefined && isSecretName(name)) return REDACTED;
+  // A string not given for a known name (a whole file, a whole configuration) is not shown.
+  if (name === undefined && typeof value === 'string') return `a string of ${plural(value.length, 'character')}`;
   const text = render(value);
   return text.length > MAX_LENGTH ? `${text.slice(0, MAX_LENGTH - 1)}…` : text;
 }

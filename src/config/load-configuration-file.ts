@@ -2,16 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigurationError } from '../errors/configuration-error.js';
 import { formatValue } from './format-value.js';
 import { isPlainObject } from './is-plain-object.js';
-
-/** Adds `line L, column C` to a JSON.parse message that only gives a position. */
-function locate(message: string, text: string): string {
-  const match = /at position (\d+)/.exec(message);
-  if (match === null || /line \d+/.test(message)) return message;
-  const before = text.slice(0, Number(match[1]));
-  const line = before.split('\n').length;
-  const column = before.length - before.lastIndexOf('\n');
-  return `${message} (line ${line}, column ${column})`;
-}
+import { describeJsonSyntaxError } from './json-syntax-error.js';
 
 /**
  * Reads a JSON configuration file (an object of the same keys `Kadabra` and `Agent`
@@ -32,9 +23,9 @@ export function loadConfigurationFile(path: string): Record<string, unknown> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ConfigurationError('', `configuration file ${path} is not valid JSON: ${locate(reason, text)}`);
+  } catch {
+    // JSON.parse's own message quotes the text, which may hold a password: say where only.
+    throw new ConfigurationError('', `configuration file ${path} is not valid JSON: ${describeJsonSyntaxError(text)}`);
   }
   if (!isPlainObject(parsed)) {
     throw new ConfigurationError(

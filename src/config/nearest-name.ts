@@ -1,5 +1,5 @@
-/** Optimal string alignment distance: Levenshtein plus adjacent transpositions. */
-function editDistance(a: string, b: string): number {
+/** Optimal string alignment distance between two strings: Levenshtein plus adjacent transpositions. */
+export function editDistance(a: string, b: string): number {
   const rows: number[][] = [];
   for (let i = 0; i <= a.length; i++) {
     const row: number[] = [i];

@@ -12,6 +12,7 @@ import { schemaIssueError, unknownNameError, type ValueSource } from './configur
 import { readEnvironmentOverrides } from './environment-overrides.js';
 import { formatValue } from './format-value.js';
 import { isPlainObject } from './is-plain-object.js';
+import { registerSecretsIn } from '../logging/redact-secrets.js';
 
 type Dictionary = Record<string, unknown>;
 
@@ -41,7 +42,7 @@ function givenValues(side: ConfigSide, input: unknown): Map<ConfigKeyName, unkno
     // An explicit undefined (e.g. from `{ ...options }`) means "not set".
     if (value === undefined) continue;
     if (!isConfigKeyName(name)) {
-      throw unknownNameError(name, 'is not a configuration key', value, name, CONFIG_KEY_NAMES, 'Known keys');
+      throw unknownNameError(name, 'is not a configuration key', name, CONFIG_KEY_NAMES, 'Known keys');
     }
     if (CONFIG_KEYS[name].side === side) given.set(name, value);
   }
@@ -95,7 +96,6 @@ function resolveArguments(
     throw unknownNameError(
       `${pair.argsKey}.${name}`,
       `is not an argument of ${pair.kind} type "${typeName}"`,
-      merged[name],
       name,
       Object.keys(type.schema.shape),
       'Accepted arguments',
@@ -120,8 +120,11 @@ export function resolveConfiguration(
   input: unknown,
   env: NodeJS.ProcessEnv,
 ): Readonly<Dictionary> {
+  // First, so a credential is masked in whatever is printed next, even under a misspelled name.
+  registerSecretsIn(input);
   const given = givenValues(side, input);
   const environment = readEnvironmentOverrides(side, env);
+  for (const override of environment.values()) registerSecretsIn(override.value);
   const resolved: Dictionary = {};
   const argumentOverrides = new Map<ConfigKeyName, ArgumentOverrides>();
 

@@ -1,10 +1,11 @@
 import { pino, type Logger, type LoggerOptions } from 'pino';
+import { REDACTED, redactSecrets } from './redact-secrets.js';
 
 /** The logger type Kadabra uses everywhere (pino's). A user may pass their own. */
 export type KadabraLogger = Logger;
 
 /** Keys whose values never reach a log line. */
-const REDACTED_PATHS = ['password', '*.password', 'token', '*.token', 'url', '*.url'];
+const REDACTED_PATHS = ['password', '*.password', 'token', '*.token', 'url', '*.url', 'authorization', '*.authorization'];
 
 /** Options for `createLogger`. */
 export interface CreateLoggerOptions {
@@ -17,14 +18,18 @@ export interface CreateLoggerOptions {
 }
 
 /**
- * Returns the user's logger, or a new pino logger at `level` with credentials redacted,
+ * Returns the user's logger, or a new pino logger at `level` with credentials redacted
+ * (`password`/`token`/`url` fields, and any configured credential or URL password in the text),
  * writing synchronously to stdout.
  */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
   if (options.logger) return options.logger;
   const settings: LoggerOptions = {
     level: options.level ?? 'info',
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    redact: { paths: REDACTED_PATHS, censor: REDACTED },
+    // The last line of defence: a credential quoted by a library's error text, a URL
+    // with a password, anything configured as one, masked in the finished line.
+    hooks: { streamWrite: redactSecrets },
   };
   // Synchronous: the debug publisher's output is what "published" means for it, and an
   // asynchronous write (pino's default) can still be in flight when the agent has already

@@ -24,7 +24,7 @@ import {
   type RedisChannelArgs,
 } from './redis-channel-args.js';
 import { LpushCommands } from './lpush-command.js';
-import { describeEndpoint, openConnection, whenReady } from './redis-connection.js';
+import { describeEndpoint, openConnection, redisTlsOptions, whenReady } from './redis-connection.js';
 import { reportDeadLetter } from '../report-dead-letter.js';
 import { secondsToMilliseconds } from '../../config/duration-seconds.js';
 
@@ -139,6 +139,8 @@ export class RedisChannel implements Channel {
    */
   constructor(args: Partial<RedisChannelArgs> = {}, logger?: KadabraLogger) {
     this.args = parseChannelArgs('RedisChannel', redisChannelArgsSchema, REDIS_CHANNEL_DEFAULT_ARGS, args);
+    // Reads the TLS files now, so a wrong path fails construction rather than every connect.
+    redisTlsOptions(this.args);
     this.logger = logger ?? createLogger().child({ name: this.args.logger });
     const { queue_key, inprogress_key, dead_key } = this.args;
     this.keys = Object.freeze({

@@ -1,7 +1,11 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { KadabraLogger } from '../../logging/logger.js';
+import { registerSecret, registerUrlSecret } from '../../logging/redact-secrets.js';
 import type { RedisChannelArgs } from './redis-channel-args.js';
 import { defineScripts } from './redis-scripts.js';
+import { RedisNotReadyError } from './redis-not-ready-error.js';
+import { readTlsFiles, type TlsOptions } from '../../config/tls-files.js';
+import { explainConnectionFailure, type ConnectionTarget } from '../../logging/explain-connection-failure.js';
 import { secondsToMilliseconds } from '../../config/duration-seconds.js';
 
 /** Longest pause between reconnection attempts. */
@@ -15,13 +19,47 @@ const COMMAND_TIMEOUT_MS = 10_000;
 /** At most one connection-error log line per this many ms per connection. */
 const ERROR_LOG_INTERVAL_MS = 10_000;
 
+/** Where the channel's arguments are set, for messages that say what to change. */
+const REDIS_TARGET: ConnectionTarget = {
+  server: 'Redis',
+  argsKey: 'the channel arguments (CLIENT_CHANNEL_ARGS / AGENT_CHANNEL_ARGS)',
+  tlsSwitch: 'a redis:// or rediss:// url, or tls: false or true',
+};
+
+/** The last error each connection reported, so a timeout can say why. */
+const lastErrors = new WeakMap<Redis, unknown>();
+const targets = new WeakMap<Redis, ConnectionTarget>();
+
+const tlsOptions = new WeakMap<RedisChannelArgs, TlsOptions | undefined>();
+
+/**
+ * The TLS options of a channel's connections, or undefined without TLS (`rediss://` url or
+ * `tls: true` turn it on). The `ca`, `cert` and `key` files are read on the first call for
+ * these arguments only: a channel calls this when it is made, so a wrong path fails then.
+ *
+ * @throws ConfigurationError naming the argument and the path it cannot read.
+ */
+export function redisTlsOptions(args: RedisChannelArgs): TlsOptions | undefined {
+  if (tlsOptions.has(args)) return tlsOptions.get(args);
+  const enabled = args.tls || args.url?.startsWith('rediss://') === true;
+  const files = readTlsFiles(args, {
+    what: 'redis channel',
+    argsKey: 'CLIENT_CHANNEL_ARGS / AGENT_CHANNEL_ARGS',
+    enabled,
+    enableHint: 'use a rediss:// url or set tls: true',
+  });
+  const options = enabled ? files : undefined;
+  tlsOptions.set(args, options);
+  return options;
+}
+
 /** Where the channel connects, safe to log (never the password). */
 export function describeEndpoint(args: RedisChannelArgs): string {
   if (args.url) {
     const url = new URL(args.url);
     return `${url.protocol}//${url.hostname}:${url.port || '6379'}${url.pathname || ''}`;
   }
-  return `redis://${args.host}:${args.port}/${args.db}`;
+  return `${args.tls ? 'rediss' : 'redis'}://${args.host}:${args.port}/${args.db}`;
 }
 
 /**
@@ -47,28 +85,41 @@ export function openConnection(
     commandTimeout: COMMAND_TIMEOUT_MS,
   };
   if (args.username !== undefined) options.username = args.username;
-  if (args.password !== undefined) options.password = args.password;
+  if (args.password !== undefined) {
+    options.password = args.password;
+    registerSecret(args.password);
+  }
+  if (args.url !== undefined) registerUrlSecret(args.url);
+  const tls = redisTlsOptions(args);
+  if (tls !== undefined) options.tls = { ...tls };
   const connection = args.url ? new Redis(args.url, options) : new Redis(options);
   defineScripts(connection);
 
+  const target: ConnectionTarget = { ...REDIS_TARGET, tls: tls !== undefined };
+  targets.set(connection, target);
   let lastLogged = 0;
   let suppressed = 0;
   const endpoint = describeEndpoint(args);
   // An 'error' event without a listener would crash the host application.
   connection.on('error', (error: Error) => {
+    // A command refused because the socket is gone (no code) says less than the socket
+    // error before it (ECONNRESET, a certificate code): keep the one with the cause.
+    const previous = lastErrors.get(connection) as { code?: unknown } | undefined;
+    if (previous?.code === undefined || (error as { code?: unknown }).code !== undefined) lastErrors.set(connection, error);
     const now = Date.now();
     if (now - lastLogged < ERROR_LOG_INTERVAL_MS) {
       suppressed += 1;
       return;
     }
     logger.warn(
-      { endpoint, role, err: error.message, suppressed },
+      { endpoint, role, err: explainConnectionFailure(error, target), suppressed },
       'redis connection error; reconnecting with backoff',
     );
     lastLogged = now;
     suppressed = 0;
   });
   connection.on('ready', () => {
+    lastErrors.delete(connection);
     if (lastLogged !== 0) logger.info({ endpoint, role }, 'redis connection restored');
     lastLogged = 0;
   });
@@ -76,8 +127,12 @@ export function openConnection(
 }
 
 /**
- * Resolves once the connection is ready, or rejects after `timeoutMs`. Commands on a
- * connection that is still (re)connecting would fail at once without an offline queue.
+ * Resolves once the connection is ready, or rejects after `timeoutMs` with the last reason
+ * the connection failed (the server's or the TLS layer's words) and what to change.
+ * Commands on a connection that is still (re)connecting would fail at once without an
+ * offline queue.
+ *
+ * @throws RedisNotReadyError once `timeoutMs` has passed.
  */
 export function whenReady(connection: Redis, timeoutMs: number): Promise<void> {
   if (connection.status === 'ready') return Promise.resolve();
@@ -93,7 +148,9 @@ export function whenReady(connection: Redis, timeoutMs: number): Promise<void> {
     };
     const timer = setTimeout(() => {
       connection.off('ready', onReady);
-      reject(new Error(`redis not ready after ${timeoutMs} ms (status ${connection.status})`));
+      const cause = lastErrors.get(connection);
+      const why = cause === undefined ? `status ${connection.status}` : explainConnectionFailure(cause, targets.get(connection) ?? REDIS_TARGET);
+      reject(new RedisNotReadyError(`redis not ready after ${timeoutMs} ms: ${why}`, { cause }));
     }, timeoutMs);
     timer.unref();
     connection.once('ready', onReady);

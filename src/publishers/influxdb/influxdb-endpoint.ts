@@ -1,4 +1,6 @@
+import { registerSecret, registerUrlSecret } from '../../logging/redact-secrets.js';
 import type { InfluxDBPublisherArgs } from './influxdb-publisher-args.js';
+import { readTlsFiles, type TlsOptions } from '../../config/tls-files.js';
 
 /** Where and how the publisher writes, resolved once from its arguments. */
 export interface InfluxDBEndpoint {
@@ -49,6 +51,8 @@ function authorization(credentials: Credentials): string | undefined {
  * from the `url`'s user info when `username` and `token` are unset).
  */
 export function resolveEndpoint(args: InfluxDBPublisherArgs): InfluxDBEndpoint {
+  for (const secret of [args.password, args.token]) if (secret !== undefined) registerSecret(secret);
+  if (args.url !== undefined) registerUrlSecret(args.url);
   const { url: base, fromUrl } = baseUrl(args);
   const prefix = base.pathname.replace(/\/$/, '');
   const params = new URLSearchParams();
@@ -75,4 +79,22 @@ export function resolveEndpoint(args: InfluxDBPublisherArgs): InfluxDBEndpoint {
     authorization: authorization(args.token !== undefined || args.username !== undefined ? args : fromUrl),
     description: `${base.origin}${prefix} ${target}`,
   };
+}
+
+/**
+ * The TLS options of the publisher's connections (reads the `ca`, `cert` and `key` files
+ * now), or undefined over http.
+ *
+ * @throws ConfigurationError naming the argument and the path it cannot read, or TLS
+ *   arguments given for an http:// endpoint.
+ */
+export function influxDBTlsOptions(args: InfluxDBPublisherArgs, endpoint: InfluxDBEndpoint): TlsOptions | undefined {
+  const enabled = endpoint.base.protocol === 'https:';
+  const options = readTlsFiles(args, {
+    what: 'influxdb publisher',
+    argsKey: 'AGENT_PUBLISHER_ARGS',
+    enabled,
+    enableHint: 'use an https:// url or set ssl: true',
+  });
+  return enabled ? options : undefined;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSeconds } from '../../config/duration-seconds.js';
+import { TLS_ARGUMENTS } from '../../config/tls-files.js';
 
 /**
  * Arguments of `InfluxDBPublisher`: the seed's (`host`, `port`, `database`, `timeout`)
@@ -29,6 +30,7 @@ export const influxDBPublisherArgsSchema = z
     url: z
       .string()
       .regex(/^https?:\/\/[^/?#]+(?:\/[^?#]*)?$/, 'must be http://host:port or https://host:port, optionally with a path prefix')
+      .refine((url) => URL.canParse(url), 'must be a valid URL')
       .optional()
       .describe('`http(s)://host:port[/prefix]`; overrides host, port and ssl.'),
     /** Retention policy to write into (1.x `rp`); the database's default when unset. */
@@ -58,6 +60,11 @@ export const influxDBPublisherArgsSchema = z
       .boolean()
       .describe('Run `CREATE DATABASE` before the first write and whenever the database is missing (1.x).'),
     /** Most line-protocol lines in one request; a batch is split into requests of about this many. Default 5000. */
+    /** TLS (https): CA file, client certificate and key files, server name to verify. */
+    ca: TLS_ARGUMENTS.ca.describe('PEM file of the CA to trust for https (instead of the system CAs).'),
+    cert: TLS_ARGUMENTS.cert.describe('PEM file of a client certificate, for an InfluxDB (or proxy) that requires one; with `key`.'),
+    key: TLS_ARGUMENTS.key.describe('PEM file of the client certificate\'s private key; with `cert`.'),
+    servername: TLS_ARGUMENTS.servername.describe("Name to verify the server's certificate against (and send as SNI) instead of the host."),
     max_lines_per_request: z
       .number()
       .int()

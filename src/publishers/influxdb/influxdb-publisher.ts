@@ -5,7 +5,7 @@ import { componentLogger, createLogger, type KadabraLogger } from '../../logging
 import type { Metrics } from '../../metrics/metrics.js';
 import type { Publisher, PublishOutcome, RejectedMessage } from '../publisher.js';
 import { classifyWriteAnswer, errorText, fixForRefusal, type WriteVerdict } from './classify-write-answer.js';
-import { resolveEndpoint, type InfluxDBEndpoint } from './influxdb-endpoint.js';
+import { influxDBTlsOptions, resolveEndpoint, type InfluxDBEndpoint } from './influxdb-endpoint.js';
 import {
   INFLUXDB_PUBLISHER_DEFAULT_ARGS,
   influxDBPublisherArgsSchema,
@@ -93,7 +93,11 @@ export class InfluxDBPublisher implements Publisher {
   ) {
     this.args = Object.freeze(resolveArgs(args));
     this.endpoint = resolveEndpoint(this.args);
-    this.client = new KeepAliveClient(this.endpoint.base, secondsToMilliseconds(this.args.timeout));
+    this.client = new KeepAliveClient({
+      base: this.endpoint.base,
+      timeoutMs: secondsToMilliseconds(this.args.timeout),
+      tls: influxDBTlsOptions(this.args, this.endpoint),
+    });
     this.formatter = new LineFormatter(this.args.api === 'v1');
     this.logger = componentLogger(logger ?? createLogger(), 'kadabra.publisher');
   }

@@ -1,5 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { TlsOptions } from '../../config/tls-files.js';
+import { explainConnectionFailure, type ConnectionTarget } from '../../logging/explain-connection-failure.js';
 
 /** What a server answered. */
 export interface HttpAnswer {
@@ -14,6 +16,31 @@ export class HttpTimeoutError extends Error {
   override readonly name = 'HttpTimeoutError';
 }
 
+/**
+ * The connection failed (refused, TLS verification, no client certificate, ...): the
+ * message has the network's or TLS layer's own words and the argument to change; `cause`
+ * is the original error.
+ */
+export class HttpConnectionError extends Error {
+  override readonly name = 'HttpConnectionError';
+}
+
+/** Where the client connects and how. */
+export interface KeepAliveClientOptions {
+  /** Origin and path prefix (no credentials). */
+  readonly base: URL;
+  /** Longest time one request may take, connect to last byte, in whole milliseconds. */
+  readonly timeoutMs: number;
+  /** For https: CA, client certificate and key (file contents), server name to verify. */
+  readonly tls?: TlsOptions | undefined;
+}
+
+const INFLUXDB_TARGET: ConnectionTarget = {
+  server: 'InfluxDB',
+  argsKey: 'AGENT_PUBLISHER_ARGS',
+  tlsSwitch: 'an http:// or https:// url, or ssl: false or true',
+};
+
 const MAX_BODY_BYTES = 64 * 1024;
 
 /**
@@ -25,14 +52,16 @@ export class KeepAliveClient {
   private readonly agent: HttpAgent;
   private readonly timeoutMs: number;
   private readonly request: typeof httpRequest;
+  private readonly target: ConnectionTarget;
 
-  constructor(base: URL, timeoutMs: number) {
+  constructor({ base, timeoutMs, tls }: KeepAliveClientOptions) {
     this.base = base;
     this.timeoutMs = timeoutMs;
     const https = base.protocol === 'https:';
     const options = { keepAlive: true, maxSockets: 4, scheduling: 'lifo' as const };
-    this.agent = https ? new HttpsAgent(options) : new HttpAgent(options);
+    this.agent = https ? new HttpsAgent({ ...options, ...tls }) : new HttpAgent(options);
     this.request = https ? httpsRequest : httpRequest;
+    this.target = { ...INFLUXDB_TARGET, tls: https };
   }
 
   /** POSTs `body` to `path` (path and query, from the origin). */
@@ -51,7 +80,8 @@ export class KeepAliveClient {
     const signal = AbortSignal.timeout(this.timeoutMs);
     return new Promise<HttpAnswer>((resolve, reject) => {
       const fail = (error: unknown): void => {
-        reject(signal.aborted ? new HttpTimeoutError(`no answer within ${this.timeoutMs / 1000} s`, { cause: error }) : error);
+        if (signal.aborted) reject(new HttpTimeoutError(`no answer within ${this.timeoutMs / 1000} s`, { cause: error }));
+        else reject(new HttpConnectionError(explainConnectionFailure(error, this.target), { cause: error }));
       };
       const req = this.request(
         {

@@ -42,9 +42,9 @@ describe('loadConfigurationFile', () => {
 
   it('rejects a file that holds no object', () => {
     for (const [name, text, shown] of [
-      ['array.json', '[{"AGENT_TYPE": "batched"}]', '[{"AGENT_TYPE":"batched"}]'],
+      ['array.json', '[{"AGENT_TYPE": "batched"}]', 'an array of 1 item'],
       ['null.json', 'null', 'null'],
-      ['string.json', '"AGENT_TYPE"', '"AGENT_TYPE"'],
+      ['string.json', '"AGENT_TYPE"', 'a string of 10 characters'],
     ] as const) {
       const path = file(name, text);
       const error = configurationErrorOf(() => loadConfigurationFile(path), '');

@@ -141,7 +141,7 @@ describe('configuration errors', () => {
       assert.match(error.message, /must be a plain object/);
     }
     const error = configurationErrorOf(() => resolveClientConfiguration([1, 2], NO_ENV), '');
-    assert.match(error.message, /got \[1,2\]/);
+    assert.match(error.message, /got an array of 2 items/);
   });
 
   it('rejects a key of neither side, suggesting the nearest key', () => {
@@ -149,7 +149,7 @@ describe('configuration errors', () => {
       () => resolveAgentConfiguration({ AGENT_NANY_THREADS: 4 }, NO_ENV),
       'AGENT_NANY_THREADS',
     );
-    assert.match(error.message, /^AGENT_NANY_THREADS is not a configuration key; got 4/);
+    assert.match(error.message, /^AGENT_NANY_THREADS is not a configuration key \(did you mean AGENT_NANNY_THREADS\?\)\. Known keys: /);
     assert.match(error.message, /did you mean AGENT_NANNY_THREADS\?/);
     assert.match(error.message, /Known keys: CLIENT_DEFAULT_DIMENSIONS, .*AGENT_LOG_LEVEL/);
   });
@@ -188,7 +188,7 @@ describe('configuration errors', () => {
       [{ AGENT_TYPE: 'Batched' }, 'AGENT_TYPE', /must be one of "default", "batched"; got "Batched" \(did you mean "batched"\?\)$/],
       [{ AGENT_LOG_LEVEL: 'warning' }, 'AGENT_LOG_LEVEL', /one of "fatal", "error", "warn", "info", "debug", "trace", "silent"; got "warning" \(did you mean "warn"\?\)/],
       [{ AGENT_CHANNEL_ARGS: 'localhost:6379' }, 'AGENT_CHANNEL_ARGS', /must be an object or null; got "localhost:6379"$/],
-      [{ AGENT_CHANNEL_ARGS: [6379] }, 'AGENT_CHANNEL_ARGS', /must be an object or null; got \[6379\]$/],
+      [{ AGENT_CHANNEL_ARGS: [6379] }, 'AGENT_CHANNEL_ARGS', /must be an object or null; got an array of 1 item$/],
     ];
     for (const [input, key, message] of cases) {
       const caught = configurationErrorOf(() => resolveAgentConfiguration(input, NO_ENV), key);
@@ -207,7 +207,7 @@ describe('configuration errors', () => {
       () => resolveClientConfiguration({ CLIENT_DEFAULT_DIMENSIONS: ['env'] }, NO_ENV),
       'CLIENT_DEFAULT_DIMENSIONS',
     );
-    assert.match(whole.message, /must be an object of strings; got \["env"\]/);
+    assert.match(whole.message, /must be an object of strings; got an array of 1 item/);
   });
 
   it('rejects an unknown channel or publisher type, listing the known ones', () => {
@@ -231,7 +231,7 @@ describe('configuration errors', () => {
       () => resolveAgentConfiguration({ AGENT_CHANNEL_ARGS: { prot: 6500 } }, NO_ENV),
       'AGENT_CHANNEL_ARGS.prot',
     );
-    assert.match(error.message, /^AGENT_CHANNEL_ARGS\.prot is not an argument of channel type "redis"; got 6500/);
+    assert.match(error.message, /^AGENT_CHANNEL_ARGS\.prot is not an argument of channel type "redis" \(did you mean port\?\)/);
     assert.match(error.message, /did you mean port\?/);
     assert.match(error.message, /Accepted arguments: host, port, db, logger, queue_key, inprogress_key/);
 
@@ -240,7 +240,7 @@ describe('configuration errors', () => {
       () => resolveAgentConfiguration({ AGENT_PUBLISHER_ARGS: { host: 'influx' } }, NO_ENV),
       'AGENT_PUBLISHER_ARGS.host',
     );
-    assert.match(publisher.message, /not an argument of publisher type "debug"; got "influx"\. Accepted arguments: logger_name$/);
+    assert.match(publisher.message, /not an argument of publisher type "debug"\. Accepted arguments: logger_name$/);
   });
 
   it('rejects a wrong argument value, naming the argument path', () => {
@@ -291,6 +291,6 @@ describe('configuration errors', () => {
       () => resolveAgentConfiguration({ AGENT_LOGGER_NAME: Array.from({ length: 500 }, (_, i) => i) }, NO_ENV),
       'AGENT_LOGGER_NAME',
     );
-    assert.match(error.message, /^AGENT_LOGGER_NAME must be a non-empty string; got \[0,1,2,.{60,80}…$/);
+    assert.match(error.message, /^AGENT_LOGGER_NAME must be a non-empty string; got an array of 500 items$/);
   });
 });
