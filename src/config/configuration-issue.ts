@@ -45,9 +45,13 @@ export function schemaIssueError(
     const suggestion = nearestName(received, node.enum.map(String));
     if (suggestion !== undefined) hint = ` (did you mean ${JSON.stringify(suggestion)}?)`;
   }
+  // Where a dictionary belongs (`*_ARGS`), a string is likely a misplaced credential or URL:
+  // it is described, not shown.
+  const expectsObject = node?.type === 'object' || node?.anyOf?.some((option) => option.type === 'object') === true;
+  const shown = expectsObject ? formatValue(received) : formatValue(received, lastName);
   return new ConfigurationError(
     path,
-    `${path}${sourceNote(source)} must be ${describeAccepted(node)}; got ${formatValue(received, lastName)}${hint}`,
+    `${path}${sourceNote(source)} must be ${describeAccepted(node)}; got ${shown}${hint}`,
   );
 }
 
