@@ -1,4 +1,5 @@
 import type { Channel } from '../channels/channel.js';
+import type { ChannelOpenOptions } from '../channels/channel-open-options.js';
 import { createChannel } from '../channels/create-channel.js';
 import { loadConfigurationFile, resolveAgentConfiguration } from '../config/index.js';
 import { componentLogger, createLogger } from '../logging/logger.js';
@@ -17,7 +18,11 @@ export interface CliChannel {
  * command's output stays clean.
  * @throws ConfigurationError for a bad file or configuration.
  */
-export function openAgentChannel(configPath: string | undefined, context: CliContext): CliChannel {
+export function openAgentChannel(
+  configPath: string | undefined,
+  context: CliContext,
+  options: ChannelOpenOptions = {},
+): CliChannel {
   const input = configPath === undefined ? {} : loadConfigurationFile(configPath);
   const configuration = resolveAgentConfiguration(input, context.env);
   const root = createLogger({
@@ -25,18 +30,25 @@ export function openAgentChannel(configPath: string | undefined, context: CliCon
     destination: { write: (line: string) => context.stderr(line) },
   });
   const args = configuration.AGENT_CHANNEL_ARGS;
-  const channel = createChannel(configuration.AGENT_CHANNEL_TYPE, args, componentLogger(root, args.logger));
+  const channel = createChannel(configuration.AGENT_CHANNEL_TYPE, args, componentLogger(root, args.logger), options);
   const endpoint: unknown = Reflect.get(channel, 'endpoint');
   return { channel, endpoint: typeof endpoint === 'string' ? endpoint : configuration.AGENT_CHANNEL_TYPE };
 }
 
-/** Runs `action` with the agent-side channel, closing it afterwards. */
+/** Options of commands that only look at a channel. */
+export const READ_ONLY: ChannelOpenOptions = Object.freeze({ readOnly: true });
+
+/**
+ * Runs `action` with the agent-side channel, closing it afterwards. Commands that only
+ * look pass `{ readOnly: true }`: then nothing is ever created (no SQLite file or folder).
+ */
 export async function withAgentChannel<T>(
   configPath: string | undefined,
   context: CliContext,
   action: (opened: CliChannel) => Promise<T>,
+  options: ChannelOpenOptions = {},
 ): Promise<T> {
-  const opened = openAgentChannel(configPath, context);
+  const opened = openAgentChannel(configPath, context, options);
   try {
     return await action(opened);
   } finally {

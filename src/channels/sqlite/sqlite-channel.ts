@@ -24,6 +24,8 @@ import { notifySent, onSent } from './local-wakeups.js';
 import { SQLITE_CHANNEL_DEFAULT_ARGS, sqliteChannelArgsSchema, type SqliteChannelArgs } from './sqlite-channel-args.js';
 import { SqliteQueue, type MatchOrder, type MessageRow } from './sqlite-queue.js';
 import { prepareDatabase } from './sqlite-schema.js';
+import { openReadOnly } from './open-read-only.js';
+import type { ChannelOpenOptions } from '../channel-open-options.js';
 import { secondsToMilliseconds } from '../../config/duration-seconds.js';
 
 /** The original's blocking receive timeout. */
@@ -72,13 +74,16 @@ export class SqliteChannel implements Channel {
   private opening: Promise<SqliteQueue> | undefined;
   private db: Database | undefined;
   private closing: Promise<void> | undefined;
+  private readonly readOnly: boolean;
 
   /**
    * @param args overrides of `DEFAULT_ARGS` (`path`, `dead_max_length`, `busy_timeout`, ...).
    * @param logger logger for dead letters (default: a new pino logger).
+   * @param options `readOnly`: never create the file or its tables (read-only commands).
    * @throws ConfigurationError for a bad argument, or when better-sqlite3 is not installed.
    */
-  constructor(args: Partial<SqliteChannelArgs> = {}, logger?: KadabraLogger) {
+  constructor(args: Partial<SqliteChannelArgs> = {}, logger?: KadabraLogger, options: ChannelOpenOptions = {}) {
+    this.readOnly = options.readOnly === true;
     this.args = parseChannelArgs('SqliteChannel', sqliteChannelArgsSchema, SQLITE_CHANNEL_DEFAULT_ARGS, args);
     this.path = resolve(this.args.path);
     this.logger = logger ?? createLogger().child({ name: this.args.logger });
@@ -120,6 +125,11 @@ export class SqliteChannel implements Channel {
 
   private async open(): Promise<SqliteQueue> {
     if (this.closing) throw new Error('channel is closed');
+    if (this.readOnly) {
+      const db = openReadOnly(this.sqlite, this.path, SYNCHRONOUS_BUSY_WAIT_MS);
+      this.db = db;
+      return new SqliteQueue(db);
+    }
     mkdirSync(dirname(this.path), { recursive: true });
     const db = new this.sqlite(this.path, { timeout: SYNCHRONOUS_BUSY_WAIT_MS });
     try {

@@ -1,7 +1,7 @@
 import { defineCommand, type CommandDef } from 'citty';
 import type { DeadLetter } from '../../channels/channel.js';
 import type { CliContext, CliOutcome } from '../cli-context.js';
-import { withAgentChannel } from '../open-agent-channel.js';
+import { READ_ONLY, withAgentChannel } from '../open-agent-channel.js';
 import { CliUsageError } from '../cli-usage-error.js';
 import { parsePositiveInteger } from '../parse-number.js';
 import { CONFIG_ARG, JSON_ARG } from './common-args.js';
@@ -51,7 +51,7 @@ function listCommand(context: CliContext, outcome: CliOutcome): CommandDef<typeo
         } catch (error) {
           reportChannelFailure(context, outcome, 'dead-letters list', endpoint, error);
         }
-      });
+      }, READ_ONLY);
     },
   });
 }

@@ -1,7 +1,7 @@
 import { defineCommand, type CommandDef } from 'citty';
 import type { ChannelStatus } from '../../channels/channel.js';
 import { EXIT_CODES, type CliContext, type CliOutcome } from '../cli-context.js';
-import { withAgentChannel } from '../open-agent-channel.js';
+import { READ_ONLY, withAgentChannel } from '../open-agent-channel.js';
 import { CONFIG_ARG, JSON_ARG } from './common-args.js';
 import { reportChannelFailure } from './report-channel-failure.js';
 
@@ -84,7 +84,7 @@ export function statusCommand(context: CliContext, outcome: CliOutcome): Command
         } catch (error) {
           reportChannelFailure(context, outcome, 'status', endpoint, error);
         }
-      });
+      }, READ_ONLY);
     },
   });
 }
