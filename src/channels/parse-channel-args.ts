@@ -12,6 +12,14 @@ export function parseChannelArgs<Schema extends z.ZodObject>(
   defaults: Readonly<Record<string, unknown>>,
   args: Readonly<Record<string, unknown>>,
 ): Readonly<z.infer<Schema>> {
+  // zod looks names up with `in`: `__proto__` or `toString` would pass as known and be ignored.
+  const foreign = Object.keys(args).find((name) => args[name] !== undefined && !Object.hasOwn(schema.shape, name));
+  if (foreign !== undefined) {
+    throw new ConfigurationError(
+      `CHANNEL_ARGS.${foreign}`,
+      `${channelName} argument ${foreign} is not accepted; accepted: ${Object.keys(schema.shape).join(', ')}`,
+    );
+  }
   const parsed = schema.safeParse({ ...defaults, ...args });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

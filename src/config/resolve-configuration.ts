@@ -8,7 +8,7 @@ import {
   type ConfigKeyName,
   type ConfigSide,
 } from './config-keys.js';
-import { schemaIssueError, unknownNameError, type ValueSource } from './configuration-issue.js';
+import { schemaIssueError, sourceNote, unknownNameError, type ValueSource } from './configuration-issue.js';
 import { readEnvironmentOverrides } from './environment-overrides.js';
 import { formatValue } from './format-value.js';
 import { isPlainObject } from './is-plain-object.js';
@@ -49,9 +49,30 @@ function givenValues(side: ConfigSide, input: unknown): Map<ConfigKeyName, unkno
   return given;
 }
 
+/**
+ * A dictionary of strings (`CLIENT_DEFAULT_DIMENSIONS`) with every own key kept: zod's
+ * record drops `__proto__`, which is a dimension name like any other.
+ */
+function ownStringEntries(key: ConfigKeyName, value: Dictionary, source: ValueSource): Dictionary {
+  for (const [name, inner] of Object.entries(value)) {
+    if (typeof inner !== 'string') {
+      throw new ConfigurationError(
+        `${key}.${name}`,
+        `${key}.${name}${sourceNote(source)} must be a string; got ${formatValue(inner, name)}`,
+      );
+    }
+  }
+  return Object.fromEntries(Object.entries(value));
+}
+
 function validated(key: ConfigKeyName, value: unknown, source: ValueSource = {}): unknown {
   const schema = CONFIG_KEYS[key].schema;
   const result = schema.safeParse(value);
+  if (result.success && key === 'CLIENT_DEFAULT_DIMENSIONS' && isPlainObject(value)) {
+    return ownStringEntries(key, value, source);
+  }
+  // zod's record drops an own `__proto__`: the arguments check their names themselves.
+  if (result.success && isArgumentKey(key) && isPlainObject(value)) return Object.fromEntries(Object.entries(value));
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   if (issue === undefined) throw new ConfigurationError(key, `${key} is not valid; got ${formatValue(value, key)}`);
@@ -84,6 +105,22 @@ function resolveArguments(
   const type = pair.registry[typeName];
   // The *_TYPE key's schema only accepts registry names, so this is a registry bug.
   if (type === undefined) throw new ConfigurationError(pair.typeKey, `${pair.typeKey}: no ${pair.kind} type ${typeName}`);
+  // zod looks names up with `in`, so `__proto__`, `constructor`, `toString` would pass as
+  // known (and be ignored): only the schema's own names are arguments.
+  const foreign = Object.entries(overrides ?? {}).find(
+    ([name, value]) => value !== undefined && !Object.hasOwn(type.schema.shape, name),
+  )?.[0];
+  if (foreign !== undefined) {
+    const source = fromEnvironment.has(foreign) ? { variable } : {};
+    throw unknownNameError(
+      `${pair.argsKey}.${foreign}`,
+      `is not an argument of ${pair.kind} type "${typeName}"`,
+      foreign,
+      Object.keys(type.schema.shape),
+      'Accepted arguments',
+      source,
+    );
+  }
   const merged = { ...type.defaults, ...withoutUndefined(overrides ?? {}) };
   const result = type.schema.safeParse(merged);
   if (result.success) return Object.freeze({ ...result.data });
