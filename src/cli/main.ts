@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { runCli } from './run-cli.js';
 import type { CliContext } from './cli-context.js';
+import { useColour } from './use-colour.js';
 
 /**
  * How long the process may linger after the command finished before it is ended: only a
@@ -30,7 +31,7 @@ process.on('SIGTERM', onSignal);
 
 const context: CliContext = {
   env: process.env,
-  color: process.stdout.isTTY === true && process.env['NO_COLOR'] === undefined,
+  color: useColour([process.stdout, process.stderr], process.env),
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
   onStopRequest: (handler) => {

@@ -24,9 +24,9 @@ async function resolve<T>(value: T | Promise<T> | (() => T | Promise<T>)): Promi
   return typeof value === 'function' ? await (value as () => T | Promise<T>)() : await value;
 }
 
-/** Matches the ANSI colour sequences citty puts in usage text. */
+/** Matches ANSI escape sequences (colours and other SGR/CSI codes) citty puts in its text. */
 // eslint-disable-next-line no-control-regex
-const ANSI_COLOUR = /\u001B\[[0-9;]*m/g;
+const ANSI_COLOUR = /\u001B\[[0-9;?]*[A-Za-z]/g;
 
 async function usageOf(root: CommandDef, rawArgs: readonly string[], color: boolean): Promise<string> {
   const text = await renderUsage((await targetCommand(root, rawArgs)) as CommandDef<ArgsDef>);
@@ -50,11 +50,13 @@ function isCittyUsageError(error: unknown): error is Error {
  * touches signals: `main.ts` does.
  */
 export async function runCli(rawArgs: readonly string[], given: CliContext): Promise<number> {
-  // Everything the CLI prints passes here: no configured credential reaches the terminal.
+  // Everything the CLI prints passes here: no configured credential reaches the terminal,
+  // and no colour code reaches a file or pipe (citty colours some of its messages).
+  const plain = (text: string): string => (given.color === true ? text : text.replace(ANSI_COLOUR, ''));
   const context: CliContext = {
     ...given,
-    stdout: (text) => given.stdout(redactSecrets(text)),
-    stderr: (text) => given.stderr(redactSecrets(text)),
+    stdout: (text) => given.stdout(plain(redactSecrets(text))),
+    stderr: (text) => given.stderr(plain(redactSecrets(text))),
   };
   const outcome: CliOutcome = { exitCode: EXIT_CODES.OK };
   const root = rootCommand(context, outcome);
