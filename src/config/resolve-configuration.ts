@@ -157,11 +157,12 @@ export function resolveConfiguration(
   input: unknown,
   env: NodeJS.ProcessEnv,
 ): Readonly<Dictionary> {
-  // First, so a credential is masked in whatever is printed next, even under a misspelled name.
-  registerSecretsIn(input);
+  // First, so a credential is masked in whatever is printed next, even under a misspelled
+  // name. Only arguments hold credentials (dimensions are data, never masked).
+  if (isPlainObject(input)) for (const pair of ARGUMENT_KEYS) registerSecretsIn(input[pair.argsKey]);
   const given = givenValues(side, input);
   const environment = readEnvironmentOverrides(side, env);
-  for (const override of environment.values()) registerSecretsIn(override.value);
+  for (const [key, override] of environment) if (isArgumentKey(key)) registerSecretsIn(override.value);
   const resolved: Dictionary = {};
   const argumentOverrides = new Map<ConfigKeyName, ArgumentOverrides>();
 
