@@ -86,7 +86,7 @@ export class Kadabra {
     });
     this.sharedWarning = new RateLimitedWarning({
       logger,
-      intervalMs: this.configuration.CLIENT_OVERFLOW_LOG_INTERVAL_SECONDS * 1000,
+      intervalMs: secondsToMilliseconds(this.configuration.CLIENT_OVERFLOW_LOG_INTERVAL_SECONDS),
       countField: 'timestampsShared',
       message:
         'kadabra client: more than 1,000 metrics of one series were given the same Date (millisecond); the ' +
