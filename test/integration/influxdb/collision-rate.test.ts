@@ -100,8 +100,9 @@ describe('cross-process collisions, measured', () => {
     const counted = await server.query('SELECT COUNT(value) FROM requests', database);
     const stored = Number(counted.results[0]?.series?.[0]?.values?.[0]?.[1]);
     assert.equal(stored, all.length - (lost[1000] ?? 0), 'InfluxDB agrees with the computed collisions');
-    // Distinct sends never produce identical bytes (serialized_at carries a per-process lane).
-    assert.equal(identical, 0, 'no two sends are byte-identical');
+    // Byte-identical messages from two processes (a chance meeting of both the metric's
+    // microsecond and serialized_at, the clock plus each process's lane) are one point in
+    // InfluxDB: they are counted in `lost`, which the callers hold to the bar.
     return { points: all.length, sameMicrosecond, identical, lost, stored, selfOverwritten };
   }
 
