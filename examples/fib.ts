@@ -1,5 +1,6 @@
-// The seed's fib.py in TypeScript: computes the Nth Fibonacci number and records how
-// many loop iterations it took and how long, as the guide in docs/influxdb.md runs it.
+// Python Kadabra 0.5.0's fib.py in TypeScript: computes the Nth Fibonacci number and
+// records how many loop iterations it took and how long, as the guide in
+// docs/influxdb.md runs it.
 // Usage: node dist/examples/fib.js 30
 import { Kadabra, Units } from 'kadabra';
 

@@ -4,8 +4,8 @@ import type { Scenario } from './scenario.js';
 /**
  * 6. A backlog built while no agent runs, older than the nanny threshold by the time
  * the agent starts: each message must be published exactly once (publishes counted,
- * not only points), defect 2 of the original. Run with the default and the batched
- * agent (`agentType`).
+ * not only points): the original judged "stuck" by the client's `serialized_at`, so such
+ * a backlog was published twice. Run with the default and the batched agent (`agentType`).
  */
 export function backlog(agentType: 'default' | 'batched'): Scenario {
   return {

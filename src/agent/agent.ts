@@ -75,7 +75,7 @@ export class Agent {
   private onStopRequested: () => void = () => undefined;
 
   /**
-   * @param configuration the seed's `AGENT_*` / `BATCHED_AGENT_*` keys (`CLIENT_*` keys are
+   * @param configuration the original's `AGENT_*` / `BATCHED_AGENT_*` keys (`CLIENT_*` keys are
    *   ignored, so one file can serve both).
    * @throws ConfigurationError naming the bad key, the value and what is accepted.
    */

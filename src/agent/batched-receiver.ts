@@ -13,7 +13,7 @@ import { secondsToMilliseconds } from '../config/duration-seconds.js';
 /** Most messages taken and published at once; a bigger batch goes in slices of this size. */
 export const SLICE_MESSAGES = 1000;
 
-/** Tuning of a `BatchedReceiver` beyond the seed's arguments. */
+/** Tuning of a `BatchedReceiver` beyond the original's arguments. */
 export interface BatchedReceiverOptions {
   /** Circuit to report publishing failures on (a nanny may watch it). Default: a new one. */
   readonly gate?: PublishGate;

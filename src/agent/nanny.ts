@@ -12,7 +12,7 @@ import type { PublishGate } from './publish-gate.js';
 import { stuckMessages } from './stuck-messages.js';
 import { secondsToMilliseconds } from '../config/duration-seconds.js';
 
-/** Tuning of a nanny beyond the seed's arguments. */
+/** Tuning of a nanny beyond the original's arguments. */
 export interface NannyOptions {
   /**
    * The receivers' circuit: while it is closed they are already probing the publisher,

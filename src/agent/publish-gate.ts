@@ -1,6 +1,7 @@
 /**
- * The shared circuit of an agent's receivers (defect 7 of the original): while publishing
- * keeps failing, the gate is closed and no worker takes a new message from the channel.
+ * The shared circuit of an agent's receivers (the original's receivers kept moving the
+ * whole queue into in-progress while the database was down): while publishing keeps
+ * failing, the gate is closed and no worker takes a new message from the channel.
  * The workers that already hold a message retry it with backoff; the first success opens
  * the gate again. So in-progress stays bounded by the number of workers during an outage.
  */

@@ -9,7 +9,7 @@ import { ComponentLifecycle } from './component-lifecycle.js';
 import { publishAndSettle } from './publish-and-settle.js';
 import { PublishGate } from './publish-gate.js';
 
-/** Tuning of a `Receiver` beyond the seed's arguments (tests use short backoffs). */
+/** Tuning of a `Receiver` beyond the original's arguments (tests use short backoffs). */
 export interface ReceiverOptions {
   /** The circuit shared by the workers; pass one to let a nanny see it. Default: a new one. */
   readonly gate?: PublishGate;

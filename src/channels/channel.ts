@@ -93,9 +93,10 @@ export interface ReceiveOptions extends Pick<ReceiveLimits, 'maxMessageBytes'> {
 }
 
 /**
- * A durable queue between apps and agents. Semantics (seed + DESIGN.md): `send` enqueues;
- * `receive`/`receiveBatch` move messages into in-progress and record when; `complete`
- * removes the exact bytes received; `inProgress` lists in-progress items oldest first.
+ * A durable queue between apps and agents. Semantics (the original's, extended):
+ * `send` enqueues; `receive`/`receiveBatch` move messages into in-progress and record
+ * when; `complete` removes the exact bytes received; `inProgress` lists in-progress items
+ * oldest first.
  * Undecodable messages never reach the caller: they are dead-lettered with the reason.
  */
 export interface Channel {

@@ -54,7 +54,7 @@ export class Kadabra {
   private closing: Promise<SendStats> | undefined;
 
   /**
-   * @param configuration the seed's `CLIENT_*` keys (others' `AGENT_*` keys are ignored);
+   * @param configuration the original's `CLIENT_*` keys (others' `AGENT_*` keys are ignored);
    *   `KADABRA_<KEY>` environment variables override them.
    * @throws ConfigurationError naming the bad key, value and what is accepted (a
    *   `CLIENT_TIMESTAMP_FORMAT` that cannot be used included).

@@ -19,7 +19,7 @@ export type ClientConfiguration = {
 
 /**
  * Resolves the configuration of `Kadabra`: the defaults, overridden by `input` (the
- * seed's dictionary of keys; `AGENT_*` and `BATCHED_AGENT_*` keys are ignored), overridden
+ * original's dictionary of keys; `AGENT_*` and `BATCHED_AGENT_*` keys are ignored), overridden
  * by `KADABRA_CLIENT_*` variables of `env`. `CLIENT_CHANNEL_ARGS` comes back complete:
  * the channel type's defaults merged with the overrides.
  *

@@ -41,7 +41,7 @@ const channelType = () => z.enum(Object.keys(CHANNEL_TYPES));
 const publisherType = () => z.enum(Object.keys(PUBLISHER_TYPES));
 
 /**
- * Every configuration key, in reference order: the seed's keys and defaults, plus
+ * Every configuration key, in reference order: the original's keys and defaults, plus
  * `BATCHED_AGENT_NANNY_MAX_BATCH_SIZE` (in the original's code, missing from its table)
  * and the keys this port adds. The reference table in docs/configuration.md is
  * generated from this constant.

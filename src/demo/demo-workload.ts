@@ -20,8 +20,8 @@ function sequence(seed: number): () => number {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * The seed's fib.py: computes the `n`th Fibonacci number, counting the loop iterations
- * and timing the run, with the dimension `program=fibonacci`.
+ * Python Kadabra 0.5.0's fib.py: computes the `n`th Fibonacci number, counting the loop
+ * iterations and timing the run, with the dimension `program=fibonacci`.
  */
 export function fibonacci(client: Kadabra, n: number): bigint {
   const metrics = client.metrics();

@@ -124,7 +124,7 @@ function header(options: DemoOptions, path: string): string {
     'Kadabra demo: the client, the channel and the agent in one process; no Redis or InfluxDB needed.',
     `  channel    sqlite: ${path} (a temporary file, removed at the end)`,
     `  publisher  ${publisher}`,
-    `  workload   the seed's fibonacci program and 2 request-like handlers, once a second, for ${options.seconds} s`,
+    `  workload   the original's fibonacci program and 2 request-like handlers, once a second, for ${options.seconds} s`,
     '             (Ctrl-C ends it sooner)',
     '',
     'Sending:',

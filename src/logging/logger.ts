@@ -38,7 +38,7 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
 }
 
 /**
- * A child logger for one component; `name` is the seed's logger name
+ * A child logger for one component; `name` is the original's logger name
  * (`kadabra.agent`, `kadabra.channel`, `kadabra.publisher`, `kadabra.client`).
  */
 export function componentLogger(root: Logger, name: string): Logger {

@@ -1,7 +1,7 @@
 import { civilFromDays, type CivilDate } from './civil-date.js';
 
 /**
- * Bytes of a time in the seed's default format, `%Y-%m-%dT%H:%M:%S.%fZ`, as a JSON
+ * Bytes of a time in the original's default format, `%Y-%m-%dT%H:%M:%S.%fZ`, as a JSON
  * string: `"1970-01-01T00:00:00.000000Z"`.
  */
 export const DEFAULT_TIMESTAMP_JSON_LENGTH = 29;

@@ -8,7 +8,7 @@ import { compileTimestampFormat, type TimestampCodec } from './timestamp-format.
 import { readArray, readObject, readString } from './wire-read.js';
 import type { SerializedMetrics } from './wire-types.js';
 
-/** The seed's default strftime format for timestamps on the wire. */
+/** The original's default strftime format for timestamps on the wire. */
 export const DEFAULT_TIMESTAMP_FORMAT = '%Y-%m-%dT%H:%M:%S.%fZ';
 
 /** An array that cannot change any more: `items` itself when already frozen, otherwise a frozen copy. */

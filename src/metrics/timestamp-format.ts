@@ -34,7 +34,7 @@ export interface TimestampCodec {
   parse(text: string): bigint;
 }
 
-/** The seed's default format, specialised below because every message uses it. */
+/** The original's default format, specialised below because every message uses it. */
 const DEFAULT_FORMAT = '%Y-%m-%dT%H:%M:%S.%fZ';
 
 function compileDefault(generic: TimestampCodec): TimestampCodec {

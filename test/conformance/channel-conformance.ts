@@ -43,10 +43,10 @@ export function nameOf(message: Pick<ReceivedMessage, 'metrics'> | null | undefi
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * The behaviour every `Channel` implementation shares (DESIGN.md, "Channel"), run against
- * one implementation: ordering, blocking receive with timeout and abort, batches,
- * in-progress with entry times, complete, dead letters, concurrent producers and
- * consumers, and a consumer that goes away mid-publish.
+ * The behaviour every `Channel` implementation shares (see `Channel` in
+ * src/channels/channel.ts), run against one implementation: ordering, blocking receive
+ * with timeout and abort, batches, in-progress with entry times, complete, dead letters,
+ * concurrent producers and consumers, and a consumer that goes away mid-publish.
  *
  * @param name the implementation, for test names.
  * @param makeTarget starts what the implementation needs (a server, a directory).

@@ -58,7 +58,7 @@ describe('kadabra agent process: delivery', () => {
     }
   });
 
-  it('a backlog older than the nanny threshold is published once per message (defect 2)', async () => {
+  it('a backlog older than the nanny threshold is published once per message (the original, judging by serialized_at, published it twice)', async () => {
     for (const type of ['default', 'batched'] as const) {
       const args = channelArgs();
       const sent = await sendMessages(args, 200, `backlog-${type}-`);

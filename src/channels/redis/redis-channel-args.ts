@@ -3,8 +3,8 @@ import { durationSeconds } from '../../config/duration-seconds.js';
 import { TLS_ARGUMENTS } from '../../config/tls-files.js';
 
 /**
- * Arguments of `RedisChannel` (the seed's, plus dead letters, `url` and credentials).
- * Keys are snake_case as in the seed's `CLIENT_CHANNEL_ARGS` / `AGENT_CHANNEL_ARGS`.
+ * Arguments of `RedisChannel` (the original's, plus dead letters, `url` and credentials).
+ * Keys are snake_case as in the original's `CLIENT_CHANNEL_ARGS` / `AGENT_CHANNEL_ARGS`.
  */
 export const redisChannelArgsSchema = z
   .object({
@@ -46,7 +46,7 @@ export const redisChannelArgsSchema = z
 /** Arguments of `RedisChannel`, fully resolved. */
 export type RedisChannelArgs = z.infer<typeof redisChannelArgsSchema>;
 
-/** Default arguments for the Redis channel (the seed's `RedisChannel.DEFAULT_ARGS`, extended). */
+/** Default arguments for the Redis channel (the original's `RedisChannel.DEFAULT_ARGS`, extended). */
 export const REDIS_CHANNEL_DEFAULT_ARGS: Readonly<RedisChannelArgs> = Object.freeze({
   host: 'localhost',
   port: 6379,

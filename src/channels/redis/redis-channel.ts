@@ -121,7 +121,7 @@ function digestOf(item: Pick<ReceivedMessage, 'raw'>): string {
  * leaves an item the nanny times from first sight).
  */
 export class RedisChannel implements Channel {
-  /** Default arguments (the seed's, plus dead letters, url, credentials, connect timeout). */
+  /** Default arguments (the original's, plus dead letters, url, credentials, connect timeout). */
   static readonly DEFAULT_ARGS = REDIS_CHANNEL_DEFAULT_ARGS;
 
   /** The resolved arguments (defaults merged with what was given). */

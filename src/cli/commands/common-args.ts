@@ -2,7 +2,7 @@
 export const CONFIG_ARG = Object.freeze({
   type: 'string',
   valueHint: 'FILE',
-  description: 'JSON configuration file with the seed\'s keys; KADABRA_<KEY> variables override it',
+  description: 'JSON configuration file with Kadabra\'s keys (see docs/configuration.md); KADABRA_<KEY> variables override it',
 } as const);
 
 /** `--json`, for machine-readable output. */

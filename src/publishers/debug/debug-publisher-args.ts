@@ -11,7 +11,7 @@ export const debugPublisherArgsSchema = z
 /** Arguments of `DebugPublisher`, fully resolved. */
 export type DebugPublisherArgs = z.infer<typeof debugPublisherArgsSchema>;
 
-/** Default arguments for the debug publisher (the seed's `DebugPublisher.DEFAULT_ARGS`). */
+/** Default arguments for the debug publisher (the original's `DebugPublisher.DEFAULT_ARGS`). */
 export const DEBUG_PUBLISHER_DEFAULT_ARGS: Readonly<DebugPublisherArgs> = Object.freeze({
   logger_name: 'kadabra.publisher',
 });

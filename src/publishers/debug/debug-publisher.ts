@@ -11,7 +11,7 @@ import { DEBUG_PUBLISHER_DEFAULT_ARGS } from './debug-publisher-args.js';
  * message and never fails.
  */
 export class DebugPublisher implements Publisher {
-  /** Default arguments (the seed's `DebugPublisher.DEFAULT_ARGS`). */
+  /** Default arguments (the original's `DebugPublisher.DEFAULT_ARGS`). */
   static readonly DEFAULT_ARGS = DEBUG_PUBLISHER_DEFAULT_ARGS;
 
   private readonly logger: KadabraLogger;
@@ -26,7 +26,7 @@ export class DebugPublisher implements Publisher {
 
   /**
    * Logs each message that has counters or timers (an empty one is skipped, as in the
-   * seed) and resolves once the lines are written out.
+   * original) and resolves once the lines are written out.
    */
   publish(batch: readonly Metrics[]): Promise<PublishOutcome> {
     let logged = 0;

@@ -3,9 +3,9 @@ import { durationSeconds } from '../../config/duration-seconds.js';
 import { TLS_ARGUMENTS } from '../../config/tls-files.js';
 
 /**
- * Arguments of `InfluxDBPublisher`: the seed's (`host`, `port`, `database`, `timeout`)
+ * Arguments of `InfluxDBPublisher`: the original's (`host`, `port`, `database`, `timeout`)
  * plus credentials, TLS or a `url`, a retention policy, gzip, the 2.x/3.x write API and
- * request sizing. Keys are snake_case as in the seed's `AGENT_PUBLISHER_ARGS`.
+ * request sizing. Keys are snake_case as in the original's `AGENT_PUBLISHER_ARGS`.
  */
 export const influxDBPublisherArgsSchema = z
   .object({
@@ -76,7 +76,7 @@ export const influxDBPublisherArgsSchema = z
 /** Arguments of `InfluxDBPublisher`, fully resolved. */
 export type InfluxDBPublisherArgs = z.infer<typeof influxDBPublisherArgsSchema>;
 
-/** Default arguments for the InfluxDB publisher (the seed's `InfluxDBPublisher.DEFAULT_ARGS`, extended). */
+/** Default arguments for the InfluxDB publisher (the original's `InfluxDBPublisher.DEFAULT_ARGS`, extended). */
 export const INFLUXDB_PUBLISHER_DEFAULT_ARGS: Readonly<InfluxDBPublisherArgs> = Object.freeze({
   host: 'localhost',
   port: 8086,

@@ -67,7 +67,7 @@ function resolveArgs(args: Readonly<Partial<InfluxDBPublisherArgs>> | Readonly<R
  * with the server's text and the fix.
  */
 export class InfluxDBPublisher implements Publisher {
-  /** Default arguments (the seed's `InfluxDBPublisher.DEFAULT_ARGS`, extended). */
+  /** Default arguments (the original's `InfluxDBPublisher.DEFAULT_ARGS`, extended). */
   static readonly DEFAULT_ARGS = INFLUXDB_PUBLISHER_DEFAULT_ARGS;
 
   /** The resolved arguments. */

@@ -29,7 +29,7 @@ export function storedFields(
 ): (readonly [string, InfluxFieldValue])[] {
   const fields = new Map<string, InfluxFieldValue>();
   for (const key of Object.keys(metadata)) fields.set(key, metadata[key] as string);
-  // `value` (and a timer's `unit`) win over metadata of the same name, as in the seed.
+  // `value` (and a timer's `unit`) win over metadata of the same name, as in the original.
   for (const key of Object.keys(reserved)) fields.set(key, reserved[key] as InfluxFieldValue);
   return [...fields]
     .map(([key, value]) => [

@@ -10,7 +10,7 @@ import { counterMessage, silentLogger, waitFor } from '../../unit/agent/helpers.
 
 const MESSAGES = 1000;
 
-describe('Agent with a real Redis channel while the publisher is down (defect 7)', () => {
+describe('Agent with a real Redis channel while the publisher is down (the original kept moving the queue into in-progress)', () => {
   let server: RedisServerHandle;
   before(async () => {
     server = await startRedisServer();

@@ -86,7 +86,7 @@ describe('RedisChannel against a real redis-server', () => {
     assert.ok(await ch.receive({ timeoutSeconds: 2 }));
   });
 
-  test('an empty queue costs the batched receiver one call and no pops (defect 5)', async () => {
+  test('an empty queue costs the batched receiver one call and no pops (the original popped 10,000 times an interval)', async () => {
     const { ch } = channel();
     await ch.receiveBatch(1); // loads the script
     const before = await redis.info('commandstats');

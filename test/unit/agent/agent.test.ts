@@ -30,7 +30,7 @@ describe('Agent', () => {
     });
   }
 
-  it('defect 8: the default agent type can be constructed from an empty configuration', () => {
+  it('the default agent type can be constructed from an empty configuration (the original passed receiver_threads where num_threads was expected)', () => {
     const agent = new Agent(undefined, { channel: new MemoryChannel(), logger: silentLogger(), env: {} });
     assert.equal(agent.configuration.AGENT_TYPE, 'default');
     assert.equal(agent.configuration.AGENT_RECEIVER_THREADS, 3);

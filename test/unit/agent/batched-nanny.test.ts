@@ -32,7 +32,7 @@ describe('BatchedNanny', () => {
     assert.deepEqual(publisher.published.map((m) => m.counters[0]?.name), ['m4', 'm3']);
   });
 
-  it('defect 1: when the batch fails unexpectedly, tries items one by one so one bad item cannot keep the batch stuck', async () => {
+  it('when the batch fails unexpectedly, tries items one by one so one bad item cannot keep the batch stuck (the original left it stuck)', async () => {
     const channel = new MemoryChannel({ now: () => NOW });
     for (const name of ['a', 'boom', 'b']) channel.putInProgress(counterMessage(name), NOW - 100_000);
     const publisher = new FakePublisher((batch) => {

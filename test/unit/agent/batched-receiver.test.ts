@@ -67,7 +67,7 @@ describe('BatchedReceiver', () => {
     assert.equal(publisher.published.length, 3);
   });
 
-  it('defect 5: an empty queue costs one receiveBatch call per interval and no publish', async () => {
+  it('an empty queue costs one receiveBatch call per interval and no publish (the original popped 10,000 times)', async () => {
     const channel = new MemoryChannel();
     const publisher = new FakePublisher();
     const receiver = new BatchedReceiver(channel, publisher, silentLogger(), 0.05, 10_000, fast);
@@ -79,7 +79,7 @@ describe('BatchedReceiver', () => {
     assert.equal(publisher.calls, 0);
   });
 
-  it('defect 7: while publishing fails it holds its batch, retries it, and takes nothing new', async () => {
+  it('while publishing fails it holds its batch, retries it, and takes nothing new (the original kept moving the queue into in-progress)', async () => {
     const channel = new MemoryChannel();
     await queue(channel, 30);
     const publisher = new FakePublisher(failTransiently());
@@ -96,7 +96,7 @@ describe('BatchedReceiver', () => {
     await running;
   });
 
-  it('defect 4: stop() is prompt, does not wait out the interval, and takes no new batch', async () => {
+  it('stop() is prompt, does not wait out the interval, and takes no new batch (the original kept draining the queue)', async () => {
     const channel = new MemoryChannel();
     const publisher = new FakePublisher();
     const receiver = new BatchedReceiver(channel, publisher, silentLogger(), 60, 10, fast);

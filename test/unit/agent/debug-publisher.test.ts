@@ -28,7 +28,7 @@ describe('DebugPublisher', () => {
     assert.equal(lines.length, 0);
   });
 
-  it('has the seed\'s DEFAULT_ARGS', () => {
+  it('has the original\'s DEFAULT_ARGS', () => {
     assert.deepEqual({ ...DebugPublisher.DEFAULT_ARGS }, { logger_name: 'kadabra.publisher' });
   });
 });

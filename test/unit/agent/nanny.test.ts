@@ -30,7 +30,7 @@ describe('Nanny', () => {
     assert.equal(channel.inProgressCount, 1);
   });
 
-  it('defect 2: judges by time in progress, not by the message\'s serialized_at', async () => {
+  it('judges by time in progress, not by the message\'s serialized_at', async () => {
     const channel = new MemoryChannel({ now: () => NOW });
     const ancient = new Metrics([], [new Counter('old', 1_000_000n, {}, 1)], [], undefined, '2001-01-01T00:00:00.000000Z');
     channel.putInProgress(ancient, NOW - 1_000);
@@ -59,7 +59,7 @@ describe('Nanny', () => {
     assert.equal(channel.inProgressCount, 0);
   });
 
-  it('defect 1: an item that makes the publisher or channel throw does not stop the others or the nanny', async () => {
+  it('an item that makes the publisher or channel throw does not stop the others or the nanny (in the original it failed the whole nanny)', async () => {
     const channel = new MemoryChannel({ now: () => NOW });
     for (const name of ['a', 'boom', 'b', 'c']) channel.putInProgress(counterMessage(name), NOW - 100_000);
     channel.putInProgress('{"not": "metrics"}', NOW - 100_000);

@@ -107,7 +107,7 @@ describe('Receiver', () => {
     assert.equal(publisher.published.length, 3);
   });
 
-  it('defect 7: stops taking messages while publishing fails, keeps in-progress within the workers, resumes on recovery', async () => {
+  it('stops taking messages while publishing fails, keeps in-progress within the workers, resumes on recovery (the original kept moving the queue into in-progress)', async () => {
     const channel = new MemoryChannel();
     const publisher = new FakePublisher(failTransiently());
     await queue(channel, 200);

@@ -6,8 +6,8 @@ import type { ChannelArgsByType, PublisherArgsByType } from '../../../src/config
 import { CONFIG_KEYS, CONFIG_KEY_NAMES, configKeysOf } from '../../../src/config/index.js';
 
 describe('CONFIG_KEYS', () => {
-  it("holds the seed's keys with the seed's defaults", () => {
-    const seed: Record<string, unknown> = {
+  it("holds Python Kadabra 0.5.0's keys with its defaults", () => {
+    const original: Record<string, unknown> = {
       CLIENT_DEFAULT_DIMENSIONS: {},
       CLIENT_TIMESTAMP_FORMAT: '%Y-%m-%dT%H:%M:%S.%fZ',
       CLIENT_CHANNEL_TYPE: 'redis',
@@ -25,10 +25,10 @@ describe('CONFIG_KEYS', () => {
       AGENT_NANNY_THRESHOLD_SECONDS: 60,
       AGENT_NANNY_QUERY_LIMIT: 5000,
       AGENT_NANNY_THREADS: 3,
-      // In the original's code though missing from its table (DESIGN.md).
+      // In the original's code though missing from its table.
       BATCHED_AGENT_NANNY_MAX_BATCH_SIZE: 10000,
     };
-    for (const [name, value] of Object.entries(seed)) {
+    for (const [name, value] of Object.entries(original)) {
       assert.ok(Object.hasOwn(CONFIG_KEYS, name), name);
       assert.deepEqual(CONFIG_KEYS[name as keyof typeof CONFIG_KEYS].default, value, name);
     }

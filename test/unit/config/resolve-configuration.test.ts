@@ -28,7 +28,7 @@ describe('resolveClientConfiguration', () => {
     }
   });
 
-  it('merges CLIENT_CHANNEL_ARGS over the channel defaults (the seed example)', () => {
+  it('merges CLIENT_CHANNEL_ARGS over the channel defaults (the original\'s example)', () => {
     const config = resolveClientConfiguration({ CLIENT_CHANNEL_ARGS: { port: 6500 } }, NO_ENV);
     assert.deepEqual(config.CLIENT_CHANNEL_ARGS, { ...REDIS_CHANNEL_DEFAULT_ARGS, port: 6500 });
   });
@@ -99,7 +99,7 @@ describe('resolveAgentConfiguration', () => {
     assert.deepEqual(config.AGENT_PUBLISHER_ARGS, { logger_name: 'kadabra.publisher' });
   });
 
-  it('merges publisher args over the chosen publisher type (the seed example)', () => {
+  it('merges publisher args over the chosen publisher type (the original\'s example)', () => {
     const config = resolveAgentConfiguration(
       { AGENT_CHANNEL_ARGS: { port: 6500 }, AGENT_PUBLISHER_TYPE: 'influxdb', AGENT_PUBLISHER_ARGS: { timeout: 2.5 } },
       NO_ENV,
