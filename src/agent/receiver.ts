@@ -1,5 +1,4 @@
 import type { Channel, ReceivedMessage, ReceiveLimits } from '../channels/channel.js';
-import { untilAborted } from '../channels/until-aborted.js';
 import type { KadabraLogger } from '../logging/logger.js';
 import type { Publisher } from '../publishers/publisher.js';
 import { abortableSleep } from './abortable-sleep.js';
@@ -107,7 +106,7 @@ export class Receiver extends ComponentLifecycle {
         lastPublished = false;
         continue;
       }
-      const batch = lastPublished && this.gate.isOpen ? [message, ...(await this.waiting(message, logger, signal))] : [message];
+      const batch = lastPublished && this.gate.isOpen ? [message, ...(await this.waiting(message, logger))] : [message];
       lastPublished = await this.deliver(batch, publishBackoff, logger, signal);
     }
   }
@@ -116,15 +115,18 @@ export class Receiver extends ComponentLifecycle {
    * Messages already in the queue, up to the batch limits less the one in hand; never
    * waits, and takes nothing when the one in hand fills the byte budget.
    */
-  private async waiting(inHand: ReceivedMessage, logger: KadabraLogger, signal: AbortSignal): Promise<ReceivedMessage[]> {
+  private async waiting(inHand: ReceivedMessage, logger: KadabraLogger): Promise<ReceivedMessage[]> {
     const more = (this.options.maxBatchSize ?? 1) - 1;
     if (more <= 0) return [];
     const limits = this.options.limits ?? {};
     const budget = limits.maxBatchBytes === undefined ? undefined : limits.maxBatchBytes - inHand.raw.length;
     if (budget !== undefined && budget <= 0) return [];
     try {
-      const taken = this.channel.receiveBatch(more, budget === undefined ? limits : { ...limits, maxBatchBytes: budget });
-      return (await untilAborted(taken, signal)) ?? [];
+      // Not cut short by a stop: the take is one quick server step that may already have
+      // moved the messages into in-progress; abandoning its answer would leave a whole
+      // batch there for the nanny. The batch is then published with the one in hand, as
+      // an in-flight publish (a hung server is bounded by the agent's stop grace).
+      return await this.channel.receiveBatch(more, budget === undefined ? limits : { ...limits, maxBatchBytes: budget });
     } catch (error) {
       // The message in hand is published anyway; the channel's trouble shows on the next receive.
       logger.debug({ err: describeError(error) }, 'could not take waiting messages');
