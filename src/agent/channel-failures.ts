@@ -1,6 +1,6 @@
 import type { KadabraLogger } from '../logging/logger.js';
 import { abortableSleep } from './abortable-sleep.js';
-import { Backoff, type BackoffOptions } from './backoff.js';
+import { Backoff, type BackoffOptions } from '../retry/backoff.js';
 
 /** At most one warning per this many milliseconds while the channel keeps failing. */
 const WARN_INTERVAL_MS = 10_000;

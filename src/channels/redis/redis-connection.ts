@@ -7,9 +7,10 @@ import { RedisNotReadyError } from './redis-not-ready-error.js';
 import { readTlsFiles, type TlsOptions } from '../../config/tls-files.js';
 import { explainConnectionFailure, type ConnectionTarget } from '../../logging/explain-connection-failure.js';
 import { secondsToMilliseconds } from '../../config/duration-seconds.js';
+import { backoffDelayMs, type BackoffSteps } from '../../retry/backoff.js';
 
-/** Longest pause between reconnection attempts. */
-const MAX_RECONNECT_DELAY_MS = 2000;
+/** Pauses between reconnection attempts: 100 ms (the first attempt is number 1), doubling up to 2 s. */
+const RECONNECT_BACKOFF: BackoffSteps = { initialMs: 50, maxMs: 2000 };
 /**
  * Longest wait for any command's answer: a server that stopped answering (SIGSTOP, a
  * black-holed network) fails the command instead of holding its caller forever. Every
@@ -80,7 +81,7 @@ export function openConnection(
     enableOfflineQueue: false,
     autoResendUnfulfilledCommands: false,
     maxRetriesPerRequest: 0,
-    retryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt, 10), MAX_RECONNECT_DELAY_MS),
+    retryStrategy: (attempt) => backoffDelayMs(attempt, RECONNECT_BACKOFF),
     connectionName: `kadabra:${role}`,
     commandTimeout: COMMAND_TIMEOUT_MS,
   };
