@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { MICROS_PER_DAY, civilFromDays, daysFromCivil, type CivilDate } from './civil-date.js';
+import { DEFAULT_TIMESTAMP_FORMAT } from './default-timestamp.js';
 import { describeValue } from './describe-value.js';
 
 /*
@@ -154,7 +155,7 @@ export function tokenize(format: string): Piece[] {
   if (format.length > MAX_TIMESTAMP_FORMAT_LENGTH) {
     throw new InvalidArgumentError(
       `timestamp format ${describeValue(format)} is ${format.length} characters long; ` +
-        `formats are limited to ${MAX_TIMESTAMP_FORMAT_LENGTH} characters: use a shorter one such as %Y-%m-%dT%H:%M:%S.%fZ`,
+        `formats are limited to ${MAX_TIMESTAMP_FORMAT_LENGTH} characters: use a shorter one such as ${DEFAULT_TIMESTAMP_FORMAT}`,
     );
   }
   const pieces: Piece[] = [];
