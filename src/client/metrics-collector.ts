@@ -1,7 +1,8 @@
 import { CollectorClosedError } from '../errors/collector-closed-error.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { nowMicros, toMicros } from '../metrics/clock.js';
-import { Counter, NO_METADATA, type Metadata } from '../metrics/counter.js';
+import { Counter } from '../metrics/counter.js';
+import { NO_METADATA, type Metadata } from '../metrics/metadata.js';
 import { describeValue } from '../metrics/describe-value.js';
 import { Dimension } from '../metrics/dimension.js';
 import { millisecondsToMicros, nanosToMicros } from '../metrics/duration.js';
