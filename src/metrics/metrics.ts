@@ -2,7 +2,7 @@ import { WireFormatError } from '../errors/wire-format-error.js';
 import { serializationMicros } from './clock.js';
 import { Counter } from './counter.js';
 import { DEFAULT_TIMESTAMP_FORMAT } from './default-timestamp.js';
-import { describeValue } from './describe-value.js';
+import { describeValue } from '../errors/describe-value.js';
 import { Dimension } from './dimension.js';
 import { Timer } from './timer.js';
 import { compileTimestampFormat, type TimestampCodec } from './timestamp-format.js';

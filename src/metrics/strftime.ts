@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { MICROS_PER_DAY, civilFromDays, daysFromCivil, type CivilDate } from './civil-date.js';
 import { DEFAULT_TIMESTAMP_FORMAT } from './default-timestamp.js';
-import { describeValue } from './describe-value.js';
+import { describeValue } from '../errors/describe-value.js';
 
 /*
  * The formatting half of timestamp formats: Python's `datetime.strftime` for naive UTC

@@ -1,6 +1,6 @@
 import { WireFormatError } from '../errors/wire-format-error.js';
 import { NO_METADATA, type Metadata } from './metadata.js';
-import { describeValue } from './describe-value.js';
+import { describeValue } from '../errors/describe-value.js';
 import { compileTimestampFormat } from './timestamp-format.js';
 
 /*
