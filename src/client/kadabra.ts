@@ -9,7 +9,7 @@ import { Metrics } from '../metrics/metrics.js';
 import { MessageEncoder } from '../metrics/message-encoder.js';
 import { compileTimestampFormat } from '../metrics/timestamp-format.js';
 import { MetricsCollector } from './metrics-collector.js';
-import { RateLimitedWarning } from './rate-limited-warning.js';
+import { RateLimitedWarning } from '../logging/rate-limited-warning.js';
 import { SendBuffer } from './send-buffer.js';
 import type { SendStats } from './send-stats.js';
 import { secondsToMilliseconds } from '../config/duration-seconds.js';

@@ -2,7 +2,7 @@ import type { Channel } from '../channels/channel.js';
 import type { EncodedMessage } from '../channels/encoded-message.js';
 import type { KadabraLogger } from '../logging/logger.js';
 import { Backoff } from '../retry/backoff.js';
-import { RateLimitedWarning } from './rate-limited-warning.js';
+import { RateLimitedWarning } from '../logging/rate-limited-warning.js';
 import type { SendStats } from './send-stats.js';
 
 /** Options of a `SendBuffer`. */
