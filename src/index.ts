@@ -9,7 +9,8 @@ export type { DroppedCounts, SendStats } from './client/send-stats.js';
 
 export { Metrics, DEFAULT_TIMESTAMP_FORMAT } from './metrics/metrics.js';
 export { Dimension } from './metrics/dimension.js';
-export { Counter, type Metadata } from './metrics/counter.js';
+export { Counter } from './metrics/counter.js';
+export type { Metadata } from './metrics/metadata.js';
 export { Timer } from './metrics/timer.js';
 export { Unit, Units } from './metrics/unit.js';
 export { encodeMetrics, decodeMetrics } from './metrics/wire-codec.js';

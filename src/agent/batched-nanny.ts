@@ -3,7 +3,7 @@ import { untilAborted } from '../channels/until-aborted.js';
 import type { KadabraLogger } from '../logging/logger.js';
 import type { Publisher } from '../publishers/publisher.js';
 import { abortableSleep } from './abortable-sleep.js';
-import { Backoff } from './backoff.js';
+import { Backoff } from '../retry/backoff.js';
 import { ChannelFailures, describeError } from './channel-failures.js';
 import { ComponentLifecycle } from './component-lifecycle.js';
 import type { NannyOptions, NannyRunReport } from './nanny.js';

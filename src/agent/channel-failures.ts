@@ -1,9 +1,11 @@
+import { LogLimiter } from '../logging/log-limiter.js';
 import type { KadabraLogger } from '../logging/logger.js';
 import { abortableSleep } from './abortable-sleep.js';
-import { Backoff, type BackoffOptions } from './backoff.js';
+import { Backoff, type BackoffOptions } from '../retry/backoff.js';
 
 /** At most one warning per this many milliseconds while the channel keeps failing. */
 const WARN_INTERVAL_MS = 10_000;
+const WARNING_KEY = 'channel';
 
 /**
  * How an agent loop survives a failing channel (Redis down, restarting, refusing): log,
@@ -13,8 +15,7 @@ const WARN_INTERVAL_MS = 10_000;
 export class ChannelFailures {
   private readonly backoff: Backoff;
   private failingSince: number | undefined;
-  private lastWarnedAt = 0;
-  private suppressed = 0;
+  private readonly warnings = new LogLimiter(WARN_INTERVAL_MS);
 
   constructor(
     private readonly logger: KadabraLogger,
@@ -33,15 +34,12 @@ export class ChannelFailures {
     const now = Date.now();
     this.failingSince ??= now;
     const delayMs = this.backoff.next();
-    if (now - this.lastWarnedAt >= WARN_INTERVAL_MS) {
+    const suppressed = this.warnings.admit(WARNING_KEY, now);
+    if (suppressed !== undefined) {
       this.logger.warn(
-        { err: describeError(error), operation, retryInMs: Math.round(delayMs), suppressed: this.suppressed },
+        { err: describeError(error), operation, retryInMs: Math.round(delayMs), suppressed },
         'channel operation failed; retrying with backoff',
       );
-      this.lastWarnedAt = now;
-      this.suppressed = 0;
-    } else {
-      this.suppressed += 1;
     }
     return delayMs;
   }
@@ -51,8 +49,7 @@ export class ChannelFailures {
     if (this.failingSince === undefined) return;
     this.logger.info({ downForMs: Date.now() - this.failingSince }, 'channel reachable again');
     this.failingSince = undefined;
-    this.lastWarnedAt = 0;
-    this.suppressed = 0;
+    this.warnings.reset();
     this.backoff.reset();
   }
 }

@@ -9,4 +9,4 @@ export { Nanny, type NannyOptions, type NannyRunReport } from './nanny.js';
 export { BatchedReceiver, type BatchedReceiverOptions } from './batched-receiver.js';
 export { BatchedNanny } from './batched-nanny.js';
 export { PublishGate } from './publish-gate.js';
-export type { BackoffOptions } from './backoff.js';
+export type { BackoffOptions } from '../retry/backoff.js';

@@ -4,7 +4,7 @@ import type { TransientPublishError } from '../errors/publish-error.js';
 import type { KadabraLogger } from '../logging/logger.js';
 import type { Publisher } from '../publishers/publisher.js';
 import { abortableSleep } from './abortable-sleep.js';
-import { Backoff, type BackoffOptions } from './backoff.js';
+import { Backoff, type BackoffOptions } from '../retry/backoff.js';
 import { ChannelFailures, describeError } from './channel-failures.js';
 import { ComponentLifecycle } from './component-lifecycle.js';
 import { publishAndSettle } from './publish-and-settle.js';

@@ -2,7 +2,7 @@ import type { Channel, ReceivedMessage, ReceiveLimits } from '../channels/channe
 import type { KadabraLogger } from '../logging/logger.js';
 import type { Publisher } from '../publishers/publisher.js';
 import { abortableSleep } from './abortable-sleep.js';
-import { Backoff, type BackoffOptions } from './backoff.js';
+import { Backoff, type BackoffOptions } from '../retry/backoff.js';
 import { ChannelFailures, describeError } from './channel-failures.js';
 import { ComponentLifecycle } from './component-lifecycle.js';
 import { publishAndSettle } from './publish-and-settle.js';

@@ -2,13 +2,14 @@ import type { Channel } from '../channels/channel.js';
 import { createChannel } from '../channels/create-channel.js';
 import { resolveClientConfiguration, type ClientConfiguration } from '../config/index.js';
 import { ConfigurationError } from '../errors/configuration-error.js';
+import { describeValue } from '../errors/describe-value.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { componentLogger, createLogger, type KadabraLogger } from '../logging/logger.js';
 import { Metrics } from '../metrics/metrics.js';
 import { MessageEncoder } from '../metrics/message-encoder.js';
 import { compileTimestampFormat } from '../metrics/timestamp-format.js';
 import { MetricsCollector } from './metrics-collector.js';
-import { RateLimitedWarning } from './rate-limited-warning.js';
+import { RateLimitedWarning } from '../logging/rate-limited-warning.js';
 import { SendBuffer } from './send-buffer.js';
 import type { SendStats } from './send-stats.js';
 import { secondsToMilliseconds } from '../config/duration-seconds.js';
@@ -116,7 +117,7 @@ export class Kadabra {
   send(metrics: Metrics): void {
     if (!(metrics instanceof Metrics)) {
       throw new InvalidArgumentError(
-        `send() takes a Metrics (from collector.close()); got ${describe(metrics)}`,
+        `send() takes a Metrics (from collector.close()); got ${describeValue(metrics)}`,
       );
     }
     this.buffer.push(this.encoder.encode(metrics));
@@ -174,10 +175,4 @@ export class Kadabra {
       clearTimeout(timer);
     }
   }
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'object') return `an object of class ${value.constructor?.name ?? 'Object'}`;
-  return `${typeof value} ${String(value).slice(0, 40)}`;
 }

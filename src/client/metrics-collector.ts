@@ -1,8 +1,10 @@
 import { CollectorClosedError } from '../errors/collector-closed-error.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { nowMicros, toMicros } from '../metrics/clock.js';
-import { Counter, NO_METADATA, type Metadata } from '../metrics/counter.js';
-import { describeValue } from '../metrics/describe-value.js';
+import { Counter } from '../metrics/counter.js';
+import { NO_METADATA, type Metadata } from '../metrics/metadata.js';
+import { describeValue } from '../errors/describe-value.js';
+import { isPlainObject } from '../config/is-plain-object.js';
 import { Dimension } from '../metrics/dimension.js';
 import { millisecondsToMicros, nanosToMicros } from '../metrics/duration.js';
 import { Metrics } from '../metrics/metrics.js';
@@ -357,11 +359,10 @@ function toTimestamp(timestamp: Date | bigint | undefined, method: string, name:
 }
 
 function checkRecord(value: unknown, what: () => string): Readonly<Record<string, unknown>> {
-  const proto = typeof value === 'object' && value !== null ? Object.getPrototypeOf(value) : undefined;
-  if (proto !== Object.prototype && proto !== null) {
+  if (!isPlainObject(value)) {
     throw new InvalidArgumentError(`${what()} must be a plain object of strings, got ${describeValue(value)}`);
   }
-  return value as Readonly<Record<string, unknown>>;
+  return value;
 }
 
 /** Validates metadata and copies it, so later changes to the caller's object do not leak in. */

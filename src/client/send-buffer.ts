@@ -1,7 +1,8 @@
 import type { Channel } from '../channels/channel.js';
 import type { EncodedMessage } from '../channels/encoded-message.js';
 import type { KadabraLogger } from '../logging/logger.js';
-import { RateLimitedWarning } from './rate-limited-warning.js';
+import { Backoff } from '../retry/backoff.js';
+import { RateLimitedWarning } from '../logging/rate-limited-warning.js';
 import type { SendStats } from './send-stats.js';
 
 /** Options of a `SendBuffer`. */
@@ -25,8 +26,7 @@ const DEFAULT_MAX_BATCH = 1000;
 function sizeOf(message: EncodedMessage): number {
   return typeof message === 'string' ? Buffer.byteLength(message, 'utf8') : message.byteLength;
 }
-const FIRST_RETRY_DELAY_MS = 20;
-const MAX_RETRY_DELAY_MS = 2000;
+const RETRY_BACKOFF = { initialMs: 20, maxMs: 2000, jitter: false } as const;
 
 /**
  * The bounded in-memory buffer between `Kadabra.send()` and the channel. `push` never
@@ -52,7 +52,7 @@ export class SendBuffer {
   private readonly tooLargeWarning: RateLimitedWarning;
   private readonly afterCloseWarning: RateLimitedWarning;
   private lastError: string | undefined;
-  private retryDelay = FIRST_RETRY_DELAY_MS;
+  private readonly retryBackoff = new Backoff(RETRY_BACKOFF);
   private retryTimer: NodeJS.Timeout | undefined;
   private wakeRetry: (() => void) | undefined;
   private idleWaiters: (() => void)[] = [];
@@ -175,7 +175,7 @@ export class SendBuffer {
           this.bytes -= batch.reduce((sum, message) => sum + sizeOf(message), 0);
           this.delivered += batch.length;
           this.lastError = undefined;
-          this.retryDelay = FIRST_RETRY_DELAY_MS;
+          this.retryBackoff.reset();
         } catch (error) {
           this.inFlight = 0;
           this.putBack(batch);
@@ -224,8 +224,7 @@ export class SendBuffer {
   }
 
   private backoff(): Promise<void> {
-    const delay = this.retryDelay;
-    this.retryDelay = Math.min(this.retryDelay * 2, MAX_RETRY_DELAY_MS);
+    const delay = this.retryBackoff.next();
     return new Promise((resolve) => {
       this.wakeRetry = () => {
         clearTimeout(this.retryTimer);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CHANNEL_TYPES } from '../channels/channel-types.js';
 import { PUBLISHER_TYPES } from '../publishers/publisher-types.js';
 import { durationSeconds } from './duration-seconds.js';
+import { DEFAULT_TIMESTAMP_FORMAT } from '../metrics/default-timestamp.js';
 
 /** Which part of Kadabra reads a key: the client (`Kadabra`) or the `Agent`. */
 export type ConfigSide = 'client' | 'agent';
@@ -56,7 +57,7 @@ export const CONFIG_KEYS = Object.freeze({
   CLIENT_TIMESTAMP_FORMAT: key(
     'client',
     nonEmptyString(),
-    '%Y-%m-%dT%H:%M:%S.%fZ',
+    DEFAULT_TIMESTAMP_FORMAT,
     'strftime-style format of the timestamps the client writes; Python agents expect the default.',
   ),
   CLIENT_CHANNEL_TYPE: key('client', channelType(), 'redis', 'Channel that carries metrics to the agent.'),

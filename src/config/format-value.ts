@@ -1,4 +1,5 @@
 import { isSecretName, REDACTED, redactConfigurationText } from '../logging/redact-secrets.js';
+import { describeValue } from '../errors/describe-value.js';
 import { isPlainObject } from './is-plain-object.js';
 
 /** Longest rendering of a value in an error message. */
@@ -9,26 +10,10 @@ function plural(count: number, noun: string): string {
 }
 
 function render(value: unknown): string {
-  switch (typeof value) {
-    case 'undefined':
-      return 'undefined';
-    case 'number':
-      // JSON.stringify would show NaN and Infinity as null.
-      return String(value);
-    case 'bigint':
-      return `${value}n`;
-    case 'boolean':
-      return String(value);
-    case 'string':
-      return JSON.stringify(redactConfigurationText(value));
-    case 'symbol':
-      return 'a symbol';
-    case 'function':
-      return `[function ${value.name || 'anonymous'}]`;
-    default:
-      break;
-  }
-  if (value === null) return 'null';
+  if (typeof value === 'string') return describeValue(redactConfigurationText(value));
+  if (typeof value === 'function') return `[function ${value.name || 'anonymous'}]`;
+  if (typeof value === 'symbol') return 'a symbol';
+  if (typeof value !== 'object' || value === null) return describeValue(value);
   // Containers show their shape only: what is inside may be a credential under any name.
   if (Array.isArray(value)) return `an array of ${plural(value.length, 'item')}`;
   if (!isPlainObject(value)) return `[object ${(value as { constructor?: { name?: string } }).constructor?.name ?? 'Object'}]`;
@@ -38,7 +23,8 @@ function render(value: unknown): string {
 }
 
 /**
- * Renders a received value for a configuration error message, never showing a credential:
+ * Renders a received value for a configuration error message as `describeValue` does for
+ * other errors, but never showing a credential:
  * strings quoted (with any URL password or `password=...` inside masked), numbers and
  * booleans as written, arrays and objects by their shape only (`an array of 2 items`,
  * `{"host": …, "port": …}`), at most 80 characters. `name` is the key or argument the

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
-import { describeValue } from './describe-value.js';
+import { describeValue } from '../errors/describe-value.js';
 
 /** The latest time Python's datetime (and so the wire) can hold: 9999-12-31T23:59:59.999999Z. */
 export const MAX_TIMESTAMP_MICROS = 253_402_300_799_999_999n;

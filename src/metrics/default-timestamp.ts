@@ -1,5 +1,8 @@
 import { civilFromDays, type CivilDate } from './civil-date.js';
 
+/** The timestamp format of Python Kadabra 0.5.0, which its agents expect. */
+export const DEFAULT_TIMESTAMP_FORMAT = '%Y-%m-%dT%H:%M:%S.%fZ';
+
 /**
  * Bytes of a time in the original's default format, `%Y-%m-%dT%H:%M:%S.%fZ`, as a JSON
  * string: `"1970-01-01T00:00:00.000000Z"`.

@@ -1,15 +1,15 @@
 import { WireFormatError } from '../errors/wire-format-error.js';
 import { serializationMicros } from './clock.js';
 import { Counter } from './counter.js';
-import { describeValue } from './describe-value.js';
+import { DEFAULT_TIMESTAMP_FORMAT } from './default-timestamp.js';
+import { describeValue } from '../errors/describe-value.js';
 import { Dimension } from './dimension.js';
 import { Timer } from './timer.js';
 import { compileTimestampFormat, type TimestampCodec } from './timestamp-format.js';
 import { readArray, readObject, readString } from './wire-read.js';
 import type { SerializedMetrics } from './wire-types.js';
 
-/** The original's default strftime format for timestamps on the wire. */
-export const DEFAULT_TIMESTAMP_FORMAT = '%Y-%m-%dT%H:%M:%S.%fZ';
+export { DEFAULT_TIMESTAMP_FORMAT };
 
 /** An array that cannot change any more: `items` itself when already frozen, otherwise a frozen copy. */
 function frozen<T>(items: readonly T[]): readonly T[] {

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { MICROS_PER_DAY, civilFromDays, daysFromCivil, type CivilDate } from './civil-date.js';
-import { describeValue } from './describe-value.js';
+import { DEFAULT_TIMESTAMP_FORMAT } from './default-timestamp.js';
+import { describeValue } from '../errors/describe-value.js';
 
 /*
  * The formatting half of timestamp formats: Python's `datetime.strftime` for naive UTC
@@ -154,7 +155,7 @@ export function tokenize(format: string): Piece[] {
   if (format.length > MAX_TIMESTAMP_FORMAT_LENGTH) {
     throw new InvalidArgumentError(
       `timestamp format ${describeValue(format)} is ${format.length} characters long; ` +
-        `formats are limited to ${MAX_TIMESTAMP_FORMAT_LENGTH} characters: use a shorter one such as %Y-%m-%dT%H:%M:%S.%fZ`,
+        `formats are limited to ${MAX_TIMESTAMP_FORMAT_LENGTH} characters: use a shorter one such as ${DEFAULT_TIMESTAMP_FORMAT}`,
     );
   }
   const pieces: Piece[] = [];

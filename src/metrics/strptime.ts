@@ -1,6 +1,6 @@
 import { WireFormatError } from '../errors/wire-format-error.js';
 import { MICROS_PER_DAY, daysFromCivil, isValidDate } from './civil-date.js';
-import { describeValue } from './describe-value.js';
+import { describeValue } from '../errors/describe-value.js';
 import { MAX_MICROS, MIN_MICROS, MONTHS, MONTHS_ABBR, WEEKDAYS, WEEKDAYS_ABBR, type Piece } from './strftime.js';
 
 /*

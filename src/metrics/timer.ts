@@ -1,4 +1,4 @@
-import { frozenMetadata, type Metadata } from './counter.js';
+import { frozenMetadata, type Metadata } from './metadata.js';
 import { Unit } from './unit.js';
 import { compileTimestampFormat } from './timestamp-format.js';
 import { childPath, readMetadata, readNumber, readObject, readString, readTimestamp } from './wire-read.js';

@@ -1,5 +1,5 @@
 import { writePyString } from './python-json.js';
-import { DEFAULT_TIMESTAMP_JSON_LENGTH, writeDefaultTimestampJson } from './default-timestamp.js';
+import { DEFAULT_TIMESTAMP_FORMAT, DEFAULT_TIMESTAMP_JSON_LENGTH, writeDefaultTimestampJson } from './default-timestamp.js';
 import { compileFormatter, tokenize } from './strftime.js';
 import { compileParser, parseDefaultFast } from './strptime.js';
 import type { WireWriter } from './wire-writer.js';
@@ -34,14 +34,12 @@ export interface TimestampCodec {
   parse(text: string): bigint;
 }
 
-/** The original's default format, specialised below because every message uses it. */
-const DEFAULT_FORMAT = '%Y-%m-%dT%H:%M:%S.%fZ';
 
 function compileDefault(generic: TimestampCodec): TimestampCodec {
   const text = Buffer.alloc(DEFAULT_TIMESTAMP_JSON_LENGTH);
   const textView = new DataView(text.buffer, text.byteOffset, text.byteLength);
   return {
-    format: DEFAULT_FORMAT,
+    format: DEFAULT_TIMESTAMP_FORMAT,
     formatMicros(micros) {
       const n = Number(micros);
       if (!(n >= 0 && n <= Number.MAX_SAFE_INTEGER)) return generic.formatMicros(micros);
@@ -95,7 +93,7 @@ export function compileTimestampFormat(format: string): TimestampCodec {
     writeJson: (writer, micros) => writePyString(writer, formatMicros(micros)),
     parse: compileParser(format, pieces),
   };
-  const codec = format === DEFAULT_FORMAT ? compileDefault(generic) : generic;
+  const codec = format === DEFAULT_TIMESTAMP_FORMAT ? compileDefault(generic) : generic;
   // Formats come from configuration and from messages on the wire: bound the cache.
   if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
   cache.set(format, codec);

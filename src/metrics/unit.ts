@@ -1,4 +1,4 @@
-import { describeValue } from './describe-value.js';
+import { describeValue } from '../errors/describe-value.js';
 import { readNumber, readObject, readString } from './wire-read.js';
 import type { SerializedUnit } from './wire-types.js';
 import { WireFormatError } from '../errors/wire-format-error.js';

@@ -1,6 +1,6 @@
 import { WireFormatError } from '../errors/wire-format-error.js';
-import type { Metadata } from './counter.js';
-import { describeValue } from './describe-value.js';
+import { NO_METADATA, type Metadata } from './metadata.js';
+import { describeValue } from '../errors/describe-value.js';
 import { compileTimestampFormat } from './timestamp-format.js';
 
 /*
@@ -68,11 +68,11 @@ export function childPath(path: string, key: string): string {
  */
 export function readMetadata(obj: WireObject, path: string): Metadata {
   const value = Object.hasOwn(obj, 'metadata') ? obj.metadata : undefined;
-  if (value === undefined || value === null) return EMPTY_METADATA;
+  if (value === undefined || value === null) return NO_METADATA;
   const metadataPath = childPath(path, 'metadata');
   const source = readObject(value, metadataPath);
   const keys = Object.keys(source);
-  if (keys.length === 0) return EMPTY_METADATA;
+  if (keys.length === 0) return NO_METADATA;
   const out: Record<string, string> = {};
   for (const key of keys) {
     const v = source[key];
@@ -89,7 +89,6 @@ export function readMetadata(obj: WireObject, path: string): Metadata {
 }
 
 /** Metadata of a metric whose `metadata` is missing, null or `{}`. */
-const EMPTY_METADATA: Metadata = Object.freeze({});
 
 /**
  * Reads and parses the `timestamp` member of a counter or timer dictionary.

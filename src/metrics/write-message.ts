@@ -1,5 +1,5 @@
 import { serializationMicros } from './clock.js';
-import type { Metadata } from './counter.js';
+import type { Metadata } from './metadata.js';
 import type { MessageParts } from './message-parts.js';
 import type { Metrics } from './metrics.js';
 import { compileTimestampFormat, type TimestampCodec } from './timestamp-format.js';

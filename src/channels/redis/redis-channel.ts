@@ -27,21 +27,21 @@ import { LpushCommands } from './lpush-command.js';
 import { describeEndpoint, openConnection, redisTlsOptions, whenReady } from './redis-connection.js';
 import { reportDeadLetter } from '../report-dead-letter.js';
 import { secondsToMilliseconds } from '../../config/duration-seconds.js';
+import { backoffDelayMs, type BackoffSteps } from '../../retry/backoff.js';
 
 /** The original's blocking receive timeout. */
 const DEFAULT_RECEIVE_TIMEOUT_SECONDS = 10;
 /** How long a non-blocking command waits for a (re)connecting server before failing. */
 const READY_TIMEOUT_MS = 1000;
 /**
- * An empty queue is polled every `BUSY_POLL_MS` for the first `BUSY_POLL_FOR_MS` of a
- * wait, then less and less often (by half each time) up to every `MAX_POLL_MS`. Under
+ * An empty queue is polled every `POLL_BACKOFF.initialMs` for the first `BUSY_POLL_FOR_MS`
+ * of a wait, then less and less often (by half each time) up to every `POLL_BACKOFF.maxMs`. Under
  * steady traffic a message waits at most a few ms and messages are taken one by one as
  * they arrive (so the receivers' batches, and what they hold during an outage, stay as
  * with a blocking move); an idle queue costs about 20 calls a second per worker.
  */
-const BUSY_POLL_MS = 4;
+const POLL_BACKOFF: BackoffSteps = { initialMs: 4, maxMs: 50, factor: 1.5 };
 const BUSY_POLL_FOR_MS = 1000;
-const MAX_POLL_MS = 50;
 /** How long `close()` waits for QUIT's answer before dropping the connection. */
 const QUIT_TIMEOUT_MS = 500;
 /** Messages per complete script call: bounds how long one call holds Redis. */
@@ -199,7 +199,7 @@ export class RedisChannel implements Channel {
     const deadline = Date.now() + timeoutMs;
     const limits: ReceiveLimits = options.maxMessageBytes === undefined ? {} : { maxMessageBytes: options.maxMessageBytes };
     let idleSince = Date.now();
-    let pollMs = BUSY_POLL_MS;
+    let slowdowns = 0;
     while (!signal?.aborted && !this.closing) {
       const taken = await this.take(1, limits, signal);
       if (!taken) return null;
@@ -207,13 +207,13 @@ export class RedisChannel implements Channel {
       if (message) return message;
       if (taken.moved > 0) {
         idleSince = Date.now();
-        pollMs = BUSY_POLL_MS;
+        slowdowns = 0;
         continue;
       }
       const remaining = deadline - Date.now();
       if (remaining <= 0) return null;
-      await sleepUnlessAborted(Math.min(pollMs, remaining), signal, this.closed.signal);
-      if (Date.now() - idleSince >= BUSY_POLL_FOR_MS) pollMs = Math.min(pollMs * 1.5, MAX_POLL_MS);
+      await sleepUnlessAborted(Math.min(backoffDelayMs(slowdowns, POLL_BACKOFF), remaining), signal, this.closed.signal);
+      if (Date.now() - idleSince >= BUSY_POLL_FOR_MS) slowdowns += 1;
     }
     return null;
   }

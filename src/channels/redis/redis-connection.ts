@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { LogLimiter } from '../../logging/log-limiter.js';
 import type { KadabraLogger } from '../../logging/logger.js';
 import { registerSecret, registerUrlSecret } from '../../logging/redact-secrets.js';
 import type { RedisChannelArgs } from './redis-channel-args.js';
@@ -7,9 +8,10 @@ import { RedisNotReadyError } from './redis-not-ready-error.js';
 import { readTlsFiles, type TlsOptions } from '../../config/tls-files.js';
 import { explainConnectionFailure, type ConnectionTarget } from '../../logging/explain-connection-failure.js';
 import { secondsToMilliseconds } from '../../config/duration-seconds.js';
+import { backoffDelayMs, type BackoffSteps } from '../../retry/backoff.js';
 
-/** Longest pause between reconnection attempts. */
-const MAX_RECONNECT_DELAY_MS = 2000;
+/** Pauses between reconnection attempts: 100 ms (the first attempt is number 1), doubling up to 2 s. */
+const RECONNECT_BACKOFF: BackoffSteps = { initialMs: 50, maxMs: 2000 };
 /**
  * Longest wait for any command's answer: a server that stopped answering (SIGSTOP, a
  * black-holed network) fails the command instead of holding its caller forever. Every
@@ -80,7 +82,7 @@ export function openConnection(
     enableOfflineQueue: false,
     autoResendUnfulfilledCommands: false,
     maxRetriesPerRequest: 0,
-    retryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt, 10), MAX_RECONNECT_DELAY_MS),
+    retryStrategy: (attempt) => backoffDelayMs(attempt, RECONNECT_BACKOFF),
     connectionName: `kadabra:${role}`,
     commandTimeout: COMMAND_TIMEOUT_MS,
   };
@@ -97,8 +99,8 @@ export function openConnection(
 
   const target: ConnectionTarget = { ...REDIS_TARGET, tls: tls !== undefined };
   targets.set(connection, target);
-  let lastLogged = 0;
-  let suppressed = 0;
+  const errorLog = new LogLimiter(ERROR_LOG_INTERVAL_MS);
+  let errorLogged = false;
   const endpoint = describeEndpoint(args);
   // An 'error' event without a listener would crash the host application.
   connection.on('error', (error: Error) => {
@@ -106,22 +108,19 @@ export function openConnection(
     // error before it (ECONNRESET, a certificate code): keep the one with the cause.
     const previous = lastErrors.get(connection) as { code?: unknown } | undefined;
     if (previous?.code === undefined || (error as { code?: unknown }).code !== undefined) lastErrors.set(connection, error);
-    const now = Date.now();
-    if (now - lastLogged < ERROR_LOG_INTERVAL_MS) {
-      suppressed += 1;
-      return;
-    }
+    const suppressed = errorLog.admit('error');
+    if (suppressed === undefined) return;
     logger.warn(
       { endpoint, role, err: explainConnectionFailure(error, target), suppressed },
       'redis connection error; reconnecting with backoff',
     );
-    lastLogged = now;
-    suppressed = 0;
+    errorLogged = true;
   });
   connection.on('ready', () => {
     lastErrors.delete(connection);
-    if (lastLogged !== 0) logger.info({ endpoint, role }, 'redis connection restored');
-    lastLogged = 0;
+    if (errorLogged) logger.info({ endpoint, role }, 'redis connection restored');
+    errorLogged = false;
+    errorLog.reset();
   });
   return connection;
 }

@@ -1,3 +1,5 @@
+import { backoffDelayMs, type BackoffSteps } from '../../retry/backoff.js';
+
 /**
  * How long SQLite itself waits for a lock, blocking the event loop: one short sleep (1 ms),
  * enough for the brief waits of WAL readers. Longer waits happen between retries, on
@@ -6,8 +8,7 @@
  */
 export const SYNCHRONOUS_BUSY_WAIT_MS = 1;
 
-const FIRST_RETRY_DELAY_MS = 5;
-const MAX_RETRY_DELAY_MS = 50;
+const RETRY_BACKOFF: BackoffSteps = { initialMs: 5, maxMs: 50 };
 
 /** Whether `error` is SQLite's "the database is locked by another connection". */
 export function isBusyError(error: unknown): boolean {
@@ -38,7 +39,7 @@ export interface BusyRetryOptions {
 export async function withBusyRetry<T>(operation: () => T, options: BusyRetryOptions): Promise<T> {
   const { timeoutMs, path, isClosed } = options;
   const deadline = Date.now() + timeoutMs;
-  let delay = FIRST_RETRY_DELAY_MS;
+  let attempt = 0;
   for (;;) {
     try {
       return operation();
@@ -52,7 +53,8 @@ export async function withBusyRetry<T>(operation: () => T, options: BusyRetryOpt
         );
       }
     }
+    const delay = backoffDelayMs(attempt, RETRY_BACKOFF);
+    attempt += 1;
     await new Promise((resolve) => setTimeout(resolve, Math.min(delay, Math.max(0, deadline - Date.now()))));
-    delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS);
   }
 }

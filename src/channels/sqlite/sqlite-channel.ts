@@ -27,12 +27,12 @@ import { prepareDatabase } from './sqlite-schema.js';
 import { openReadOnly } from './open-read-only.js';
 import type { ChannelOpenOptions } from '../channel-open-options.js';
 import { secondsToMilliseconds } from '../../config/duration-seconds.js';
+import { backoffDelayMs, type BackoffSteps } from '../../retry/backoff.js';
 
 /** The original's blocking receive timeout. */
 const DEFAULT_RECEIVE_TIMEOUT_SECONDS = 10;
-/** Polling an empty queue starts this often and slows down to `MAX_POLL_MS`. */
-const FIRST_POLL_MS = 10;
-const MAX_POLL_MS = 100;
+/** Polling an empty queue starts every `initialMs` and slows down to every `maxMs`. */
+const POLL_BACKOFF: BackoffSteps = { initialMs: 10, maxMs: 100 };
 
 /**
  * The row id a received message carries to `complete()` and `deadLetter()`: an own,
@@ -166,7 +166,7 @@ export class SqliteChannel implements Channel {
   async receive(options: ReceiveOptions = {}): Promise<ReceivedMessage | null> {
     const { signal } = options;
     const deadline = Date.now() + (options.timeoutSeconds ?? DEFAULT_RECEIVE_TIMEOUT_SECONDS) * 1000;
-    let pollMs = FIRST_POLL_MS;
+    let polls = 0;
     while (!signal?.aborted && !this.closing) {
       const queue = await this.queue();
       if (this.closing) break;
@@ -184,8 +184,8 @@ export class SqliteChannel implements Channel {
       }
       const remaining = deadline - Date.now();
       if (remaining <= 0) return null;
-      await this.waitForSend(Math.min(pollMs, remaining), signal);
-      pollMs = Math.min(pollMs * 2, MAX_POLL_MS);
+      await this.waitForSend(Math.min(backoffDelayMs(polls, POLL_BACKOFF), remaining), signal);
+      polls += 1;
     }
     return null;
   }

@@ -13,7 +13,7 @@ import {
 } from './influxdb-publisher-args.js';
 import { HttpTimeoutError, KeepAliveClient, type HttpAnswer } from './keep-alive-client.js';
 import { LineFormatter } from './line-formatter.js';
-import { LogLimiter } from './log-limiter.js';
+import { LogLimiter } from '../../logging/log-limiter.js';
 import { RefusalEvidence } from './refusal-evidence.js';
 import { oversizedKeyReason } from './series-key-limit.js';
 import { unwritableReason } from './unwritable-reason.js';

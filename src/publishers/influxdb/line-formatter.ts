@@ -1,4 +1,4 @@
-import type { Metadata } from '../../metrics/counter.js';
+import type { Metadata } from '../../metrics/metadata.js';
 import type { Metrics } from '../../metrics/metrics.js';
 import { compareCodePoints } from './compare-code-points.js';
 import { escapeKey, escapeMeasurement, formatFieldValue } from './line-protocol.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { abortableSleep } from '../../../src/agent/abortable-sleep.js';
-import { Backoff } from '../../../src/agent/backoff.js';
+import { Backoff } from '../../../src/retry/backoff.js';
 import { describeError } from '../../../src/agent/channel-failures.js';
 import { PublishGate } from '../../../src/agent/publish-gate.js';
 

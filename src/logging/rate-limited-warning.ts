@@ -1,4 +1,4 @@
-import type { KadabraLogger } from '../logging/logger.js';
+import type { KadabraLogger } from './logger.js';
 
 /** Options of a {@link RateLimitedWarning}. */
 export interface RateLimitedWarningOptions {
