@@ -26,11 +26,6 @@ export class Backoff {
     this.maxMs = Math.max(options.maxMs ?? DEFAULT_BACKOFF.maxMs, this.initialMs);
   }
 
-  /** How many delays were handed out since the last `reset()`. */
-  get attempts(): number {
-    return this.failures;
-  }
-
   /**
    * The next delay in milliseconds. A server's `retryAfterMs` (Retry-After) is honoured
    * as a minimum, but never beyond `maxMs`, so a bogus header cannot park the agent.
