@@ -1,8 +1,9 @@
 // Rewrites the generated reference in docs/configuration.md (between the
-// config-table markers) from the key table in src/config. Run after `npm run build`.
+// config-table markers) from the key table in src/config, with scripts/configuration-reference.ts.
+// Run after `npm run build`.
 // Usage: node scripts/generate-config-docs.mjs [--check]   (--check: exit 1 if stale)
 import { readFileSync, writeFileSync } from 'node:fs';
-import { replaceConfigurationReference } from '../dist/src/config/index.js';
+import { replaceConfigurationReference } from '../dist/scripts/configuration-reference.js';
 
 const path = 'docs/configuration.md';
 const current = readFileSync(path, 'utf8');

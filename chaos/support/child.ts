@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 
-/** A parsed JSON log line (pino). */
-export type LogLine = Record<string, unknown> & { name?: string; msg?: string; level?: number };
+export { parseLogLine, type LogLine } from '../../test/support/log-line.js';
 
 /** How a child process ended. */
 export interface ChildExit {
@@ -65,15 +64,5 @@ export class Child {
   /** The last output, for error messages. */
   describe(): string {
     return `stderr: ${this.stderrTail}\nstdout tail: ${this.stdoutTail}`;
-  }
-}
-
-/** Parses a JSON log line; undefined for anything else. */
-export function parseLogLine(line: string): LogLine | undefined {
-  if (!line.startsWith('{')) return undefined;
-  try {
-    return JSON.parse(line) as LogLine;
-  } catch {
-    return undefined;
   }
 }

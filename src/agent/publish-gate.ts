@@ -6,17 +6,12 @@
  * the gate again. So in-progress stays bounded by the number of workers during an outage.
  */
 export class PublishGate {
-  private closedAt: number | undefined;
+  private closed = false;
   private readonly waiters = new Set<() => void>();
 
   /** Whether workers may take new messages. */
   get isOpen(): boolean {
-    return this.closedAt === undefined;
-  }
-
-  /** Milliseconds since the epoch the gate closed, while it is closed. */
-  get closedSince(): number | undefined {
-    return this.closedAt;
+    return !this.closed;
   }
 
   /**
@@ -24,8 +19,8 @@ export class PublishGate {
    * @returns `true` if it was open until now (the caller reports the outage once).
    */
   close(): boolean {
-    if (this.closedAt !== undefined) return false;
-    this.closedAt = Date.now();
+    if (this.closed) return false;
+    this.closed = true;
     return true;
   }
 
@@ -34,8 +29,8 @@ export class PublishGate {
    * @returns `true` if it was closed until now (the caller reports the recovery once).
    */
   open(): boolean {
-    if (this.closedAt === undefined) return false;
-    this.closedAt = undefined;
+    if (!this.closed) return false;
+    this.closed = false;
     const waiters = [...this.waiters];
     this.waiters.clear();
     for (const wake of waiters) wake();

@@ -107,14 +107,3 @@ export function describeAccepted(node: JsonSchema | undefined, literal: Literal 
       return 'a valid value';
   }
 }
-
-/**
- * `describeAccepted` for a Markdown table cell: no leading articles, literals as code
- * (`positive integer`, ``one of `"debug"`, `"influxdb"` ``).
- */
-export function describeType(node: JsonSchema | undefined): string {
-  return describeAccepted(node, (text) => `\`${text}\``).replace(/\b(?:a|an) (?=\w)/g, (match, offset: number, text: string) =>
-    // Only articles that start an alternative ("a string or null"), never inside "one of ...".
-    offset === 0 || text.slice(0, offset).endsWith(' or ') ? '' : match,
-  );
-}

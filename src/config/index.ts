@@ -19,13 +19,6 @@ export {
   type ConfigValue,
 } from './config-keys.js';
 export {
-  CONFIG_DOCS_END,
-  CONFIG_DOCS_START,
-  configurationKeysTable,
-  configurationReferenceMarkdown,
-  replaceConfigurationReference,
-} from './configuration-reference.js';
-export {
   MAX_DURATION_SECONDS,
   MAX_TIMER_MS,
   MIN_DURATION_SECONDS,

@@ -99,27 +99,3 @@ export function compileTimestampFormat(format: string): TimestampCodec {
   cache.set(format, codec);
   return codec;
 }
-
-/**
- * Formats microseconds since the epoch (UTC) with a strftime format, as Python's
- * `datetime.strftime` does for a naive UTC datetime.
- *
- * @param micros - Microseconds since 1970-01-01T00:00:00Z.
- * @param format - See {@link compileTimestampFormat}.
- * @returns The formatted time.
- */
-export function formatTimestamp(micros: bigint, format: string): string {
-  return compileTimestampFormat(format).formatMicros(micros);
-}
-
-/**
- * Parses a time written with a strftime format, as Python's `datetime.strptime` does.
- *
- * @param text - The time as text.
- * @param format - See {@link compileTimestampFormat}.
- * @returns Microseconds since 1970-01-01T00:00:00Z.
- * @throws WireFormatError naming the text and the format when they do not match.
- */
-export function parseTimestamp(text: string, format: string): bigint {
-  return compileTimestampFormat(format).parse(text);
-}

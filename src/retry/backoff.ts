@@ -64,11 +64,6 @@ export class Backoff {
     this.jitter = options.jitter ?? DEFAULT_BACKOFF.jitter;
   }
 
-  /** How many delays were handed out since the last `reset()`. */
-  get attempts(): number {
-    return this.failures;
-  }
-
   /**
    * The next delay in milliseconds. A server's `retryAfterMs` (Retry-After) is honoured
    * as a minimum, but never beyond `maxMs`, so a bogus header cannot park the agent.

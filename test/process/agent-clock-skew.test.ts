@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { hash } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { AgentProcess, FAST_AGENT, waitUntil, writeConfig } from './agent-process.js';
+import { AgentProcess, FAST_AGENT, waitFor, writeConfig } from './agent-process.js';
 import { SKEW_CLOCK, sharedRedis, startAgent, startHungServer, wireMessage } from './agent-bounds-support.js';
 
 describe('kadabra agent process: "stuck" judged by the server\'s clock', () => {
@@ -24,7 +24,7 @@ describe('kadabra agent process: "stuck" judged by the server\'s clock', () => {
     );
     let healthy: AgentProcess | undefined;
     try {
-      await waitUntil(
+      await waitFor(
         async () => (await shared.redis.llen(args.inprogress_key)) === 3 && (await shared.redis.hlen(`${args.inprogress_key}:entered`)) === 3,
         'three messages held and recorded', 15_000, () => skewed.describe(),
       );
@@ -46,7 +46,7 @@ describe('kadabra agent process: "stuck" judged by the server\'s clock', () => {
         AGENT_NANNY_THRESHOLD_SECONDS: 3,
       });
       const current = healthy;
-      await waitUntil(
+      await waitFor(
         async () => names.every((name) => current.publishedNames().includes(name)) && (await shared.redis.llen(args.inprogress_key)) === 0,
         'the healthy agent\'s nanny republished the three', 20_000, () => current.describe(),
       );

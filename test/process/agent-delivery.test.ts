@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startRedisServer, uniqueKeys, type RedisServerHandle } from '../support/redis-server.js';
-import { AgentProcess, FAST_AGENT, namesInList, redisClient, sendMessages, waitUntil, type TestChannelArgs } from './agent-process.js';
+import { AgentProcess, FAST_AGENT, namesInList, redisClient, sendMessages, waitFor, type TestChannelArgs } from './agent-process.js';
 
 describe('kadabra agent process: delivery', () => {
   let server: RedisServerHandle;
@@ -21,9 +21,9 @@ describe('kadabra agent process: delivery', () => {
       try {
         await agent.waitForLine((line) => line.msg === 'agent started', 'agent started');
         const sent = await sendMessages(args, 300);
-        await waitUntil(() => agent.publishedNames().length >= 300, 'all published', 15_000, () => agent.describe());
+        await waitFor(() => agent.publishedNames().length >= 300, 'all published', 15_000, () => agent.describe());
         const redis = redisClient(server.port);
-        await waitUntil(async () => (await redis.llen(args.inprogress_key)) === 0, 'in-progress drained');
+        await waitFor(async () => (await redis.llen(args.inprogress_key)) === 0, 'in-progress drained');
         assert.equal(await redis.llen(args.queue_key), 0);
         await redis.quit();
         const published = agent.publishedNames();
@@ -65,7 +65,7 @@ describe('kadabra agent process: delivery', () => {
       await new Promise((resolve) => setTimeout(resolve, 600));
       const agent = AgentProcess.start({ ...FAST_AGENT, AGENT_TYPE: type, AGENT_CHANNEL_ARGS: args });
       try {
-        await waitUntil(() => agent.publishedNames().length >= 200, 'backlog published', 15_000, () => agent.describe());
+        await waitFor(() => agent.publishedNames().length >= 200, 'backlog published', 15_000, () => agent.describe());
         // Give the nanny several runs in which it could (wrongly) publish again.
         await new Promise((resolve) => setTimeout(resolve, 1200));
         const published = agent.publishedNames();

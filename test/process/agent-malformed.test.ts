@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { startRedisServer, uniqueKeys, type RedisServerHandle } from '../support/redis-server.js';
 import {
-  AgentProcess, CLI, FAST_AGENT, redisClient, sendMessages, waitUntil, writeConfig, type TestChannelArgs,
+  AgentProcess, CLI, FAST_AGENT, redisClient, sendMessages, waitFor, writeConfig, type TestChannelArgs,
 } from './agent-process.js';
 
 const JUNK = [
@@ -38,8 +38,8 @@ describe('kadabra agent process: malformed messages', () => {
         const first = await sendMessages(args, 20, 'before');
         await redis.lpush(args.queue_key, ...JUNK);
         const second = await sendMessages(args, 20, 'after');
-        await waitUntil(() => agent.publishedNames().length >= 40, 'good messages published', 15_000, () => agent.describe());
-        await waitUntil(async () => (await redis.llen(args.dead_key)) === JUNK.length, 'junk dead-lettered');
+        await waitFor(() => agent.publishedNames().length >= 40, 'good messages published', 15_000, () => agent.describe());
+        await waitFor(async () => (await redis.llen(args.dead_key)) === JUNK.length, 'junk dead-lettered');
         assert.deepEqual(new Set(agent.publishedNames()), new Set([...first, ...second]));
 
         // Junk put straight into in-progress (another producer, a crash): the nanny must
@@ -49,8 +49,8 @@ describe('kadabra agent process: malformed messages', () => {
           timers: [], timestamp_format: '%Y-%m-%dT%H:%M:%S.%fZ',
         });
         await redis.rpush(args.inprogress_key, 'junk in progress', stuckGood);
-        await waitUntil(() => agent.publishedNames().includes('stuck-good'), 'nanny republished past the junk', 10_000, () => agent.describe());
-        await waitUntil(async () => (await redis.llen(args.inprogress_key)) === 0, 'in-progress drained');
+        await waitFor(() => agent.publishedNames().includes('stuck-good'), 'nanny republished past the junk', 10_000, () => agent.describe());
+        await waitFor(async () => (await redis.llen(args.inprogress_key)) === 0, 'in-progress drained');
 
         const config = writeConfig({ AGENT_CHANNEL_ARGS: args });
         const listed = kadabra(['dead-letters', 'list', '--json', '--config', config]);

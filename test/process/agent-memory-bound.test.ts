@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { RedisChannel } from '../../src/channels/redis/redis-channel.js';
 import { deadLetterBytes } from '../../src/channels/redis/dead-letter-record.js';
 import { silentLogger } from '../unit/agent/helpers.js';
-import { FAST_AGENT, waitUntil, type TestChannelArgs } from './agent-process.js';
+import { FAST_AGENT, waitFor, type TestChannelArgs } from './agent-process.js';
 import { bigMessage, sharedRedis, startAgent, wireMessage } from './agent-bounds-support.js';
 
 describe('kadabra agent process: memory bounded in bytes (4 MB messages, 64 MB heap)', () => {
@@ -38,7 +38,7 @@ describe('kadabra agent process: memory bounded in bytes (4 MB messages, 64 MB h
         ['--max-old-space-size=64'],
       );
       try {
-        await waitUntil(
+        await waitFor(
           async () => names.every((name) => agent.publishedNames().includes(name)) && (await shared.redis.llen(args.dead_key)) === bigs.length,
           'ordinary messages published and the big ones dead-lettered', 30_000, () => agent.describe(),
         );
@@ -66,7 +66,7 @@ describe('kadabra agent process: memory bounded in bytes (4 MB messages, 64 MB h
       }
       const agent = startAgent({ ...FAST_AGENT, AGENT_TYPE: type, AGENT_CHANNEL_ARGS: args }, ['--max-old-space-size=64']);
       try {
-        await waitUntil(
+        await waitFor(
           async () => (await shared.redis.llen(args.inprogress_key)) === 0 && (await shared.redis.llen(args.dead_key)) === bigs.length,
           'in-progress emptied', 30_000, () => agent.describe(),
         );

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { Kadabra } from '../../src/client/kadabra.js';
+import { parseLogLine, type LogLine } from '../support/log-line.js';
+import { waitFor } from '../support/wait-for.js';
 
 /** The compiled CLI entry. Tests run from the repository root. */
 export const CLI = resolve('dist/src/cli/main.js');
@@ -32,8 +34,8 @@ export function writeConfig(config: Record<string, unknown>): string {
   return path;
 }
 
-/** A parsed pino log line. */
-export type LogLine = Record<string, unknown> & { name?: string; msg?: string; level?: number };
+export type { LogLine } from '../support/log-line.js';
+export { waitFor } from '../support/wait-for.js';
 
 /** A running `kadabra agent` child process and what it printed. */
 export class AgentProcess {
@@ -62,11 +64,8 @@ export class AgentProcess {
       const parts = pending.split('\n');
       pending = parts.pop() ?? '';
       for (const part of parts) {
-        try {
-          this.lines.push(JSON.parse(part) as LogLine);
-        } catch {
-          // not a log line
-        }
+        const line = parseLogLine(part);
+        if (line) this.lines.push(line);
       }
     });
     this.child.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString('utf8')));
@@ -91,7 +90,7 @@ export class AgentProcess {
 
   /** Resolves once a line satisfies `match`. */
   async waitForLine(match: (line: LogLine) => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-    await waitUntil(() => this.lines.some(match), what, timeoutMs, () => this.describe());
+    await waitFor(() => this.lines.some(match), what, timeoutMs, () => this.describe());
   }
 
   /** Sends a signal. */
@@ -107,20 +106,6 @@ export class AgentProcess {
 
   describe(): string {
     return `stderr: ${this.stderr.slice(-2000)}\nstdout tail: ${this.stdout.slice(-2000)}`;
-  }
-}
-
-/** Polls `condition` (possibly async) every 20 ms until it holds. */
-export async function waitUntil(
-  condition: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 10_000,
-  details: () => string = () => '',
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${details()}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 

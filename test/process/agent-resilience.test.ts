@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { startRedisServer, uniqueKeys, type RedisServerHandle } from '../support/redis-server.js';
-import { AgentProcess, CLI, FAST_AGENT, sendMessages, waitUntil, writeConfig } from './agent-process.js';
+import { AgentProcess, CLI, FAST_AGENT, sendMessages, waitFor, writeConfig } from './agent-process.js';
 
 const PASSWORD = 'sekret-pass-7c1e';
 
@@ -27,13 +27,13 @@ describe('kadabra agent process: Redis outages, credentials, CLI send and status
     await server.stop();
     const agent = AgentProcess.start({ ...FAST_AGENT, AGENT_CHANNEL_ARGS: channelArgs });
     try {
-      await waitUntil(() => /retrying|reconnecting/.test(agent.stdout), 'a warning about the channel', 15_000, () => agent.describe());
+      await waitFor(() => /retrying|reconnecting/.test(agent.stdout), 'a warning about the channel', 15_000, () => agent.describe());
       await new Promise((resolve) => setTimeout(resolve, 1000));
       assert.equal(await Promise.race([agent.exited.then(() => 'exited'), Promise.resolve('running')]), 'running');
 
       await server.restart();
       const sent = await sendMessages(channelArgs, 20, 'after-outage');
-      await waitUntil(() => agent.publishedNames().length >= 20, 'published after recovery', 20_000, () => agent.describe());
+      await waitFor(() => agent.publishedNames().length >= 20, 'published after recovery', 20_000, () => agent.describe());
       assert.deepEqual(new Set(agent.publishedNames()), new Set(sent));
       agent.kill('SIGTERM');
       assert.equal((await agent.exited).code, 0);
@@ -59,7 +59,7 @@ describe('kadabra agent process: Redis outages, credentials, CLI send and status
 
     const agent = new AgentProcess(['agent', '--config', config]);
     try {
-      await waitUntil(() => agent.lines.filter((l) => l.name === 'kadabra.publisher').length >= 2, 'both published', 10_000, () => agent.describe());
+      await waitFor(() => agent.lines.filter((l) => l.name === 'kadabra.publisher').length >= 2, 'both published', 10_000, () => agent.describe());
       const wires = agent.lines.filter((l) => l.name === 'kadabra.publisher').map((l) => l['metrics'] as {
         dimensions: { name: string; value: string }[];
         counters: { name: string; value: number; metadata: Record<string, string> }[];

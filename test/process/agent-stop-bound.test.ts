@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FAST_AGENT, namesInList, waitUntil, type AgentProcess } from './agent-process.js';
+import { FAST_AGENT, namesInList, waitFor, type AgentProcess } from './agent-process.js';
 import { counts, EXIT_BOUND_MS, sharedRedis, startAgent, startHungServer, terminateWithin, wireMessage } from './agent-bounds-support.js';
 
 describe('kadabra agent process: SIGTERM bounded whatever Redis or the database does', () => {
@@ -23,7 +23,7 @@ describe('kadabra agent process: SIGTERM bounded whatever Redis or the database 
         });
         let fresh: AgentProcess | undefined;
         try {
-          await waitUntil(async () => (await shared.redis.llen(args.inprogress_key)) > 0, 'messages held', 15_000, () => agent.describe());
+          await waitFor(async () => (await shared.redis.llen(args.inprogress_key)) > 0, 'messages held', 15_000, () => agent.describe());
           await new Promise((done) => setTimeout(done, 300));
           const held = await namesInList(shared.redis, args.inprogress_key);
           if (redisStopped) {
@@ -42,7 +42,7 @@ describe('kadabra agent process: SIGTERM bounded whatever Redis or the database 
 
           fresh = startAgent({ ...FAST_AGENT, AGENT_TYPE: type, AGENT_CHANNEL_ARGS: args });
           const current = fresh;
-          await waitUntil(
+          await waitFor(
             async () => names.every((name) => current.publishedNames().includes(name)) && (await shared.redis.llen(args.inprogress_key)) === 0,
             'the fresh agent published everything', 20_000, () => current.describe(),
           );

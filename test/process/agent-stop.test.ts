@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Kadabra } from '../../src/client/kadabra.js';
 import { startRedisServer, uniqueKeys, type RedisServerHandle } from '../support/redis-server.js';
-import { AgentProcess, FAST_AGENT, namesInList, redisClient, waitUntil, type TestChannelArgs } from './agent-process.js';
+import { AgentProcess, FAST_AGENT, namesInList, redisClient, waitFor, type TestChannelArgs } from './agent-process.js';
 
 describe('kadabra agent process: stopping and crashing', () => {
   let server: RedisServerHandle;
@@ -38,7 +38,7 @@ describe('kadabra agent process: stopping and crashing', () => {
       try {
         await agent.waitForLine((line) => line.msg === 'agent started', 'agent started');
         const sending = stream(args, 3000, 'x');
-        await waitUntil(() => agent.publishedNames().length >= 100, 'publishing under way', 15_000, () => agent.describe());
+        await waitFor(() => agent.publishedNames().length >= 100, 'publishing under way', 15_000, () => agent.describe());
         const stopping = Date.now();
         agent.kill('SIGTERM');
         const { code } = await agent.exited;
@@ -74,7 +74,7 @@ describe('kadabra agent process: stopping and crashing', () => {
       const first = AgentProcess.start({ ...FAST_AGENT, AGENT_NANNY_THRESHOLD_SECONDS: 30, AGENT_CHANNEL_ARGS: args });
       await first.waitForLine((line) => line.msg === 'agent started', 'first agent started');
       const sending = stream(args, 2000, 'k');
-      await waitUntil(() => first.publishedNames().length >= 200, 'first agent publishing', 15_000, () => first.describe());
+      await waitFor(() => first.publishedNames().length >= 200, 'first agent publishing', 15_000, () => first.describe());
       first.kill('SIGKILL');
       await first.exited;
       const sent = await sending;
@@ -86,7 +86,7 @@ describe('kadabra agent process: stopping and crashing', () => {
 
       const second = AgentProcess.start({ ...FAST_AGENT, AGENT_CHANNEL_ARGS: args });
       try {
-        await waitUntil(
+        await waitFor(
           async () => (await redis.llen(args.inprogress_key)) === 0 && (await redis.llen(args.queue_key)) === 0,
           'everything published by the second agent', 20_000, () => second.describe(),
         );

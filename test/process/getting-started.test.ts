@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { startRedisServer, uniqueKeys, type RedisServerHandle } from '../support/redis-server.js';
-import { AgentProcess, waitUntil } from './agent-process.js';
+import { AgentProcess, waitFor } from './agent-process.js';
 
 /** The code block of docs/agent.md opened with "```ts <name>". */
 function snippet(name: string): string {
@@ -59,7 +59,7 @@ describe('docs/agent.md Getting Started, as written', () => {
       agent.kill('SIGINT');
       const exit = await agent.exited;
       assert.equal(exit.code, 0, agent.describe());
-      await waitUntil(() => agent.lines.some((l) => l.msg === 'agent stopped'), 'agent stopped logged');
+      await waitFor(() => agent.lines.some((l) => l.msg === 'agent stopped'), 'agent stopped logged');
     } finally {
       await agent.dispose();
     }

@@ -3,6 +3,7 @@
 // answer, and waiting for its exit.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { waitFor } from './wait-for.js';
 
 /** A port nobody listens on now, on 127.0.0.1. */
 export function freePort(): Promise<number> {
@@ -37,24 +38,6 @@ export async function launchOnFreePorts(portCount: number, launch: (ports: numbe
   }
 }
 
-/**
- * Polls `check` every `intervalMs` until it returns true; throws `timed out waiting for
- * <what>` after `timeoutMs`, or whatever `check` throws (e.g. the server exited).
- */
-export async function waitFor(
-  check: () => Promise<boolean>,
-  what: string,
-  timeoutMs = 10_000,
-  intervalMs = 25,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 /** Resolves when `child` has exited (at once if it already has). */
 export function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
@@ -87,7 +70,7 @@ export async function spawnServer(launch: ServerLaunch): Promise<ChildProcess> {
     await waitFor(async () => {
       if (child.exitCode !== null) throw new Error(`${launch.what} exited (${child.exitCode})`);
       return launch.ready();
-    }, launch.what, launch.timeoutMs ?? 20_000, launch.intervalMs ?? 50);
+    }, launch.what, launch.timeoutMs ?? 20_000, () => '', launch.intervalMs ?? 50);
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`${error instanceof Error ? error.message : String(error)}; its stderr: ${stderr.trim() || '(empty)'}`);

@@ -7,7 +7,7 @@ import { comparable, expectedPoints, readPoints, type StoredPoint } from '../../
 import { readFixture, wireFixtureNames } from '../../support/fixtures.js';
 import { startInfluxDB, uniqueDatabase, type InfluxDBServerHandle } from '../../support/influxdb-server.js';
 import { startRedisServer, type RedisServerHandle } from '../../support/redis-server.js';
-import { AgentProcess, CLI, redisClient, waitUntil, writeConfig } from '../agent-process.js';
+import { AgentProcess, CLI, redisClient, waitFor, writeConfig } from '../agent-process.js';
 import { AGENT_TYPES, channelArgs, influxAgentConfig, waitForDrained } from './influx-agent-rig.js';
 
 /** An expected point and how precisely its message's format carries time (µs). */
@@ -70,12 +70,12 @@ describe('kadabra agent process: every python-wire fixture, pushed raw onto the 
         // The exact bytes the Python client pushed, as a Python producer would push them.
         await queue.lpush(channel.queue_key, ...wireFixtureNames().map((name) => readFixture(`${name}.json`)), invalid);
         await waitForDrained(queue, channel, 'all fixtures taken');
-        await waitUntil(async () => (await queue.llen(channel.dead_key)) === 1, 'nan_inf dead-lettered');
+        await waitFor(async () => (await queue.llen(channel.dead_key)) === 1, 'nan_inf dead-lettered');
 
         const expected = expectedOfFixtures();
         assert.ok(expected.length > 30, `${expected.length} points expected`);
         let stored: StoredPoint[] = [];
-        await waitUntil(async () => (stored = await readPoints(influx, database)).length >= expected.length, 'every point stored', 20_000);
+        await waitFor(async () => (stored = await readPoints(influx, database)).length >= expected.length, 'every point stored', 20_000);
         assert.deepEqual(unpaired(stored, expected), { stored: [], expected: [] });
         assert.deepEqual(
           [...new Set(stored.map((p) => p.measurement))].sort(),

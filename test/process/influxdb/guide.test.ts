@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startInfluxDB, type InfluxDBServerHandle, type InfluxSeries } from '../../support/influxdb-server.js';
 import { startRedisServer, type RedisServerHandle } from '../../support/redis-server.js';
-import { AgentProcess, waitUntil, writeConfig } from '../agent-process.js';
+import { AgentProcess, waitFor, writeConfig } from '../agent-process.js';
 import { channelArgs } from './influx-agent-rig.js';
 
 const GUIDE = 'docs/influxdb.md';
@@ -45,7 +45,7 @@ function series(result: { results: readonly { series?: readonly InfluxSeries[]; 
 
 /** The guide's three queries, checked against what the guide says they show. */
 async function checkGuideQueries(influx: InfluxDBServerHandle, database: string): Promise<void> {
-  await waitUntil(
+  await waitFor(
     async () => (await influx.query('SHOW MEASUREMENTS', database)).results[0]?.series?.[0]?.values?.length === 2,
     'both measurements stored',
     20_000,

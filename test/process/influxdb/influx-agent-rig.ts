@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import type { InfluxDBServerHandle } from '../../support/influxdb-server.js';
 import { uniqueKeys } from '../../support/redis-server.js';
-import { waitUntil, type TestChannelArgs } from '../agent-process.js';
+import { waitFor, type TestChannelArgs } from '../agent-process.js';
 
 /** The two agent types every delivery test runs with. */
 export const AGENT_TYPES = ['default', 'batched'] as const;
@@ -59,7 +59,7 @@ export async function countAndSum(
 
 /** Waits until the queue and the in-progress list of `channel` are both empty. */
 export async function waitForDrained(redis: Redis, channel: TestChannelArgs, what: string, timeoutMs = 60_000): Promise<void> {
-  await waitUntil(
+  await waitFor(
     async () => (await redis.llen(channel.queue_key)) + (await redis.llen(channel.inprogress_key)) === 0,
     `${what}: queue and in-progress empty`,
     timeoutMs,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startInfluxDB, uniqueDatabase, type InfluxDBServerHandle } from '../../support/influxdb-server.js';
 import { startRedisServer, type RedisServerHandle } from '../../support/redis-server.js';
-import { AgentProcess, redisClient, waitUntil, type TestChannelArgs } from '../agent-process.js';
+import { AgentProcess, redisClient, waitFor, type TestChannelArgs } from '../agent-process.js';
 import { AGENT_TYPES, channelArgs, countAndSum, influxAgentConfig, runSender, waitForDrained, type AgentType } from './influx-agent-rig.js';
 
 const RATE_INTERVAL_MS = 20;
@@ -84,7 +84,7 @@ describe('kadabra agent process: InfluxDB down for 20 s while messages flow', ()
       for (const [i, lane] of lanes.entries()) {
         assert.deepEqual(reports[i], { sent: MESSAGES, sum: expectedSum, delivered: MESSAGES, dropped: 0 });
         await waitForDrained(queue, lane.channel, `${lane.type} after the outage`);
-        await waitUntil(async () => (await countAndSum(influx, lane.database, 'ticks')).count >= MESSAGES, `${lane.type}: all stored`, 20_000);
+        await waitFor(async () => (await countAndSum(influx, lane.database, 'ticks')).count >= MESSAGES, `${lane.type}: all stored`, 20_000);
         const stored = await countAndSum(influx, lane.database, 'ticks');
         t.diagnostic(
           `${lane.type}: ${lane.queuedAtRestart} queued when InfluxDB came back, at most ${lane.maxInProgress} in progress while down ` +

@@ -11,7 +11,7 @@ import { Kadabra } from '../../../src/client/kadabra.js';
 import { startInfluxDB, uniqueDatabase } from '../../support/influxdb-server.js';
 import { startRedisServer, type RedisServerHandle } from '../../support/redis-server.js';
 import { makeTestCertificates, type TestCertificates } from '../../support/test-ca.js';
-import { AgentProcess, CLI, redisClient, waitUntil, writeConfig, type LogLine, type TestChannelArgs } from '../agent-process.js';
+import { AgentProcess, CLI, redisClient, waitFor, writeConfig, type LogLine, type TestChannelArgs } from '../agent-process.js';
 import { AGENT_TYPES, channelArgs, countAndSum, influxAgentConfig, runSender, waitForDrained } from './influx-agent-rig.js';
 
 const MESSAGES = 100;
@@ -202,7 +202,7 @@ describe('kadabra agent process: refusals that are not the messages\' fault', ()
         const config = influxAgentConfig(type, channel, influx, database);
         const configFile = writeConfig({ ...config, AGENT_CHANNEL_ARGS: channel });
         agent = AgentProcess.start(config);
-        await waitUntil(async () => (await queue.llen(channel.dead_key)) === TENANT_A, 'tenant A dead-lettered', 30_000, () => agent?.describe() ?? '');
+        await waitFor(async () => (await queue.llen(channel.dead_key)) === TENANT_A, 'tenant A dead-lettered', 30_000, () => agent?.describe() ?? '');
         await waitForDrained(queue, channel, 'the rest written', 30_000);
         // B: every message written (plus the point written to fill the database).
         assert.deepEqual(await countAndSum(influx, database, 'tenant_b'), { count: MESSAGES + 1, sum: SUM, distinct: MESSAGES + 1 });
@@ -220,7 +220,7 @@ describe('kadabra agent process: refusals that are not the messages\' fault', ()
         const requeued = kadabra(['dead-letters', 'requeue', '--reason', 'max-series-per-database', '--config', configFile]);
         assert.equal(requeued.status, 0, requeued.stderr);
         assert.match(requeued.stdout, new RegExp(`requeued ${TENANT_A} dead letter`));
-        await waitUntil(async () => (await countAndSum(influx, database, 'tenant_a')).count === TENANT_A, 'tenant A written', 30_000);
+        await waitFor(async () => (await countAndSum(influx, database, 'tenant_a')).count === TENANT_A, 'tenant A written', 30_000);
         await waitForDrained(queue, channel, 'requeued ones written', 30_000);
         assert.deepEqual(await countAndSum(influx, database, 'tenant_a'), { count: TENANT_A, sum: 1050, distinct: TENANT_A });
         assert.deepEqual(await countAndSum(influx, database, 'tenant_b'), { count: MESSAGES + 1, sum: SUM, distinct: MESSAGES + 1 });
@@ -247,7 +247,7 @@ describe('kadabra agent process: refusals that are not the messages\' fault', ()
     });
     try {
       for (let i = 0; i < 5; i += 1) await queue.lpush(channel.queue_key, `junk-${i}`);
-      await waitUntil(async () => (await queue.llen(channel.dead_key)) === 5, 'five dead letters', 20_000, () => agent.describe());
+      await waitFor(async () => (await queue.llen(channel.dead_key)) === 5, 'five dead letters', 20_000, () => agent.describe());
       await agent.waitForLine(isError(/more than dead_max_length \(3\); none is deleted/), 'the alarm at error level');
       const status = kadabra(['status', '--config', configFile]);
       assert.equal(status.status, 3, status.stdout + status.stderr);

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { startInfluxDB, uniqueDatabase, type InfluxDBServerHandle } from '../../support/influxdb-server.js';
 import { startRedisServer, type RedisServerHandle } from '../../support/redis-server.js';
-import { AgentProcess, CLI, redisClient, waitUntil, writeConfig } from '../agent-process.js';
+import { AgentProcess, CLI, redisClient, waitFor, writeConfig } from '../agent-process.js';
 import { AGENT_TYPES, channelArgs, countAndSum, influxAgentConfig, runSender, waitForDrained } from './influx-agent-rig.js';
 
 const GOOD = 1000;
@@ -43,7 +43,7 @@ describe('kadabra agent process: a point InfluxDB rejects among 1,000 good ones'
       const agent = AgentProcess.start(influxAgentConfig(type, channel, influx, database));
       try {
         await waitForDrained(queue, channel, 'all taken', 30_000);
-        await waitUntil(async () => (await queue.llen(channel.dead_key)) === 1, 'the bad one dead-lettered');
+        await waitFor(async () => (await queue.llen(channel.dead_key)) === 1, 'the bad one dead-lettered');
         assert.deepEqual(await countAndSum(influx, database, 'good'), { count: GOOD, sum: (GOOD * (GOOD + 1)) / 2, distinct: GOOD });
         const conflict = await influx.query('SELECT * FROM "conflict"', database);
         assert.deepEqual(conflict.results[0]?.series?.[0]?.values?.map((row) => row.slice(1)), [[null, 'str']], 'only the other tool\'s point');

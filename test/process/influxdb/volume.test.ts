@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { rfc3339ToNanos } from '../../integration/influxdb/stored-points.js';
 import { startInfluxDB, uniqueDatabase, type InfluxDBServerHandle } from '../../support/influxdb-server.js';
 import { startRedisServer, type RedisServerHandle } from '../../support/redis-server.js';
-import { AgentProcess, redisClient, waitUntil } from '../agent-process.js';
+import { AgentProcess, redisClient, waitFor } from '../agent-process.js';
 import { channelArgs, countAndSum, influxAgentConfig, runSender, waitForDrained } from './influx-agent-rig.js';
 
 const PER_PROCESS = 10_000;
@@ -54,7 +54,7 @@ describe('kadabra agent process: 10,000 identical-looking collectors into a real
 
       agent = AgentProcess.start(influxAgentConfig('batched', channel, influx, database));
       await waitForDrained(queue, channel, 'first drain');
-      await waitUntil(async () => (await countAndSum(influx, database, 'requests')).count >= PER_PROCESS, '10,000 points', 20_000);
+      await waitFor(async () => (await countAndSum(influx, database, 'requests')).count >= PER_PROCESS, '10,000 points', 20_000);
       assert.deepEqual(await countAndSum(influx, database, 'requests'), { count: PER_PROCESS, sum: report.sum, distinct: PER_PROCESS });
 
       // Everything published a second time (a nanny's or a crash's re-delivery): same points.

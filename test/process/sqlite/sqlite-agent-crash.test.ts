@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { createServer, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { Kadabra } from '../../../src/client/kadabra.js';
-import { waitUntil } from '../agent-process.js';
+import { waitFor } from '../agent-process.js';
 import { SqliteChannel } from '../../../src/channels/sqlite/sqlite-channel.js';
 import { createLogger } from '../../../src/logging/logger.js';
 import { channelPath, PRODUCER, publishedSeqs, startSqliteAgent, statusOf } from './sqlite-support.js';
@@ -56,7 +56,7 @@ describe('processes on the SQLite channel killed with SIGKILL', () => {
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const exited = new Promise<NodeJS.Signals | null>((done) => child.once('exit', (_code, signal) => done(signal)));
-    await waitUntil(() => stdout.includes('\n'), 'the producer flushed', 20_000, () => stdout);
+    await waitFor(() => stdout.includes('\n'), 'the producer flushed', 20_000, () => stdout);
     assert.equal((JSON.parse(stdout) as { delivered: number }).delivered, 200);
     child.kill('SIGKILL');
     assert.equal(await exited, 'SIGKILL');
@@ -83,7 +83,7 @@ describe('processes on the SQLite channel killed with SIGKILL', () => {
     });
     let survivor: ReturnType<typeof startSqliteAgent> | undefined;
     try {
-      await waitUntil(() => influx.requests() > 0, 'a write request in flight', 20_000, () => doomed.describe());
+      await waitFor(() => influx.requests() > 0, 'a write request in flight', 20_000, () => doomed.describe());
       assert.equal((await statusOf(path)).inProgress, 40, 'the batch is in progress while it is being written');
       doomed.kill('SIGKILL');
       assert.equal((await doomed.exited).signal, 'SIGKILL');
@@ -96,8 +96,8 @@ describe('processes on the SQLite channel killed with SIGKILL', () => {
       const agent = survivor;
       await agent.waitForLine((line) => line.msg === 'agent started', 'second agent started', 20_000);
       sent.push(...(await send(path, 40, 50)));
-      await waitUntil(() => publishedSeqs(agent).length >= 50, 'all 50 published', 30_000, () => agent.describe());
-      await waitUntil(async () => (await statusOf(path)).inProgress === 0, 'in-progress drained', 20_000);
+      await waitFor(() => publishedSeqs(agent).length >= 50, 'all 50 published', 30_000, () => agent.describe());
+      await waitFor(async () => (await statusOf(path)).inProgress === 0, 'in-progress drained', 20_000);
       assert.ok(agent.lines.some((line) => line.msg === 'republishing messages stuck in progress'), 'the nanny did it');
       assert.deepEqual(publishedSeqs(agent).sort(), [...sent].sort(), 'each published once');
       const status = await statusOf(path);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { waitUntil } from '../agent-process.js';
+import { waitFor } from '../agent-process.js';
 import { channelPath, PRODUCER, publishedSeqs, startSqliteAgent, statusOf } from './sqlite-support.js';
 
 const PER_PRODUCER = 400;
@@ -43,8 +43,8 @@ describe('the SQLite channel shared by several processes', () => {
 
       const total = producers.length * PER_PRODUCER;
       const published = (): string[] => agents.flatMap(publishedSeqs);
-      await waitUntil(() => published().length >= total, `${total} published`, 60_000, describeAll);
-      await waitUntil(async () => (await statusOf(path)).inProgress === 0, 'in-progress drained', 20_000);
+      await waitFor(() => published().length >= total, `${total} published`, 60_000, describeAll);
+      await waitFor(async () => (await statusOf(path)).inProgress === 0, 'in-progress drained', 20_000);
 
       const expected = producers.flatMap((p) => Array.from({ length: PER_PRODUCER }, (_, i) => `${p}-${i}`));
       assert.deepEqual(published().sort(), expected.sort(), 'each message published by exactly one agent, once');

@@ -2,14 +2,15 @@ import { pino } from 'pino';
 import type { KadabraLogger } from '../../../src/logging/logger.js';
 import { Counter } from '../../../src/metrics/counter.js';
 import { Metrics } from '../../../src/metrics/metrics.js';
+import type { LogLine } from '../../support/log-line.js';
+
+export type { LogLine } from '../../support/log-line.js';
+export { waitFor } from '../../support/wait-for.js';
 
 /** A message with one counter named `name`. */
 export function counterMessage(name: string, value = 1): Metrics {
   return new Metrics([], [new Counter(name, 1_704_164_645_123_456n + BigInt(value), {}, value)], []);
 }
-
-/** Parsed JSON log lines of a `captureLogger`. */
-export type LogLine = Record<string, unknown> & { msg?: string; level?: number; name?: string };
 
 /** A pino logger at `level` whose lines are kept in `lines`. */
 export function captureLogger(level = 'debug'): { logger: KadabraLogger; lines: LogLine[] } {
@@ -25,15 +26,6 @@ export function captureLogger(level = 'debug'): { logger: KadabraLogger; lines: 
 /** A logger that discards everything. */
 export function silentLogger(): KadabraLogger {
   return pino({ level: 'silent' });
-}
-
-/** Polls `condition` every 5 ms until it holds or `timeoutMs` passes (then throws). */
-export async function waitFor(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 /** Resolves after `ms`. */

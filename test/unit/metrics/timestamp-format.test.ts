@@ -5,8 +5,9 @@ import { InvalidArgumentError } from '../../../src/errors/invalid-argument-error
 import { WireFormatError } from '../../../src/errors/wire-format-error.js';
 import { MAX_TIMESTAMP_MICROS } from '../../../src/metrics/clock.js';
 import { pyString } from '../../../src/metrics/python-json.js';
-import { compileTimestampFormat, formatTimestamp, parseTimestamp } from '../../../src/metrics/timestamp-format.js';
+import { compileTimestampFormat } from '../../../src/metrics/timestamp-format.js';
 import { WireWriter } from '../../../src/metrics/wire-writer.js';
+import { formatTimestamp, parseTimestamp } from '../../support/timestamp-text.js';
 
 // Expected strings are Python 3.11's datetime.strftime/strptime; python-parity.test
 // compares hundreds of random formats and texts against a live python3.

@@ -9,7 +9,7 @@ import { Dimension } from '../../../src/metrics/dimension.js';
 import { DEFAULT_TIMESTAMP_FORMAT, Metrics } from '../../../src/metrics/metrics.js';
 import { pyFloat, pyString } from '../../../src/metrics/python-json.js';
 import { Timer } from '../../../src/metrics/timer.js';
-import { parseTimestamp } from '../../../src/metrics/timestamp-format.js';
+import { parseTimestamp } from '../../support/timestamp-text.js';
 import { Unit, Units } from '../../../src/metrics/unit.js';
 import { decodeMetrics, encodeMetrics } from '../../../src/metrics/wire-codec.js';
 import { anyMessage, buildMessage } from './arbitraries.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { MetricsCollector } from '../../../src/client/metrics-collector.js';
 import { WireFormatError } from '../../../src/errors/wire-format-error.js';
 import { Metrics, DEFAULT_TIMESTAMP_FORMAT } from '../../../src/metrics/metrics.js';
-import { formatTimestamp } from '../../../src/metrics/timestamp-format.js';
+import { formatTimestamp } from '../../support/timestamp-text.js';
 import { Units } from '../../../src/metrics/unit.js';
 import { decodeMetrics, encodeMetrics } from '../../../src/metrics/wire-codec.js';
 import { invalidFixtureNames, readFixture, wireFixtureNames } from '../../support/fixtures.js';

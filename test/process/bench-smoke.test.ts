@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import type { BenchRow } from '../../../bench/support/bench-row.js';
-import { BENCHMARKS } from '../../../bench/support/benchmarks.js';
+import type { BenchRow } from '../../bench/support/bench-row.js';
+import { BENCHMARKS } from '../../bench/support/benchmarks.js';
 
-const RUN = fileURLToPath(new URL('../../../bench/run.js', import.meta.url));
+const RUN = fileURLToPath(new URL('../../bench/run.js', import.meta.url));
 
 // Keeps the benchmarks from rotting: every one runs end to end in its tiny mode against
 // real servers. Figures are not checked (speed is asserted by no test), only that each

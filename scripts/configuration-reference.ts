@@ -1,8 +1,10 @@
+// Builds the generated reference of docs/configuration.md; run by scripts/generate-config-docs.mjs
+// after a build, and checked by a unit test. Not part of the package.
 import type { z } from 'zod';
 import { ARGUMENT_DESCRIPTIONS } from './argument-descriptions.js';
-import { ARGUMENT_KEYS, type ArgumentKeyPair } from './argument-keys.js';
-import { CONFIG_KEY_NAMES, CONFIG_KEYS } from './config-keys.js';
-import { describeType, jsonSchemaAt, jsonSchemaOf } from './describe-schema.js';
+import { ARGUMENT_KEYS, type ArgumentKeyPair } from '../src/config/argument-keys.js';
+import { CONFIG_KEY_NAMES, CONFIG_KEYS } from '../src/config/config-keys.js';
+import { describeAccepted, jsonSchemaAt, jsonSchemaOf, type JsonSchema } from '../src/config/describe-schema.js';
 
 /** Marker before the generated section of docs/configuration.md. */
 export const CONFIG_DOCS_START = '<!-- config-table:start -->';
@@ -11,6 +13,17 @@ export const CONFIG_DOCS_END = '<!-- config-table:end -->';
 
 /** Shown for an argument that neither its schema nor `ARGUMENT_DESCRIPTIONS` describes. */
 export const UNDOCUMENTED = '(undocumented)';
+
+/**
+ * `describeAccepted` for a Markdown table cell: no leading articles, literals as code
+ * (`positive integer`, ``one of `"debug"`, `"influxdb"` ``).
+ */
+function describeType(node: JsonSchema | undefined): string {
+  return describeAccepted(node, (text) => `\`${text}\``).replace(/\b(?:a|an) (?=\w)/g, (match, offset: number, text: string) =>
+    // Only articles that start an alternative ("a string or null"), never inside "one of ...".
+    offset === 0 || text.slice(0, offset).endsWith(' or ') ? '' : match,
+  );
+}
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');

@@ -3,16 +3,15 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
-  ARGUMENT_KEYS,
   CONFIG_DOCS_END,
   CONFIG_DOCS_START,
-  CONFIG_KEY_NAMES,
   configurationKeysTable,
   configurationReferenceMarkdown,
   replaceConfigurationReference,
-} from '../../../src/config/index.js';
+} from '../../../scripts/configuration-reference.js';
+import { ARGUMENT_KEYS, CONFIG_KEY_NAMES } from '../../../src/config/index.js';
 
-// Compiled to dist/test/unit/config/, so the repository root is four levels up.
+// Compiled to dist/test/unit/scripts/, so the repository root is four levels up.
 const DOCS = fileURLToPath(new URL('../../../../docs/configuration.md', import.meta.url));
 
 describe('configuration reference', () => {
