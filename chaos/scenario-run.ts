@@ -9,6 +9,9 @@ import type { Environment } from './support/environment.js';
 import { InProgressWatch } from './support/in-progress-watch.js';
 import { makeBadMessages, type BadMessage } from './support/malformed.js';
 
+/** How long after an agent's SIGKILL its last commands may still run in Redis. */
+const KILL_SETTLE_MS = 250;
+
 /** Resolves after `seconds`. */
 export function sleep(seconds: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, seconds * 1000));
@@ -129,6 +132,10 @@ export class ScenarioRun {
   /** SIGKILLs an agent and counts what it left in progress. */
   async killAgent(agent: AgentProcess): Promise<void> {
     await agent.kill();
+    // A receive script the agent sent just before it died still runs in Redis (commands
+    // already on the socket are executed before the server sees it closed) and may move
+    // messages into in-progress after the kill: let those land before counting.
+    await new Promise((resolve) => setTimeout(resolve, KILL_SETTLE_MS));
     const left = await this.env.inspector.lrangeBuffer(this.keys.inprogress_key, 0, -1);
     for (const raw of left) this.orphans.add(createHash('sha1').update(raw).digest('hex'));
     this.step(`SIGKILLed agent ${agent.name}; ${left.length} message(s) in progress`);
