@@ -60,5 +60,8 @@ export class ChannelFailures {
  */
 export function describeError(error: unknown): string {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^@\s/]*@/gi, '$1[redacted]@');
+  // Anchored on '://' alone: a scheme pattern like [a-z]+ before it would scan a long run
+  // of letters from every start, in quadratic time. User information holds no '/', so no
+  // stretch is scanned twice.
+  return text.replace(/:\/\/[^@\s/]*@/g, '://[redacted]@');
 }
