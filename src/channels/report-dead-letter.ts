@@ -26,3 +26,29 @@ export function reportDeadLetter(logger: KadabraLogger, report: DeadLetterReport
   }
   logger.warn({ reason: report.reason, bytes: report.bytes }, 'message dead-lettered');
 }
+
+/** What one receive step moved to the dead letters for its size, by the server, unread. */
+export interface OversizedMoved {
+  /** How many messages it moved (0: nothing to report). */
+  readonly deadLettered: number;
+  /** Dead letters held afterwards. */
+  readonly deadLetters: number;
+  /** Size in bytes of the last one moved. */
+  readonly lastSize: number;
+}
+
+/** Logs what a receive step moved to the dead letters for being over `maxMessageBytes`. */
+export function reportOversized(
+  logger: KadabraLogger,
+  moved: OversizedMoved,
+  maxMessageBytes: number | undefined,
+  threshold: number,
+): void {
+  if (moved.deadLettered === 0) return;
+  reportDeadLetter(logger, {
+    reason: `${moved.deadLettered} message(s) over the maximum of ${maxMessageBytes} bytes (AGENT_MESSAGE_MAX_BYTES), moved without being read`,
+    bytes: moved.lastSize,
+    deadLetters: moved.deadLetters,
+    threshold,
+  });
+}

@@ -25,7 +25,7 @@ import {
 } from './redis-channel-args.js';
 import { LpushCommands } from './lpush-command.js';
 import { describeEndpoint, openConnection, redisTlsOptions, whenReady } from './redis-connection.js';
-import { reportDeadLetter } from '../report-dead-letter.js';
+import { reportDeadLetter, reportOversized } from '../report-dead-letter.js';
 import { secondsToMilliseconds } from '../../config/duration-seconds.js';
 import { backoffDelayMs, type BackoffSteps } from '../../retry/backoff.js';
 
@@ -249,7 +249,7 @@ export class RedisChannel implements Channel {
     );
     if (!reply) return undefined;
     const [nowMs, deadLettered, deadLetters, lastSize, ...raws] = reply;
-    this.reportOversized({ deadLettered, deadLetters, lastSize }, limits);
+    reportOversized(this.logger, { deadLettered, deadLetters, lastSize }, limits.maxMessageBytes, this.args.dead_max_length);
     const digests = raws.map(sha1);
     await this.recordEntered(digests, nowMs);
     const messages: ReceivedMessage[] = [];
@@ -302,7 +302,7 @@ export class RedisChannel implements Channel {
     const [nowMs, deadLettered, deadLetters, lastSize, ...flat] = await connection.kadabraInProgressBuffer(
       inprogress, entered, dead, limit, limits.maxMessageBytes ?? 0, limits.maxBatchBytes ?? 0,
     );
-    this.reportOversized({ deadLettered, deadLetters, lastSize }, limits);
+    reportOversized(this.logger, { deadLettered, deadLetters, lastSize }, limits.maxMessageBytes, this.args.dead_max_length);
     const items: InProgressMessage[] = [];
     for (let i = 0; i + 1 < flat.length; i += 2) {
       const raw = flat[i] as Buffer;
@@ -312,17 +312,6 @@ export class RedisChannel implements Channel {
       else await this.moveToDeadLetters(raw, metrics, 'tail');
     }
     return items;
-  }
-
-  /** Logs what a receive script moved to the dead letters for its size (the alarm past `dead_max_length`). */
-  private reportOversized(moved: { deadLettered: number; deadLetters: number; lastSize: number }, limits: ReceiveLimits): void {
-    if (moved.deadLettered === 0) return;
-    reportDeadLetter(this.logger, {
-      reason: `${moved.deadLettered} message(s) over the maximum of ${limits.maxMessageBytes} bytes (AGENT_MESSAGE_MAX_BYTES), moved without being read`,
-      bytes: moved.lastSize,
-      deadLetters: moved.deadLetters,
-      threshold: this.args.dead_max_length,
-    });
   }
 
   /** Moves one copy of the message from in-progress to the dead-letter list with `reason`. */

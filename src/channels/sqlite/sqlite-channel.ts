@@ -17,7 +17,7 @@ import type {
   ReceiveOptions,
 } from '../channel.js';
 import { encodedBytes, type EncodedMessage } from '../encoded-message.js';
-import { reportDeadLetter } from '../report-dead-letter.js';
+import { reportDeadLetter, reportOversized } from '../report-dead-letter.js';
 import { SYNCHRONOUS_BUSY_WAIT_MS, withBusyRetry } from './busy-retry.js';
 import { loadBetterSqlite3, type BetterSqlite3Module } from './load-better-sqlite3.js';
 import { notifySent, onSent } from './local-wakeups.js';
@@ -173,7 +173,7 @@ export class SqliteChannel implements Channel {
       if (queue.hasQueued()) {
         const limits = options.maxMessageBytes === undefined ? {} : { maxMessageBytes: options.maxMessageBytes };
         const taken = await this.retrying(() => queue.takeOldest(1, limits));
-        this.reportOversized(taken, limits);
+        reportOversized(this.logger, taken, limits.maxMessageBytes, this.args.dead_max_length);
         const [row] = taken.rows;
         if (row) {
           const message = await this.decodeOrDeadLetter(row);
@@ -217,7 +217,7 @@ export class SqliteChannel implements Channel {
     if (this.closing) throw new Error('channel is closed');
     if (maxBatchSize <= 0 || !queue.hasQueued()) return [];
     const taken = await this.retrying(() => queue.takeOldest(maxBatchSize, limits));
-    this.reportOversized(taken, limits);
+    reportOversized(this.logger, taken, limits.maxMessageBytes, this.args.dead_max_length);
     const messages: ReceivedMessage[] = [];
     for (const row of taken.rows) {
       const message = await this.decodeOrDeadLetter(row);
@@ -255,24 +255,13 @@ export class SqliteChannel implements Channel {
    */
   async inProgress(limit: number, limits: ReceiveLimits = {}): Promise<InProgressMessage[]> {
     const taken = await this.run((queue) => queue.inProgress(limit, limits));
-    this.reportOversized(taken, limits);
+    reportOversized(this.logger, taken, limits.maxMessageBytes, this.args.dead_max_length);
     const items: InProgressMessage[] = [];
     for (const row of taken.rows) {
       const message = await this.decodeOrDeadLetter(row);
       if (message) items.push({ ...message, enteredAt: row.entered_at, inProgressMs: taken.now - row.entered_at });
     }
     return items;
-  }
-
-  /** Logs what a take moved to the dead letters for its size (the alarm past `dead_max_length`). */
-  private reportOversized(taken: { deadLettered: number; deadLetters: number; lastSize: number }, limits: ReceiveLimits): void {
-    if (taken.deadLettered === 0) return;
-    reportDeadLetter(this.logger, {
-      reason: `${taken.deadLettered} message(s) over the maximum of ${limits.maxMessageBytes} bytes (AGENT_MESSAGE_MAX_BYTES), moved without being read`,
-      bytes: taken.lastSize,
-      deadLetters: taken.deadLetters,
-      threshold: this.args.dead_max_length,
-    });
   }
 
   /** Moves the message out of in-progress into the dead-letter list with `reason`. */
