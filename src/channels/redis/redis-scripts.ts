@@ -1,14 +1,18 @@
 import { readFileSync } from 'node:fs';
 import type { Redis, Result } from 'ioredis';
 
-/** Each Lua script (scripts/<verb>-<numKeys>.lua) and the command name it gets. */
-const SCRIPTS = {
-  kadabraReceiveBatch: { file: 'receive-batch-3.lua', keys: 3 },
+/**
+ * Each Lua script (scripts/<verb>-<numKeys>.lua, with its KEYS/ARGV header), the command
+ * name it gets, and the shared parts (scripts/shared/*.lua) put in front of it when it is
+ * loaded: Redis runs each script alone, so a function two scripts need is prepended to both.
+ */
+const SCRIPTS: Readonly<Record<string, { file: string; keys: number; shared?: readonly string[] }>> = {
+  kadabraReceiveBatch: { file: 'receive-batch-3.lua', keys: 3, shared: ['receive-helpers.lua'] },
   kadabraComplete: { file: 'complete-2.lua', keys: 2 },
-  kadabraInProgress: { file: 'in-progress-3.lua', keys: 3 },
+  kadabraInProgress: { file: 'in-progress-3.lua', keys: 3, shared: ['receive-helpers.lua'] },
   kadabraDeadLetter: { file: 'dead-letter-3.lua', keys: 3 },
   kadabraRequeueDeadLetter: { file: 'requeue-dead-letter-2.lua', keys: 2 },
-} as const;
+};
 
 type ScriptArg = string | number | Buffer;
 
@@ -36,11 +40,16 @@ declare module 'ioredis' {
 
 let sources: Map<string, string> | undefined;
 
+function readScript(path: string): string {
+  return readFileSync(new URL(`./scripts/${path}`, import.meta.url), 'utf8');
+}
+
+/** The full text of each command's script: its shared parts, then its own file. */
 function loadSources(): Map<string, string> {
   if (!sources) {
     sources = new Map();
-    for (const { file } of Object.values(SCRIPTS)) {
-      sources.set(file, readFileSync(new URL(`./scripts/${file}`, import.meta.url), 'utf8'));
+    for (const [name, { file, shared = [] }] of Object.entries(SCRIPTS)) {
+      sources.set(name, [...shared.map((part) => readScript(`shared/${part}`)), readScript(file)].join('\n'));
     }
   }
   return sources;
@@ -49,7 +58,7 @@ function loadSources(): Map<string, string> {
 /** Registers Kadabra's Lua scripts as commands on a connection (ioredis handles EVALSHA/NOSCRIPT). */
 export function defineScripts(connection: Redis): void {
   const lua = loadSources();
-  for (const [name, { file, keys }] of Object.entries(SCRIPTS)) {
-    connection.defineCommand(name, { numberOfKeys: keys, lua: lua.get(file) ?? '' });
+  for (const [name, { keys }] of Object.entries(SCRIPTS)) {
+    connection.defineCommand(name, { numberOfKeys: keys, lua: lua.get(name) ?? '' });
   }
 }

@@ -8,8 +8,9 @@
 
   A message longer than ARGV[2] bytes (left in progress by an agent without that limit)
   is moved to the dead-letter list whole, after a one-line JSON header, without being
-  returned. The listing stops before the message that would take it over ARGV[3] bytes;
-  the first one is always listed.
+  returned (dead_letter_unread, from shared/receive-helpers.lua, which is loaded in
+  front of this script). The listing stops before the message that would take it over
+  ARGV[3] bytes; the first one is always listed.
 
   KEYS[1] inprogress       LIST of messages being published (newest at the head)
   KEYS[2] entered          HASH sha1(message) -> ms since epoch it entered in-progress
@@ -24,8 +25,7 @@
 local limit = tonumber(ARGV[1])
 local max_message = tonumber(ARGV[2])
 local max_batch = tonumber(ARGV[3])
-local t = redis.call('TIME')
-local now_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now_ms = server_now_ms()
 local out = {now_ms, 0, 0, 0}
 if limit <= 0 then
   return out
@@ -35,7 +35,6 @@ if redis.call('LLEN', KEYS[1]) == 0 then
   return out
 end
 
-local dead = 0
 local listed = 0
 local bytes = 0
 -- Items kept so far, counted from the tail: where the next chunk starts.
@@ -54,14 +53,7 @@ while not done and listed < limit do
       -- From the tail: this copy, or an identical one nearer the tail (the same bytes).
       redis.call('LREM', KEYS[1], -1, m)
       redis.call('HDEL', KEYS[2], redis.sha1hex(m))
-      local header = cjson.encode({
-        reason = 'message of ' .. size .. ' bytes is over the maximum of ' .. max_message ..
-          ' bytes (AGENT_MESSAGE_MAX_BYTES); it was moved here without being read',
-        time_ms = now_ms, bytes = size, encoding = 'raw',
-      })
-      out[3] = redis.call('LPUSH', KEYS[3], header .. '\n' .. m)
-      out[4] = size
-      dead = dead + 1
+      dead_letter_unread(out, KEYS[3], m, max_message, now_ms)
     elseif max_batch > 0 and listed > 0 and bytes + size > max_batch then
       done = true
       break
@@ -88,5 +80,4 @@ while not done and listed < limit do
     break
   end
 end
-out[2] = dead
 return out

@@ -7,9 +7,10 @@
 
   A message longer than ARGV[2] bytes never leaves the server: it goes straight from the
   queue to the dead-letter list, kept whole after a one-line JSON header (the reason, the
-  time, its length), so no agent ever holds it. A message that would take the batch over
-  ARGV[3] bytes goes back to the tail of the queue and ends the batch; the first one is
-  always taken.
+  time, its length), so no agent ever holds it (dead_letter_unread, from
+  shared/receive-helpers.lua, which is loaded in front of this script). A message that
+  would take the batch over ARGV[3] bytes goes back to the tail of the queue and ends
+  the batch; the first one is always taken.
 
   KEYS[1] queue            LIST of pending messages
   KEYS[2] inprogress       LIST of messages being published
@@ -24,14 +25,12 @@
 local max = tonumber(ARGV[1])
 local max_message = tonumber(ARGV[2])
 local max_batch = tonumber(ARGV[3])
-local t = redis.call('TIME')
-local now_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now_ms = server_now_ms()
 local out = {now_ms, 0, 0, 0}
 if max <= 0 or redis.call('LLEN', KEYS[1]) == 0 then
   return out
 end
 
-local dead = 0
 local moved = 0
 local bytes = 0
 -- Small chunks: each popped message is copied into the script's memory.
@@ -47,14 +46,7 @@ while moved < max do
     local m = items[i]
     local size = #m
     if max_message > 0 and size > max_message then
-      local header = cjson.encode({
-        reason = 'message of ' .. size .. ' bytes is over the maximum of ' .. max_message ..
-          ' bytes (AGENT_MESSAGE_MAX_BYTES); it was moved here without being read',
-        time_ms = now_ms, bytes = size, encoding = 'raw',
-      })
-      out[3] = redis.call('LPUSH', KEYS[3], header .. '\n' .. m)
-      out[4] = size
-      dead = dead + 1
+      dead_letter_unread(out, KEYS[3], m, max_message, now_ms)
     elseif max_batch > 0 and moved > 0 and bytes + size > max_batch then
       -- Back to the tail, in the order popped: this one ends up oldest again.
       full = true
@@ -77,5 +69,4 @@ while moved < max do
     break
   end
 end
-out[2] = dead
 return out
