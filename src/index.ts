@@ -17,12 +17,16 @@ export { encodeMetrics, decodeMetrics } from './metrics/wire-codec.js';
 
 export type {
   Channel,
+  ChannelDescription,
   ChannelStatus,
+  CompleteOptions,
   DeadLetter,
   EncodedMessage,
   InProgressMessage,
+  Receipt,
   ReceivedMessage,
   ReceiveOptions,
+  StateChange,
 } from './channels/channel.js';
 export { RedisChannel } from './channels/redis/redis-channel.js';
 export type { RedisChannelArgs } from './channels/redis/redis-channel-args.js';

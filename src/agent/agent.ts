@@ -163,7 +163,7 @@ export class Agent {
     try {
       const c = this.configuration;
       this.logger.info(
-        { type: c.AGENT_TYPE, channel: c.AGENT_CHANNEL_TYPE, publisher: c.AGENT_PUBLISHER_TYPE, ...this.endpoint() },
+        { type: c.AGENT_TYPE, channel: c.AGENT_CHANNEL_TYPE, publisher: c.AGENT_PUBLISHER_TYPE, endpoint: this.channel.describe().endpoint },
         'agent started',
       );
       const parts = [this.receiver.start(), this.nanny.start()];
@@ -206,11 +206,5 @@ export class Agent {
       this.logger.warn({ graceMs: CLOSE_GRACE_MS }, 'closing the channel or publisher did not finish in time; left behind');
     }
     this.logger.info('agent stopped');
-  }
-
-  /** Where the channel connects, when it can say so without credentials. */
-  private endpoint(): { endpoint?: string } {
-    const endpoint: unknown = Reflect.get(this.channel, 'endpoint');
-    return typeof endpoint === 'string' ? { endpoint } : {};
   }
 }

@@ -80,7 +80,7 @@ export async function publishAndSettle(
       continue;
     }
     try {
-      await channel.deadLetter(item, reason);
+      await channel.deadLetter(item.receipt, reason);
       deadLettered += 1;
       logger.error({ reason }, 'message can never be published; moved to the dead-letter list');
     } catch (error) {
@@ -91,7 +91,7 @@ export async function publishAndSettle(
   let completed = 0;
   if (toComplete.length > 0) {
     try {
-      await channel.complete(toComplete);
+      await channel.complete(toComplete.map((item) => item.receipt));
       completed = toComplete.length;
     } catch (error) {
       logger.error(

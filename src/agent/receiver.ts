@@ -119,7 +119,7 @@ export class Receiver extends ComponentLifecycle {
     const more = (this.options.maxBatchSize ?? 1) - 1;
     if (more <= 0) return [];
     const limits = this.options.limits ?? {};
-    const budget = limits.maxBatchBytes === undefined ? undefined : limits.maxBatchBytes - inHand.raw.length;
+    const budget = limits.maxBatchBytes === undefined ? undefined : limits.maxBatchBytes - inHand.receipt.bytes;
     if (budget !== undefined && budget <= 0) return [];
     try {
       // Not cut short by a stop: the take is one quick server step that may already have

@@ -3,10 +3,29 @@ import type { EncodedMessage } from './encoded-message.js';
 
 export type { EncodedMessage } from './encoded-message.js';
 
-/** A message taken from a channel: its exact bytes and what they decode to. */
+/**
+ * Where a received message sits in its channel: opaque to the agent, meaningful only to
+ * the channel that issued it. The agent hands it back to `complete` or `deadLetter`
+ * unchanged; a channel refuses a receipt another channel (type) issued.
+ */
+export interface Receipt {
+  /**
+   * The message's identity in its channel, stable across receives and republishes: the
+   * Redis list channel: the hex SHA-1 of its exact bytes (identical bytes in flight twice
+   * share it: either copy may be the one removed); SQLite: its row id; a future stream
+   * channel: its entry id.
+   */
+  readonly id: string;
+  /** The shard (e.g. a stream key) that holds it; `''` for an unsharded channel. `(id, shard)` names a message. */
+  readonly shard: string;
+  /** Size of the message in bytes. */
+  readonly bytes: number;
+}
+
+/** A message taken from a channel: what it decodes to, and the receipt that settles it. */
 export interface ReceivedMessage {
-  /** The exact bytes read from the channel; `complete()` removes exactly these. */
-  readonly raw: Buffer;
+  /** Hand this to `complete` or `deadLetter`. */
+  readonly receipt: Receipt;
   /** The decoded metrics. */
   readonly metrics: Metrics;
 }
@@ -93,48 +112,130 @@ export interface ReceiveOptions extends Pick<ReceiveLimits, 'maxMessageBytes'> {
 }
 
 /**
- * A durable queue between apps and agents. Semantics (the original's, extended):
- * `send` enqueues; `receive`/`receiveBatch` move messages into in-progress and record
- * when; `complete` removes the exact bytes received; `inProgress` lists in-progress items
- * oldest first.
- * Undecodable messages never reach the caller: they are dead-lettered with the reason.
+ * A change to a publisher's state kept in the channel, applied by `complete` in the same
+ * atomic step as the completion: a publisher that counts (Prometheus totals) counts each
+ * message exactly once, whichever agent completes it and however often it is published.
+ */
+export interface StateChange {
+  /** Names the publisher's state in the channel, e.g. `'prometheus'`. Letters, digits, `-`, `_` only (1 to 64 of them). */
+  readonly namespace: string;
+  /**
+   * Integer amounts added to named totals (a total is created at 0). Totals are signed
+   * 64-bit integers: a change that would take one outside that range fails the call and
+   * applies nothing.
+   */
+  readonly add: ReadonlyMap<string, bigint>;
+}
+
+/** Options of `complete`. */
+export interface CompleteOptions {
+  /**
+   * Applied together with the completion, all or nothing: see `Channel.complete`.
+   * Without it, each message still in progress is removed and the others are skipped.
+   */
+  readonly stateChange?: StateChange;
+}
+
+/** What a channel is and where it points, safe to print and log. */
+export interface ChannelDescription {
+  /** The channel type, as in `CLIENT_CHANNEL_TYPE` / `AGENT_CHANNEL_TYPE`: `'redis'`, `'sqlite'` (`'memory'` in tests). */
+  readonly type: string;
+  /** Where it stores messages (`redis://host:6379/0`, `sqlite:/var/lib/app/channel.db`), never with a password. */
+  readonly endpoint: string;
+}
+
+/**
+ * A durable queue between apps and agents: apps `send`, agents `receive`, publish, then
+ * `complete` (or `deadLetter`). The semantics are Python Kadabra 0.5.0's (a message is
+ * moved to in-progress when received and removed when completed, so a crashed agent
+ * loses nothing: a nanny republishes what stays in progress too long), extended with
+ * entry times, byte limits, dead letters and publisher state.
+ *
+ * To add a channel: implement this interface (`RedisChannel` and `SqliteChannel` are the
+ * examples; the in-memory one under test/support is the smallest), register it in
+ * `create-channel.ts` and `channel-types.ts`, and run the conformance suite in
+ * test/conformance/channel-conformance.ts against it. What every implementation must
+ * guarantee:
+ *
+ * - **Durable and shared.** Everything sent survives the crash of any process once
+ *   `send`/`sendEncoded` resolves, and several processes (apps, agents, CLI commands)
+ *   may open the same channel at once: no message is ever received by two consumers at
+ *   once, none is lost between them.
+ * - **Order.** Messages are received oldest first, in the order they were sent.
+ * - **In progress until settled.** A receive moves a message to in-progress and records
+ *   when, by the channel's own clock (the server's, the file's), never the process's.
+ *   It stays there until `complete` or `deadLetter` removes it with its receipt; a
+ *   consumer that goes away leaves it there for `inProgress` to find.
+ * - **Undecodable messages never reach the caller.** They are moved to the dead-letter
+ *   list with the reason, and so are messages over `maxMessageBytes`, by the channel's
+ *   server without their bytes being read into the process.
+ * - **Receipts are the channel's own.** A receipt from another channel passed to
+ *   `complete` or `deadLetter` is refused with an error naming what was passed.
+ * - **Closing ends waits.** `close()` is idempotent and ends a pending `receive` at once
+ *   with `null`; afterwards every call fails.
  */
 export interface Channel {
+  /** What this channel is and where it points (never with a password). */
+  describe(): ChannelDescription;
   /** Enqueues metrics (encoded in the Python-compatible wire format). */
   send(metrics: Metrics): Promise<void>;
-  /** Enqueues already-encoded messages, in order, in one round trip. */
+  /** Enqueues already-encoded messages, in order (the first given is received first), in one round trip. */
   sendEncoded(messages: readonly EncodedMessage[]): Promise<void>;
-  /** Blocks until a message is available (moved to in-progress) or the timeout passes. */
+  /**
+   * Waits until a message can be moved to in-progress and returns it, or returns `null`
+   * when the timeout passes, `signal` aborts or the channel closes (at once, even while
+   * the server does not answer).
+   */
   receive(options?: ReceiveOptions): Promise<ReceivedMessage | null>;
   /**
    * Moves up to `maxBatchSize` messages (and up to `limits.maxBatchBytes`) to in-progress
-   * without blocking; may be empty.
+   * without waiting; may be empty.
    */
   receiveBatch(maxBatchSize: number, limits?: ReceiveLimits): Promise<ReceivedMessage[]>;
-  /** Removes these messages (exact bytes) from in-progress. */
-  complete(items: readonly Pick<ReceivedMessage, 'raw'>[]): Promise<void>;
   /**
-   * Up to `limit` in-progress messages (and up to `limits.maxBatchBytes`), oldest first;
-   * those over `limits.maxMessageBytes` are dead-lettered instead, without being read.
+   * Removes these messages from in-progress: they were published. A message no longer
+   * in progress (another agent completed or dead-lettered it first) is skipped.
+   *
+   * With `options.stateChange`, the call is one atomic step, all or nothing: if every
+   * receipt's message is still in progress, all of them are removed and the change is
+   * applied; otherwise nothing is removed and nothing applied (the messages still in
+   * progress stay there, for the nanny to publish and complete again with their own
+   * change). So a message's contribution is counted exactly once: a second completion of
+   * the same receipts, or one racing another agent's, never applies a change twice.
+   * @throws InvalidArgumentError for a receipt this channel did not issue, or a bad state change (nothing is applied).
+   */
+  complete(receipts: readonly Receipt[], options?: CompleteOptions): Promise<void>;
+  /**
+   * A publisher's totals in `namespace`, as left by completions (empty when there are
+   * none); durable like the messages.
+   * @throws InvalidArgumentError for a bad namespace.
+   */
+  readState(namespace: string): Promise<Map<string, bigint>>;
+  /**
+   * Up to `limit` in-progress messages (and up to `limits.maxBatchBytes`), oldest first,
+   * each with when it entered in-progress; those over `limits.maxMessageBytes` are
+   * dead-lettered instead, without being read.
    */
   inProgress(limit: number, limits?: ReceiveLimits): Promise<InProgressMessage[]>;
   /**
-   * Moves a message out of in-progress into the dead-letter list with a reason. Dead
-   * letters are never trimmed; past `dead_max_length` the channel logs at error level.
+   * Moves a message out of in-progress into the dead-letter list with a reason (nothing
+   * happens when it is no longer in progress). Dead letters are never trimmed; past
+   * `dead_max_length` the channel logs at error level.
+   * @throws InvalidArgumentError for a receipt this channel did not issue.
    */
-  deadLetter(item: Pick<ReceivedMessage, 'raw'>, reason: string): Promise<void>;
+  deadLetter(receipt: Receipt, reason: string): Promise<void>;
   /** Queue, in-progress and dead-letter counts. */
   status(): Promise<ChannelStatus>;
   /** Up to `limit` dead letters, newest first. */
   deadLetters(limit: number): Promise<DeadLetter[]>;
   /**
    * Moves up to `limit` dead letters (oldest first, those matching `filter`) back onto the
-   * queue; returns how many. Each one is moved atomically: requeues running at once never
-   * queue a dead letter twice.
+   * queue, exactly as received; returns how many. Each one is moved atomically: requeues
+   * running at once never queue a dead letter twice.
    */
   requeueDeadLetters(limit: number, filter?: DeadLetterFilter): Promise<number>;
   /** Deletes all dead letters; returns how many. */
   purgeDeadLetters(): Promise<number>;
-  /** Closes connections; idempotent. */
+  /** Closes connections and ends pending receives; idempotent. */
   close(): Promise<void>;
 }

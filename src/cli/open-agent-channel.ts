@@ -8,7 +8,7 @@ import type { CliContext } from './cli-context.js';
 /** A channel opened by a CLI command, with where it points (safe to print). */
 export interface CliChannel {
   readonly channel: Channel;
-  /** Endpoint without credentials, when the channel can say. */
+  /** Where it points, without credentials (`Channel.describe()`). */
   readonly endpoint: string;
 }
 
@@ -31,8 +31,7 @@ export function openAgentChannel(
   });
   const args = configuration.AGENT_CHANNEL_ARGS;
   const channel = createChannel(configuration.AGENT_CHANNEL_TYPE, args, componentLogger(root, args.logger), options);
-  const endpoint: unknown = Reflect.get(channel, 'endpoint');
-  return { channel, endpoint: typeof endpoint === 'string' ? endpoint : configuration.AGENT_CHANNEL_TYPE };
+  return { channel, endpoint: channel.describe().endpoint };
 }
 
 /** Options of commands that only look at a channel. */

@@ -3,50 +3,24 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import type { Channel, ReceivedMessage } from '../../src/channels/channel.js';
 import { Counter } from '../../src/metrics/counter.js';
 import { Metrics } from '../../src/metrics/metrics.js';
+import {
+  nameOf,
+  receiptsOf,
+  sleep,
+  wireMessage,
+  type ConformanceStore,
+  type ConformanceTarget,
+} from './conformance-support.js';
+import { receiptConformance } from './receipt-conformance.js';
 
-/** Options of one channel opened on a store. */
-export interface OpenOptions {
-  /** The channel's dead-letter alarm threshold (`dead_max_length`). */
-  readonly deadMaxLength?: number;
-}
-
-/** One empty queue (a key set, a file) that several channel instances can share. */
-export interface ConformanceStore {
-  /** A new channel instance on this store, as another process would open it. */
-  open(options?: OpenOptions): Channel;
-  /** Enqueues bytes behind the channels' backs (a foreign or broken producer), first received first. */
-  pushRaw(raws: readonly Buffer[]): Promise<void>;
-}
-
-/** What the suite runs against: a source of fresh stores. */
-export interface ConformanceTarget {
-  /** A fresh, empty store. */
-  newStore(): Promise<ConformanceStore>;
-  /** Releases servers and files (the suite closes the channels it opened first). */
-  dispose(): Promise<void>;
-}
-
-/** A valid message, in the Python client's encoding, with one counter named `name`. */
-export function wireMessage(name: string, value = 1): string {
-  return (
-    `{"dimensions": [{"name": "suite", "value": "conformance"}], "counters": [{"name": ${JSON.stringify(name)}, ` +
-    `"metadata": {}, "timestamp": "2024-01-02T03:04:05.000001Z", "value": ${value}.0}], "timers": [], ` +
-    '"timestamp_format": "%Y-%m-%dT%H:%M:%S.%fZ", "serialized_at": "2024-01-02T03:04:05.000002Z"}'
-  );
-}
-
-/** The counter name of a received message. */
-export function nameOf(message: Pick<ReceivedMessage, 'metrics'> | null | undefined): string | undefined {
-  return message?.metrics.counters[0]?.name;
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export { nameOf, wireMessage, type ConformanceStore, type ConformanceTarget, type OpenOptions } from './conformance-support.js';
 
 /**
  * The behaviour every `Channel` implementation shares (see `Channel` in
  * src/channels/channel.ts), run against one implementation: ordering, blocking receive
  * with timeout and abort, batches, in-progress with entry times, complete, dead letters,
- * concurrent producers and consumers, and a consumer that goes away mid-publish.
+ * concurrent producers and consumers, a consumer that goes away mid-publish, and (in
+ * receipt-conformance.ts) receipts, `describe()` and publisher state.
  *
  * @param name the implementation, for test names.
  * @param makeTarget starts what the implementation needs (a server, a directory).
@@ -68,7 +42,7 @@ export function channelConformance(name: string, makeTarget: () => Promise<Confo
     });
 
     /** A fresh store and a function opening channels on it (closed after the test). */
-    async function store(): Promise<{ open: (options?: OpenOptions) => Channel; pushRaw: ConformanceStore['pushRaw'] }> {
+    async function store(): Promise<ConformanceStore> {
       const fresh = await target.newStore();
       return {
         open: (options) => {
@@ -95,9 +69,12 @@ export function channelConformance(name: string, makeTarget: () => Promise<Confo
         received.push(message);
       }
       assert.deepEqual(received.map(nameOf), ['o0', 'o1', 'o2', 'o3', 'o4', 'o5']);
-      batch.forEach((text, i) => assert.ok(received[i]?.raw.equals(Buffer.from(text)), `bytes of message ${i}`));
+      batch.forEach((text, i) => assert.equal(received[i]?.receipt.bytes, Buffer.byteLength(text), `size of message ${i}`));
       assert.equal(received[4]?.metrics.counters[0]?.metadata['k'], 'v');
       assert.equal((await consumer.status()).inProgress, 6);
+      // The channel's own record of the bytes: dead-lettered, they are kept exactly.
+      for (const message of received.slice(0, 4)) await consumer.deadLetter(message.receipt, 'to read its bytes');
+      assert.deepEqual((await consumer.deadLetters(4)).map((letter) => letter.message).reverse(), batch);
     });
 
     test('receive waits for a message sent while it waits', async () => {
@@ -179,16 +156,16 @@ export function channelConformance(name: string, makeTarget: () => Promise<Confo
       await channel.sendEncoded([twin, twin, wireMessage('other')]);
       const [a, b, other] = await channel.receiveBatch(10);
       assert.ok(a && b && other);
-      assert.ok(a.raw.equals(b.raw));
+      assert.deepEqual([nameOf(a), nameOf(b)], ['twin', 'twin']);
 
-      await channel.complete([a]);
+      await channel.complete([a.receipt]);
       assert.deepEqual((await channel.inProgress(10)).map(nameOf).sort(), ['other', 'twin']);
-      await channel.complete([b]);
+      await channel.complete([b.receipt]);
       assert.deepEqual((await channel.inProgress(10)).map(nameOf), ['other']);
       await channel.complete([]);
-      await channel.complete([other]);
+      await channel.complete([other.receipt]);
       assert.equal((await channel.status()).inProgress, 0);
-      await channel.complete([other]); // already gone: harmless
+      await channel.complete([other.receipt]); // already gone: harmless
       assert.deepEqual(await channel.status(), {
         queued: 0, inProgress: 0, oldestInProgressAt: undefined, oldestInProgressMs: undefined, deadLetters: 0, deadLetterAlarmThreshold: 10_000,
       });
@@ -220,7 +197,8 @@ export function channelConformance(name: string, makeTarget: () => Promise<Confo
       assert.equal(await channel.requeueDeadLetters(10), 2);
       const again = await channel.receiveBatch(10);
       assert.equal(again.length, 1, 'the undecodable one is dead-lettered again, for being undecodable');
-      assert.ok(again[0]?.raw.equals(big));
+      assert.equal(again[0]?.receipt.bytes, big.length);
+      assert.equal(nameOf(again[0]), `big-${'x'.repeat(200_000)}`);
     });
 
     test('receiveBatch and inProgress stop at the byte budget, and always take one message', async () => {
@@ -314,12 +292,12 @@ export function channelConformance(name: string, makeTarget: () => Promise<Confo
       await channel.sendEncoded(['d0', 'd1', 'd2', 'd3'].map((n) => wireMessage(n)));
       const received = await channel.receiveBatch(4);
       assert.equal(received.length, 4);
-      for (const item of received.slice(0, 3)) await channel.deadLetter(item, `rejected ${nameOf(item)}`);
+      for (const item of received.slice(0, 3)) await channel.deadLetter(item.receipt, `rejected ${nameOf(item)}`);
       const [, , , kept] = received;
       assert.ok(kept);
       const stale = (await open().inProgress(10))[0];
       assert.ok(stale);
-      await open().deadLetter(stale, 'from another instance, by its in-progress entry');
+      await open().deadLetter(stale.receipt, 'from another instance, by its in-progress entry');
 
       let status = await channel.status();
       assert.equal(status.inProgress, 0);
@@ -333,7 +311,7 @@ export function channelConformance(name: string, makeTarget: () => Promise<Confo
       assert.equal(await channel.requeueDeadLetters(2), 2);
       const again = await channel.receiveBatch(10);
       assert.deepEqual(again.map(nameOf), ['d0', 'd1']);
-      assert.ok(again[0]?.raw.equals(Buffer.from(wireMessage('d0'))));
+      assert.equal(again[0]?.receipt.bytes, Buffer.byteLength(wireMessage('d0')));
       assert.deepEqual((await channel.deadLetters(10)).map((l) => l.reason), [
         'from another instance, by its in-progress entry',
         'rejected d2',
@@ -368,7 +346,7 @@ export function channelConformance(name: string, makeTarget: () => Promise<Confo
         const reason = name.startsWith('a')
           ? 'partial write: max-series-per-database limit exceeded: (5) dropped=1'
           : 'partial write: field type conflict dropped=1';
-        await channel.deadLetter(item, reason);
+        await channel.deadLetter(item.receipt, reason);
       }
       assert.equal(await channel.requeueDeadLetters(2, { reason: 'max-series-per-database' }), 2);
       assert.deepEqual((await channel.receiveBatch(10)).map(nameOf), ['a0', 'a1']);
@@ -386,7 +364,7 @@ export function channelConformance(name: string, makeTarget: () => Promise<Confo
       await channel.sendEncoded(names.map((n) => wireMessage(n)));
       const received: ReceivedMessage[] = [];
       while (received.length < total) received.push(...(await channel.receiveBatch(total)));
-      for (const item of received) await channel.deadLetter(item, 'refused');
+      for (const item of received) await channel.deadLetter(item.receipt, 'refused');
       const [first, second] = [open(), open()];
       const moved = await Promise.all([
         first.requeueDeadLetters(Number.POSITIVE_INFINITY),
@@ -425,7 +403,7 @@ export function channelConformance(name: string, makeTarget: () => Promise<Confo
           const message = await channel.receive({ timeoutSeconds: 0.2 });
           if (!message) continue;
           received.push(nameOf(message) ?? '?');
-          await channel.complete([message]);
+          await channel.complete([message.receipt]);
         }
       };
       const consumeBatches = async (): Promise<void> => {
@@ -437,7 +415,7 @@ export function channelConformance(name: string, makeTarget: () => Promise<Confo
             continue;
           }
           received.push(...batch.map((m) => nameOf(m) ?? '?'));
-          await channel.complete(batch);
+          await channel.complete(receiptsOf(batch));
         }
       };
       await Promise.all([
@@ -468,11 +446,13 @@ export function channelConformance(name: string, makeTarget: () => Promise<Confo
       const stuck = await survivor.inProgress(100);
       assert.deepEqual(stuck.map(nameOf), ['k0', 'k1', 'k2', 'k3']);
       assert.ok(stuck.every((item) => item.enteredAt > 0 && item.enteredAt <= Date.now()));
-      await survivor.complete(stuck);
+      await survivor.complete(receiptsOf(stuck));
       const status = await survivor.status();
       assert.equal(status.inProgress, 0);
       assert.equal(status.queued, 3, 'the queue is untouched');
       assert.deepEqual((await survivor.receiveBatch(10)).map(nameOf), ['k4', 'k5', 'k6']);
     });
+
+    receiptConformance(store);
   });
 }

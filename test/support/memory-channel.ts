@@ -1,14 +1,19 @@
 import type {
   Channel,
+  ChannelDescription,
   ChannelStatus,
+  CompleteOptions,
   DeadLetter,
   InProgressMessage,
+  Receipt,
   ReceivedMessage,
   ReceiveLimits,
   ReceiveOptions,
   DeadLetterFilter,
 } from '../../src/channels/channel.js';
 import { encodedBytes, type EncodedMessage } from '../../src/channels/encoded-message.js';
+import { foreignReceipt, ownReceipts } from '../../src/channels/receipt.js';
+import { addToTotal, checkNamespace, checkStateChange } from '../../src/channels/state-change.js';
 import type { Metrics } from '../../src/metrics/metrics.js';
 import { decodeMetrics, encodeMetrics } from '../../src/metrics/wire-codec.js';
 
@@ -26,14 +31,32 @@ export interface MemoryChannelOptions {
   readonly store?: MemoryStore;
 }
 
-/** What several `MemoryChannel`s opened on one store share: the queue, in-progress, dead letters. */
+/** A message in progress: `entry` numbers it in its store (never reused), as SQLite's row id does. */
+interface ProgressEntry {
+  readonly entry: number;
+  readonly raw: Buffer;
+  readonly enteredAt: number;
+}
+
+/** What several `MemoryChannel`s opened on one store share: the queue, in-progress, dead letters, publisher state. */
 export class MemoryStore {
   /** Oldest first (the RPOP end, as the original's Redis list). */
   readonly queue: Buffer[] = [];
-  readonly progress: { readonly raw: Buffer; readonly enteredAt: number }[] = [];
+  readonly progress: ProgressEntry[] = [];
   /** Newest first. */
   readonly dead: DeadLetter[] = [];
+  /** Publishers' totals by namespace. */
+  readonly state = new Map<string, Map<string, bigint>>();
   readonly waiters = new Set<() => void>();
+  private entries = 0;
+
+  /** Puts a message in progress, as entered at `enteredAt`. */
+  enter(raw: Buffer, enteredAt: number): ProgressEntry {
+    this.entries += 1;
+    const entry = { entry: this.entries, raw, enteredAt };
+    this.progress.push(entry);
+    return entry;
+  }
 
   /** Wakes every receive waiting on the store. */
   wake(): void {
@@ -43,13 +66,33 @@ export class MemoryStore {
   }
 }
 
+/** The receipt of a message in progress in a `MemoryStore`: its entry number there. */
+class MemoryReceipt implements Receipt {
+  readonly shard = '';
+  readonly id: string;
+  readonly bytes: number;
+  readonly #store: MemoryStore;
+
+  constructor(store: MemoryStore, entry: ProgressEntry) {
+    this.#store = store;
+    this.id = String(entry.entry);
+    this.bytes = entry.raw.length;
+  }
+
+  /** Whether it was issued by a channel on `store` (entry numbers are per store). */
+  isFrom(store: MemoryStore): boolean {
+    return this.#store === store;
+  }
+}
 
 /**
- * An in-memory `Channel` for unit tests, with the interface's semantics: `send` queues,
- * `receive` blocks (abortable) and moves the oldest message to in-progress with the time
- * it entered, `receiveBatch` never blocks, `complete` removes one copy of the exact bytes,
- * `inProgress` lists oldest first, undecodable messages are dead-lettered with the reason
- * and never returned. Every operation is counted in `calls`; `failNext` injects errors.
+ * An in-memory `Channel` for unit tests, with the interface's semantics (it passes the
+ * channel conformance suite): `send` queues, `receive` blocks (abortable) and moves the
+ * oldest message to in-progress with the time it entered, `receiveBatch` never blocks,
+ * `complete` removes the messages its receipts name (all or nothing with a publisher's
+ * state change), `inProgress` lists oldest first, undecodable messages are dead-lettered
+ * with the reason and never returned. Every operation is counted in `calls`; `failNext`
+ * injects errors.
  */
 export class MemoryChannel implements Channel {
   /** Calls per operation. */
@@ -98,12 +141,11 @@ export class MemoryChannel implements Channel {
   }
 
   /** Puts raw bytes straight into in-progress, as if received at `enteredAt`. */
-  putInProgress(message: string | Buffer | Metrics, enteredAt: number): Buffer {
+  putInProgress(message: string | Buffer | Metrics, enteredAt: number): void {
     const raw = Buffer.isBuffer(message) || typeof message === 'string'
       ? Buffer.from(message) : Buffer.from(encodeMetrics(message));
-    this.progress.push({ raw, enteredAt });
+    this.store.enter(raw, enteredAt);
     this.track();
-    return raw;
   }
 
   /** Messages waiting in the queue (oldest first). */
@@ -119,6 +161,10 @@ export class MemoryChannel implements Channel {
   /** Dead letters held (newest first). */
   get deadLetterRecords(): readonly DeadLetter[] {
     return this.dead;
+  }
+
+  describe(): ChannelDescription {
+    return { type: 'memory', endpoint: 'memory' };
   }
 
   async send(metrics: Metrics): Promise<void> {
@@ -181,9 +227,24 @@ export class MemoryChannel implements Channel {
     return true;
   }
 
-  async complete(items: readonly Pick<ReceivedMessage, 'raw'>[]): Promise<void> {
+  async complete(receipts: readonly Receipt[], options: CompleteOptions = {}): Promise<void> {
     await this.enter('complete');
-    for (const item of items) this.removeFromProgress(item.raw);
+    const entries = this.own(receipts).map((receipt) => Number(receipt.id));
+    const change = options.stateChange && checkStateChange(options.stateChange);
+    if (change) {
+      const all = new Set(entries).size === entries.length && entries.every((entry) => this.at(entry) !== -1);
+      if (!all || entries.length === 0) return;
+      const totals = this.store.state.get(change.namespace) ?? new Map<string, bigint>();
+      const sums = [...change.add].map(([name, amount]) => [name, addToTotal(change.namespace, name, totals.get(name) ?? 0n, amount)] as const);
+      for (const [name, sum] of sums) totals.set(name, sum);
+      this.store.state.set(change.namespace, totals);
+    }
+    for (const entry of entries) this.removeEntry(entry);
+  }
+
+  async readState(namespace: string): Promise<Map<string, bigint>> {
+    await Promise.resolve();
+    return new Map(this.store.state.get(checkNamespace(namespace)));
   }
 
   async inProgress(limit: number, limits: ReceiveLimits = {}): Promise<InProgressMessage[]> {
@@ -195,21 +256,24 @@ export class MemoryChannel implements Channel {
     for (const entry of oldest) {
       if (messages.length >= limit) break;
       if (this.oversized(entry.raw, limits)) {
-        this.removeFromProgress(entry.raw);
+        this.removeEntry(entry.entry);
         continue;
       }
       if (messages.length > 0 && bytes + entry.raw.length > (limits.maxBatchBytes ?? Infinity)) break;
       bytes += entry.raw.length;
-      const metrics = this.decodeOrDeadLetter(entry.raw);
-      if (metrics) messages.push({ raw: entry.raw, metrics, enteredAt: entry.enteredAt, inProgressMs: now - entry.enteredAt });
+      const message = this.decodeOrDeadLetter(entry);
+      if (message) messages.push({ ...message, enteredAt: entry.enteredAt, inProgressMs: now - entry.enteredAt });
     }
     return messages;
   }
 
-  async deadLetter(item: Pick<ReceivedMessage, 'raw'>, reason: string): Promise<void> {
+  async deadLetter(receipt: Receipt, reason: string): Promise<void> {
     await this.enter('deadLetter');
-    this.removeFromProgress(item.raw);
-    this.record(item.raw, reason);
+    const [own] = this.own([receipt]);
+    const at = this.at(Number(own?.id));
+    if (at === -1) return;
+    const [entry] = this.progress.splice(at, 1);
+    if (entry) this.record(entry.raw, reason);
   }
 
   async status(): Promise<ChannelStatus> {
@@ -267,20 +331,27 @@ export class MemoryChannel implements Channel {
   }
 
   private take(raw: Buffer): ReceivedMessage | undefined {
-    this.progress.push({ raw, enteredAt: this.now() });
+    const entry = this.store.enter(raw, this.now());
     this.track();
-    const metrics = this.decodeOrDeadLetter(raw);
-    return metrics ? { raw, metrics } : undefined;
+    return this.decodeOrDeadLetter(entry);
   }
 
-  private decodeOrDeadLetter(raw: Buffer): Metrics | undefined {
+  private decodeOrDeadLetter(entry: ProgressEntry): ReceivedMessage | undefined {
     try {
-      return decodeMetrics(raw);
+      return { receipt: new MemoryReceipt(this.store, entry), metrics: decodeMetrics(entry.raw) };
     } catch (error) {
-      this.removeFromProgress(raw);
-      this.record(raw, error instanceof Error ? error.message : String(error));
+      this.removeEntry(entry.entry);
+      this.record(entry.raw, error instanceof Error ? error.message : String(error));
       return undefined;
     }
+  }
+
+  /** The receipts as this store's own. @throws InvalidArgumentError for one issued elsewhere. */
+  private own(receipts: readonly Receipt[]): MemoryReceipt[] {
+    const own = ownReceipts('MemoryChannel', MemoryReceipt, receipts);
+    const stranger = own.find((receipt) => !receipt.isFrom(this.store));
+    if (stranger) throw foreignReceipt('MemoryChannel', stranger);
+    return own;
   }
 
   private record(raw: Buffer, reason: string): void {
@@ -294,8 +365,13 @@ export class MemoryChannel implements Channel {
     });
   }
 
-  private removeFromProgress(raw: Buffer): void {
-    const at = this.progress.findIndex((entry) => entry.raw.equals(raw));
+  /** Where entry number `entry` is in progress, or -1. */
+  private at(entry: number): number {
+    return this.progress.findIndex((candidate) => candidate.entry === entry);
+  }
+
+  private removeEntry(entry: number): void {
+    const at = this.at(entry);
     if (at !== -1) this.progress.splice(at, 1);
   }
 

@@ -7,14 +7,22 @@ import type { Metrics } from '../../metrics/metrics.js';
 import { decodeMetrics, encodeMetrics } from '../../metrics/wire-codec.js';
 import type {
   Channel,
+  ChannelDescription,
   ChannelStatus,
+  CompleteOptions,
   DeadLetter,
   DeadLetterFilter,
   InProgressMessage,
+  Receipt,
   ReceivedMessage,
   ReceiveLimits,
   ReceiveOptions,
+  StateChange,
 } from '../channel.js';
+import { InvalidArgumentError } from '../../errors/invalid-argument-error.js';
+import { ownReceipts } from '../receipt.js';
+import { checkNamespace, checkStateChange } from '../state-change.js';
+import { RedisListReceipt } from './redis-list-receipt.js';
 import { sleepUnlessAborted, untilAborted } from '../until-aborted.js';
 import type { EncodedMessage } from '../encoded-message.js';
 import { deadLetterBytes, deadLetterRecord, parseDeadLetter } from './dead-letter-record.js';
@@ -56,6 +64,8 @@ interface ChannelKeys {
   /** HASH sha1(message) -> ms it entered in-progress. */
   readonly entered: string;
   readonly dead: string;
+  /** Prefix of the HASH of each publisher's state: `<queue>:state:<namespace>`. */
+  readonly statePrefix: string;
 }
 
 /** The key of a message's entered-time record; the same as Lua's `redis.sha1hex(message)`. */
@@ -86,15 +96,6 @@ async function quitWithin(connection: Redis, timeoutMs: number): Promise<void> {
   }
 }
 
-/** A message this channel received, with the digest its entered-time record is kept under. */
-class RedisReceivedMessage implements ReceivedMessage {
-  constructor(
-    readonly raw: Buffer,
-    readonly metrics: Metrics,
-    readonly digest: string,
-  ) {}
-}
-
 /** The metrics of `raw`, or why it has none (the dead-letter reason). Synchronous: it runs per message. */
 function decodeOrReason(raw: Buffer): Metrics | string {
   try {
@@ -105,8 +106,11 @@ function decodeOrReason(raw: Buffer): Metrics | string {
   }
 }
 
-function digestOf(item: Pick<ReceivedMessage, 'raw'>): string {
-  return item instanceof RedisReceivedMessage ? item.digest : sha1(item.raw);
+/** `name, amount, name, amount, ...`: the complete script's state arguments. */
+function totalsArgs(add: ReadonlyMap<string, bigint>): string[] {
+  const args: string[] = [];
+  for (const [name, amount] of add) args.push(name, amount.toString());
+  return args;
 }
 
 /**
@@ -148,12 +152,13 @@ export class RedisChannel implements Channel {
       inprogress: inprogress_key,
       entered: `${inprogress_key}:entered`,
       dead: dead_key,
+      statePrefix: `${queue_key}:state:`,
     });
   }
 
-  /** Where this channel connects, without credentials. */
-  get endpoint(): string {
-    return describeEndpoint(this.args);
+  /** `redis`, and where it connects (without credentials: no user, no password). */
+  describe(): ChannelDescription {
+    return { type: 'redis', endpoint: describeEndpoint(this.args) };
   }
 
   private get connection(): Redis {
@@ -255,7 +260,7 @@ export class RedisChannel implements Channel {
     const messages: ReceivedMessage[] = [];
     for (const [i, raw] of raws.entries()) {
       const metrics = decodeOrReason(raw);
-      if (typeof metrics !== 'string') messages.push(new RedisReceivedMessage(raw, metrics, digests[i] as string));
+      if (typeof metrics !== 'string') messages.push({ receipt: new RedisListReceipt(raw, digests[i] as string, 'head'), metrics });
       else await this.moveToDeadLetters(raw, metrics, 'head');
     }
     return { messages, moved: raws.length + deadLettered };
@@ -277,18 +282,55 @@ export class RedisChannel implements Channel {
   }
 
   /**
-   * Removes the exact bytes of each item from in-progress (one copy each), searching from
-   * whichever end holds the oldest of them, so a batch completes in time proportional to
-   * the batch.
+   * Removes the exact bytes of each message from in-progress (one copy each), searching
+   * from whichever end holds the oldest of them, so a batch completes in time
+   * proportional to the batch. Without a state change, in script calls of up to 10,000
+   * messages; with one, in a single call (all or nothing, with the HINCRBYs of the change
+   * on `<queue_key>:state:<namespace>`).
    */
-  async complete(items: readonly Pick<ReceivedMessage, 'raw'>[]): Promise<void> {
-    if (items.length === 0) return;
+  async complete(receipts: readonly Receipt[], options: CompleteOptions = {}): Promise<void> {
+    const own = ownReceipts('RedisChannel', RedisListReceipt, receipts);
+    const change = options.stateChange && checkStateChange(options.stateChange);
+    if (own.length === 0) return;
     const connection = await this.ready();
-    const { inprogress, entered } = this.keys;
-    for (let i = 0; i < items.length; i += COMPLETE_CHUNK) {
-      const chunk = items.slice(i, i + COMPLETE_CHUNK);
-      await connection.kadabraComplete(inprogress, entered, chunk.length, ...chunk.map((item) => item.raw), ...chunk.map(digestOf));
+    if (change) {
+      await this.completeWithChange(connection, own, change);
+      return;
     }
+    const { inprogress, entered, statePrefix } = this.keys;
+    for (let i = 0; i < own.length; i += COMPLETE_CHUNK) {
+      const chunk = own.slice(i, i + COMPLETE_CHUNK);
+      await connection.kadabraComplete(
+        inprogress, entered, statePrefix, chunk.length, -1, ...chunk.map((receipt) => receipt.message), ...chunk.map((receipt) => receipt.id),
+      );
+    }
+  }
+
+  /** One script call: every message removed and the change applied, or neither. */
+  private async completeWithChange(connection: Redis, own: readonly RedisListReceipt[], change: StateChange): Promise<void> {
+    const { inprogress, entered, statePrefix } = this.keys;
+    try {
+      await connection.kadabraComplete(
+        inprogress, entered, `${statePrefix}${change.namespace}`, own.length, change.add.size,
+        ...own.map((receipt) => receipt.message), ...own.map((receipt) => receipt.id), ...totalsArgs(change.add),
+      );
+    } catch (error) {
+      // A total would overflow: the script restored those it had added and removed nothing.
+      if (error instanceof Error && error.message.startsWith('state total ')) {
+        throw new InvalidArgumentError(
+          `completing with a change to state namespace "${change.namespace}" failed, nothing was applied: ${error.message}`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** The totals of a publisher's state (`<queue_key>:state:<namespace>`), exact as bigints. */
+  async readState(namespace: string): Promise<Map<string, bigint>> {
+    const key = `${this.keys.statePrefix}${checkNamespace(namespace)}`;
+    const connection = await this.ready();
+    const totals = await connection.hgetall(key);
+    return new Map(Object.entries(totals).map(([name, value]) => [name, BigInt(value)]));
   }
 
   /**
@@ -308,22 +350,23 @@ export class RedisChannel implements Channel {
       const raw = flat[i] as Buffer;
       const enteredAt = Number((flat[i + 1] as Buffer).toString());
       const metrics = decodeOrReason(raw);
-      if (typeof metrics !== 'string') items.push({ raw, metrics, enteredAt, inProgressMs: nowMs - enteredAt });
-      else await this.moveToDeadLetters(raw, metrics, 'tail');
+      if (typeof metrics === 'string') await this.moveToDeadLetters(raw, metrics, 'tail');
+      else items.push({ receipt: new RedisListReceipt(raw, sha1(raw), 'tail'), metrics, enteredAt, inProgressMs: nowMs - enteredAt });
     }
     return items;
   }
 
   /** Moves one copy of the message from in-progress to the dead-letter list with `reason`. */
-  async deadLetter(item: Pick<ReceivedMessage, 'raw'>, reason: string): Promise<void> {
-    await this.moveToDeadLetters(item.raw, reason, 'enteredAt' in item ? 'tail' : 'head');
+  async deadLetter(receipt: Receipt, reason: string): Promise<void> {
+    const [own] = ownReceipts('RedisChannel', RedisListReceipt, [receipt]);
+    if (own) await this.moveToDeadLetters(own.message, reason, own.searchFrom, own.id);
   }
 
-  private async moveToDeadLetters(raw: Buffer, reason: string, from: 'head' | 'tail'): Promise<void> {
+  private async moveToDeadLetters(raw: Buffer, reason: string, from: 'head' | 'tail', digest = sha1(raw)): Promise<void> {
     const connection = await this.ready();
     const { inprogress, entered, dead } = this.keys;
     const length = await connection.kadabraDeadLetter(
-      inprogress, entered, dead, raw, sha1(raw), deadLetterRecord(raw, reason), from,
+      inprogress, entered, dead, raw, digest, deadLetterRecord(raw, reason), from,
     );
     if (length > 0) reportDeadLetter(this.logger, { reason, bytes: raw.length, deadLetters: length, threshold: this.args.dead_max_length });
   }

@@ -8,7 +8,7 @@ import type { Redis, Result } from 'ioredis';
  */
 const SCRIPTS: Readonly<Record<string, { file: string; keys: number; shared?: readonly string[] }>> = {
   kadabraReceiveBatch: { file: 'receive-batch-3.lua', keys: 3, shared: ['receive-helpers.lua'] },
-  kadabraComplete: { file: 'complete-2.lua', keys: 2 },
+  kadabraComplete: { file: 'complete-3.lua', keys: 3 },
   kadabraInProgress: { file: 'in-progress-3.lua', keys: 3, shared: ['receive-helpers.lua'] },
   kadabraDeadLetter: { file: 'dead-letter-3.lua', keys: 3 },
   kadabraRequeueDeadLetter: { file: 'requeue-dead-letter-2.lua', keys: 2 },
@@ -22,8 +22,14 @@ declare module 'ioredis' {
     kadabraReceiveBatchBuffer(
       queue: string, inprogress: string, dead: string, max: number, maxMessageBytes: number, maxBatchBytes: number,
     ): Result<[number, number, number, number, ...Buffer[]], Context>;
-    /** `rest`: the n messages, then their n SHA-1 digests (hex), in the same order. */
-    kadabraComplete(inprogress: string, entered: string, n: number, ...rest: ScriptArg[]): Result<number, Context>;
+    /**
+     * `totals`: how many (name, amount) pairs follow, -1 without a state change. `rest`:
+     * the n messages, their n SHA-1 digests (hex) in the same order, then the pairs.
+     * Returns how many messages were removed.
+     */
+    kadabraComplete(
+      inprogress: string, entered: string, state: string, n: number, totals: number, ...rest: ScriptArg[]
+    ): Result<number, Context>;
     /** Returns `[server ms, dead-lettered count, dead-letter list length, last dead-lettered size, message, entered ms, ...]`. */
     kadabraInProgressBuffer(
       inprogress: string, entered: string, dead: string, limit: number, maxMessageBytes: number, maxBatchBytes: number,

@@ -8,21 +8,27 @@ import type { Metrics } from '../../metrics/metrics.js';
 import { decodeMetrics, encodeMetrics } from '../../metrics/wire-codec.js';
 import type {
   Channel,
+  ChannelDescription,
   ChannelStatus,
+  CompleteOptions,
   DeadLetter,
   DeadLetterFilter,
   InProgressMessage,
+  Receipt,
   ReceivedMessage,
   ReceiveLimits,
   ReceiveOptions,
 } from '../channel.js';
+import { ownReceipts } from '../receipt.js';
+import { checkNamespace, checkStateChange } from '../state-change.js';
+import { SqliteReceipt } from './sqlite-receipt.js';
 import { encodedBytes, type EncodedMessage } from '../encoded-message.js';
 import { reportDeadLetter, reportOversized } from '../report-dead-letter.js';
 import { SYNCHRONOUS_BUSY_WAIT_MS, withBusyRetry } from './busy-retry.js';
 import { loadBetterSqlite3, type BetterSqlite3Module } from './load-better-sqlite3.js';
 import { notifySent, onSent } from './local-wakeups.js';
 import { SQLITE_CHANNEL_DEFAULT_ARGS, sqliteChannelArgsSchema, type SqliteChannelArgs } from './sqlite-channel-args.js';
-import { SqliteQueue, type MatchOrder, type MessageRow } from './sqlite-queue.js';
+import { SqliteQueue, type MessageRow } from './sqlite-queue.js';
 import { prepareDatabase } from './sqlite-schema.js';
 import { openReadOnly } from './open-read-only.js';
 import type { ChannelOpenOptions } from '../channel-open-options.js';
@@ -35,30 +41,11 @@ const DEFAULT_RECEIVE_TIMEOUT_SECONDS = 10;
 const POLL_BACKOFF: BackoffSteps = { initialMs: 10, maxMs: 100 };
 
 /**
- * The row id a received message carries to `complete()` and `deadLetter()`: an own,
- * enumerable property, so it survives `{ ...message }`. Items without it (built by hand
- * from bytes) are matched by their bytes instead.
- */
-export const SQLITE_ROW_ID = Symbol.for('kadabra.sqlite.rowId');
-
-type WithRowId = { readonly [SQLITE_ROW_ID]?: number };
-
-function rowIdOf(item: Pick<ReceivedMessage, 'raw'>): number | undefined {
-  const id = (item as WithRowId)[SQLITE_ROW_ID];
-  return typeof id === 'number' ? id : undefined;
-}
-
-/** Items from `inProgress()` are old; others were just received. */
-function matchOrder(item: Pick<ReceivedMessage, 'raw'>): MatchOrder {
-  return 'enteredAt' in item ? 'oldest' : 'newest';
-}
-
-/**
  * A channel in a local SQLite file (WAL mode, through better-sqlite3, an optional
  * dependency loaded only when this channel is made). Several app processes and agents on
  * one host can share the file: every take is one IMMEDIATE transaction, so no two
  * consumers get the same message, and messages survive the crash of any process. Same
- * semantics as `RedisChannel`; a received message is completed by its row id.
+ * semantics as `RedisChannel`; a received message is completed by its row id (its receipt).
  */
 export class SqliteChannel implements Channel {
   /** Default arguments. */
@@ -90,9 +77,9 @@ export class SqliteChannel implements Channel {
     this.sqlite = loadBetterSqlite3();
   }
 
-  /** Where this channel stores messages. */
-  get endpoint(): string {
-    return `sqlite:${this.path}`;
+  /** `sqlite`, and the file: `sqlite:<absolute path>`. */
+  describe(): ChannelDescription {
+    return { type: 'sqlite', endpoint: `sqlite:${this.path}` };
   }
 
   /** Runs one transaction on the database, opening it first, waiting out other writers. */
@@ -227,25 +214,21 @@ export class SqliteChannel implements Channel {
   }
 
   /**
-   * Removes each item from in-progress: by the row id a received item carries (time
-   * proportional to the batch), else by its exact bytes. An item another agent completed
-   * first is skipped.
+   * Deletes each message's row from in-progress by its row id, in one transaction (a
+   * row another agent completed first is skipped); with a state change, all or nothing,
+   * the change applied in the same transaction.
    */
-  async complete(items: readonly Pick<ReceivedMessage, 'raw'>[]): Promise<void> {
-    if (items.length === 0) return;
-    const ids: number[] = [];
-    const byBytes: Record<MatchOrder, Buffer[]> = { newest: [], oldest: [] };
-    for (const item of items) {
-      const id = rowIdOf(item);
-      if (id === undefined) byBytes[matchOrder(item)].push(item.raw);
-      else ids.push(id);
-    }
-    await this.run((queue) => {
-      if (ids.length > 0) queue.completeIds(ids);
-      for (const order of ['newest', 'oldest'] as const) {
-        if (byBytes[order].length > 0) queue.completeBodies(byBytes[order], order);
-      }
-    });
+  async complete(receipts: readonly Receipt[], options: CompleteOptions = {}): Promise<void> {
+    const ids = ownReceipts('SqliteChannel', SqliteReceipt, receipts).map((receipt) => receipt.rowId);
+    const change = options.stateChange && checkStateChange(options.stateChange);
+    if (ids.length === 0) return;
+    await this.run((queue) => queue.complete(ids, change));
+  }
+
+  /** The totals of a publisher's state, from the file's `kadabra_state` table. */
+  async readState(namespace: string): Promise<Map<string, bigint>> {
+    checkNamespace(namespace);
+    return this.run((queue) => queue.readState(namespace));
   }
 
   /**
@@ -265,28 +248,25 @@ export class SqliteChannel implements Channel {
   }
 
   /** Moves the message out of in-progress into the dead-letter list with `reason`. */
-  async deadLetter(item: Pick<ReceivedMessage, 'raw'>, reason: string): Promise<void> {
-    const id = rowIdOf(item);
-    await this.moveToDeadLetters(id === undefined ? { body: item.raw, order: matchOrder(item) } : { id }, item.raw, reason);
+  async deadLetter(receipt: Receipt, reason: string): Promise<void> {
+    const [own] = ownReceipts('SqliteChannel', SqliteReceipt, [receipt]);
+    if (own) await this.moveToDeadLetters(own, reason);
   }
 
-  private async moveToDeadLetters(
-    target: { id: number } | { body: Buffer; order: MatchOrder },
-    raw: Buffer,
-    reason: string,
-  ): Promise<void> {
-    const deadLetters = await this.run((queue) => queue.deadLetter(target, raw, reason, Date.now()));
+  private async moveToDeadLetters(receipt: SqliteReceipt, reason: string): Promise<void> {
+    const deadLetters = await this.run((queue) => queue.deadLetter(receipt.rowId, reason, Date.now()));
     if (deadLetters > 0) {
-      reportDeadLetter(this.logger, { reason, bytes: raw.length, deadLetters, threshold: this.args.dead_max_length });
+      reportDeadLetter(this.logger, { reason, bytes: receipt.bytes, deadLetters, threshold: this.args.dead_max_length });
     }
   }
 
   private async decodeOrDeadLetter(row: MessageRow): Promise<ReceivedMessage | undefined> {
+    const receipt = new SqliteReceipt(row.id, row.body.length);
     try {
-      return { raw: row.body, metrics: decodeMetrics(row.body), [SQLITE_ROW_ID]: row.id } as ReceivedMessage;
+      return { receipt, metrics: decodeMetrics(row.body) };
     } catch (error) {
       if (!(error instanceof WireFormatError)) throw error;
-      await this.moveToDeadLetters({ id: row.id }, row.body, error.message);
+      await this.moveToDeadLetters(receipt, error.message);
       return undefined;
     }
   }

@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { ChannelStatus, DeadLetter, ReceiveLimits } from '../channel.js';
+import type { ChannelStatus, DeadLetter, ReceiveLimits, StateChange } from '../channel.js';
 import { DEAD_LETTERS_TABLE, MESSAGES_TABLE } from './sqlite-schema.js';
+import { SqliteState } from './sqlite-state.js';
 
 /** A message row: its id (never reused) and exact bytes. */
 export interface MessageRow {
@@ -51,9 +52,6 @@ interface DeadLetterRow {
   readonly dead_at: number;
 }
 
-/** Which in-progress copy of identical bytes a match by bytes takes. */
-export type MatchOrder = 'newest' | 'oldest';
-
 /**
  * The channel's SQL, one synchronous method per operation, each one transaction. Writes
  * run in IMMEDIATE transactions: the write lock is taken at BEGIN, so two connections
@@ -71,10 +69,10 @@ export class SqliteQueue {
   private readonly deleteRow: Statement<[number]>;
   private readonly clock: Statement<[], { now: number }>;
   private readonly deleteInProgress: Statement<[number]>;
-  private readonly newestByBody: Statement<[Buffer], { id: number }>;
-  private readonly oldestByBody: Statement<[Buffer], { id: number }>;
-  private readonly insertDead: Statement<[Buffer, string, number]>;
+  private readonly isInProgress: Statement<[number]>;
+  private readonly copyToDead: Statement<[string, number, number]>;
   private readonly countDead: Statement<[], { n: number }>;
+  private readonly state: SqliteState;
 
   constructor(private readonly db: Database) {
     const m = MESSAGES_TABLE;
@@ -95,12 +93,12 @@ export class SqliteQueue {
     this.deleteRow = db.prepare(`DELETE FROM ${m} WHERE id = ?`);
     this.clock = db.prepare(`SELECT ${SQLITE_NOW_MS} AS now`);
     this.deleteInProgress = db.prepare(`DELETE FROM ${m} WHERE id = ? AND state = 'in_progress'`);
-    const byBody = (order: string): string =>
-      `SELECT id FROM ${m} WHERE state = 'in_progress' AND body = ? ORDER BY entered_at ${order}, id ${order} LIMIT 1`;
-    this.newestByBody = db.prepare(byBody('DESC'));
-    this.oldestByBody = db.prepare(byBody('ASC'));
-    this.insertDead = db.prepare(`INSERT INTO ${DEAD_LETTERS_TABLE} (body, reason, dead_at) VALUES (?, ?, ?)`);
+    this.isInProgress = db.prepare(`SELECT 1 FROM ${m} WHERE id = ? AND state = 'in_progress'`);
+    this.copyToDead = db.prepare(
+      `INSERT INTO ${DEAD_LETTERS_TABLE} (body, reason, dead_at) SELECT body, ?, ? FROM ${m} WHERE id = ? AND state = 'in_progress'`,
+    );
     this.countDead = db.prepare(`SELECT count(*) AS n FROM ${DEAD_LETTERS_TABLE}`);
+    this.state = new SqliteState(db);
   }
 
   /** Appends messages in order (the first is taken first). */
@@ -169,29 +167,28 @@ export class SqliteQueue {
     return this.clock.get()?.now ?? Date.now();
   }
 
-  /** Deletes these in-progress rows; returns how many were still there. */
-  completeIds(ids: readonly number[]): number {
+  /**
+   * Deletes these in-progress rows; returns how many were still there. With a state
+   * change, all or nothing: when every row is still in progress (each id once), they are
+   * deleted and the change applied in this one transaction; else nothing changes.
+   * @throws InvalidArgumentError when a total would leave the 64-bit range (rolled back).
+   */
+  complete(ids: readonly number[], change?: StateChange): number {
     return this.db.transaction(() => {
+      if (change) {
+        const all = new Set(ids).size === ids.length && ids.every((id) => this.isInProgress.get(id) !== undefined);
+        if (!all) return 0;
+        this.state.apply(change);
+      }
       let removed = 0;
       for (const id of ids) removed += this.deleteInProgress.run(id).changes;
       return removed;
     }).immediate();
   }
 
-  /** Deletes one in-progress row per body (for items that carry no id); returns how many. */
-  completeBodies(bodies: readonly Buffer[], order: MatchOrder): number {
-    return this.db.transaction(() => {
-      let removed = 0;
-      for (const body of bodies) {
-        const row = this.findByBody(body, order);
-        if (row) removed += this.deleteInProgress.run(row.id).changes;
-      }
-      return removed;
-    }).immediate();
-  }
-
-  private findByBody(body: Buffer, order: MatchOrder): { id: number } | undefined {
-    return (order === 'newest' ? this.newestByBody : this.oldestByBody).get(body);
+  /** The totals of a publisher's state `namespace`. */
+  readState(namespace: string): Map<string, bigint> {
+    return this.db.transaction(() => this.state.read(namespace))();
   }
 
   /**
@@ -215,15 +212,14 @@ export class SqliteQueue {
   }
 
   /**
-   * Moves an in-progress row (by id, or else the first match of `body`) to the dead
-   * letters (never trimmed). Returns how many dead letters there are now, or 0 when it
-   * was no longer in progress (another agent finished it) and nothing was recorded.
+   * Moves an in-progress row to the dead letters (never trimmed), its body copied in SQL.
+   * Returns how many dead letters there are now, or 0 when it was no longer in progress
+   * (another agent finished it) and nothing was recorded.
    */
-  deadLetter(target: { id: number } | { body: Buffer; order: MatchOrder }, body: Buffer, reason: string, now: number): number {
+  deadLetter(id: number, reason: string, now: number): number {
     return this.db.transaction(() => {
-      const id = 'id' in target ? target.id : this.findByBody(target.body, target.order)?.id;
-      if (id === undefined || this.deleteInProgress.run(id).changes === 0) return 0;
-      this.insertDead.run(body, reason, now);
+      if (this.copyToDead.run(reason, now, id).changes === 0) return 0;
+      this.deleteInProgress.run(id);
       return this.countDead.get()?.n ?? 0;
     }).immediate();
   }

@@ -69,7 +69,7 @@ describe('RedisChannel: the nanny looking between a receive\'s move and its reco
     assert.equal(seenByNanny, 1, 'the nanny saw the message before the receive recorded it');
     assert.equal(await records(keys), 1, 'one record');
 
-    await receiver.complete([message]);
+    await receiver.complete([message.receipt]);
     assert.equal(await redis.llen(keys.inprogress_key), 0);
     assert.equal(await records(keys), 0, 'no record left after complete');
   });
@@ -85,14 +85,14 @@ describe('RedisChannel: the nanny looking between a receive\'s move and its reco
     assert.ok(first && second);
     assert.equal(await records(keys), 1, 'two copies of the same bytes share one record');
 
-    await receiver.complete([first]);
+    await receiver.complete([first.receipt]);
     assert.equal(await redis.llen(keys.inprogress_key), 1);
     assert.equal(await records(keys), 0, 'completing one copy drops the shared record');
     const before = Date.now();
     const [old] = await nanny.inProgress(10);
     assert.ok(old, 'the nanny still sees the remaining copy');
     assert.ok(old.enteredAt >= before, 'timed from when the nanny saw it again: later, never earlier');
-    await nanny.complete([old]);
+    await nanny.complete([old.receipt]);
     assert.equal(await redis.llen(keys.inprogress_key), 0);
     assert.equal(await records(keys), 0);
   });
@@ -105,7 +105,7 @@ describe('RedisChannel: the nanny looking between a receive\'s move and its reco
     assert.equal(await records(keys), 1, 'timed from when it was first seen');
     const again = await nanny.inProgress(10);
     assert.equal(again[0]?.enteredAt, orphan.enteredAt, 'its time is kept, not reset on each look');
-    await nanny.complete([orphan]);
+    await nanny.complete([orphan.receipt]);
     assert.equal(await redis.llen(keys.inprogress_key), 0);
     assert.equal(await records(keys), 0);
   });

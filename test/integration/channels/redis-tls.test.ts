@@ -61,7 +61,7 @@ describe('Redis channel over TLS (real redis-server --tls-port)', () => {
       const received = await agentSide.receive({ timeoutSeconds: 5 });
       assert.ok(received, 'received over TLS');
       assert.equal(received.metrics.counters[0]?.name, 'overTls');
-      await agentSide.complete([received]);
+      await agentSide.complete([received.receipt]);
       assert.deepEqual(
         { queued: (await agentSide.status()).queued, inProgress: (await agentSide.status()).inProgress },
         { queued: 0, inProgress: 0 },

@@ -11,6 +11,7 @@ import { Kadabra } from '../../../src/client/kadabra.js';
 import { ConfigurationError } from '../../../src/errors/configuration-error.js';
 import { createLogger } from '../../../src/logging/logger.js';
 import { nameOf, wireMessage } from '../../conformance/channel-conformance.js';
+import { MESSAGES_TABLE } from '../../../src/channels/sqlite/sqlite-schema.js';
 import { Database } from './sqlite-support.js';
 
 const silent = createLogger({ level: 'silent' });
@@ -57,7 +58,7 @@ describe('SqliteChannel specifics', () => {
     assert.equal(agent.AGENT_CHANNEL_ARGS.dead_max_length, 5);
     const channel = createChannel('sqlite', agent.AGENT_CHANNEL_ARGS, silent);
     assert.ok(channel instanceof SqliteChannel);
-    assert.equal(channel.endpoint, `sqlite:${path}`);
+    assert.deepEqual(channel.describe(), { type: 'sqlite', endpoint: `sqlite:${path}` });
     await channel.close();
 
     assert.throws(
@@ -138,19 +139,52 @@ describe('SqliteChannel specifics', () => {
     assert.equal((await second.status()).queued, 2);
   });
 
-  test('items without a row id are completed and dead-lettered by their bytes', async () => {
+  test('a receipt is the row id: it names one of two identical messages, and the dead letter copies the row in SQL', async () => {
     const path = newPath();
     const channel = open(path);
     const twin = wireMessage('twin');
-    await channel.sendEncoded([twin, twin, wireMessage('other')]);
-    assert.equal((await channel.receiveBatch(3)).length, 3);
-    await channel.complete([{ raw: Buffer.from(twin) }]);
-    assert.deepEqual((await channel.inProgress(10)).map(nameOf), ['twin', 'other']);
-    await channel.deadLetter({ raw: Buffer.from(wireMessage('other')) }, 'by bytes');
-    await channel.complete([{ raw: Buffer.from(twin) }, { raw: Buffer.from(twin) }]);
-    const status = await channel.status();
-    assert.equal(status.inProgress, 0);
-    assert.equal(status.deadLetters, 1);
+    await channel.sendEncoded([twin, twin]);
+    const [first, second] = await channel.receiveBatch(2);
+    assert.ok(first && second);
+    const db = new Database(path, { readonly: true });
+    try {
+      const ids = db.prepare<[], { id: number }>(`SELECT id FROM ${MESSAGES_TABLE} ORDER BY id`).all().map((row) => String(row.id));
+      assert.deepEqual([first.receipt.id, second.receipt.id], ids);
+    } finally {
+      db.close();
+    }
+    await channel.deadLetter(second.receipt, 'the second copy');
+    const [listed] = await channel.inProgress(10);
+    assert.equal(listed?.receipt.id, first.receipt.id, 'the first copy stays');
+    assert.deepEqual((await channel.deadLetters(1)).map((letter) => [letter.message, letter.reason]), [[twin, 'the second copy']]);
+  });
+
+  test('publisher state lives in kadabra_state, made on first use: a file from before opens as it was, read-only too', async () => {
+    const path = newPath();
+    const channel = open(path);
+    await channel.sendEncoded([wireMessage('s0')]);
+    const hasStateTable = (): boolean => {
+      const db = new Database(path, { readonly: true });
+      try {
+        return db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'kadabra_state'`).get() !== undefined;
+      } finally {
+        db.close();
+      }
+    };
+    assert.equal(hasStateTable(), false, 'a file without state is what earlier versions made');
+    const reader = new SqliteChannel({ path }, silent, { readOnly: true });
+    opened.push(reader);
+    assert.deepEqual(await reader.readState('prometheus'), new Map());
+    const receipts = (await channel.receiveBatch(1)).map((message) => message.receipt);
+    await channel.complete(receipts, { stateChange: { namespace: 'prometheus', add: new Map([['requests', 2n ** 60n]]) } });
+    assert.equal(hasStateTable(), true);
+    assert.deepEqual(await reader.readState('prometheus'), new Map([['requests', 2n ** 60n]]));
+    const db = new Database(path, { readonly: true });
+    try {
+      assert.equal(db.pragma('user_version', { simple: true }), 1, 'the schema version is unchanged');
+    } finally {
+      db.close();
+    }
   });
 
   test('an empty queue is polled with reads only: no write lock, no commit', async () => {

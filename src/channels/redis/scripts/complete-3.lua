@@ -9,19 +9,30 @@
   the messages, else at the head (where receives push): batches mostly complete in the
   order they were received, and a batch held back (an outage) sits under newer ones.
 
+  With a state change (ARGV[2] >= 0) the call is all or nothing: when any of the messages
+  is no longer in progress, nothing is removed and no total changes (so a publisher's
+  totals count each message once); else the totals are added with HINCRBY, and one that
+  fails (it would overflow 64 bits) restores those already added and fails the call
+  before anything is removed.
+
   KEYS[1] inprogress       LIST of messages being published
   KEYS[2] entered          HASH sha1(message) -> ms since epoch it entered in-progress
+  KEYS[3] state            HASH total name -> integer, a publisher's state (untouched
+                           without a state change)
   ARGV[1] n, the number of messages
-  ARGV[2 .. n+1] messages
-  ARGV[n+2 .. 2n+1] the SHA-1 (hex) of each message, in the same order
+  ARGV[2] m, the number of totals in the state change; -1 without a state change
+  ARGV[3 .. n+2] messages
+  ARGV[n+3 .. 2n+2] the SHA-1 (hex) of each message, in the same order
+  ARGV[2n+3 ..] m pairs: total name, integer amount to add
 
   Returns how many messages were removed.
 ]]
 local n = tonumber(ARGV[1])
+local totals = tonumber(ARGV[2])
 local wanted = {}
 local digest_of = {}
 local remaining = 0
-for i = 2, n + 1 do
+for i = 3, n + 2 do
   local m = ARGV[i]
   wanted[m] = (wanted[m] or 0) + 1
   digest_of[m] = ARGV[i + n]
@@ -70,8 +81,29 @@ while remaining > 0 and scanned < len do
   end
 end
 
-if removed == 0 then
+if removed == 0 or (totals >= 0 and remaining > 0) then
   return 0
+end
+
+if totals > 0 then
+  local first = 2 * n + 3
+  local before = {}
+  for t = 0, totals - 1 do
+    local name = ARGV[first + 2 * t]
+    before[t + 1] = redis.call('HGET', KEYS[3], name) or false
+    local added = redis.pcall('HINCRBY', KEYS[3], name, ARGV[first + 2 * t + 1])
+    if type(added) == 'table' and added.err then
+      for u = 0, t - 1 do
+        local undo = ARGV[first + 2 * u]
+        if before[u + 1] then
+          redis.call('HSET', KEYS[3], undo, before[u + 1])
+        else
+          redis.call('HDEL', KEYS[3], undo)
+        end
+      end
+      return redis.error_reply('state total ' .. name .. ': ' .. added.err)
+    end
+  end
 end
 
 if from_head then

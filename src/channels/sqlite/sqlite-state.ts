@@ -1,0 +1,78 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { StateChange } from '../channel.js';
+import { addToTotal } from '../state-change.js';
+
+/** Table of publishers' totals, by namespace and name. */
+export const STATE_TABLE = 'kadabra_state';
+
+// Created on first use rather than with the other tables: files made before it existed
+// get it without a new schema version, and earlier Kadabra versions ignore it.
+const CREATE_STATE_TABLE = `
+CREATE TABLE IF NOT EXISTS ${STATE_TABLE} (
+  namespace TEXT NOT NULL,
+  name TEXT NOT NULL,
+  value INTEGER NOT NULL,
+  PRIMARY KEY (namespace, name)
+) WITHOUT ROWID`;
+
+interface StateStatements {
+  readonly get: Statement<[string, string], { value: bigint }>;
+  readonly put: Statement<[string, string, bigint]>;
+  readonly all: Statement<[string], { name: string; value: bigint }>;
+}
+
+/**
+ * Publishers' totals in the channel's file (`StateChange`), read and written as bigints
+ * (SQLite INTEGERs are 64-bit; JavaScript numbers would round them past 2^53). Every
+ * method runs inside the caller's transaction.
+ */
+export class SqliteState {
+  private statements: StateStatements | undefined;
+
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Adds the change's amounts to its totals (a new total starts at 0). Inside a write
+   * transaction: a sum out of the 64-bit range throws before anything is written, and the
+   * caller's transaction rolls back whatever else it did.
+   */
+  apply(change: StateChange): void {
+    const { get, put } = this.prepared(true);
+    const sums = [...change.add].map(([name, amount]) => {
+      const total = get.get(change.namespace, name)?.value ?? 0n;
+      return [name, addToTotal(change.namespace, name, total, amount)] as const;
+    });
+    for (const [name, sum] of sums) put.run(change.namespace, name, sum);
+  }
+
+  /** The totals of `namespace` (none when no change was ever applied to this file). */
+  read(namespace: string): Map<string, bigint> {
+    const statements = this.prepared(false);
+    if (!statements) return new Map();
+    return new Map(statements.all.all(namespace).map((row) => [row.name, row.value]));
+  }
+
+  /** The statements, creating the table first when `create` (else undefined while it is missing). */
+  private prepared(create: true): StateStatements;
+  private prepared(create: boolean): StateStatements | undefined;
+  private prepared(create: boolean): StateStatements | undefined {
+    if (this.statements) return this.statements;
+    const exists = this.db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(STATE_TABLE) !== undefined;
+    if (!exists) {
+      if (!create) return undefined;
+      this.db.exec(CREATE_STATE_TABLE);
+    }
+    const t = STATE_TABLE;
+    const statements: StateStatements = {
+      get: this.db.prepare<[string, string], { value: bigint }>(`SELECT value FROM ${t} WHERE namespace = ? AND name = ?`).safeIntegers(true),
+      put: this.db.prepare<[string, string, bigint]>(
+        `INSERT INTO ${t} (namespace, name, value) VALUES (?, ?, ?) ON CONFLICT (namespace, name) DO UPDATE SET value = excluded.value`,
+      ),
+      all: this.db.prepare<[string], { name: string; value: bigint }>(`SELECT name, value FROM ${t} WHERE namespace = ? ORDER BY name`).safeIntegers(true),
+    };
+    // A table created just now is rolled back with the caller's transaction if that fails:
+    // then it is looked for again next time.
+    if (exists) this.statements = statements;
+    return statements;
+  }
+}

@@ -1,0 +1,61 @@
+import { describeValue } from '../errors/describe-value.js';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
+import type { StateChange } from './channel.js';
+
+/** A namespace names storage (a Redis key, SQLite rows): a short, plain word. */
+const NAMESPACE = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The range of a total: what Redis `HINCRBY` and an SQLite INTEGER hold exactly. */
+export const TOTAL_MIN = -(2n ** 63n);
+export const TOTAL_MAX = 2n ** 63n - 1n;
+
+/**
+ * Checks a publisher-state namespace.
+ * @throws InvalidArgumentError naming the value and what is allowed.
+ */
+export function checkNamespace(namespace: unknown): string {
+  if (typeof namespace !== 'string' || !NAMESPACE.test(namespace)) {
+    throw new InvalidArgumentError(
+      `state namespace ${describeValue(namespace)} is not allowed: use 1 to 64 letters, digits, '-' or '_' (e.g. "prometheus")`,
+    );
+  }
+  return namespace;
+}
+
+/**
+ * Checks a state change before anything is applied: the namespace, and every total's
+ * name (a non-empty string) and amount (a bigint within the 64-bit range).
+ * @throws InvalidArgumentError naming the first bad part.
+ */
+export function checkStateChange(change: StateChange): StateChange {
+  checkNamespace(change.namespace);
+  if (!(change.add instanceof Map)) {
+    throw new InvalidArgumentError(`stateChange.add must be a Map of total names to bigint amounts; got ${describeValue(change.add)}`);
+  }
+  for (const [name, amount] of change.add) {
+    if (typeof name !== 'string' || name === '') {
+      throw new InvalidArgumentError(`a state total's name must be a non-empty string; got ${describeValue(name)}`);
+    }
+    if (typeof amount !== 'bigint' || amount < TOTAL_MIN || amount > TOTAL_MAX) {
+      throw new InvalidArgumentError(
+        `the amount added to state total ${describeValue(name)} must be a bigint within the signed 64-bit range; got ${describeValue(amount)}`,
+      );
+    }
+  }
+  return change;
+}
+
+/**
+ * `total + amount`, for channels that add in JavaScript.
+ * @throws InvalidArgumentError when the sum leaves the signed 64-bit range (the caller applies nothing then).
+ */
+export function addToTotal(namespace: string, name: string, total: bigint, amount: bigint): bigint {
+  const sum = total + amount;
+  if (sum < TOTAL_MIN || sum > TOTAL_MAX) {
+    throw new InvalidArgumentError(
+      `adding ${amount} to state total ${describeValue(name)} of namespace ${describeValue(namespace)} (now ${total}) ` +
+        'would leave the signed 64-bit range; nothing was applied',
+    );
+  }
+  return sum;
+}
