@@ -153,14 +153,15 @@ export interface ChannelDescription {
  *
  * To add a channel: implement this interface (`RedisChannel` and `SqliteChannel` are the
  * examples; the in-memory one under test/support is the smallest), register it in
- * `create-channel.ts` and `channel-types.ts`, and run the conformance suite in
+ * `create-channel.ts` and `channel-types.ts` (docs/channels.md, "Writing another
+ * channel", lists every step), and run the conformance suite in
  * test/conformance/channel-conformance.ts against it. What every implementation must
  * guarantee:
  *
- * - **Durable and shared.** Everything sent survives the crash of any process once
- *   `send`/`sendEncoded` resolves, and several processes (apps, agents, CLI commands)
- *   may open the same channel at once: no message is ever received by two consumers at
- *   once, none is lost between them.
+ * - **Durable and shared.** What `send`/`sendEncoded` resolved for survives the crash of
+ *   any process using the channel, and several processes (apps, agents, CLI commands)
+ *   may open the same channel at once: no message is received by two consumers at once,
+ *   none is lost between them.
  * - **Order.** Messages are received oldest first, in the order they were sent.
  * - **In progress until settled.** A receive moves a message to in-progress and records
  *   when, by the channel's own clock (the server's, the file's), never the process's.
@@ -172,7 +173,7 @@ export interface ChannelDescription {
  * - **Receipts are the channel's own.** A receipt from another channel passed to
  *   `complete` or `deadLetter` is refused with an error naming what was passed.
  * - **Closing ends waits.** `close()` is idempotent and ends a pending `receive` at once
- *   with `null`; afterwards every call fails.
+ *   with `null`, whatever the server does.
  */
 export interface Channel {
   /** What this channel is and where it points (never with a password). */
@@ -194,7 +195,8 @@ export interface Channel {
   receiveBatch(maxBatchSize: number, limits?: ReceiveLimits): Promise<ReceivedMessage[]>;
   /**
    * Removes these messages from in-progress: they were published. A message no longer
-   * in progress (another agent completed or dead-lettered it first) is skipped.
+   * in progress (another agent completed or dead-lettered it first) is skipped. An empty
+   * call does nothing, with or without a state change.
    *
    * With `options.stateChange`, the call is one atomic step, all or nothing: if every
    * receipt's message is still in progress, all of them are removed and the change is
