@@ -81,8 +81,8 @@ const EMPTY_REPORT: NannyRunReport = Object.freeze({
  * failing channel is logged and retried on the next run.
  */
 export abstract class NannyLoop extends ComponentLifecycle {
-  protected readonly channel: Channel;
-  protected readonly publisher: Publisher;
+  private readonly channel: Channel;
+  private readonly publisher: Publisher;
   private readonly frequencyMs: number;
   private readonly thresholdMs: number;
   private readonly gate: PublishGate | undefined;

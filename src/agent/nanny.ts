@@ -2,8 +2,6 @@ import type { InProgressMessage } from '../channels/channel.js';
 import type { TransientPublishError } from '../errors/publish-error.js';
 import { NannyLoop, type NannyLoopOptions, type RepublishCounts } from './nanny-loop.js';
 
-export type { NannyRunReport } from './nanny-loop.js';
-
 /** What a `Nanny` works with, and how it is tuned. */
 export interface NannyOptions extends NannyLoopOptions {
   /** Most items examined per run (`AGENT_NANNY_QUERY_LIMIT`). */
