@@ -100,35 +100,35 @@ export class Agent {
         componentLogger(root, config.AGENT_CHANNEL_ARGS.logger),
       );
 
-    const gate = new PublishGate();
-    const receiverLimits = {
-      maxMessageBytes: config.AGENT_MESSAGE_MAX_BYTES,
-      maxBatchBytes: config.AGENT_RECEIVER_MAX_BATCH_BYTES,
+    // What every receiver and nanny type takes; the gate is shared so the nanny sees an outage.
+    const parts = { channel: this.channel, publisher: this.publisher, gate: new PublishGate() };
+    const maxMessageBytes = config.AGENT_MESSAGE_MAX_BYTES;
+    const receiver = {
+      ...parts,
+      logger: this.logger.child({ component: 'receiver' }),
+      limits: { maxMessageBytes, maxBatchBytes: config.AGENT_RECEIVER_MAX_BATCH_BYTES },
     };
-    const nannyLimits = { maxMessageBytes: config.AGENT_MESSAGE_MAX_BYTES, maxBatchBytes: config.AGENT_NANNY_MAX_BATCH_BYTES };
-    const frequency = config.AGENT_NANNY_FREQUENCY_SECONDS;
-    const threshold = config.AGENT_NANNY_THRESHOLD_SECONDS;
-    const receiverLogger = this.logger.child({ component: 'receiver' });
-    const nannyLogger = this.logger.child({ component: 'nanny' });
+    const nanny = {
+      ...parts,
+      logger: this.logger.child({ component: 'nanny' }),
+      limits: { maxMessageBytes, maxBatchBytes: config.AGENT_NANNY_MAX_BATCH_BYTES },
+      frequencySeconds: config.AGENT_NANNY_FREQUENCY_SECONDS,
+      thresholdSeconds: config.AGENT_NANNY_THRESHOLD_SECONDS,
+    };
     if (config.AGENT_TYPE === 'batched') {
-      this.receiver = new BatchedReceiver(
-        this.channel, this.publisher, receiverLogger,
-        config.BATCHED_AGENT_INTERVAL_SECONDS, config.BATCHED_AGENT_MAX_BATCH_SIZE, { gate, limits: receiverLimits },
-      );
-      this.nanny = new BatchedNanny(
-        this.channel, this.publisher, nannyLogger,
-        frequency, threshold, config.BATCHED_AGENT_NANNY_MAX_BATCH_SIZE, { gate, limits: nannyLimits },
-      );
-    } else {
-      this.receiver = new Receiver(this.channel, this.publisher, receiverLogger, config.AGENT_RECEIVER_THREADS, {
-        gate,
-        maxBatchSize: config.AGENT_RECEIVER_MAX_BATCH_SIZE,
-        limits: receiverLimits,
+      this.receiver = new BatchedReceiver({
+        ...receiver,
+        intervalSeconds: config.BATCHED_AGENT_INTERVAL_SECONDS,
+        maxBatchSize: config.BATCHED_AGENT_MAX_BATCH_SIZE,
       });
-      this.nanny = new Nanny(
-        this.channel, this.publisher, nannyLogger,
-        frequency, threshold, config.AGENT_NANNY_QUERY_LIMIT, config.AGENT_NANNY_THREADS, { gate, limits: nannyLimits },
-      );
+      this.nanny = new BatchedNanny({ ...nanny, maxBatchSize: config.BATCHED_AGENT_NANNY_MAX_BATCH_SIZE });
+    } else {
+      this.receiver = new Receiver({
+        ...receiver,
+        workers: config.AGENT_RECEIVER_THREADS,
+        maxBatchSize: config.AGENT_RECEIVER_MAX_BATCH_SIZE,
+      });
+      this.nanny = new Nanny({ ...nanny, queryLimit: config.AGENT_NANNY_QUERY_LIMIT, workers: config.AGENT_NANNY_THREADS });
     }
   }
 

@@ -2,19 +2,29 @@ import type { Channel, ReceivedMessage, ReceiveLimits } from '../channels/channe
 import { untilAborted } from '../channels/until-aborted.js';
 import type { KadabraLogger } from '../logging/logger.js';
 import type { Publisher } from '../publishers/publisher.js';
+import type { BackoffOptions } from '../retry/backoff.js';
 import { abortableSleep } from './abortable-sleep.js';
-import { Backoff, type BackoffOptions } from '../retry/backoff.js';
-import { ChannelFailures, describeError } from './channel-failures.js';
+import { ChannelFailures } from './channel-failures.js';
 import { ComponentLifecycle } from './component-lifecycle.js';
-import { publishAndSettle } from './publish-and-settle.js';
+import { Delivery } from './delivery.js';
 import { PublishGate } from './publish-gate.js';
 import { secondsToMilliseconds } from '../config/duration-seconds.js';
 
 /** Most messages taken and published at once; a bigger batch goes in slices of this size. */
 export const SLICE_MESSAGES = 1000;
 
-/** Tuning of a `BatchedReceiver` beyond the original's arguments. */
+/** What a `BatchedReceiver` works with, and how it is tuned. */
 export interface BatchedReceiverOptions {
+  /** Where messages come from. */
+  readonly channel: Channel;
+  /** Where they go. */
+  readonly publisher: Publisher;
+  /** The agent's logger. */
+  readonly logger: KadabraLogger;
+  /** Time between batches, in seconds (`BATCHED_AGENT_INTERVAL_SECONDS`). */
+  readonly intervalSeconds: number;
+  /** Most messages per batch (`BATCHED_AGENT_MAX_BATCH_SIZE`). */
+  readonly maxBatchSize: number;
   /** Circuit to report publishing failures on (a nanny may watch it). Default: a new one. */
   readonly gate?: PublishGate;
   /** Backoff between attempts to publish the held batch while publishing fails. */
@@ -28,42 +38,40 @@ export interface BatchedReceiverOptions {
 }
 
 /**
- * The batched agent's receiver: at start and then every `publishingIntervalSeconds` it
- * takes up to `maxBatchSize` messages from the channel (an empty queue costs one cheap
- * check; the original popped every interval even from an empty queue) in slices of `SLICE_MESSAGES`, publishes each slice
- * as one batch, dead-letters what the publisher rejects for good and completes the rest
- * in one call.
+ * The batched agent's receiver: at start and then every `intervalSeconds` it takes up
+ * to `maxBatchSize` messages from the channel (an empty queue costs one cheap check; the
+ * original popped every interval even from an empty queue) in slices of
+ * `SLICE_MESSAGES`, publishes each slice as one batch, dead-letters what the publisher
+ * rejects for good and completes the rest in one call.
  *
  * While publishing fails transiently it takes nothing new: it keeps the batch it holds
- * and retries it with backoff until it succeeds. `stop()` is prompt: the publish in
- * flight finishes, no new batch is taken, no interval is waited out (the original kept draining the queue after stop).
+ * and retries it with backoff until it succeeds (as a `Delivery`, the same handling as
+ * the default receiver's). `stop()` is prompt: the publish in flight finishes, no new
+ * batch is taken, no interval is waited out (the original kept draining the queue after
+ * stop).
  */
 export class BatchedReceiver extends ComponentLifecycle {
   /** Closed while publishing fails. */
   readonly gate: PublishGate;
+  private readonly channel: Channel;
   private readonly intervalMs: number;
-  private readonly channelFailures: ChannelFailures;
-  private readonly backoff: Backoff;
+  private readonly maxBatchSize: number;
   private readonly limits: ReceiveLimits;
+  private readonly channelFailures: ChannelFailures;
+  private readonly delivery: Delivery;
 
-  /**
-   * @param publishingIntervalSeconds time between batches (`BATCHED_AGENT_INTERVAL_SECONDS`).
-   * @param maxBatchSize most messages per batch (`BATCHED_AGENT_MAX_BATCH_SIZE`).
-   */
-  constructor(
-    private readonly channel: Channel,
-    private readonly publisher: Publisher,
-    logger: KadabraLogger,
-    publishingIntervalSeconds: number,
-    private readonly maxBatchSize: number,
-    options: BatchedReceiverOptions = {},
-  ) {
-    super(logger);
-    this.intervalMs = secondsToMilliseconds(publishingIntervalSeconds);
+  constructor(options: BatchedReceiverOptions) {
+    super(options.logger);
+    const { channel, publisher, logger } = options;
+    this.channel = channel;
+    this.intervalMs = secondsToMilliseconds(options.intervalSeconds);
+    this.maxBatchSize = options.maxBatchSize;
+    this.limits = options.limits ?? {};
     this.gate = options.gate ?? new PublishGate();
     this.channelFailures = new ChannelFailures(logger);
-    this.backoff = new Backoff(options.publishBackoff);
-    this.limits = options.limits ?? {};
+    this.delivery = new Delivery({
+      channel, publisher, logger, gate: this.gate, backoff: options.publishBackoff, pauseAfterRefusal: false,
+    });
   }
 
   protected override async run(signal: AbortSignal): Promise<void> {
@@ -102,47 +110,10 @@ export class BatchedReceiver extends ComponentLifecycle {
       }
       taken += slice.length;
       // Dead-lettered messages leave a short slice although more are waiting: only an
-      // empty one says the queue is drained.
-      if (slice.length === 0 || !(await this.publishHeld(slice, signal))) return taken;
+      // empty one says the queue is drained. A slice left to the nanny (refused whole, or
+      // failed) ends the round: take no more until the next interval.
+      if (slice.length === 0 || !(await this.delivery.deliver(slice, signal))) return taken;
     }
     return taken;
-  }
-
-  /**
-   * Publishes `batch` until it is settled, retrying while publishing fails transiently.
-   * @returns whether it was published (false: it stays in progress for the nanny).
-   */
-  private async publishHeld(batch: ReceivedMessage[], signal: AbortSignal | undefined): Promise<boolean> {
-    for (;;) {
-      const attempt = await publishAndSettle(this.channel, this.publisher, batch, this.logger);
-      if (attempt.status === 'published') {
-        this.backoff.reset();
-        if (this.gate.open()) this.logger.info('publishing recovered');
-        this.logger.debug({ completed: attempt.completed, deadLettered: attempt.deadLettered, held: attempt.held }, 'batch published');
-        // A batch refused whole stays in progress for the nanny; take no more this round.
-        return attempt.held === 0 || attempt.completed > 0;
-      }
-      if (attempt.status === 'failed') {
-        // The publisher answered: open the gate so the nanny (which skips while it is
-        // closed) gets to retry this batch.
-        this.gate.open();
-        this.logger.error(
-          { err: describeError(attempt.error), batchSize: batch.length },
-          'publisher failed unexpectedly; the batch stays in progress for the nanny',
-        );
-        return false;
-      }
-      const delayMs = this.backoff.next(attempt.error.retryAfterMs);
-      const details = { err: describeError(attempt.error), batchSize: batch.length, retryInMs: Math.round(delayMs) };
-      if (this.gate.close()) {
-        this.logger.warn(details, 'publishing failed; no new batch is taken until it recovers');
-      } else {
-        this.logger.debug(details, 'publishing still failing; retrying the held batch');
-      }
-      if (!(await abortableSleep(delayMs, signal))) {
-        this.logger.info({ batchSize: batch.length }, 'stopping; the held batch stays in progress for the nanny');
-        return false;
-      }
-    }
   }
 }

@@ -5,8 +5,9 @@
 export { Agent, type AgentOptions } from './agent.js';
 export type { AgentComponent } from './agent-component.js';
 export { Receiver, type ReceiverOptions } from './receiver.js';
-export { Nanny, type NannyOptions, type NannyRunReport } from './nanny.js';
+export { Nanny, type NannyOptions } from './nanny.js';
+export type { NannyLoopOptions, NannyRunReport, RepublishCounts } from './nanny-loop.js';
 export { BatchedReceiver, type BatchedReceiverOptions } from './batched-receiver.js';
-export { BatchedNanny } from './batched-nanny.js';
+export { BatchedNanny, type BatchedNannyOptions } from './batched-nanny.js';
 export { PublishGate } from './publish-gate.js';
 export type { BackoffOptions } from '../retry/backoff.js';

@@ -1,15 +1,24 @@
 import type { Channel, ReceivedMessage, ReceiveLimits } from '../channels/channel.js';
 import type { KadabraLogger } from '../logging/logger.js';
 import type { Publisher } from '../publishers/publisher.js';
-import { abortableSleep } from './abortable-sleep.js';
-import { Backoff, type BackoffOptions } from '../retry/backoff.js';
+import type { BackoffOptions } from '../retry/backoff.js';
 import { ChannelFailures, describeError } from './channel-failures.js';
 import { ComponentLifecycle } from './component-lifecycle.js';
-import { publishAndSettle } from './publish-and-settle.js';
+import { Delivery } from './delivery.js';
 import { PublishGate } from './publish-gate.js';
 
-/** Tuning of a `Receiver` beyond the original's arguments (tests use short backoffs). */
+/** What a `Receiver` works with, and how it is tuned (tests use short backoffs). */
 export interface ReceiverOptions {
+  /** Where messages come from. */
+  readonly channel: Channel;
+  /** Where they go. */
+  readonly publisher: Publisher;
+  /** The agent's logger. */
+  readonly logger: KadabraLogger;
+  /** Concurrent workers (`AGENT_RECEIVER_THREADS`); a positive integer. */
+  readonly workers: number;
+  /** Most messages a worker publishes at once (`AGENT_RECEIVER_MAX_BATCH_SIZE`). Default 1. */
+  readonly maxBatchSize?: number;
   /** The circuit shared by the workers; pass one to let a nanny see it. Default: a new one. */
   readonly gate?: PublishGate;
   /** Backoff between attempts to publish a message while publishing fails. */
@@ -18,8 +27,6 @@ export interface ReceiverOptions {
   readonly channelBackoff?: BackoffOptions;
   /** Longest blocking receive, in seconds (the channel's default, 10, when unset). */
   readonly receiveTimeoutSeconds?: number;
-  /** Most messages a worker publishes at once (`AGENT_RECEIVER_MAX_BATCH_SIZE`). Default 1. */
-  readonly maxBatchSize?: number;
   /**
    * Byte bounds (`AGENT_MESSAGE_MAX_BYTES`, `AGENT_RECEIVER_MAX_BATCH_BYTES`): longer
    * messages are dead-lettered by the channel unread; a worker's batch holds no more
@@ -29,16 +36,16 @@ export interface ReceiverOptions {
 }
 
 /**
- * The default agent's receiver: `numThreads` concurrent workers, each blocking on the
+ * The default agent's receiver: `workers` concurrent workers, each blocking on the
  * channel for a message, publishing it, then completing it (or dead-lettering it when the
  * publisher rejects it for good).
  *
  * While publishing fails transiently, the workers stop taking new messages (the shared
  * `PublishGate` closes): a worker that holds a message keeps it and retries it with
  * exponential backoff (honouring Retry-After); the first success reopens the gate. So at
- * most `numThreads` messages are in progress during a database outage, and the queue
+ * most `workers` messages are in progress during a database outage, and the queue
  * drains at full speed once it recovers (the original kept moving the whole queue into
- * in-progress during an outage).
+ * in-progress during an outage). How a worker handles each publish is `Delivery`'s.
  *
  * With `maxBatchSize` > 1, a worker whose last publish succeeded adds the messages
  * already waiting in the queue (up to the limit, without waiting for more) to the one it
@@ -49,41 +56,35 @@ export interface ReceiverOptions {
 export class Receiver extends ComponentLifecycle {
   /** The workers' shared circuit. */
   readonly gate: PublishGate;
-  private readonly numThreads: number;
+  private readonly channel: Channel;
+  private readonly maxBatchSize: number;
 
-  /**
-   * @param channel where messages come from.
-   * @param publisher where they go.
-   * @param logger the agent's logger.
-   * @param numThreads number of concurrent workers (`AGENT_RECEIVER_THREADS`).
-   */
-  constructor(
-    private readonly channel: Channel,
-    private readonly publisher: Publisher,
-    logger: KadabraLogger,
-    numThreads: number,
-    private readonly options: ReceiverOptions = {},
-  ) {
-    super(logger);
-    if (!Number.isInteger(numThreads) || numThreads < 1) {
-      throw new RangeError(`Receiver numThreads must be a positive integer; got ${numThreads}`);
+  constructor(private readonly options: ReceiverOptions) {
+    super(options.logger);
+    const { workers } = options;
+    if (!Number.isInteger(workers) || workers < 1) {
+      throw new RangeError(`Receiver workers must be a positive integer; got ${workers}`);
     }
-    this.numThreads = numThreads;
+    this.channel = options.channel;
+    this.maxBatchSize = options.maxBatchSize ?? 1;
     this.gate = options.gate ?? new PublishGate();
   }
 
   protected override async run(signal: AbortSignal): Promise<void> {
-    this.logger.info({ workers: this.numThreads }, 'receiver started');
+    this.logger.info({ workers: this.options.workers }, 'receiver started');
     // Shared so an outage is reported once for all workers, not once per worker.
     const channelFailures = new ChannelFailures(this.logger, this.options.channelBackoff);
-    const workers = Array.from({ length: this.numThreads }, (_, id) => this.work(id, channelFailures, signal));
+    const workers = Array.from({ length: this.options.workers }, (_, id) => this.work(id, channelFailures, signal));
     await Promise.all(workers);
     this.logger.info('receiver stopped');
   }
 
   private async work(worker: number, channelFailures: ChannelFailures, signal: AbortSignal): Promise<void> {
     const logger = this.logger.child({ worker });
-    const publishBackoff = new Backoff(this.options.publishBackoff);
+    const { publisher, publishBackoff } = this.options;
+    const delivery = new Delivery({
+      channel: this.channel, publisher, logger, gate: this.gate, backoff: publishBackoff, pauseAfterRefusal: true,
+    });
     let lastPublished = false;
     while (!signal.aborted) {
       await this.gate.whenOpen(signal);
@@ -107,7 +108,7 @@ export class Receiver extends ComponentLifecycle {
         continue;
       }
       const batch = lastPublished && this.gate.isOpen ? [message, ...(await this.waiting(message, logger))] : [message];
-      lastPublished = await this.deliver(batch, publishBackoff, logger, signal);
+      lastPublished = await delivery.deliver(batch, signal);
     }
   }
 
@@ -116,7 +117,7 @@ export class Receiver extends ComponentLifecycle {
    * waits, and takes nothing when the one in hand fills the byte budget.
    */
   private async waiting(inHand: ReceivedMessage, logger: KadabraLogger): Promise<ReceivedMessage[]> {
-    const more = (this.options.maxBatchSize ?? 1) - 1;
+    const more = this.maxBatchSize - 1;
     if (more <= 0) return [];
     const limits = this.options.limits ?? {};
     const budget = limits.maxBatchBytes === undefined ? undefined : limits.maxBatchBytes - inHand.receipt.bytes;
@@ -134,71 +135,4 @@ export class Receiver extends ComponentLifecycle {
     }
   }
 
-  /**
-   * Publishes messages until they are settled, the publisher fails unexpectedly, or the
-   * agent stops.
-   * @returns whether they were published.
-   */
-  private async deliver(
-    messages: ReceivedMessage[],
-    backoff: Backoff,
-    logger: KadabraLogger,
-    signal: AbortSignal,
-  ): Promise<boolean> {
-    for (;;) {
-      const attempt = await publishAndSettle(this.channel, this.publisher, messages, logger);
-      if (attempt.status === 'published' && attempt.held > 0 && attempt.completed === 0) {
-        // Refused without evidence against them: they wait in progress for the nanny. The
-        // server answered (the gate stays open), but slow down so that a server refusing
-        // everything cannot sweep the whole queue into in-progress.
-        this.gate.open();
-        const delayMs = backoff.next();
-        logger.warn({ held: attempt.held, retryInMs: Math.round(delayMs) }, 'messages refused and held in progress; the nanny tries them again');
-        await abortableSleep(delayMs, signal);
-        return false;
-      }
-      if (attempt.status === 'published') {
-        backoff.reset();
-        if (this.gate.open()) logger.info('publishing recovered; receivers take new messages again');
-        return true;
-      }
-      if (attempt.status === 'failed') {
-        // Not classified by the publisher: leave the message to the nanny rather than
-        // block every worker on it, but slow down so a broken publisher cannot sweep the
-        // whole queue into in-progress. The publisher did answer, so the gate opens: this
-        // worker may have been the one probing, and a closed gate nobody probes is a deadlock.
-        this.gate.open();
-        const delayMs = backoff.next();
-        logger.error(
-          { err: describeError(attempt.error), retryInMs: Math.round(delayMs) },
-          'publisher failed unexpectedly; the message stays in progress for the nanny',
-        );
-        await abortableSleep(delayMs, signal);
-        return false;
-      }
-      const delayMs = backoff.next(attempt.error.retryAfterMs);
-      const details = { err: describeError(attempt.error), retryInMs: Math.round(delayMs) };
-      if (this.gate.close()) {
-        logger.warn(details, 'publishing failed; receivers stop taking new messages until it recovers');
-      } else {
-        logger.debug(details, 'publishing still failing; retrying the held message');
-      }
-      await this.waitToRetry(delayMs, signal);
-      if (signal.aborted) {
-        logger.info({ messages: messages.length }, 'stopping; the held messages stay in progress for the nanny');
-        return false;
-      }
-    }
-  }
-
-  /** Waits out a retry delay, cut short when another worker's success reopens the gate. */
-  private async waitToRetry(delayMs: number, signal: AbortSignal): Promise<void> {
-    const done = new AbortController();
-    const either = AbortSignal.any([signal, done.signal]);
-    try {
-      await Promise.race([abortableSleep(delayMs, either), this.gate.whenOpen(either)]);
-    } finally {
-      done.abort();
-    }
-  }
 }

@@ -8,7 +8,7 @@ import { FakePublisher, failTransiently } from './fake-publisher.js';
 const NOW = 1_800_000_000_000;
 
 function batchedNanny(channel: MemoryChannel, publisher: FakePublisher, maxBatchSize = 100): BatchedNanny {
-  return new BatchedNanny(channel, publisher, silentLogger(), 30, 60, maxBatchSize);
+  return new BatchedNanny({ channel, publisher, logger: silentLogger(), frequencySeconds: 30, thresholdSeconds: 60, maxBatchSize });
 }
 
 describe('BatchedNanny', () => {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BatchedReceiver, SLICE_MESSAGES } from '../../../src/agent/batched-receiver.js';
 import { MemoryChannel } from '../../support/memory-channel.js';
-import { counterMessage, delay, silentLogger, waitFor } from './helpers.js';
-import { FakePublisher, failTransiently, rejectWhere, succeed } from './fake-publisher.js';
+import { captureLogger, counterMessage, delay, silentLogger, waitFor } from './helpers.js';
+import { FakePublisher, failTransiently, holdWhere, rejectWhere, succeed } from './fake-publisher.js';
 
 async function queue(channel: MemoryChannel, count: number): Promise<void> {
   for (let i = 0; i < count; i += 1) await channel.send(counterMessage(`m${i}`, i));
@@ -16,7 +16,7 @@ describe('BatchedReceiver', () => {
     const channel = new MemoryChannel();
     const publisher = new FakePublisher();
     await queue(channel, 25);
-    const receiver = new BatchedReceiver(channel, publisher, silentLogger(), 60, 10, fast);
+    const receiver = new BatchedReceiver({ channel, publisher, logger: silentLogger(), intervalSeconds: 60, maxBatchSize: 10, ...fast });
     assert.equal(await receiver.runOnce(), 10);
     assert.equal(publisher.calls, 1);
     assert.equal(publisher.batches[0]?.length, 10);
@@ -33,7 +33,7 @@ describe('BatchedReceiver', () => {
       inProgressAtPublish.push(channel.inProgressCount);
       return { rejected: [] };
     });
-    const receiver = new BatchedReceiver(channel, publisher, silentLogger(), 60, 2_500, fast);
+    const receiver = new BatchedReceiver({ channel, publisher, logger: silentLogger(), intervalSeconds: 60, maxBatchSize: 2_500, ...fast });
     assert.equal(await receiver.runOnce(), 2_500);
     assert.deepEqual(publisher.batches.map((b) => b.length), [SLICE_MESSAGES, SLICE_MESSAGES, 500]);
     assert.deepEqual(inProgressAtPublish, [SLICE_MESSAGES, SLICE_MESSAGES, 500], 'one slice in progress at a time');
@@ -50,7 +50,7 @@ describe('BatchedReceiver', () => {
       if (publishes === 2) throw new Error('unexpected');
       return { rejected: [] };
     });
-    assert.equal(await new BatchedReceiver(channel, publisher, silentLogger(), 60, 10_000, fast).runOnce(), 2 * SLICE_MESSAGES);
+    assert.equal(await new BatchedReceiver({ channel, publisher, logger: silentLogger(), intervalSeconds: 60, maxBatchSize: 10_000, ...fast }).runOnce(), 2 * SLICE_MESSAGES);
     assert.equal(channel.inProgressCount, SLICE_MESSAGES, 'the failed slice stays for the nanny');
     assert.equal(channel.queuedCount, 500, 'the rest was never taken');
     assert.equal(publisher.calls, 2);
@@ -60,7 +60,7 @@ describe('BatchedReceiver', () => {
     const channel = new MemoryChannel();
     await queue(channel, 4);
     const publisher = new FakePublisher(rejectWhere((m) => m.counters[0]?.name === 'm2', 'no'));
-    await new BatchedReceiver(channel, publisher, silentLogger(), 60, 10, fast).runOnce();
+    await new BatchedReceiver({ channel, publisher, logger: silentLogger(), intervalSeconds: 60, maxBatchSize: 10, ...fast }).runOnce();
     assert.equal(channel.deadLetterRecords.length, 1);
     assert.equal(channel.deadLetterRecords[0]?.reason, 'no');
     assert.equal(channel.inProgressCount, 0);
@@ -70,7 +70,7 @@ describe('BatchedReceiver', () => {
   it('an empty queue costs one receiveBatch call per interval and no publish (the original popped 10,000 times)', async () => {
     const channel = new MemoryChannel();
     const publisher = new FakePublisher();
-    const receiver = new BatchedReceiver(channel, publisher, silentLogger(), 0.05, 10_000, fast);
+    const receiver = new BatchedReceiver({ channel, publisher, logger: silentLogger(), intervalSeconds: 0.05, maxBatchSize: 10_000, ...fast });
     const running = receiver.start();
     await delay(280);
     await receiver.stop();
@@ -83,7 +83,7 @@ describe('BatchedReceiver', () => {
     const channel = new MemoryChannel();
     await queue(channel, 30);
     const publisher = new FakePublisher(failTransiently());
-    const receiver = new BatchedReceiver(channel, publisher, silentLogger(), 0.01, 10, fast);
+    const receiver = new BatchedReceiver({ channel, publisher, logger: silentLogger(), intervalSeconds: 0.01, maxBatchSize: 10, ...fast });
     const running = receiver.start();
     await waitFor(() => publisher.calls >= 5, 'retries');
     assert.equal(channel.calls.receiveBatch, 1);
@@ -99,7 +99,7 @@ describe('BatchedReceiver', () => {
   it('stop() is prompt, does not wait out the interval, and takes no new batch (the original kept draining the queue)', async () => {
     const channel = new MemoryChannel();
     const publisher = new FakePublisher();
-    const receiver = new BatchedReceiver(channel, publisher, silentLogger(), 60, 10, fast);
+    const receiver = new BatchedReceiver({ channel, publisher, logger: silentLogger(), intervalSeconds: 60, maxBatchSize: 10, ...fast });
     const running = receiver.start();
     await waitFor(() => channel.calls.receiveBatch === 1, 'first batch');
     await queue(channel, 5);
@@ -116,7 +116,7 @@ describe('BatchedReceiver', () => {
     await queue(channel, 5);
     const publisher = new FakePublisher();
     publisher.delayMs = 150;
-    const receiver = new BatchedReceiver(channel, publisher, silentLogger(), 60, 3, fast);
+    const receiver = new BatchedReceiver({ channel, publisher, logger: silentLogger(), intervalSeconds: 60, maxBatchSize: 3, ...fast });
     const running = receiver.start();
     await waitFor(() => publisher.inFlight === 1, 'publishing');
     await receiver.stop();
@@ -130,7 +130,7 @@ describe('BatchedReceiver', () => {
     const channel = new MemoryChannel();
     await queue(channel, 3);
     const publisher = new FakePublisher(failTransiently());
-    const receiver = new BatchedReceiver(channel, publisher, silentLogger(), 60, 10, { publishBackoff: { initialMs: 10_000 } });
+    const receiver = new BatchedReceiver({ channel, publisher, logger: silentLogger(), intervalSeconds: 60, maxBatchSize: 10, publishBackoff: { initialMs: 10_000 } });
     const running = receiver.start();
     await waitFor(() => publisher.calls === 1, 'first attempt');
     const started = Date.now();
@@ -138,5 +138,34 @@ describe('BatchedReceiver', () => {
     await running;
     assert.ok(Date.now() - started < 200);
     assert.equal(channel.inProgressCount, 3);
+  });
+
+  it('a slice refused whole stays in progress for the nanny and ends the round; the gate stays open', async () => {
+    const channel = new MemoryChannel();
+    await queue(channel, 25);
+    const publisher = new FakePublisher(holdWhere(() => true));
+    const receiver = new BatchedReceiver({ channel, publisher, logger: silentLogger(), intervalSeconds: 60, maxBatchSize: 10, ...fast });
+    assert.equal(await receiver.runOnce(), 10);
+    assert.equal(publisher.calls, 1, 'refused whole: not retried by the receiver');
+    assert.equal(channel.inProgressCount, 10);
+    assert.equal(channel.deadLetterRecords.length, 0);
+    assert.equal(receiver.gate.isOpen, true);
+  });
+
+  it('logs an outage once, as the default receiver does, and its recovery once', async () => {
+    const channel = new MemoryChannel();
+    await queue(channel, 3);
+    const publisher = new FakePublisher(failTransiently());
+    const { logger, lines } = captureLogger('info');
+    const receiver = new BatchedReceiver({ channel, publisher, logger, intervalSeconds: 60, maxBatchSize: 10, ...fast });
+    const running = receiver.start();
+    await waitFor(() => publisher.calls >= 5, 'retries');
+    publisher.behaviour = succeed;
+    await waitFor(() => channel.inProgressCount === 0 && channel.queuedCount === 0, 'published after recovery');
+    await receiver.stop();
+    await running;
+    const messages = lines.map((line) => line.msg);
+    assert.equal(messages.filter((msg) => msg === 'publishing failed; receivers stop taking new messages until it recovers').length, 1);
+    assert.equal(messages.filter((msg) => msg === 'publishing recovered; receivers take new messages again').length, 1);
   });
 });

@@ -11,10 +11,17 @@ import { FakePublisher, failTransiently, rejectWhere } from './fake-publisher.js
 const NOW = 1_800_000_000_000;
 const THRESHOLD_S = 60;
 
-function nanny(channel: MemoryChannel, publisher: FakePublisher, threads = 3, queryLimit = 100, gate?: PublishGate): Nanny {
-  return new Nanny(channel, publisher, silentLogger(), 0.02, THRESHOLD_S, queryLimit, threads, {
+function nanny(channel: MemoryChannel, publisher: FakePublisher, workers = 3, queryLimit = 100, gate?: PublishGate): Nanny {
+  return new Nanny({
+    channel,
+    publisher,
+    logger: silentLogger(),
+    frequencySeconds: 0.02,
+    thresholdSeconds: THRESHOLD_S,
+    queryLimit,
+    workers,
     publishBackoff: { initialMs: 5, maxMs: 20 },
-    ...(gate ? { gate } : {}),
+    gate,
   });
 }
 

@@ -4,7 +4,7 @@ import { Receiver } from '../../../src/agent/receiver.js';
 import { TransientPublishError } from '../../../src/errors/publish-error.js';
 import { encodeMetrics } from '../../../src/metrics/wire-codec.js';
 import { MemoryChannel } from '../../support/memory-channel.js';
-import { counterMessage, delay, silentLogger, waitFor } from './helpers.js';
+import { captureLogger, counterMessage, delay, silentLogger, waitFor } from './helpers.js';
 import { FakePublisher, failTransiently, holdWhere, rejectWhere, succeed } from './fake-publisher.js';
 
 const fastBackoff = { publishBackoff: { initialMs: 5, maxMs: 20 }, channelBackoff: { initialMs: 5, maxMs: 20 } };
@@ -18,7 +18,7 @@ describe('Receiver', () => {
     const channel = new MemoryChannel();
     const publisher = new FakePublisher();
     await queue(channel, 23);
-    const receiver = new Receiver(channel, publisher, silentLogger(), 1, { ...fastBackoff, maxBatchSize: 10 });
+    const receiver = new Receiver({ channel, publisher, logger: silentLogger(), workers: 1, ...fastBackoff, maxBatchSize: 10 });
     const running = receiver.start();
     try {
       await waitFor(() => publisher.published.length === 23 && channel.inProgressCount === 0, 'all published');
@@ -39,7 +39,7 @@ describe('Receiver', () => {
       if (batch.length === 6) throw new Error('publisher bug');
       return { rejected: [] };
     });
-    const receiver = new Receiver(channel, publisher, silentLogger(), 1, { ...fastBackoff, maxBatchSize: 10 });
+    const receiver = new Receiver({ channel, publisher, logger: silentLogger(), workers: 1, ...fastBackoff, maxBatchSize: 10 });
     const running = receiver.start();
     const sendAll = (prefix: string, count: number): Promise<void> =>
       channel.sendEncoded(Array.from({ length: count }, (_, i) => encodeMetrics(counterMessage(`${prefix}${i}`, i))));
@@ -63,7 +63,7 @@ describe('Receiver', () => {
     const publisher = new FakePublisher(holdWhere((m) => m.counters[0]?.name === 'held'));
     await channel.send(counterMessage('held', 1));
     await queue(channel, 5);
-    const receiver = new Receiver(channel, publisher, silentLogger(), 1, { ...fastBackoff, maxBatchSize: 1 });
+    const receiver = new Receiver({ channel, publisher, logger: silentLogger(), workers: 1, ...fastBackoff, maxBatchSize: 1 });
     const running = receiver.start();
     try {
       await waitFor(() => publisher.published.length === 5 && channel.queuedCount === 0, 'the others published');
@@ -81,7 +81,7 @@ describe('Receiver', () => {
     const publisher = new FakePublisher();
     publisher.delayMs = 2;
     await queue(channel, 30);
-    const receiver = new Receiver(channel, publisher, silentLogger(), 3, fastBackoff);
+    const receiver = new Receiver({ channel, publisher, logger: silentLogger(), workers: 3, ...fastBackoff });
     const running = receiver.start();
     await waitFor(() => publisher.published.length === 30 && channel.inProgressCount === 0, 'all published');
     await receiver.stop();
@@ -97,7 +97,7 @@ describe('Receiver', () => {
     const publisher = new FakePublisher(rejectWhere((m) => m.counters[0]?.name === 'bad', 'tag ends in a backslash'));
     await queue(channel, 3);
     await channel.send(counterMessage('bad'));
-    const receiver = new Receiver(channel, publisher, silentLogger(), 2, fastBackoff);
+    const receiver = new Receiver({ channel, publisher, logger: silentLogger(), workers: 2, ...fastBackoff });
     const running = receiver.start();
     await waitFor(() => channel.deadLetterRecords.length === 1 && channel.inProgressCount === 0, 'settled');
     await receiver.stop();
@@ -111,7 +111,7 @@ describe('Receiver', () => {
     const channel = new MemoryChannel();
     const publisher = new FakePublisher(failTransiently());
     await queue(channel, 200);
-    const receiver = new Receiver(channel, publisher, silentLogger(), 3, fastBackoff);
+    const receiver = new Receiver({ channel, publisher, logger: silentLogger(), workers: 3, ...fastBackoff });
     const running = receiver.start();
     await waitFor(() => publisher.calls >= 20, 'several failed attempts');
     assert.equal(receiver.gate.isOpen, false, 'the gate is closed while publishing fails');
@@ -131,7 +131,7 @@ describe('Receiver', () => {
     const channel = new MemoryChannel();
     const publisher = new FakePublisher(failTransiently());
     await queue(channel, 1);
-    const receiver = new Receiver(channel, publisher, silentLogger(), 1, fastBackoff);
+    const receiver = new Receiver({ channel, publisher, logger: silentLogger(), workers: 1, ...fastBackoff });
     const running = receiver.start();
     await waitFor(() => publisher.calls >= 3, 'retries');
     assert.equal(channel.calls.complete, 0);
@@ -144,7 +144,7 @@ describe('Receiver', () => {
     const channel = new MemoryChannel();
     const publisher = new FakePublisher(failTransiently(150));
     await queue(channel, 1);
-    const receiver = new Receiver(channel, publisher, silentLogger(), 1, { publishBackoff: { initialMs: 5, maxMs: 1000 } });
+    const receiver = new Receiver({ channel, publisher, logger: silentLogger(), workers: 1, publishBackoff: { initialMs: 5, maxMs: 1000 } });
     const running = receiver.start();
     await delay(250);
     await receiver.stop();
@@ -160,7 +160,7 @@ describe('Receiver', () => {
     });
     await channel.send(counterMessage('boom'));
     await queue(channel, 3);
-    const receiver = new Receiver(channel, publisher, silentLogger(), 1, fastBackoff);
+    const receiver = new Receiver({ channel, publisher, logger: silentLogger(), workers: 1, ...fastBackoff });
     const running = receiver.start();
     await waitFor(() => publisher.published.length === 3, 'the others published');
     await receiver.stop();
@@ -179,7 +179,7 @@ describe('Receiver', () => {
       return { rejected: [] };
     });
     await queue(channel, 5);
-    const receiver = new Receiver(channel, publisher, silentLogger(), 1, fastBackoff);
+    const receiver = new Receiver({ channel, publisher, logger: silentLogger(), workers: 1, ...fastBackoff });
     const running = receiver.start();
     await waitFor(() => publisher.published.length === 4, 'the rest published');
     await receiver.stop();
@@ -194,7 +194,7 @@ describe('Receiver', () => {
     channel.failNext('receive', new Error('ECONNREFUSED'), 5);
     channel.failNext('complete', new Error('ECONNRESET'), 1);
     await queue(channel, 4);
-    const receiver = new Receiver(channel, publisher, silentLogger(), 2, fastBackoff);
+    const receiver = new Receiver({ channel, publisher, logger: silentLogger(), workers: 2, ...fastBackoff });
     const running = receiver.start();
     await waitFor(() => publisher.published.length === 4, 'published despite channel errors');
     await receiver.stop();
@@ -204,7 +204,7 @@ describe('Receiver', () => {
 
   it('stops promptly while blocked in receive (the 10 s wait is aborted)', async () => {
     const channel = new MemoryChannel();
-    const receiver = new Receiver(channel, new FakePublisher(), silentLogger(), 3);
+    const receiver = new Receiver({ channel, publisher: new FakePublisher(), logger: silentLogger(), workers: 3 });
     const running = receiver.start();
     await delay(20);
     const started = Date.now();
@@ -218,7 +218,7 @@ describe('Receiver', () => {
     const publisher = new FakePublisher();
     publisher.delayMs = 150;
     await queue(channel, 5);
-    const receiver = new Receiver(channel, publisher, silentLogger(), 1, fastBackoff);
+    const receiver = new Receiver({ channel, publisher, logger: silentLogger(), workers: 1, ...fastBackoff });
     const running = receiver.start();
     await waitFor(() => publisher.inFlight === 1, 'a publish in flight');
     await receiver.stop();
@@ -229,10 +229,42 @@ describe('Receiver', () => {
   });
 
   it('stop() is idempotent and safe before start()', async () => {
-    const receiver = new Receiver(new MemoryChannel(), new FakePublisher(), silentLogger(), 1);
+    const receiver = new Receiver({ channel: new MemoryChannel(), publisher: new FakePublisher(), logger: silentLogger(), workers: 1 });
     const first = receiver.stop();
     assert.equal(receiver.stop(), first);
     await first;
     await receiver.start();
+  });
+
+  it('logs an outage once for all workers (the line the chaos suite counts), and its recovery once', async () => {
+    const channel = new MemoryChannel();
+    await queue(channel, 10);
+    const publisher = new FakePublisher(failTransiently());
+    const { logger, lines } = captureLogger('info');
+    const receiver = new Receiver({ channel, publisher, logger, workers: 3, ...fastBackoff });
+    const running = receiver.start();
+    await waitFor(() => publisher.calls >= 10, 'retries');
+    publisher.behaviour = succeed;
+    await waitFor(() => publisher.published.length === 10 && channel.inProgressCount === 0, 'drained after recovery');
+    await receiver.stop();
+    await running;
+    const messages = lines.map((line) => line.msg);
+    assert.equal(messages.filter((msg) => msg === 'publishing failed; receivers stop taking new messages until it recovers').length, 1);
+    assert.equal(messages.filter((msg) => msg === 'publishing recovered; receivers take new messages again').length, 1);
+  });
+
+  it('pauses after a batch refused whole, so a server refusing everything cannot sweep the queue into in-progress', async () => {
+    const channel = new MemoryChannel();
+    await queue(channel, 50);
+    const publisher = new FakePublisher(holdWhere(() => true));
+    const receiver = new Receiver({ channel, publisher, logger: silentLogger(), workers: 1, publishBackoff: { initialMs: 100, maxMs: 100 } });
+    const running = receiver.start();
+    await delay(150);
+    await receiver.stop();
+    await running;
+    // Pauses of 50 to 100 ms: four attempts at most; without them, all 50 messages.
+    assert.ok(publisher.calls <= 4, `one refused message per pause (got ${publisher.calls} in 150 ms)`);
+    assert.equal(receiver.gate.isOpen, true, 'the server answered: the gate stays open');
+    assert.equal(channel.deadLetterRecords.length, 0);
   });
 });
