@@ -1,8 +1,9 @@
 import { serializationMicros } from './clock.js';
-import type { Metadata } from './metadata.js';
+import type { Counter } from './counter.js';
 import type { Metrics } from './metrics.js';
 import { pyFloat, pyString, writePyFloat, writePyString } from './python-json.js';
 import { compileTimestampFormat, type TimestampCodec } from './timestamp-format.js';
+import type { Timer } from './timer.js';
 import type { Unit } from './unit.js';
 import { FixedText, type WireWriter } from './wire-writer.js';
 
@@ -69,17 +70,27 @@ function unitPartOf(unit: Unit): FixedText {
   return part;
 }
 
-/** `, "metadata": {...}, "timestamp": ` of one counter or timer. */
-function writeMetadata(writer: WireWriter, metadata: Metadata): void {
-  let first = true;
+/**
+ * One counter (no unit) or timer of its array, from the `{` (or `}, {` after another) to
+ * its value: `{"name": "latency", "unit": {...}, "metadata": {...}, "timestamp": "...", "value": 12.5`.
+ */
+function writeMetric(writer: WireWriter, codec: TimestampCodec, first: boolean, metric: Counter | Timer, unit: Unit | undefined): void {
+  writer.fixed(first ? FIRST_NAME : NEXT_NAME);
+  writePyString(writer, metric.name);
+  if (unit !== undefined) writer.fixed(unitPartOf(unit));
+  const metadata = metric.metadata;
+  let noKeys = true;
   for (const key in metadata) {
-    writer.fixed(first ? FIRST_KEY : NEXT_KEY);
-    first = false;
+    writer.fixed(noKeys ? FIRST_KEY : NEXT_KEY);
+    noKeys = false;
     writePyString(writer, key);
     writer.fixed(KEY_VALUE);
     writePyString(writer, metadata[key] as string);
   }
-  writer.fixed(first ? EMPTY_METADATA_TIMESTAMP : METADATA_TIMESTAMP);
+  writer.fixed(noKeys ? EMPTY_METADATA_TIMESTAMP : METADATA_TIMESTAMP);
+  codec.writeJson(writer, metric.timestamp);
+  writer.fixed(VALUE);
+  writePyFloat(writer, metric.value);
 }
 
 /**
@@ -104,27 +115,10 @@ export function writeMessage(writer: WireWriter, metrics: Metrics): void {
   }
   // "counters": [{"name": "requests", "metadata": {...}, "timestamp": "...", "value": 1.0}, ...],
   writer.fixed(dimensions.length === 0 ? COUNTERS : COUNTERS_AFTER_ONE);
-  for (let i = 0; i < counters.length; i += 1) {
-    const c = counters[i]!;
-    writer.fixed(i === 0 ? FIRST_NAME : NEXT_NAME);
-    writePyString(writer, c.name);
-    writeMetadata(writer, c.metadata);
-    codec.writeJson(writer, c.timestamp);
-    writer.fixed(VALUE);
-    writePyFloat(writer, c.value);
-  }
+  for (let i = 0; i < counters.length; i += 1) writeMetric(writer, codec, i === 0, counters[i]!, undefined);
   // "timers": [{"name": "latency", "unit": {...}, "metadata": {...}, "timestamp": "...", "value": 12.5}, ...],
   writer.fixed(counters.length === 0 ? TIMERS : TIMERS_AFTER_ONE);
-  for (let i = 0; i < timers.length; i += 1) {
-    const t = timers[i]!;
-    writer.fixed(i === 0 ? FIRST_NAME : NEXT_NAME);
-    writePyString(writer, t.name);
-    writer.fixed(unitPartOf(t.unit));
-    writeMetadata(writer, t.metadata);
-    codec.writeJson(writer, t.timestamp);
-    writer.fixed(VALUE);
-    writePyFloat(writer, t.value);
-  }
+  for (let i = 0; i < timers.length; i += 1) writeMetric(writer, codec, i === 0, timers[i]!, timers[i]!.unit);
   // "timestamp_format": "...", "serialized_at": "..."}
   if (timers.length > 0) writer.fixed(CLOSE);
   writer.fixed(tail);
