@@ -6,8 +6,9 @@ import { describeValue } from '../errors/describe-value.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { componentLogger, createLogger, type KadabraLogger } from '../logging/logger.js';
 import { Metrics } from '../metrics/metrics.js';
-import { MessageEncoder } from '../metrics/message-encoder.js';
 import { compileTimestampFormat } from '../metrics/timestamp-format.js';
+import { encodeMetricsTo } from '../metrics/wire-codec.js';
+import { WireWriter } from '../metrics/wire-writer.js';
 import { MetricsCollector } from './metrics-collector.js';
 import { RateLimitedWarning } from '../logging/rate-limited-warning.js';
 import { SendBuffer } from './send-buffer.js';
@@ -48,7 +49,8 @@ export class Kadabra {
   readonly configuration: ClientConfiguration;
   private readonly channel: Channel;
   private readonly buffer: SendBuffer;
-  private readonly encoder = new MessageEncoder();
+  /** Where `send()` encodes messages: the buffer holds views of its slabs. */
+  private readonly writer = new WireWriter();
   private readonly logger: KadabraLogger;
   private readonly sharedWarning: RateLimitedWarning;
   private timestampsShared = 0;
@@ -120,7 +122,7 @@ export class Kadabra {
         `send() takes a Metrics (from collector.close()); got ${describeValue(metrics)}`,
       );
     }
-    this.buffer.push(this.encoder.encode(metrics));
+    this.buffer.push(encodeMetricsTo(this.writer, metrics));
   }
 
   /** Resolves once everything sent so far is acknowledged, or after `CLIENT_FLUSH_TIMEOUT_SECONDS`. */

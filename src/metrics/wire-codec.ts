@@ -1,5 +1,4 @@
 import { WireFormatError } from '../errors/wire-format-error.js';
-import { MessageParts } from './message-parts.js';
 import { Metrics } from './metrics.js';
 import { WireWriter } from './wire-writer.js';
 import { writeMessage } from './write-message.js';
@@ -13,7 +12,22 @@ import { writeMessage } from './write-message.js';
  * send. The layout is in write-message.ts.
  */
 
-const textParts = new MessageParts(new WireWriter(4096));
+/**
+ * Encodes metrics as {@link encodeMetrics} does, as bytes at the end of `writer`'s slabs:
+ * what `Kadabra.send()` does with every message.
+ *
+ * @param writer - Where the message is written.
+ * @param metrics - The metrics to encode.
+ * @returns The message's bytes (ASCII only), a view that stays valid for as long as it is held.
+ * @throws InvalidArgumentError as {@link encodeMetrics} does; nothing is written then.
+ */
+export function encodeMetricsTo(writer: WireWriter, metrics: Metrics): Buffer {
+  writer.begin();
+  writeMessage(writer, metrics);
+  return writer.finish();
+}
+
+const textWriter = new WireWriter(4096);
 
 /**
  * Encodes metrics exactly as the Python Kadabra 0.5.0 client would. `serialized_at` is
@@ -25,9 +39,9 @@ const textParts = new MessageParts(new WireWriter(4096));
  *   years 1..9999, or the timestamp format is unsupported.
  */
 export function encodeMetrics(metrics: Metrics): string {
-  textParts.writer.begin();
-  writeMessage(textParts.plain(), metrics);
-  return textParts.writer.finishText();
+  textWriter.begin();
+  writeMessage(textWriter, metrics);
+  return textWriter.finishText();
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });

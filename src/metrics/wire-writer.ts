@@ -25,6 +25,28 @@ export function writeDigits(bytes: Uint8Array, at: number, n: number): number {
 }
 
 /**
+ * ASCII text known before any message is written, such as a run of JSON syntax, kept as
+ * little-endian 32-bit words for {@link WireWriter.fixed}: a message is mostly such runs of
+ * a few bytes, and a store per byte in JS, or a call to `Uint8Array.set`, costs more than
+ * the four stores of a typical run.
+ */
+export class FixedText {
+  /** Bytes of the text. */
+  readonly length: number;
+  /** The text's bytes, four to a word, the last one padded with zeros. */
+  readonly words: Uint32Array;
+
+  /** @param text - ASCII text (each character is written as one byte). */
+  constructor(text: string) {
+    this.length = text.length;
+    const bytes = Buffer.alloc((text.length + 3) & ~3);
+    bytes.write(text, 'latin1');
+    this.words = new Uint32Array(bytes.length / 4);
+    for (let i = 0; i < this.words.length; i += 1) this.words[i] = bytes.readUInt32LE(i * 4);
+  }
+}
+
+/**
  * Writes messages as bytes, one after another, into large slabs, and hands out each
  * finished message as a view of its slab. Bytes once handed out are never written
  * again: a full slab is left to its views (and the garbage collector) and writing goes
@@ -82,11 +104,16 @@ export class WireWriter {
     this.pos = pos;
   }
 
-  /** Appends bytes as they are. */
-  raw(source: Uint8Array): void {
-    this.reserve(source.length);
-    this.bytes.set(source, this.pos);
-    this.pos += source.length;
+  /** Appends text known before the message (JSON syntax, a unit, a format), four bytes a store. */
+  fixed(text: FixedText): void {
+    const words = text.words;
+    // The last word may run up to three bytes past the text: room for them too. What
+    // they overwrite lies past the message, where the next bytes go.
+    this.reserve(words.length * 4);
+    const view = this.view;
+    const pos = this.pos;
+    for (let i = 0; i < words.length; i += 1) view.setUint32(pos + i * 4, words[i] as number, true);
+    this.pos = pos + text.length;
   }
 
   /** Appends the decimal digits of a whole number >= 0. */

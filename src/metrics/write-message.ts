@@ -1,121 +1,128 @@
 import { serializationMicros } from './clock.js';
-import type { Metadata } from './metadata.js';
-import type { MessageParts } from './message-parts.js';
+import type { Counter } from './counter.js';
 import type { Metrics } from './metrics.js';
+import { pyFloat, pyString, writePyFloat, writePyString } from './python-json.js';
 import { compileTimestampFormat, type TimestampCodec } from './timestamp-format.js';
+import type { Timer } from './timer.js';
 import type { Unit } from './unit.js';
+import { FixedText, type WireWriter } from './wire-writer.js';
 
 /*
  * The layout of a message on the wire: Python's `json.dumps(metrics.serialize())`
- * (key order, `", "`/`": "` separators), told as fixed and variable parts so that a
- * template can copy the fixed ones. Which parts are fixed is a choice: whatever
- * usually repeats between messages from the same code (syntax, names, metadata keys,
- * units, the format); values that usually change (dimension and metadata values too)
- * are variable.
+ * (key order, `", "`/`": "` separators), written in one pass, top to bottom, by
+ * `writeMessage` below. Runs of JSON syntax are constants, and what depends only on a
+ * unit or on the timestamp format is rendered once and kept; names, keys and values are
+ * written as they come.
  */
 
-const bytesOf = (text: string): Uint8Array => Buffer.from(text, 'latin1');
-// The constant parts between the others, merged as far as they allow: each is one copy
-// of native memory, where a JS loop costs a store per byte.
-const OPEN = bytesOf('{"dimensions": [');
-const FIRST_NAME = bytesOf('{"name": ');
-const NEXT_NAME = bytesOf('}, {"name": ');
-const VALUE = bytesOf(', "value": ');
-const COUNTERS = bytesOf('], "counters": [');
-const COUNTERS_AFTER_ONE = bytesOf('}], "counters": [');
-const FIRST_KEY = bytesOf(', "metadata": {');
-const NEXT_KEY = bytesOf(', ');
-const KEY_VALUE = bytesOf(': ');
-const EMPTY_METADATA_TIMESTAMP = bytesOf(', "metadata": {}, "timestamp": ');
-const METADATA_TIMESTAMP = bytesOf('}, "timestamp": ');
-const TIMERS = bytesOf('], "timers": [');
-const TIMERS_AFTER_ONE = bytesOf('}], "timers": [');
-const UNIT = bytesOf(', "unit": ');
-const FORMAT = bytesOf('], "timestamp_format": ');
-const FORMAT_AFTER_ONE = bytesOf('}], "timestamp_format": ');
-const SERIALIZED_AT = bytesOf(', "serialized_at": ');
-const CLOSE = bytesOf('}');
+const OPEN = new FixedText('{"dimensions": [');
+const FIRST_NAME = new FixedText('{"name": ');
+const NEXT_NAME = new FixedText('}, {"name": ');
+const VALUE = new FixedText(', "value": ');
+const COUNTERS = new FixedText('], "counters": [');
+const COUNTERS_AFTER_ONE = new FixedText('}], "counters": [');
+const FIRST_KEY = new FixedText(', "metadata": {');
+const NEXT_KEY = new FixedText(', ');
+const KEY_VALUE = new FixedText(': ');
+const EMPTY_METADATA_TIMESTAMP = new FixedText(', "metadata": {}, "timestamp": ');
+const METADATA_TIMESTAMP = new FixedText('}, "timestamp": ');
+const TIMERS = new FixedText('], "timers": [');
+const TIMERS_AFTER_ONE = new FixedText('}], "timers": [');
+const CLOSE = new FixedText('}');
 
-function writeMetadataAndTimestamp(parts: MessageParts, metadata: Metadata): void {
-  let first = true;
-  for (const key in metadata) {
-    parts.fixed(first ? FIRST_KEY : NEXT_KEY);
-    first = false;
-    parts.fixedString(key);
-    parts.fixed(KEY_VALUE);
-    parts.variableString(metadata[key] as string);
-  }
-  parts.fixed(first ? EMPTY_METADATA_TIMESTAMP : METADATA_TIMESTAMP);
+/** What a message's timestamp format decides: how times are written, and the bytes from the end of `timers` to the `serialized_at` value. */
+interface FormatParts {
+  readonly format: string;
+  readonly codec: TimestampCodec;
+  /** `], "timestamp_format": "<format>", "serialized_at": `. */
+  readonly tail: FixedText;
 }
 
-/** A counter (no unit) or a timer, in its array: `{"name": ..., "value": ...}`. */
-function writeMetric(
-  parts: MessageParts,
-  codec: TimestampCodec,
-  first: boolean,
-  name: string,
-  unit: Unit | undefined,
-  metadata: Metadata,
-  timestamp: bigint,
-  value: number,
-): void {
-  parts.fixed(first ? FIRST_NAME : NEXT_NAME);
-  parts.fixedString(name);
-  if (unit !== undefined) {
-    parts.fixed(UNIT);
-    parts.fixedUnit(unit);
+const MAX_FORMATS = 64;
+const formatParts = new Map<string, FormatParts>();
+// Most messages use the format of the one before: checked before the map.
+let lastFormat: FormatParts | undefined;
+
+function formatPartsOf(format: string): FormatParts {
+  if (lastFormat !== undefined && lastFormat.format === format) return lastFormat;
+  let parts = formatParts.get(format);
+  if (parts === undefined) {
+    const codec = compileTimestampFormat(format);
+    parts = { format, codec, tail: new FixedText('], "timestamp_format": ' + pyString(format) + ', "serialized_at": ') };
+    // Formats come from configuration and from messages on the wire: bound the cache.
+    if (formatParts.size >= MAX_FORMATS) formatParts.delete(formatParts.keys().next().value as string);
+    formatParts.set(format, parts);
   }
-  writeMetadataAndTimestamp(parts, metadata);
-  parts.variableTime(codec, timestamp);
-  parts.fixed(VALUE);
-  parts.variableFloat(value);
+  lastFormat = parts;
+  return parts;
 }
 
-let lastFormat: string | undefined;
-let lastCodec: TimestampCodec | undefined;
+// `, "unit": {...}` of each unit: the same bytes for every timer in that unit.
+const unitParts = new Map<Unit, FixedText>();
 
-function codecOf(format: string): TimestampCodec {
-  if (format !== lastFormat || lastCodec === undefined) {
-    lastCodec = compileTimestampFormat(format);
-    lastFormat = format;
+function unitPartOf(unit: Unit): FixedText {
+  let part = unitParts.get(unit);
+  if (part === undefined) {
+    part = new FixedText(', "unit": {"name": ' + pyString(unit.name) + ', "seconds_offset": ' + pyFloat(unit.secondsOffset) + '}');
+    // Units are few (the constants in `Units`); anything else is not remembered forever.
+    if (unitParts.size < 64) unitParts.set(unit, part);
   }
-  return lastCodec;
+  return part;
 }
 
 /**
- * Writes `metrics` as the Python Kadabra 0.5.0 client encodes them, part by part, into
- * `parts`. `serialized_at` is `metrics.serializedAt` when set, otherwise now.
+ * One counter (no unit) or timer of its array, from the `{` (or `}, {` after another) to
+ * its value: `{"name": "latency", "unit": {...}, "metadata": {...}, "timestamp": "...", "value": 12.5`.
+ */
+function writeMetric(writer: WireWriter, codec: TimestampCodec, first: boolean, metric: Counter | Timer, unit: Unit | undefined): void {
+  writer.fixed(first ? FIRST_NAME : NEXT_NAME);
+  writePyString(writer, metric.name);
+  if (unit !== undefined) writer.fixed(unitPartOf(unit));
+  const metadata = metric.metadata;
+  let noKeys = true;
+  for (const key in metadata) {
+    writer.fixed(noKeys ? FIRST_KEY : NEXT_KEY);
+    noKeys = false;
+    writePyString(writer, key);
+    writer.fixed(KEY_VALUE);
+    writePyString(writer, metadata[key] as string);
+  }
+  writer.fixed(noKeys ? EMPTY_METADATA_TIMESTAMP : METADATA_TIMESTAMP);
+  codec.writeJson(writer, metric.timestamp);
+  writer.fixed(VALUE);
+  writePyFloat(writer, metric.value);
+}
+
+/**
+ * Writes `metrics` into `writer` as the Python Kadabra 0.5.0 client encodes them.
+ * `serialized_at` is `metrics.serializedAt` when set, otherwise now. On a throw the
+ * message is left unfinished: the writer's next `begin()` discards it.
  *
- * @returns `parts.end()`: false when `parts` follows a template the message does not fit.
  * @throws InvalidArgumentError when a value is NaN or infinite, a timestamp lies outside
  *   years 1..9999, or the timestamp format is unsupported.
  */
-export function writeMessage(parts: MessageParts, metrics: Metrics): boolean {
-  const codec = codecOf(metrics.timestampFormat);
+export function writeMessage(writer: WireWriter, metrics: Metrics): void {
+  const { codec, tail } = formatPartsOf(metrics.timestampFormat);
   const { dimensions, counters, timers } = metrics;
-  parts.fixed(OPEN);
+  // {"dimensions": [{"name": "service", "value": "checkout"}, ...],
+  writer.fixed(OPEN);
   for (let i = 0; i < dimensions.length; i += 1) {
     const d = dimensions[i]!;
-    parts.fixed(i === 0 ? FIRST_NAME : NEXT_NAME);
-    parts.fixedString(d.name);
-    parts.fixed(VALUE);
-    parts.variableString(d.value);
+    writer.fixed(i === 0 ? FIRST_NAME : NEXT_NAME);
+    writePyString(writer, d.name);
+    writer.fixed(VALUE);
+    writePyString(writer, d.value);
   }
-  parts.fixed(dimensions.length === 0 ? COUNTERS : COUNTERS_AFTER_ONE);
-  for (let i = 0; i < counters.length; i += 1) {
-    const c = counters[i]!;
-    writeMetric(parts, codec, i === 0, c.name, undefined, c.metadata, c.timestamp, c.value);
-  }
-  parts.fixed(counters.length === 0 ? TIMERS : TIMERS_AFTER_ONE);
-  for (let i = 0; i < timers.length; i += 1) {
-    const t = timers[i]!;
-    writeMetric(parts, codec, i === 0, t.name, t.unit, t.metadata, t.timestamp, t.value);
-  }
-  parts.fixed(timers.length === 0 ? FORMAT : FORMAT_AFTER_ONE);
-  parts.fixedString(metrics.timestampFormat);
-  parts.fixed(SERIALIZED_AT);
-  if (metrics.serializedAt === undefined) parts.variableTime(codec, serializationMicros());
-  else parts.variableString(metrics.serializedAt);
-  parts.fixed(CLOSE);
-  return parts.end();
+  // "counters": [{"name": "requests", "metadata": {...}, "timestamp": "...", "value": 1.0}, ...],
+  writer.fixed(dimensions.length === 0 ? COUNTERS : COUNTERS_AFTER_ONE);
+  for (let i = 0; i < counters.length; i += 1) writeMetric(writer, codec, i === 0, counters[i]!, undefined);
+  // "timers": [{"name": "latency", "unit": {...}, "metadata": {...}, "timestamp": "...", "value": 12.5}, ...],
+  writer.fixed(counters.length === 0 ? TIMERS : TIMERS_AFTER_ONE);
+  for (let i = 0; i < timers.length; i += 1) writeMetric(writer, codec, i === 0, timers[i]!, timers[i]!.unit);
+  // "timestamp_format": "...", "serialized_at": "..."}
+  if (timers.length > 0) writer.fixed(CLOSE);
+  writer.fixed(tail);
+  if (metrics.serializedAt === undefined) codec.writeJson(writer, serializationMicros());
+  else writePyString(writer, metrics.serializedAt);
+  writer.fixed(CLOSE);
 }

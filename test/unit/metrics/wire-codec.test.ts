@@ -7,12 +7,12 @@ import { nowMicros } from '../../../src/metrics/clock.js';
 import { Counter } from '../../../src/metrics/counter.js';
 import { Dimension } from '../../../src/metrics/dimension.js';
 import { DEFAULT_TIMESTAMP_FORMAT, Metrics } from '../../../src/metrics/metrics.js';
-import { pyFloat, pyString } from '../../../src/metrics/python-json.js';
 import { Timer } from '../../../src/metrics/timer.js';
 import { parseTimestamp } from '../../support/timestamp-text.js';
 import { Unit, Units } from '../../../src/metrics/unit.js';
 import { decodeMetrics, encodeMetrics } from '../../../src/metrics/wire-codec.js';
 import { anyMessage, buildMessage } from './arbitraries.js';
+import { pyDumps } from './py-dumps.js';
 
 const T = 1_704_164_645_123_456n;
 const TS = '2024-01-02T03:04:05.123456Z';
@@ -29,15 +29,6 @@ function message(): Record<string, unknown> {
     timestamp_format: DEFAULT_TIMESTAMP_FORMAT,
     serialized_at: TS,
   };
-}
-
-/** Python's json.dumps for the JSON values serialize() returns (all numbers are floats). */
-function pyDumps(value: unknown): string {
-  if (typeof value === 'string') return pyString(value);
-  if (typeof value === 'number') return pyFloat(value);
-  if (Array.isArray(value)) return '[' + value.map(pyDumps).join(', ') + ']';
-  const obj = value as Record<string, unknown>;
-  return '{' + Object.keys(obj).map((k) => pyString(k) + ': ' + pyDumps(obj[k])).join(', ') + '}';
 }
 
 function rejectsWire(input: unknown, pattern: RegExp): void {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { InvalidArgumentError } from '../../../src/errors/invalid-argument-error.js';
 import { pyFloat, pyString, writePyFloat, writePyString } from '../../../src/metrics/python-json.js';
-import { WireWriter } from '../../../src/metrics/wire-writer.js';
+import { FixedText, WireWriter } from '../../../src/metrics/wire-writer.js';
 import { anyFiniteDouble, anyString } from './arbitraries.js';
 
 function written(write: (writer: WireWriter) => void, slabBytes = 4096): string {
@@ -65,8 +65,20 @@ describe('WireWriter', () => {
     }
   });
 
-  test('raw bytes are copied as they are', () => {
-    assert.equal(written((w) => w.raw(Uint8Array.of(0x61, 0x0d, 0x0a, 0x62)), 2), 'a\r\nb');
+  test('fixed text of every length modulo four, across slab ends, followed by other writes', () => {
+    for (const text of ['', '}', ': ', '", "', '{"name": ', ', "metadata": {}, "timestamp": ', 'a\r\nb']) {
+      for (const slab of [1, 2, 3, 5, 64]) {
+        assert.equal(
+          written((w) => {
+            w.ascii('x');
+            w.fixed(new FixedText(text));
+            w.ascii('y');
+            w.fixed(new FixedText(text));
+          }, slab),
+          `x${text}y${text}`,
+        );
+      }
+    }
   });
 });
 
