@@ -2,11 +2,20 @@ import { componentLogger, createLogger, type KadabraLogger } from '../../logging
 import type { Metrics } from '../../metrics/metrics.js';
 import { TransientPublishError } from '../../errors/publish-error.js';
 import type { Publisher, PublishOutcome } from '../publisher.js';
-import { DEBUG_PUBLISHER_DEFAULT_ARGS } from './debug-publisher-args.js';
+import { parsePublisherArgs } from '../publisher-types.js';
+import { DEBUG_PUBLISHER_DEFAULT_ARGS, type DebugPublisherArgs } from './debug-publisher-args.js';
+
+/** Options of `DebugPublisher`. */
+export interface DebugPublisherOptions {
+  /** Overrides of `DEFAULT_ARGS` (`logger_name`), or the arguments a configuration resolved. */
+  readonly args?: Readonly<Partial<DebugPublisherArgs>>;
+  /** The logger to make the metrics' logger a child of. Default: a new pino logger on stdout. */
+  readonly logger?: KadabraLogger;
+}
 
 /**
  * Publishes metrics to a logger, for development: each message that holds any counter or
- * timer is logged at INFO on the logger named `loggerName`, with its wire dictionary
+ * timer is logged at INFO on the logger named `logger_name`, with its wire dictionary
  * (`Metrics.serialize()`) as the `metrics` field of the JSON log line. Never rejects a
  * message and never fails.
  */
@@ -14,14 +23,14 @@ export class DebugPublisher implements Publisher {
   /** Default arguments (the original's `DebugPublisher.DEFAULT_ARGS`). */
   static readonly DEFAULT_ARGS = DEBUG_PUBLISHER_DEFAULT_ARGS;
 
+  /** The resolved arguments. */
+  readonly args: Readonly<DebugPublisherArgs>;
   private readonly logger: KadabraLogger;
 
-  /**
-   * @param loggerName name of the logger the metrics are written to (`logger_name`).
-   * @param rootLogger the logger to make it a child of (default: a new pino logger on stdout).
-   */
-  constructor(loggerName: string = DEBUG_PUBLISHER_DEFAULT_ARGS.logger_name, rootLogger?: KadabraLogger) {
-    this.logger = componentLogger(rootLogger ?? createLogger(), loggerName);
+  /** @throws ConfigurationError naming the argument that is not accepted. */
+  constructor(options: DebugPublisherOptions = {}) {
+    this.args = parsePublisherArgs('debug', options.args);
+    this.logger = componentLogger(options.logger ?? createLogger(), this.args.logger_name);
   }
 
   /**

@@ -1,16 +1,12 @@
 import { constants as zlibConstants, gzipSync } from 'node:zlib';
-import { ConfigurationError } from '../../errors/configuration-error.js';
 import { TransientPublishError } from '../../errors/publish-error.js';
 import { componentLogger, createLogger, type KadabraLogger } from '../../logging/logger.js';
 import type { Metrics } from '../../metrics/metrics.js';
 import type { Publisher, PublishOutcome, RejectedMessage } from '../publisher.js';
 import { classifyWriteAnswer, errorText, fixForRefusal, type WriteVerdict } from './classify-write-answer.js';
 import { influxDBTlsOptions, resolveEndpoint, type InfluxDBEndpoint } from './influxdb-endpoint.js';
-import {
-  INFLUXDB_PUBLISHER_DEFAULT_ARGS,
-  influxDBPublisherArgsSchema,
-  type InfluxDBPublisherArgs,
-} from './influxdb-publisher-args.js';
+import { parsePublisherArgs } from '../publisher-types.js';
+import { INFLUXDB_PUBLISHER_DEFAULT_ARGS, type InfluxDBPublisherArgs } from './influxdb-publisher-args.js';
 import { HttpTimeoutError, KeepAliveClient, type HttpAnswer } from './keep-alive-client.js';
 import { LineFormatter } from './line-formatter.js';
 import { LogLimiter } from '../../logging/log-limiter.js';
@@ -41,12 +37,12 @@ interface PublishRun {
   probe: Promise<void> | undefined;
 }
 
-function resolveArgs(args: Readonly<Partial<InfluxDBPublisherArgs>> | Readonly<Record<string, unknown>>): InfluxDBPublisherArgs {
-  const parsed = influxDBPublisherArgsSchema.safeParse({ ...INFLUXDB_PUBLISHER_DEFAULT_ARGS, ...args });
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const key = `AGENT_PUBLISHER_ARGS.${issue?.path.join('.') ?? ''}`;
-  throw new ConfigurationError(key, `${key} of publisher "influxdb": ${issue?.message ?? 'invalid'}`);
+/** Options of `InfluxDBPublisher`. */
+export interface InfluxDBPublisherOptions {
+  /** Overrides of `DEFAULT_ARGS` (`host`, `port`, `database`, `timeout`, ...), or the arguments a configuration resolved. */
+  readonly args?: Readonly<Partial<InfluxDBPublisherArgs>>;
+  /** The root logger; the publisher logs through a child named `kadabra.publisher`. Default: a new pino logger on stdout. */
+  readonly logger?: KadabraLogger;
 }
 
 /**
@@ -83,15 +79,11 @@ export class InfluxDBPublisher implements Publisher {
   private closing: Promise<void> | undefined;
 
   /**
-   * @param args overrides of `DEFAULT_ARGS` (`host`, `port`, `database`, `timeout`, ...).
-   * @param logger the root logger; this publisher logs through a child named `kadabra.publisher`.
+   * Reads the TLS files now, so a wrong path fails at startup.
    * @throws ConfigurationError naming the argument that is not accepted.
    */
-  constructor(
-    args: Readonly<Partial<InfluxDBPublisherArgs>> | Readonly<Record<string, unknown>> = {},
-    logger?: KadabraLogger,
-  ) {
-    this.args = Object.freeze(resolveArgs(args));
+  constructor(options: InfluxDBPublisherOptions = {}) {
+    this.args = parsePublisherArgs('influxdb', options.args);
     this.endpoint = resolveEndpoint(this.args);
     this.client = new KeepAliveClient({
       base: this.endpoint.base,
@@ -99,7 +91,7 @@ export class InfluxDBPublisher implements Publisher {
       tls: influxDBTlsOptions(this.args, this.endpoint),
     });
     this.formatter = new LineFormatter(this.args.api === 'v1');
-    this.logger = componentLogger(logger ?? createLogger(), 'kadabra.publisher');
+    this.logger = componentLogger(options.logger ?? createLogger(), 'kadabra.publisher');
   }
 
   /**

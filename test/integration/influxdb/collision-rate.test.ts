@@ -91,7 +91,7 @@ describe('cross-process collisions, measured', () => {
 
     const database = uniqueDatabase('collisions');
     await server.createDatabase(database);
-    const publisher = new InfluxDBPublisher({ host: '127.0.0.1', port: server.port, database }, createLogger({ level: 'silent' }));
+    const publisher = new InfluxDBPublisher({ args: { host: '127.0.0.1', port: server.port, database }, logger: createLogger({ level: 'silent' }) });
     try {
       for (let i = 0; i < all.length; i += 1000) await publisher.publish(all.slice(i, i + 1000));
     } finally {

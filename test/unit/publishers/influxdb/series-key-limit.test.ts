@@ -22,7 +22,7 @@ describe('keys longer than InfluxDB stores are refused before sending (chaos: 5 
   let publisher: InfluxDBPublisher;
   beforeEach(async () => {
     fake = await startFakeInflux();
-    publisher = new InfluxDBPublisher({ host: '127.0.0.1', port: fake.port }, createLogger({ level: 'silent' }));
+    publisher = new InfluxDBPublisher({ args: { host: '127.0.0.1', port: fake.port }, logger: createLogger({ level: 'silent' }) });
   });
   afterEach(async () => {
     await publisher.close();
