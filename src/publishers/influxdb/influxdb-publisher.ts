@@ -11,7 +11,6 @@ import { HttpTimeoutError, KeepAliveClient, type HttpAnswer } from './keep-alive
 import { LineFormatter } from './line-formatter.js';
 import { LogLimiter } from '../../logging/log-limiter.js';
 import { RefusalEvidence } from './refusal-evidence.js';
-import { oversizedKeyReason } from './series-key-limit.js';
 import { unwritableReason } from './unwritable-reason.js';
 import { groupUnits, halve, type WriteUnit } from './write-unit.js';
 import { secondsToMilliseconds } from '../../config/duration-seconds.js';
@@ -149,7 +148,7 @@ export class InfluxDBPublisher implements Publisher {
     for (const [index, reason] of run.refused) {
       if (run.written > 0) {
         run.rejected.set(index, reason);
-      } else if (this.evidence.refusedAgain(this.formatter.lines(batch[index] as Metrics))) {
+      } else if (this.evidence.refusedAgain(this.formatter.format(batch[index] as Metrics).lines)) {
         run.rejected.set(index, `${reason} (refused alone again after InfluxDB had accepted other writes)`);
       } else {
         held.set(index, reason);
@@ -182,9 +181,8 @@ export class InfluxDBPublisher implements Publisher {
       // unacknowledged write, a nanny republish): they map to the same points on purpose.
       // Distinct sends never share bytes: serialized_at increases strictly in a process
       // and carries a per-process lane across processes (src/metrics/clock.ts).
-      const lines = this.formatter.lines(metrics);
-      const oversized = firstOversized(lines);
-      if (oversized !== undefined) rejected.set(index, oversized);
+      const { lines, unstorable } = this.formatter.format(metrics);
+      if (unstorable !== undefined) rejected.set(index, unstorable);
       else if (lines.length > 0) yield { index, lines };
     }
   }
@@ -362,14 +360,6 @@ function linesOf(group: readonly WriteUnit[]): string {
 
 function byIndex(messages: ReadonlyMap<number, string>): RejectedMessage[] {
   return [...messages].sort(([a], [b]) => a - b).map(([index, reason]) => ({ index, reason }));
-}
-
-function firstOversized(lines: readonly string[]): string | undefined {
-  for (const line of lines) {
-    const reason = oversizedKeyReason(line);
-    if (reason !== undefined) return reason;
-  }
-  return undefined;
 }
 
 function describeNetworkError(error: unknown): string {

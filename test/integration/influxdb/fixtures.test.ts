@@ -79,7 +79,7 @@ describe('the python-wire fixtures published into a real InfluxDB 1.6', () => {
       const database = await publishFixture(name);
       const stored = await readPoints(server, database);
       // Time is kept to the format's precision (a second for custom_timestamp_format).
-      const resolution = timestampResolutionNs(metrics.timestampFormat) / 1000n;
+      const resolution = BigInt(timestampResolutionNs(metrics.timestampFormat) / 1000);
       const atResolution = (p: StoredPoint): StoredPoint => ({ ...p, micros: (p.micros / resolution) * resolution });
       assert.deepEqual(comparableSet(stored.map(atResolution)), comparableSet(expectedPoints(metrics)));
       const again = new InfluxDBPublisher({ args: { host: '127.0.0.1', port: server.port, database }, logger: silent });
