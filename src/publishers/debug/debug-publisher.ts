@@ -1,17 +1,12 @@
 import { componentLogger, createLogger, type KadabraLogger } from '../../logging/logger.js';
 import type { Metrics } from '../../metrics/metrics.js';
 import { TransientPublishError } from '../../errors/publish-error.js';
-import type { Publisher, PublishOutcome } from '../publisher.js';
+import type { Publisher, PublisherOptions, PublishOutcome } from '../publisher.js';
 import { parsePublisherArgs } from '../publisher-types.js';
 import { DEBUG_PUBLISHER_DEFAULT_ARGS, type DebugPublisherArgs } from './debug-publisher-args.js';
 
-/** Options of `DebugPublisher`. */
-export interface DebugPublisherOptions {
-  /** Overrides of `DEFAULT_ARGS` (`logger_name`), or the arguments a configuration resolved. */
-  readonly args?: Readonly<Partial<DebugPublisherArgs>>;
-  /** The logger to make the metrics' logger a child of. Default: a new pino logger on stdout. */
-  readonly logger?: KadabraLogger;
-}
+/** Options of `DebugPublisher`: `args.logger_name` names the child logger the metrics go to. */
+export type DebugPublisherOptions = PublisherOptions<DebugPublisherArgs>;
 
 /**
  * Publishes metrics to a logger, for development: each message that holds any counter or

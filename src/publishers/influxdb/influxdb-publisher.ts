@@ -2,7 +2,7 @@ import { constants as zlibConstants, gzipSync } from 'node:zlib';
 import { TransientPublishError } from '../../errors/publish-error.js';
 import { componentLogger, createLogger, type KadabraLogger } from '../../logging/logger.js';
 import type { Metrics } from '../../metrics/metrics.js';
-import type { Publisher, PublishOutcome, RejectedMessage } from '../publisher.js';
+import type { Publisher, PublisherOptions, PublishOutcome, RejectedMessage } from '../publisher.js';
 import { classifyWriteAnswer, errorText, fixForRefusal, type WriteVerdict } from './classify-write-answer.js';
 import { influxDBTlsOptions, resolveEndpoint, type InfluxDBEndpoint } from './influxdb-endpoint.js';
 import { parsePublisherArgs } from '../publisher-types.js';
@@ -36,13 +36,8 @@ interface PublishRun {
   probe: Promise<void> | undefined;
 }
 
-/** Options of `InfluxDBPublisher`. */
-export interface InfluxDBPublisherOptions {
-  /** Overrides of `DEFAULT_ARGS` (`host`, `port`, `database`, `timeout`, ...), or the arguments a configuration resolved. */
-  readonly args?: Readonly<Partial<InfluxDBPublisherArgs>>;
-  /** The root logger; the publisher logs through a child named `kadabra.publisher`. Default: a new pino logger on stdout. */
-  readonly logger?: KadabraLogger;
-}
+/** Options of `InfluxDBPublisher` (`args`: `host`, `port`, `database`, `timeout`, ...); it logs as `kadabra.publisher`. */
+export type InfluxDBPublisherOptions = PublisherOptions<InfluxDBPublisherArgs>;
 
 /**
  * Publishes metrics to InfluxDB over its HTTP write API. Each counter and timer is one
