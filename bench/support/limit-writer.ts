@@ -1,8 +1,7 @@
 import { Agent, request } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { decodeMetrics } from '../../src/metrics/wire-codec.js';
-import { formatLine } from '../../src/publishers/influxdb/line-protocol.js';
-import { metricsToPoints } from '../../src/publishers/influxdb/metrics-to-points.js';
+import { LineFormatter } from '../../src/publishers/influxdb/line-formatter.js';
 
 /** Lines per request of the minimal writer, as the issue sets it. */
 export const LIMIT_BATCH_LINES = 5000;
@@ -18,9 +17,10 @@ export function gzipBatches(messages: readonly string[]): Buffer[] {
     bodies.push(gzipSync(Buffer.from(lines.join('\n'), 'utf8')));
     lines = [];
   };
+  const formatter = new LineFormatter(true);
   for (const message of messages) {
-    for (const point of metricsToPoints(decodeMetrics(message))) {
-      lines.push(formatLine(point));
+    for (const line of formatter.format(decodeMetrics(message)).lines) {
+      lines.push(line);
       if (lines.length === LIMIT_BATCH_LINES) flush();
     }
   }

@@ -1,6 +1,6 @@
 import type { Channel } from '../channels/channel.js';
 import { createChannel } from '../channels/create-channel.js';
-import { resolveAgentConfiguration, type AgentConfiguration } from '../config/index.js';
+import { isAgentConfiguration, resolveAgentConfiguration, type AgentConfiguration } from '../config/index.js';
 import { componentLogger, createLogger, type KadabraLogger } from '../logging/logger.js';
 import { createPublisher } from '../publishers/create-publisher.js';
 import type { Publisher } from '../publishers/publisher.js';
@@ -76,14 +76,17 @@ export class Agent {
 
   /**
    * @param configuration the original's `AGENT_*` / `BATCHED_AGENT_*` keys (`CLIENT_*` keys are
-   *   ignored, so one file can serve both).
+   *   ignored, so one file can serve both), or a configuration `resolveAgentConfiguration`
+   *   returned, used as it is (the environment it was resolved with already applied).
    * @throws ConfigurationError naming the bad key, the value and what is accepted.
    */
   constructor(configuration?: unknown, options: AgentOptions = {}) {
     this.stopRequested = new Promise((resolve) => {
       this.onStopRequested = resolve;
     });
-    const config = resolveAgentConfiguration(configuration, options.env ?? process.env);
+    const config = isAgentConfiguration(configuration)
+      ? configuration
+      : resolveAgentConfiguration(configuration, options.env ?? process.env);
     this.configuration = config;
     const root = createLogger({ level: config.AGENT_LOG_LEVEL, logger: options.logger });
     this.logger = componentLogger(root, config.AGENT_LOGGER_NAME);

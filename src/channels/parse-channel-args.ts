@@ -1,10 +1,13 @@
 import type { z } from 'zod';
-import { ConfigurationError } from '../errors/configuration-error.js';
+import { parseArguments } from '../config/parse-arguments.js';
+import { CHANNEL_TYPES } from './channel-types.js';
 
 /**
- * Merges a channel's arguments over its defaults and validates them, for channels
- * constructed directly (the configuration module validates `*_CHANNEL_ARGS` itself).
- * @throws ConfigurationError naming the first bad argument.
+ * The arguments of a channel constructed directly: merged over `defaults` and validated,
+ * or, when the configuration already resolved them (`createChannel` from a resolved
+ * configuration), taken as they are.
+ * @param channelName the class (`RedisChannel`), named in messages when its type is not registered.
+ * @throws ConfigurationError naming the first bad argument (`CHANNEL_ARGS.port`), the value and what is accepted.
  */
 export function parseChannelArgs<Schema extends z.ZodObject>(
   channelName: string,
@@ -12,22 +15,8 @@ export function parseChannelArgs<Schema extends z.ZodObject>(
   defaults: Readonly<Record<string, unknown>>,
   args: Readonly<Record<string, unknown>>,
 ): Readonly<z.infer<Schema>> {
-  // zod looks names up with `in`: `__proto__` or `toString` would pass as known and be ignored.
-  const foreign = Object.keys(args).find((name) => args[name] !== undefined && !Object.hasOwn(schema.shape, name));
-  if (foreign !== undefined) {
-    throw new ConfigurationError(
-      `CHANNEL_ARGS.${foreign}`,
-      `${channelName} argument ${foreign} is not accepted; accepted: ${Object.keys(schema.shape).join(', ')}`,
-    );
-  }
-  const parsed = schema.safeParse({ ...defaults, ...args });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const key = issue?.path.join('.') ?? '';
-    throw new ConfigurationError(
-      `CHANNEL_ARGS.${key}`,
-      `${channelName} argument ${key || '(unknown)'}: ${issue?.message ?? 'invalid'}`,
-    );
-  }
-  return Object.freeze(parsed.data);
+  // The registered spec, so that arguments the configuration resolved are recognised.
+  const registered = Object.entries(CHANNEL_TYPES).find(([, spec]) => spec.schema === schema);
+  const [typeName, spec] = registered ?? [channelName, { schema, defaults }];
+  return parseArguments(spec, args, { argsKey: 'CHANNEL_ARGS', kind: 'channel', typeName, namesType: true });
 }

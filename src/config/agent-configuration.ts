@@ -1,6 +1,6 @@
 import type { ChannelArgsByType, PublisherArgsByType } from './argument-keys.js';
 import type { ConfigKeyOf, ConfigValue } from './config-keys.js';
-import { resolveConfiguration } from './resolve-configuration.js';
+import { isResolvedConfiguration, resolveConfiguration } from './resolve-configuration.js';
 
 /** The agent's channel type and its complete arguments, narrowed by the type. */
 export type AgentChannelSettings = {
@@ -43,4 +43,12 @@ export function resolveAgentConfiguration(
 ): AgentConfiguration {
   // Sound because every key was validated by its schema and the args by their type's.
   return resolveConfiguration('agent', input, env) as AgentConfiguration;
+}
+
+/**
+ * Whether `value` is a configuration `resolveAgentConfiguration` returned: complete,
+ * validated and frozen, so whoever receives it uses it as it is.
+ */
+export function isAgentConfiguration(value: unknown): value is AgentConfiguration {
+  return isResolvedConfiguration(value, 'agent');
 }

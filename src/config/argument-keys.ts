@@ -1,10 +1,11 @@
-import { CHANNEL_TYPES, type ChannelTypeArgs } from '../channels/channel-types.js';
+import { CHANNEL_TYPES } from '../channels/channel-types.js';
 import type { RedisChannelArgs } from '../channels/redis/redis-channel-args.js';
 import type { SqliteChannelArgs } from '../channels/sqlite/sqlite-channel-args.js';
-import type { DebugPublisherArgs } from '../publishers/debug/debug-publisher-args.js';
-import type { InfluxDBPublisherArgs } from '../publishers/influxdb/influxdb-publisher-args.js';
-import { PUBLISHER_TYPES, type PublisherTypeArgs } from '../publishers/publisher-types.js';
+import { PUBLISHER_TYPES, type PublisherArgsByType } from '../publishers/publisher-types.js';
 import type { ConfigKeyName } from './config-keys.js';
+import type { ArgumentsSpec } from './parse-arguments.js';
+
+export type { PublisherArgsByType };
 
 /**
  * Resolved arguments of each channel type, by type name. Mirrors `CHANNEL_TYPES`
@@ -15,19 +16,13 @@ export interface ChannelArgsByType {
   sqlite: SqliteChannelArgs;
 }
 
-/** Resolved arguments of each publisher type, by type name. Mirrors `PUBLISHER_TYPES`. */
-export interface PublisherArgsByType {
-  debug: DebugPublisherArgs;
-  influxdb: InfluxDBPublisherArgs;
-}
-
 /** A `*_TYPE` key and the `*_ARGS` key holding overrides of that type's default arguments. */
 export interface ArgumentKeyPair {
   readonly typeKey: ConfigKeyName;
   readonly argsKey: ConfigKeyName;
   /** What the type names: shown in messages and docs. */
   readonly kind: 'channel' | 'publisher';
-  readonly registry: Readonly<Record<string, ChannelTypeArgs | PublisherTypeArgs>>;
+  readonly registry: Readonly<Record<string, ArgumentsSpec>>;
 }
 
 /** Every `*_ARGS` key with the `*_TYPE` key that picks its schema and defaults. */

@@ -8,11 +8,14 @@ import { nearestName } from './nearest-name.js';
 export interface ValueSource {
   /** The `KADABRA_*` environment variable that set it. */
   readonly variable?: string | undefined;
+  /** What the value is an argument of (`publisher "influxdb"`), when no `*_TYPE` key beside it says so. */
+  readonly owner?: string | undefined;
 }
 
-/** ` (from KADABRA_X)` when the value came from the environment. */
+/** ` of publisher "influxdb"` for an owner, ` (from KADABRA_X)` when the value came from the environment. */
 export function sourceNote(source: ValueSource): string {
-  return source.variable === undefined ? '' : ` (from ${source.variable})`;
+  const owner = source.owner === undefined ? '' : ` of ${source.owner}`;
+  return source.variable === undefined ? owner : `${owner} (from ${source.variable})`;
 }
 
 function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {

@@ -1,4 +1,5 @@
 export {
+  isAgentConfiguration,
   resolveAgentConfiguration,
   type AgentChannelSettings,
   type AgentConfiguration,

@@ -58,43 +58,33 @@ class Scanner {
   }
 
   private object(): void {
-    this.nested(() => {
-      this.expect('{');
+    this.sequence('{', '}', () => {
+      this.string();
       this.skipSpace();
-      if (this.text[this.index] === '}') {
-        this.index++;
-        return;
-      }
-      for (;;) {
-        this.skipSpace();
-        this.string();
-        this.skipSpace();
-        this.expect(':');
-        this.skipSpace();
-        this.value();
-        this.skipSpace();
-        if (this.text[this.index] === '}') {
-          this.index++;
-          return;
-        }
-        this.expect(',');
-      }
+      this.expect(':');
+      this.skipSpace();
+      this.value();
     });
   }
 
   private array(): void {
+    this.sequence('[', ']', () => this.value());
+  }
+
+  /** `open`, then nothing or items separated by commas, then `close` (white space around each). */
+  private sequence(open: string, close: string, item: () => void): void {
     this.nested(() => {
-      this.expect('[');
+      this.expect(open);
       this.skipSpace();
-      if (this.text[this.index] === ']') {
+      if (this.text[this.index] === close) {
         this.index++;
         return;
       }
       for (;;) {
         this.skipSpace();
-        this.value();
+        item();
         this.skipSpace();
-        if (this.text[this.index] === ']') {
+        if (this.text[this.index] === close) {
           this.index++;
           return;
         }

@@ -9,6 +9,7 @@ import {
   type ConfigSide,
 } from './config-keys.js';
 import { schemaIssueError, sourceNote, unknownNameError, type ValueSource } from './configuration-issue.js';
+import { parseArguments } from './parse-arguments.js';
 import { readEnvironmentOverrides } from './environment-overrides.js';
 import { formatValue } from './format-value.js';
 import { isPlainObject } from './is-plain-object.js';
@@ -24,8 +25,12 @@ interface ArgumentOverrides {
   readonly variable: string | undefined;
 }
 
-function withoutUndefined(dictionary: Dictionary): Dictionary {
-  return Object.fromEntries(Object.entries(dictionary).filter(([, value]) => value !== undefined));
+/** Configurations this module resolved, by side: handed on, they are not resolved again. */
+const resolvedConfigurations = new WeakMap<object, ConfigSide>();
+
+/** Whether `value` is a configuration `resolveConfiguration` returned for `side`. */
+export function isResolvedConfiguration(value: unknown, side: ConfigSide): boolean {
+  return typeof value === 'object' && value !== null && resolvedConfigurations.get(value) === side;
 }
 
 /** The given keys of `side`; fails on keys that belong to neither side. */
@@ -105,45 +110,7 @@ function resolveArguments(
   const type = pair.registry[typeName];
   // The *_TYPE key's schema only accepts registry names, so this is a registry bug.
   if (type === undefined) throw new ConfigurationError(pair.typeKey, `${pair.typeKey}: no ${pair.kind} type ${typeName}`);
-  // zod looks names up with `in`, so `__proto__`, `constructor`, `toString` would pass as
-  // known (and be ignored): only the schema's own names are arguments.
-  const foreign = Object.entries(overrides ?? {}).find(
-    ([name, value]) => value !== undefined && !Object.hasOwn(type.schema.shape, name),
-  )?.[0];
-  if (foreign !== undefined) {
-    const source = fromEnvironment.has(foreign) ? { variable } : {};
-    throw unknownNameError(
-      `${pair.argsKey}.${foreign}`,
-      `is not an argument of ${pair.kind} type "${typeName}"`,
-      foreign,
-      Object.keys(type.schema.shape),
-      'Accepted arguments',
-      source,
-    );
-  }
-  const merged = { ...type.defaults, ...withoutUndefined(overrides ?? {}) };
-  const result = type.schema.safeParse(merged);
-  if (result.success) return Object.freeze({ ...result.data });
-
-  const issues = result.error.issues;
-  const unknown = issues.find((issue) => issue.code === 'unrecognized_keys');
-  if (unknown !== undefined && unknown.code === 'unrecognized_keys') {
-    const name = unknown.keys[0] ?? '';
-    const source = fromEnvironment.has(name) ? { variable } : {};
-    throw unknownNameError(
-      `${pair.argsKey}.${name}`,
-      `is not an argument of ${pair.kind} type "${typeName}"`,
-      name,
-      Object.keys(type.schema.shape),
-      'Accepted arguments',
-      source,
-    );
-  }
-  const issue = issues[0];
-  const name = String(issue?.path[0] ?? '');
-  const source = fromEnvironment.has(name) ? { variable } : {};
-  if (issue === undefined) throw new ConfigurationError(pair.argsKey, `${pair.argsKey} is not valid`);
-  throw schemaIssueError(pair.argsKey, type.schema, merged, issue, source);
+  return parseArguments(type, overrides, { argsKey: pair.argsKey, kind: pair.kind, typeName, fromEnvironment, variable });
 }
 
 /**
@@ -187,6 +154,7 @@ export function resolveConfiguration(
   }
 
   // Present keys in reference order, whatever order they were resolved in.
-  const ordered = Object.fromEntries(configKeysOf(side).map((key) => [key, resolved[key]]));
-  return Object.freeze(ordered);
+  const ordered = Object.freeze(Object.fromEntries(configKeysOf(side).map((key) => [key, resolved[key]])));
+  resolvedConfigurations.set(ordered, side);
+  return ordered;
 }

@@ -1,51 +1,41 @@
 import { ConfigurationError } from '../errors/configuration-error.js';
 import type { KadabraLogger } from '../logging/logger.js';
 import { DebugPublisher } from './debug/debug-publisher.js';
-import type { InfluxDBPublisherArgs } from './influxdb/influxdb-publisher-args.js';
 import { InfluxDBPublisher } from './influxdb/influxdb-publisher.js';
 import type { Publisher } from './publisher.js';
-import { PUBLISHER_TYPES } from './publisher-types.js';
+import { parsePublisherArgs, type PublisherArgsByType } from './publisher-types.js';
 
-type PublisherFactory = (args: Readonly<Record<string, unknown>>, logger: KadabraLogger) => Publisher;
+type PublisherArgs = Readonly<Record<string, unknown>> | null | undefined;
 
 /**
- * Every publisher implementation, by the type name of `AGENT_PUBLISHER_TYPE`. Arguments
- * reach a factory already merged over the type's defaults and validated.
+ * Every publisher implementation, by the type name of `AGENT_PUBLISHER_TYPE`: each
+ * parses its arguments as its type (arguments a configuration resolved pass as they
+ * are) and hands the typed values to the constructor.
  */
-const PUBLISHER_FACTORIES: Readonly<Record<string, PublisherFactory>> = Object.freeze({
-  debug: (args, logger) => new DebugPublisher(String(args['logger_name']), logger),
-  influxdb: (args, logger) => new InfluxDBPublisher(args as Partial<InfluxDBPublisherArgs>, logger),
-});
+const PUBLISHER_FACTORIES: Readonly<Record<keyof PublisherArgsByType, (args: PublisherArgs, logger: KadabraLogger) => Publisher>> =
+  Object.freeze({
+    debug: (args, logger) => new DebugPublisher({ args: parsePublisherArgs('debug', args), logger }),
+    influxdb: (args, logger) => new InfluxDBPublisher({ args: parsePublisherArgs('influxdb', args), logger }),
+  });
+
+function isPublisherType(type: string): type is keyof PublisherArgsByType {
+  return Object.hasOwn(PUBLISHER_FACTORIES, type);
+}
 
 /**
  * Turns a publisher type and its arguments into a publisher. `args` are overrides of the
- * type's `DEFAULT_ARGS` (a resolved configuration already holds complete ones).
+ * type's `DEFAULT_ARGS`, or the complete arguments of a resolved configuration.
  *
  * @param logger the root logger; publishers log through children of it (`logger_name`).
  * @throws ConfigurationError for an unknown type (listing the known ones) or bad arguments.
  */
-export function createPublisher(
-  type: string,
-  args: Readonly<Record<string, unknown>> | null | undefined,
-  logger: KadabraLogger,
-): Publisher {
-  const factory = Object.hasOwn(PUBLISHER_FACTORIES, type) ? PUBLISHER_FACTORIES[type] : undefined;
-  const spec = Object.hasOwn(PUBLISHER_TYPES, type) ? PUBLISHER_TYPES[type] : undefined;
-  if (!factory || !spec) {
+export function createPublisher(type: string, args: PublisherArgs, logger: KadabraLogger): Publisher {
+  if (!isPublisherType(type)) {
     throw new ConfigurationError(
       'AGENT_PUBLISHER_TYPE',
       `AGENT_PUBLISHER_TYPE ${JSON.stringify(type)} is not a publisher type; ` +
         `accepted: ${Object.keys(PUBLISHER_FACTORIES).join(', ')}`,
     );
   }
-  const parsed = spec.schema.safeParse({ ...spec.defaults, ...args });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const key = issue?.path.join('.') ?? '';
-    throw new ConfigurationError(
-      `AGENT_PUBLISHER_ARGS.${key}`,
-      `AGENT_PUBLISHER_ARGS.${key} of publisher ${JSON.stringify(type)}: ${issue?.message ?? 'invalid'}`,
-    );
-  }
-  return factory(parsed.data, logger);
+  return PUBLISHER_FACTORIES[type](args, logger);
 }

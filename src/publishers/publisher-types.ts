@@ -1,21 +1,39 @@
-import type { z } from 'zod';
-import { DEBUG_PUBLISHER_DEFAULT_ARGS, debugPublisherArgsSchema } from './debug/debug-publisher-args.js';
+import { parseArguments, type ArgumentsSpec } from '../config/parse-arguments.js';
+import { DEBUG_PUBLISHER_DEFAULT_ARGS, debugPublisherArgsSchema, type DebugPublisherArgs } from './debug/debug-publisher-args.js';
 import {
   INFLUXDB_PUBLISHER_DEFAULT_ARGS,
   influxDBPublisherArgsSchema,
+  type InfluxDBPublisherArgs,
 } from './influxdb/influxdb-publisher-args.js';
 
-/** Argument schema and defaults of one publisher type. */
-export interface PublisherTypeArgs {
-  readonly schema: z.ZodObject;
-  readonly defaults: Readonly<Record<string, unknown>>;
+/** Resolved arguments of each publisher type, by type name. Mirrors `PUBLISHER_TYPES`. */
+export interface PublisherArgsByType {
+  debug: DebugPublisherArgs;
+  influxdb: InfluxDBPublisherArgs;
 }
 
 /**
  * Every publisher type, by the name used in `AGENT_PUBLISHER_TYPE`, with its argument
  * schema and defaults. Configuration validates `AGENT_PUBLISHER_ARGS` here.
  */
-export const PUBLISHER_TYPES: Readonly<Record<string, PublisherTypeArgs>> = Object.freeze({
+export const PUBLISHER_TYPES: Readonly<Record<keyof PublisherArgsByType, ArgumentsSpec>> = Object.freeze({
   debug: { schema: debugPublisherArgsSchema, defaults: DEBUG_PUBLISHER_DEFAULT_ARGS },
   influxdb: { schema: influxDBPublisherArgsSchema, defaults: INFLUXDB_PUBLISHER_DEFAULT_ARGS },
 });
+
+/**
+ * The arguments of a publisher of `type`: overrides merged over its defaults and
+ * validated, or arguments already resolved (by the configuration) as they are.
+ * @throws ConfigurationError naming the argument (`AGENT_PUBLISHER_ARGS.port`), the value and what is accepted.
+ */
+export function parsePublisherArgs<T extends keyof PublisherArgsByType>(
+  type: T,
+  args: Readonly<Record<string, unknown>> | null | undefined,
+): Readonly<PublisherArgsByType[T]> {
+  return parseArguments(PUBLISHER_TYPES[type], args, {
+    argsKey: 'AGENT_PUBLISHER_ARGS',
+    kind: 'publisher',
+    typeName: type,
+    namesType: true,
+  });
+}

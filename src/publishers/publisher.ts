@@ -1,4 +1,16 @@
+import type { KadabraLogger } from '../logging/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
+
+/**
+ * What a publisher's constructor takes. `args` are overrides of the publisher's
+ * `DEFAULT_ARGS` (merged over them and validated by the constructor), or the arguments a
+ * resolved configuration holds (taken as they are).
+ */
+export interface PublisherOptions<Args> {
+  readonly args?: Readonly<Partial<Args>>;
+  /** The root logger; the publisher logs through a child of it. Default: a new pino logger on stdout. */
+  readonly logger?: KadabraLogger;
+}
 
 /** A message a publisher can never write, with the reason (e.g. InfluxDB's error). */
 export interface RejectedMessage {

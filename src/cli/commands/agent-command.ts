@@ -25,7 +25,7 @@ export function agentCommand(context: CliContext, outcome: CliOutcome): CommandD
         level: configuration.AGENT_LOG_LEVEL,
         ...(context.logDestination ? { destination: context.logDestination } : {}),
       });
-      const agent = new Agent(configuration, { logger, env: context.env });
+      const agent = new Agent(configuration, { logger });
       const unregister = context.onStopRequest(() => void agent.stop());
       try {
         await agent.start();

@@ -1,12 +1,16 @@
 import { componentLogger, createLogger, type KadabraLogger } from '../../logging/logger.js';
 import type { Metrics } from '../../metrics/metrics.js';
 import { TransientPublishError } from '../../errors/publish-error.js';
-import type { Publisher, PublishOutcome } from '../publisher.js';
-import { DEBUG_PUBLISHER_DEFAULT_ARGS } from './debug-publisher-args.js';
+import type { Publisher, PublisherOptions, PublishOutcome } from '../publisher.js';
+import { parsePublisherArgs } from '../publisher-types.js';
+import { DEBUG_PUBLISHER_DEFAULT_ARGS, type DebugPublisherArgs } from './debug-publisher-args.js';
+
+/** Options of `DebugPublisher`: `args.logger_name` names the child logger the metrics go to. */
+export type DebugPublisherOptions = PublisherOptions<DebugPublisherArgs>;
 
 /**
  * Publishes metrics to a logger, for development: each message that holds any counter or
- * timer is logged at INFO on the logger named `loggerName`, with its wire dictionary
+ * timer is logged at INFO on the logger named `logger_name`, with its wire dictionary
  * (`Metrics.serialize()`) as the `metrics` field of the JSON log line. Never rejects a
  * message and never fails.
  */
@@ -14,14 +18,14 @@ export class DebugPublisher implements Publisher {
   /** Default arguments (the original's `DebugPublisher.DEFAULT_ARGS`). */
   static readonly DEFAULT_ARGS = DEBUG_PUBLISHER_DEFAULT_ARGS;
 
+  /** The resolved arguments. */
+  readonly args: Readonly<DebugPublisherArgs>;
   private readonly logger: KadabraLogger;
 
-  /**
-   * @param loggerName name of the logger the metrics are written to (`logger_name`).
-   * @param rootLogger the logger to make it a child of (default: a new pino logger on stdout).
-   */
-  constructor(loggerName: string = DEBUG_PUBLISHER_DEFAULT_ARGS.logger_name, rootLogger?: KadabraLogger) {
-    this.logger = componentLogger(rootLogger ?? createLogger(), loggerName);
+  /** @throws ConfigurationError naming the argument that is not accepted. */
+  constructor(options: DebugPublisherOptions = {}) {
+    this.args = parsePublisherArgs('debug', options.args);
+    this.logger = componentLogger(options.logger ?? createLogger(), this.args.logger_name);
   }
 
   /**

@@ -59,12 +59,12 @@ export const influxDBPublisherArgsSchema = z
     create_database: z
       .boolean()
       .describe('Run `CREATE DATABASE` before the first write and whenever the database is missing (1.x).'),
-    /** Most line-protocol lines in one request; a batch is split into requests of about this many. Default 5000. */
     /** TLS (https): CA file, client certificate and key files, server name to verify. */
     ca: TLS_ARGUMENTS.ca.describe('PEM file of the CA to trust for https (instead of the system CAs).'),
     cert: TLS_ARGUMENTS.cert.describe('PEM file of a client certificate, for an InfluxDB (or proxy) that requires one; with `key`.'),
     key: TLS_ARGUMENTS.key.describe('PEM file of the client certificate\'s private key; with `cert`.'),
     servername: TLS_ARGUMENTS.servername.describe("Name to verify the server's certificate against (and send as SNI) instead of the host."),
+    /** Most line-protocol lines in one request; a batch is split into requests of about this many. Default 5000. */
     max_lines_per_request: z
       .number()
       .int()

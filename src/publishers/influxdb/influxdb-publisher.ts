@@ -1,21 +1,16 @@
 import { constants as zlibConstants, gzipSync } from 'node:zlib';
-import { ConfigurationError } from '../../errors/configuration-error.js';
 import { TransientPublishError } from '../../errors/publish-error.js';
 import { componentLogger, createLogger, type KadabraLogger } from '../../logging/logger.js';
 import type { Metrics } from '../../metrics/metrics.js';
-import type { Publisher, PublishOutcome, RejectedMessage } from '../publisher.js';
+import type { Publisher, PublisherOptions, PublishOutcome, RejectedMessage } from '../publisher.js';
 import { classifyWriteAnswer, errorText, fixForRefusal, type WriteVerdict } from './classify-write-answer.js';
 import { influxDBTlsOptions, resolveEndpoint, type InfluxDBEndpoint } from './influxdb-endpoint.js';
-import {
-  INFLUXDB_PUBLISHER_DEFAULT_ARGS,
-  influxDBPublisherArgsSchema,
-  type InfluxDBPublisherArgs,
-} from './influxdb-publisher-args.js';
+import { parsePublisherArgs } from '../publisher-types.js';
+import { INFLUXDB_PUBLISHER_DEFAULT_ARGS, type InfluxDBPublisherArgs } from './influxdb-publisher-args.js';
 import { HttpTimeoutError, KeepAliveClient, type HttpAnswer } from './keep-alive-client.js';
 import { LineFormatter } from './line-formatter.js';
 import { LogLimiter } from '../../logging/log-limiter.js';
 import { RefusalEvidence } from './refusal-evidence.js';
-import { oversizedKeyReason } from './series-key-limit.js';
 import { unwritableReason } from './unwritable-reason.js';
 import { groupUnits, halve, type WriteUnit } from './write-unit.js';
 import { secondsToMilliseconds } from '../../config/duration-seconds.js';
@@ -41,13 +36,8 @@ interface PublishRun {
   probe: Promise<void> | undefined;
 }
 
-function resolveArgs(args: Readonly<Partial<InfluxDBPublisherArgs>> | Readonly<Record<string, unknown>>): InfluxDBPublisherArgs {
-  const parsed = influxDBPublisherArgsSchema.safeParse({ ...INFLUXDB_PUBLISHER_DEFAULT_ARGS, ...args });
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const key = `AGENT_PUBLISHER_ARGS.${issue?.path.join('.') ?? ''}`;
-  throw new ConfigurationError(key, `${key} of publisher "influxdb": ${issue?.message ?? 'invalid'}`);
-}
+/** Options of `InfluxDBPublisher` (`args`: `host`, `port`, `database`, `timeout`, ...); it logs as `kadabra.publisher`. */
+export type InfluxDBPublisherOptions = PublisherOptions<InfluxDBPublisherArgs>;
 
 /**
  * Publishes metrics to InfluxDB over its HTTP write API. Each counter and timer is one
@@ -83,15 +73,11 @@ export class InfluxDBPublisher implements Publisher {
   private closing: Promise<void> | undefined;
 
   /**
-   * @param args overrides of `DEFAULT_ARGS` (`host`, `port`, `database`, `timeout`, ...).
-   * @param logger the root logger; this publisher logs through a child named `kadabra.publisher`.
+   * Reads the TLS files now, so a wrong path fails at startup.
    * @throws ConfigurationError naming the argument that is not accepted.
    */
-  constructor(
-    args: Readonly<Partial<InfluxDBPublisherArgs>> | Readonly<Record<string, unknown>> = {},
-    logger?: KadabraLogger,
-  ) {
-    this.args = Object.freeze(resolveArgs(args));
+  constructor(options: InfluxDBPublisherOptions = {}) {
+    this.args = parsePublisherArgs('influxdb', options.args);
     this.endpoint = resolveEndpoint(this.args);
     this.client = new KeepAliveClient({
       base: this.endpoint.base,
@@ -99,7 +85,7 @@ export class InfluxDBPublisher implements Publisher {
       tls: influxDBTlsOptions(this.args, this.endpoint),
     });
     this.formatter = new LineFormatter(this.args.api === 'v1');
-    this.logger = componentLogger(logger ?? createLogger(), 'kadabra.publisher');
+    this.logger = componentLogger(options.logger ?? createLogger(), 'kadabra.publisher');
   }
 
   /**
@@ -157,7 +143,7 @@ export class InfluxDBPublisher implements Publisher {
     for (const [index, reason] of run.refused) {
       if (run.written > 0) {
         run.rejected.set(index, reason);
-      } else if (this.evidence.refusedAgain(this.formatter.lines(batch[index] as Metrics))) {
+      } else if (this.evidence.refusedAgain(this.formatter.format(batch[index] as Metrics).lines)) {
         run.rejected.set(index, `${reason} (refused alone again after InfluxDB had accepted other writes)`);
       } else {
         held.set(index, reason);
@@ -190,9 +176,8 @@ export class InfluxDBPublisher implements Publisher {
       // unacknowledged write, a nanny republish): they map to the same points on purpose.
       // Distinct sends never share bytes: serialized_at increases strictly in a process
       // and carries a per-process lane across processes (src/metrics/clock.ts).
-      const lines = this.formatter.lines(metrics);
-      const oversized = firstOversized(lines);
-      if (oversized !== undefined) rejected.set(index, oversized);
+      const { lines, unstorable } = this.formatter.format(metrics);
+      if (unstorable !== undefined) rejected.set(index, unstorable);
       else if (lines.length > 0) yield { index, lines };
     }
   }
@@ -370,14 +355,6 @@ function linesOf(group: readonly WriteUnit[]): string {
 
 function byIndex(messages: ReadonlyMap<number, string>): RejectedMessage[] {
   return [...messages].sort(([a], [b]) => a - b).map(([index, reason]) => ({ index, reason }));
-}
-
-function firstOversized(lines: readonly string[]): string | undefined {
-  for (const line of lines) {
-    const reason = oversizedKeyReason(line);
-    if (reason !== undefined) return reason;
-  }
-  return undefined;
 }
 
 function describeNetworkError(error: unknown): string {

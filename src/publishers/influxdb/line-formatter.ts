@@ -1,9 +1,8 @@
 import type { Metadata } from '../../metrics/metadata.js';
 import type { Metrics } from '../../metrics/metrics.js';
 import { compareCodePoints } from './compare-code-points.js';
-import { escapeKey, escapeMeasurement, formatFieldValue } from './line-protocol.js';
-import { storedTags } from './metrics-to-points.js';
 import { PointTimestamps } from './point-timestamps.js';
+import { mayExceedKeyLimit, oversizedKeyReason } from './series-key-limit.js';
 import { encodeStoredText } from './stored-text.js';
 
 /** Entries a cache holds before it starts afresh: a fleet's names and tag sets are few. */
@@ -11,8 +10,19 @@ const CACHE_ENTRIES = 10_000;
 /** Longer texts are not cached (a multi-megabyte tag value must not stay in memory). */
 const CACHED_TEXT_LENGTH = 256;
 
+// A stored identifier never holds a line feed, nor a backslash before these characters
+// or at its end (encodeStoredText replaced them), so a backslash before each of them
+// is always read back as exactly that character.
+const MEASUREMENT_SPECIALS = /[, ]/g;
+const KEY_SPECIALS = /[,= ]/g;
+const STRING_SPECIALS = /["\\]/g;
 /** Field values that `encodeStoredText` or the quoting could change. */
 const STRING_FIELD_SPECIALS = /["\\\n\u241b\ud800-\udfff]/;
+
+/** A stored tag key, tag value or field key as line protocol writes it. */
+function escapeKey(text: string): string {
+  return text.replace(KEY_SPECIALS, '\\$&');
+}
 
 function remember(cache: Map<string, string>, key: string, value: string): string {
   if (key.length <= CACHED_TEXT_LENGTH) {
@@ -28,7 +38,7 @@ interface StoredField {
   readonly text: string;
 }
 
-/** Insertion sort: a metric has a handful of fields, and Array.prototype.sort allocates a work array per call. */
+/** Insertion sort by the bytes of the stored key: a metric has a handful of fields, and Array.prototype.sort allocates a work array per call. */
 function sortByStoredKey(fields: StoredField[]): void {
   for (let i = 1; i < fields.length; i += 1) {
     const field = fields[i] as StoredField;
@@ -46,13 +56,29 @@ function hasEntries(metadata: Metadata): boolean {
   return false;
 }
 
+/** The lines of one message, and whether InfluxDB can store them. */
+export interface MessageLines {
+  /** One line per timer, then one per counter (none for an empty message). */
+  readonly lines: readonly string[];
+  /** Why InfluxDB can never store one of the lines (a key longer than it stores), or undefined. */
+  readonly unstorable: string | undefined;
+}
+
 /**
- * Writes messages as line protocol: the same lines as
- * `metricsToPoints(metrics, options).map(formatLine)`, made for the agent's hot path.
- * Measurements and tag sets repeat from message to message, so their stored, escaped
- * forms are remembered; a metric without metadata skips the general field sorting, and a
- * string field with nothing to escape is quoted as it is. Timestamps come as text from
- * `PointTimestamps.text`, without BigInt arithmetic.
+ * Writes messages as InfluxDB line protocol, one point per timer, then one per counter:
+ * - measurement = the metric's name; tags = the message's dimensions (a repeated name
+ *   keeps its last value, as a Python dict would), sorted by the bytes of their keys;
+ * - fields, sorted likewise: metadata as string fields, a timer's `unit`, the float
+ *   `value` (`value` and `unit` win over metadata of that name, as in the original);
+ * - every string in its stored form (`encodeStoredText`), then escaped: `,` and space in
+ *   a measurement, also `=` in keys and tags, `"` and `\` in quoted string fields; line
+ *   feeds in string fields kept raw for InfluxDB 1.x (`rawNewlines`), replaced otherwise;
+ * - a nanosecond timestamp from `PointTimestamps`.
+ *
+ * The agent's hot path: measurements and tag sets repeat from message to message, so
+ * their written forms are remembered; a metric without metadata skips the field sorting,
+ * and a string field with nothing to escape is quoted as it is. While it writes a line it
+ * knows its series key and field keys, so it checks them against InfluxDB's key limit.
  */
 export class LineFormatter {
   private readonly measurements = new Map<string, string>();
@@ -62,26 +88,50 @@ export class LineFormatter {
   /** @param rawNewlines keep line feeds raw in string fields (InfluxDB 1.x); false replaces them. */
   constructor(private readonly rawNewlines: boolean) {}
 
-  /** The lines of one message: one per timer, then one per counter (none for an empty message). */
-  lines(metrics: Metrics, timestamps?: PointTimestamps): string[] {
+  /** The lines of `metrics`, at `timestamps` (default: those of the message alone in its batch). */
+  format(metrics: Metrics, timestamps?: PointTimestamps): MessageLines {
     const { timers, counters } = metrics;
-    if (timers.length + counters.length === 0) return [];
+    const lines: string[] = [];
+    let unstorable: string | undefined;
+    if (timers.length + counters.length === 0) return { lines, unstorable };
     const times = timestamps ?? new PointTimestamps(metrics);
     const tags = this.tagSet(metrics.dimensions);
-    const lines: string[] = [];
     for (const timer of timers) {
-      const fields = this.fields(timer.metadata, timer.value, timer.unit.name);
-      lines.push(this.measurement(timer.name) + tags + ' ' + fields + ' ' + times.text(timer.timestamp, lines.length));
+      const time = times.text(timer.timestamp, lines.length);
+      const reason = this.addLine(lines, this.measurement(timer.name) + tags, timer.metadata, timer.value, timer.unit.name, time);
+      unstorable ??= reason;
     }
     for (const counter of counters) {
-      const fields = this.fields(counter.metadata, counter.value, undefined);
-      lines.push(this.measurement(counter.name) + tags + ' ' + fields + ' ' + times.text(counter.timestamp, lines.length));
+      const time = times.text(counter.timestamp, lines.length);
+      const reason = this.addLine(lines, this.measurement(counter.name) + tags, counter.metadata, counter.value, undefined, time);
+      unstorable ??= reason;
     }
-    return lines;
+    return { lines, unstorable };
+  }
+
+  /**
+   * Adds the line of one metric to `lines`.
+   * @returns why InfluxDB can never store it (a key too long), or undefined.
+   */
+  private addLine(
+    lines: string[],
+    seriesKey: string,
+    metadata: Metadata,
+    value: number,
+    unit: string | undefined,
+    time: string,
+  ): string | undefined {
+    const line = seriesKey + ' ' + this.fieldSet(metadata, value, unit) + ' ' + time;
+    lines.push(line);
+    if (!mayExceedKeyLimit(line)) return undefined;
+    const fieldKeys = this.fields(metadata, value, unit).map((field) => escapeKey(field.stored));
+    return oversizedKeyReason(line, seriesKey, fieldKeys);
   }
 
   private measurement(name: string): string {
-    return this.measurements.get(name) ?? remember(this.measurements, name, escapeMeasurement(encodeStoredText(name, 'measurement')));
+    const known = this.measurements.get(name);
+    if (known !== undefined) return known;
+    return remember(this.measurements, name, encodeStoredText(name, 'measurement').replace(MEASUREMENT_SPECIALS, '\\$&'));
   }
 
   /** `,key=value,...` of the dimensions, or '' without any. */
@@ -92,20 +142,32 @@ export class LineFormatter {
     for (const d of dimensions) key += `${d.name.length}:${d.name}${d.value.length}:${d.value}`;
     const known = this.tagSets.get(key);
     if (known !== undefined) return known;
+    const byName = new Map<string, string>();
+    for (const d of dimensions) byName.set(d.name, d.value);
+    const tags: StoredField[] = [];
+    for (const [name, value] of byName) {
+      tags.push({ stored: encodeStoredText(name, 'tagKey'), text: escapeKey(encodeStoredText(value, 'tagValue')) });
+    }
+    sortByStoredKey(tags);
     let text = '';
-    for (const [name, value] of storedTags(dimensions)) text += ',' + escapeKey(name) + '=' + escapeKey(value);
+    for (const tag of tags) text += ',' + escapeKey(tag.stored) + '=' + tag.text;
     return remember(this.tagSets, key, text);
   }
 
-  /** The field set: metadata as string fields, a timer's `unit`, and `value`, sorted by key. */
-  private fields(metadata: Metadata, value: number, unit: string | undefined): string {
-    if (hasEntries(metadata)) return this.fieldsWithMetadata(metadata, value, unit);
-    // `unit` sorts before `value`; a number is written as formatFieldValue writes it.
-    return unit === undefined ? 'value=' + String(value) : 'unit=' + this.stringField(unit) + ',value=' + String(value);
+  /** The field set as written: `key=value,...`. */
+  private fieldSet(metadata: Metadata, value: number, unit: string | undefined): string {
+    if (!hasEntries(metadata)) {
+      // `unit` sorts before `value`. A number without the `i` suffix is a float; String()
+      // gives forms Go parses back exactly (1e+21, 5e-324).
+      return unit === undefined ? 'value=' + String(value) : 'unit=' + this.stringField(unit) + ',value=' + String(value);
+    }
+    let text = '';
+    for (const field of this.fields(metadata, value, unit)) text += (text === '' ? '' : ',') + escapeKey(field.stored) + '=' + field.text;
+    return text;
   }
 
-  /** As `storedFields` + `formatLine` do it: `value` (and a timer's `unit`) win over metadata keys of that name. */
-  private fieldsWithMetadata(metadata: Metadata, value: number, unit: string | undefined): string {
+  /** The fields of a metric, sorted by stored key. */
+  private fields(metadata: Metadata, value: number, unit: string | undefined): StoredField[] {
     const fields: StoredField[] = [];
     for (const key of Object.keys(metadata)) {
       if (key === 'value' || (key === 'unit' && unit !== undefined)) continue;
@@ -114,17 +176,16 @@ export class LineFormatter {
     if (unit !== undefined) fields.push({ stored: 'unit', text: this.stringField(unit) });
     fields.push({ stored: 'value', text: String(value) });
     sortByStoredKey(fields);
-    let text = '';
-    for (const field of fields) text += (text === '' ? '' : ',') + escapeKey(field.stored) + '=' + field.text;
-    return text;
+    return fields;
   }
 
   private storedFieldKey(key: string): string {
     return this.fieldKeys.get(key) ?? remember(this.fieldKeys, key, encodeStoredText(key, 'fieldKey'));
   }
 
+  /** A string field value in stored form, quoted. */
   private stringField(text: string): string {
     if (!STRING_FIELD_SPECIALS.test(text)) return '"' + text + '"';
-    return formatFieldValue(encodeStoredText(text, 'fieldValue', this.rawNewlines));
+    return '"' + encodeStoredText(text, 'fieldValue', this.rawNewlines).replace(STRING_SPECIALS, '\\$&') + '"';
   }
 }

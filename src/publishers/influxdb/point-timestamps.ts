@@ -1,20 +1,22 @@
 import { hash } from 'node:crypto';
 import type { Metrics } from '../../metrics/metrics.js';
 
-const RESOLUTION_NS: Readonly<Record<string, bigint>> = {
-  f: 1_000n,
-  S: 1_000_000_000n,
-  M: 60_000_000_000n,
-  H: 3_600_000_000_000n,
+// Every resolution is a whole number of microseconds, and at most a day in nanoseconds
+// is below 2^53: plain numbers hold them exactly.
+const RESOLUTION_NS: Readonly<Record<string, number>> = {
+  f: 1_000,
+  S: 1_000_000_000,
+  M: 60_000_000_000,
+  H: 3_600_000_000_000,
 };
-const DAY_NS = 86_400_000_000_000n;
+const DAY_NS = 86_400_000_000_000;
 
 /**
  * The finest unit a timestamp format keeps, in nanoseconds: 1000 (µs) with `%f`, a
  * second with `%S`, a minute with `%M`, an hour with `%H`, else a day. Timestamps that
  * crossed the wire are whole multiples of it, so the digits below it are free.
  */
-export function timestampResolutionNs(format: string): bigint {
+export function timestampResolutionNs(format: string): number {
   let finest = DAY_NS;
   for (const match of format.matchAll(/%(.)/g)) {
     const resolution = RESOLUTION_NS[match[1] as string];
@@ -73,11 +75,6 @@ export function messageContentKey(metrics: Metrics): string {
   return key + ']]';
 }
 
-function floorDiv(a: bigint, b: bigint): bigint {
-  const q = a / b;
-  return a % b !== 0n && a < 0n ? q - 1n : q;
-}
-
 /**
  * Assigns nanosecond timestamps to the points of one message. Each metric's time is
  * kept to the resolution of the message's timestamp format (microseconds by default);
@@ -91,36 +88,37 @@ function floorDiv(a: bigint, b: bigint): bigint {
  * - identical messages (a re-send, a republish) share all of them: stored once.
  */
 export class PointTimestamps {
-  private readonly resolution: bigint;
-  /** The resolution and the base as numbers: every resolution (at most a day in ns) is below 2^53. */
   private readonly resolutionNs: number;
   private readonly base: number;
 
   constructor(metrics: Metrics, contentKey: string = messageContentKey(metrics)) {
-    this.resolution = timestampResolution(metrics.timestampFormat);
-    this.resolutionNs = Number(this.resolution);
+    this.resolutionNs = timestampResolution(metrics.timestampFormat);
     // 48 bits keep the modulo bias negligible even for day-wide slots.
     this.base = hash('sha256', contentKey, 'buffer').readUIntBE(0, 6) % this.resolutionNs;
   }
 
-  /** Nanoseconds since the epoch of the metric at `place` whose timestamp is `micros`. */
-  at(micros: bigint, place: number): bigint {
-    const truncated = floorDiv(micros * 1000n, this.resolution) * this.resolution;
-    return truncated + BigInt((this.base + place) % this.resolutionNs);
-  }
-
-  /** `at(micros, place)` as decimal text, the form line protocol takes (without BigInt arithmetic for µs formats). */
+  /**
+   * Nanoseconds since the epoch of the metric at `place` whose timestamp is `micros`, as
+   * decimal text (the form line protocol takes).
+   */
   text(micros: bigint, place: number): string {
-    if (this.resolutionNs !== 1000 || micros <= 0n) return String(this.at(micros, place));
-    const digits = (this.base + place) % 1000;
-    return String(micros) + (digits < 10 ? '00' : digits < 100 ? '0' : '') + String(digits);
+    const below = (this.base + place) % this.resolutionNs;
+    // A microsecond format after the epoch (nearly every message): the microseconds
+    // followed by three digits, without arithmetic on the timestamp.
+    if (this.resolutionNs === 1000 && micros > 0n) {
+      return String(micros) + (below < 10 ? '00' : below < 100 ? '0' : '') + String(below);
+    }
+    // Otherwise the time floored to the resolution (also before the epoch), plus the digits.
+    const slot = BigInt(this.resolutionNs / 1000);
+    const slots = micros / slot - (micros % slot < 0n ? 1n : 0n);
+    return String(slots * slot * 1000n + BigInt(below));
   }
 }
 
-const resolutions = new Map<string, bigint>();
+const resolutions = new Map<string, number>();
 
 /** `timestampResolutionNs`, remembered per format (messages of one fleet share one or two). */
-function timestampResolution(format: string): bigint {
+function timestampResolution(format: string): number {
   let resolution = resolutions.get(format);
   if (resolution === undefined) {
     resolution = timestampResolutionNs(format);

@@ -6,8 +6,8 @@ import { createLogger } from '../../../src/logging/logger.js';
 import type { Metrics } from '../../../src/metrics/metrics.js';
 import { decodeMetrics } from '../../../src/metrics/wire-codec.js';
 import { InfluxDBPublisher } from '../../../src/publishers/influxdb/influxdb-publisher.js';
-import { metricsToPoints } from '../../../src/publishers/influxdb/metrics-to-points.js';
-import { messageContentKey, PointTimestamps } from '../../../src/publishers/influxdb/point-timestamps.js';
+import { messageContentKey } from '../../../src/publishers/influxdb/point-timestamps.js';
+import { metricsToPoints } from '../../support/influx-oracle/metrics-to-points.js';
 import { startInfluxDB, uniqueDatabase, type InfluxDBServerHandle } from '../../support/influxdb-server.js';
 
 const PROCESSES = 3;
@@ -35,7 +35,7 @@ function overwrittenPoints(messages: readonly Metrics[], size: number): number {
   let overwritten = 0;
   for (let start = 0; start < messages.length; start += size) {
     for (const metrics of messages.slice(start, start + size)) {
-      for (const point of metricsToPoints(metrics, { timestamps: new PointTimestamps(metrics) })) {
+      for (const point of metricsToPoints(metrics)) {
         const id = `${point.measurement}|${JSON.stringify(point.tags)}|${point.timestampNs}`;
         if (seen.has(id)) overwritten += 1;
         seen.add(id);
@@ -91,7 +91,7 @@ describe('cross-process collisions, measured', () => {
 
     const database = uniqueDatabase('collisions');
     await server.createDatabase(database);
-    const publisher = new InfluxDBPublisher({ host: '127.0.0.1', port: server.port, database }, createLogger({ level: 'silent' }));
+    const publisher = new InfluxDBPublisher({ args: { host: '127.0.0.1', port: server.port, database }, logger: createLogger({ level: 'silent' }) });
     try {
       for (let i = 0; i < all.length; i += 1000) await publisher.publish(all.slice(i, i + 1000));
     } finally {

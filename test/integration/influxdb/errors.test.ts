@@ -47,7 +47,7 @@ describe('InfluxDB errors, against a real InfluxDB 1.6', () => {
   });
 
   function publisher(args: Partial<InfluxDBPublisherArgs>, logger: KadabraLogger = silent): InfluxDBPublisher {
-    const p = new InfluxDBPublisher({ host: '127.0.0.1', port: server.port, timeout: 2, ...args }, logger);
+    const p = new InfluxDBPublisher({ args: { host: '127.0.0.1', port: server.port, timeout: 2, ...args }, logger });
     publishers.push(p);
     return p;
   }
@@ -125,17 +125,14 @@ describe('InfluxDB with authentication on', () => {
     const database = uniqueDatabase('auth');
     await server.createDatabase(database);
     const { logger, lines } = capturedLogger();
-    const wrong = new InfluxDBPublisher(
-      { host: '127.0.0.1', port: server.port, database, username: INFLUX_ADMIN.username, password: 'not-the-password' },
-      logger,
-    );
+    const wrong = new InfluxDBPublisher({ args: { host: '127.0.0.1', port: server.port, database, username: INFLUX_ADMIN.username, password: 'not-the-password' }, logger });
     try {
       await transient(wrong.publish([counter('a')]), /check username\/password or token/);
     } finally {
       await wrong.close();
     }
     assert.ok(!lines.join('\n').includes('not-the-password'));
-    const right = new InfluxDBPublisher({ host: '127.0.0.1', port: server.port, database, ...INFLUX_ADMIN }, silent);
+    const right = new InfluxDBPublisher({ args: { host: '127.0.0.1', port: server.port, database, ...INFLUX_ADMIN }, logger: silent });
     try {
       assert.deepEqual(await right.publish([counter('a')]), { rejected: [] });
     } finally {

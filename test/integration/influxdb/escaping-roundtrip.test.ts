@@ -79,10 +79,7 @@ describe('escaping against a real InfluxDB 1.6: what goes in comes back out', ()
       fc.asyncProperty(anyMessage, async (metrics) => {
         run += 1;
         const database = uniqueDatabase(`escape${run}`);
-        const publisher = new InfluxDBPublisher(
-          { host: '127.0.0.1', port: server.port, database, create_database: true },
-          silent,
-        );
+        const publisher = new InfluxDBPublisher({ args: { host: '127.0.0.1', port: server.port, database, create_database: true }, logger: silent });
         try {
           const outcome = await publisher.publish([metrics]);
           assert.deepEqual(outcome.rejected, []);
@@ -106,7 +103,7 @@ describe('escaping against a real InfluxDB 1.6: what goes in comes back out', ()
         run += 1;
         const database = uniqueDatabase(`escape_batch${run}`);
         await server.createDatabase(database);
-        const publisher = new InfluxDBPublisher({ host: '127.0.0.1', port: server.port, database }, silent);
+        const publisher = new InfluxDBPublisher({ args: { host: '127.0.0.1', port: server.port, database }, logger: silent });
         try {
           assert.deepEqual(await publisher.publish(batch), { rejected: [] });
           const stored = await readPoints(server, database);

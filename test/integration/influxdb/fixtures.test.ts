@@ -66,7 +66,7 @@ describe('the python-wire fixtures published into a real InfluxDB 1.6', () => {
   async function publishFixture(name: string): Promise<string> {
     const database = uniqueDatabase(name.replace(/\W/g, '_'));
     await server.createDatabase(database);
-    const publisher = new InfluxDBPublisher({ host: '127.0.0.1', port: server.port, database }, silent);
+    const publisher = new InfluxDBPublisher({ args: { host: '127.0.0.1', port: server.port, database }, logger: silent });
     publishers.push(publisher);
     const outcome = await publisher.publish([decodeMetrics(readFixture(`${name}.json`))]);
     assert.deepEqual(outcome.rejected, [], name);
@@ -79,10 +79,10 @@ describe('the python-wire fixtures published into a real InfluxDB 1.6', () => {
       const database = await publishFixture(name);
       const stored = await readPoints(server, database);
       // Time is kept to the format's precision (a second for custom_timestamp_format).
-      const resolution = timestampResolutionNs(metrics.timestampFormat) / 1000n;
+      const resolution = BigInt(timestampResolutionNs(metrics.timestampFormat) / 1000);
       const atResolution = (p: StoredPoint): StoredPoint => ({ ...p, micros: (p.micros / resolution) * resolution });
       assert.deepEqual(comparableSet(stored.map(atResolution)), comparableSet(expectedPoints(metrics)));
-      const again = new InfluxDBPublisher({ host: '127.0.0.1', port: server.port, database }, silent);
+      const again = new InfluxDBPublisher({ args: { host: '127.0.0.1', port: server.port, database }, logger: silent });
       publishers.push(again);
       await again.publish([decodeMetrics(readFixture(`${name}.json`))]);
       assert.deepEqual(await readPoints(server, database), stored, 'same points, same nanoseconds');
@@ -93,7 +93,7 @@ describe('the python-wire fixtures published into a real InfluxDB 1.6', () => {
     const messages = wireFixtureNames().map((name) => decodeMetrics(readFixture(`${name}.json`)));
     const database = uniqueDatabase('all_fixtures');
     await server.createDatabase(database);
-    const publisher = new InfluxDBPublisher({ host: '127.0.0.1', port: server.port, database }, silent);
+    const publisher = new InfluxDBPublisher({ args: { host: '127.0.0.1', port: server.port, database }, logger: silent });
     publishers.push(publisher);
     assert.deepEqual(await publisher.publish(messages), { rejected: [] });
     const stored = await readPoints(server, database);

@@ -36,7 +36,7 @@ describe('InfluxDB publisher over https (real influxd, private CA)', () => {
   test('writes with ca (and with servername naming the certificate)', async () => {
     const message = counter('overHttps');
     for (const extra of [{}, { servername: certificates.serverAltName }]) {
-      const publisher = new InfluxDBPublisher({ url: server.url, database, ca: certificates.caFile, ...extra }, createLogger({ level: 'silent' }));
+      const publisher = new InfluxDBPublisher({ args: { url: server.url, database, ca: certificates.caFile, ...extra }, logger: createLogger({ level: 'silent' }) });
       try {
         assert.deepEqual(await publisher.publish([message]), { rejected: [] });
       } finally {
@@ -51,7 +51,7 @@ describe('InfluxDB publisher over https (real influxd, private CA)', () => {
     const lines: string[] = [];
     const logger = createLogger({ level: 'info', destination: { write: (line: string) => lines.push(line) } });
     for (const ca of [certificates.otherCaFile, undefined]) {
-      const publisher = new InfluxDBPublisher({ url: server.url, database, ...(ca ? { ca } : {}) }, logger);
+      const publisher = new InfluxDBPublisher({ args: { url: server.url, database, ...(ca ? { ca } : {}) }, logger });
       try {
         await assert.rejects(publisher.publish([counter('neverStored')]), (error: unknown) => {
           assert.ok(error instanceof TransientPublishError, `held, not rejected: ${String(error)}`);
@@ -67,10 +67,7 @@ describe('InfluxDB publisher over https (real influxd, private CA)', () => {
   });
 
   test('a servername the certificate does not hold fails with the reason and the fix', async () => {
-    const publisher = new InfluxDBPublisher(
-      { url: server.url, database, ca: certificates.caFile, servername: 'not-in-the-certificate.example' },
-      createLogger({ level: 'silent' }),
-    );
+    const publisher = new InfluxDBPublisher({ args: { url: server.url, database, ca: certificates.caFile, servername: 'not-in-the-certificate.example' }, logger: createLogger({ level: 'silent' }) });
     try {
       await assert.rejects(publisher.publish([counter('neverStored')]), /ERR_TLS_CERT_ALTNAME_INVALID.*servername/);
     } finally {
@@ -80,11 +77,11 @@ describe('InfluxDB publisher over https (real influxd, private CA)', () => {
 
   test('an unreadable ca, or TLS arguments over http, fail at construction naming the argument', () => {
     assert.throws(
-      () => new InfluxDBPublisher({ url: server.url, ca: '/nonexistent/ca.pem' }),
+      () => new InfluxDBPublisher({ args: { url: server.url, ca: '/nonexistent/ca.pem' } }),
       (error: unknown) => error instanceof ConfigurationError && /argument ca .*"\/nonexistent\/ca\.pem" \(ENOENT\)/.test(error.message),
     );
     assert.throws(
-      () => new InfluxDBPublisher({ url: server.url.replace('https:', 'http:'), ca: certificates.caFile }),
+      () => new InfluxDBPublisher({ args: { url: server.url.replace('https:', 'http:'), ca: certificates.caFile } }),
       (error: unknown) => error instanceof ConfigurationError && /needs TLS, which is off: use an https:\/\/ url or set ssl: true/.test(error.message),
     );
   });
@@ -94,7 +91,7 @@ describe('InfluxDB publisher connection failures', () => {
   test('a refused connection names the URL without its credentials, and the fix', async () => {
     const lines: string[] = [];
     const logger = createLogger({ level: 'info', destination: { write: (line: string) => lines.push(line) } });
-    const publisher = new InfluxDBPublisher({ url: 'http://admin:S3CRET-influx@127.0.0.1:1', database: 'x' }, logger);
+    const publisher = new InfluxDBPublisher({ args: { url: 'http://admin:S3CRET-influx@127.0.0.1:1', database: 'x' }, logger });
     try {
       await assert.rejects(publisher.publish([counter('neverStored')]), (error: unknown) => {
         assert.ok(error instanceof TransientPublishError);

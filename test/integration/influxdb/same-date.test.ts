@@ -32,7 +32,7 @@ describe('metrics of one series with one Date, against a real InfluxDB 1.6', () 
       collector.addCount('records_processed', i, { timestamp: sameDate });
       messages.push(decodeMetrics(encodeMetrics(collector.close())));
     }
-    const publisher = new InfluxDBPublisher({ host: '127.0.0.1', port: server.port, database }, silent);
+    const publisher = new InfluxDBPublisher({ args: { host: '127.0.0.1', port: server.port, database }, logger: silent });
     try {
       for (let i = 0; i < messages.length; i += 100) await publisher.publish(messages.slice(i, i + 100));
       const query = 'SELECT COUNT(value), SUM(value) FROM "records_processed"';

@@ -29,10 +29,7 @@ describe('api v2 (/api/v2/write) against a real VictoriaMetrics', () => {
 
   before(async () => {
     vm = await startVictoriaMetrics();
-    publisher = new InfluxDBPublisher(
-      { host: '127.0.0.1', port: vm.port, api: 'v2', org: 'acme', bucket: 'metrics', token: 'secret-token' },
-      silent,
-    );
+    publisher = new InfluxDBPublisher({ args: { host: '127.0.0.1', port: vm.port, api: 'v2', org: 'acme', bucket: 'metrics', token: 'secret-token' }, logger: silent });
   });
   after(async () => {
     await publisher.close();
@@ -74,7 +71,7 @@ describe('api v2 (/api/v2/write) against a real VictoriaMetrics', () => {
   });
 
   test('why: through the v1 API (raw line feeds, right for InfluxDB 1.x) this server would take a second point', async () => {
-    const v1 = new InfluxDBPublisher({ host: '127.0.0.1', port: vm.port }, silent);
+    const v1 = new InfluxDBPublisher({ args: { host: '127.0.0.1', port: vm.port }, logger: silent });
     try {
       const note = 'ok\ninjected_v1,host=evil value=666 1704164645000000000\nx';
       const metrics = new Metrics([new Dimension('host', 'safe')], [new Counter('guarded', 1_704_164_645_123_456n, { note }, 1)], []);

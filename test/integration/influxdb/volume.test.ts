@@ -41,7 +41,7 @@ describe('volume and idempotence against a real InfluxDB 1.6', () => {
       // Through the wire, as the agent sees them.
       messages.push(decodeMetrics(encodeMetrics(collector.close())));
     }
-    const publisher = new InfluxDBPublisher({ host: '127.0.0.1', port: server.port, database }, silent);
+    const publisher = new InfluxDBPublisher({ args: { host: '127.0.0.1', port: server.port, database }, logger: silent });
     try {
       for (let i = 0; i < messages.length; i += 2_500) {
         assert.deepEqual(await publisher.publish(messages.slice(i, i + 2_500)), { rejected: [] });

@@ -20,7 +20,7 @@ interface Expected {
 function expectedOfFixtures(): Expected[] {
   return wireFixtureNames().flatMap((fixture) => {
     const metrics = decodeMetrics(readFixture(`${fixture}.json`));
-    const resolutionMicros = timestampResolutionNs(metrics.timestampFormat) / 1000n;
+    const resolutionMicros = BigInt(timestampResolutionNs(metrics.timestampFormat) / 1000);
     return expectedPoints(metrics).map((point) => ({ fixture, point, resolutionMicros }));
   });
 }

@@ -10,7 +10,7 @@ import { captureLogger, counterMessage, silentLogger } from './helpers.js';
 describe('DebugPublisher', () => {
   it('logs each message with metrics at INFO on logger_name, as the wire dictionary', async () => {
     const { logger, lines } = captureLogger('info');
-    const publisher = new DebugPublisher('my.metrics', logger);
+    const publisher = new DebugPublisher({ args: { logger_name: 'my.metrics' }, logger });
     const message = counterMessage('requests', 3);
     const outcome = await publisher.publish([message, new Metrics([], [], [])]);
     assert.deepEqual(outcome, { rejected: [] });
@@ -24,7 +24,7 @@ describe('DebugPublisher', () => {
 
   it('logs nothing for an empty batch', async () => {
     const { logger, lines } = captureLogger('info');
-    await new DebugPublisher(undefined, logger).publish([]);
+    await new DebugPublisher({ logger }).publish([]);
     assert.equal(lines.length, 0);
   });
 

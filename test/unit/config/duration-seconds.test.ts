@@ -155,10 +155,7 @@ describe('InfluxDB publisher with a fractional timeout', () => {
   for (const timeout of [2.01, 2.03, 4.02, 1.0005]) {
     it(`writes with "timeout": ${timeout} (the request's timer takes the converted value)`, async () => {
       fake = await startFakeInflux();
-      const publisher = new InfluxDBPublisher(
-        { host: '127.0.0.1', port: fake.port, timeout },
-        createLogger({ level: 'silent' }),
-      );
+      const publisher = new InfluxDBPublisher({ args: { host: '127.0.0.1', port: fake.port, timeout }, logger: createLogger({ level: 'silent' }) });
       try {
         const message = new Metrics([], [new Counter('c', 1_704_164_645_123_456n, {}, 1)], [], undefined, 'fixed');
         assert.deepEqual(await publisher.publish([message]), { rejected: [] });

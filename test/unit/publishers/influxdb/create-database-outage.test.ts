@@ -29,7 +29,7 @@ describe('CREATE DATABASE answered "query engine shutdown" (chaos: logged as a s
     };
     const lines: string[] = [];
     const logger = createLogger({ level: 'info', destination: { write: (line: string) => lines.push(line) } });
-    const publisher = new InfluxDBPublisher({ host: '127.0.0.1', port: fake.port, create_database: true }, logger);
+    const publisher = new InfluxDBPublisher({ args: { host: '127.0.0.1', port: fake.port, create_database: true }, logger });
     const message = new Metrics([], [new Counter('c', 1_704_164_645_123_456n, {}, 1)], [], undefined, 'fixed');
     try {
       await assert.rejects(publisher.publish([message]), (error: unknown) => {

@@ -47,7 +47,7 @@ describe('InfluxDBPublisher against a fake InfluxDB', () => {
   });
 
   function publisher(args: Partial<InfluxDBPublisherArgs> = {}, logger = createLogger({ level: 'silent' })): InfluxDBPublisher {
-    const p = new InfluxDBPublisher({ host: '127.0.0.1', port: fake.port, ...args }, logger);
+    const p = new InfluxDBPublisher({ args: { host: '127.0.0.1', port: fake.port, ...args }, logger });
     publishers.push(p);
     return p;
   }
@@ -193,7 +193,7 @@ describe('InfluxDBPublisher against a fake InfluxDB', () => {
 
   test('nothing listening is transient', async () => {
     const port = await freePort();
-    const p = new InfluxDBPublisher({ host: '127.0.0.1', port }, createLogger({ level: 'silent' }));
+    const p = new InfluxDBPublisher({ args: { host: '127.0.0.1', port }, logger: createLogger({ level: 'silent' }) });
     publishers.push(p);
     await rejectsTransiently(p.publish([message('a')]), /cannot reach InfluxDB: .*ECONNREFUSED/);
   });
@@ -277,8 +277,8 @@ describe('InfluxDBPublisher against a fake InfluxDB', () => {
   });
 
   test('bad arguments fail at construction naming the argument; close is idempotent', async () => {
-    assert.throws(() => new InfluxDBPublisher({ api: 'v3' as 'v1' }), (e: unknown) => e instanceof ConfigurationError && /AGENT_PUBLISHER_ARGS\.api/.test(e.message));
-    assert.throws(() => new InfluxDBPublisher({ url: 'ftp://x' }), /AGENT_PUBLISHER_ARGS\.url/);
+    assert.throws(() => new InfluxDBPublisher({ args: { api: 'v3' as 'v1' } }), (e: unknown) => e instanceof ConfigurationError && /AGENT_PUBLISHER_ARGS\.api/.test(e.message));
+    assert.throws(() => new InfluxDBPublisher({ args: { url: 'ftp://x' } }), /AGENT_PUBLISHER_ARGS\.url/);
     const p = publisher();
     await Promise.all([p.close(), p.close()]);
     await assert.rejects(p.publish([message('a')]), /after close/);

@@ -1,5 +1,6 @@
-// LineFormatter is the agent's fast path to line protocol; metricsToPoints + formatLine is
-// the reference it must match byte for byte, for any message.
+// LineFormatter is the agent's path to line protocol; the reference points of
+// test/support/influx-oracle, written as line protocol, are what it must match byte for
+// byte, for any message.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
@@ -10,9 +11,10 @@ import { Timer } from '../../../../src/metrics/timer.js';
 import { Units } from '../../../../src/metrics/unit.js';
 import { compareCodePoints } from '../../../../src/publishers/influxdb/compare-code-points.js';
 import { LineFormatter } from '../../../../src/publishers/influxdb/line-formatter.js';
-import { formatLine } from '../../../../src/publishers/influxdb/line-protocol.js';
-import { metricsToPoints } from '../../../../src/publishers/influxdb/metrics-to-points.js';
 import { PointTimestamps } from '../../../../src/publishers/influxdb/point-timestamps.js';
+import { formatLine } from '../../../support/influx-oracle/line-protocol.js';
+import { metricsToPoints } from '../../../support/influx-oracle/metrics-to-points.js';
+import { referenceTimestampNs } from '../../../support/influx-oracle/point-timestamp.js';
 import { anyMessage, anyName, anyString, buildMessage } from '../../metrics/arbitraries.js';
 
 function reference(metrics: Metrics, rawNewlines: boolean): string[] {
@@ -29,8 +31,8 @@ describe('LineFormatter', () => {
         const metrics = buildMessage(spec);
         // Twice: the second call reads the cached measurements and tag sets.
         for (let i = 0; i < 2; i += 1) {
-          assert.deepEqual(formatters.raw.lines(metrics), reference(metrics, true));
-          assert.deepEqual(formatters.replaced.lines(metrics), reference(metrics, false));
+          assert.deepEqual(formatters.raw.format(metrics), { lines: reference(metrics, true), unstorable: undefined });
+          assert.deepEqual(formatters.replaced.format(metrics).lines, reference(metrics, false));
         }
       }),
       { numRuns: 400 },
@@ -44,14 +46,14 @@ describe('LineFormatter', () => {
       [new Timer('t 1', T, { value: 'x', b: 'say "hi"\n' }, 1.5, Units.MILLISECONDS), new Timer('t', -5n, {}, 1e21, Units.SECONDS)],
     );
     const formatter = new LineFormatter(true);
-    assert.deepEqual(formatter.lines(metrics), reference(metrics, true));
-    assert.deepEqual(new LineFormatter(false).lines(metrics), reference(metrics, false));
+    assert.deepEqual(formatter.format(metrics).lines, reference(metrics, true));
+    assert.deepEqual(new LineFormatter(false).format(metrics).lines, reference(metrics, false));
   });
 
   test('different dimension lists never share a cached tag set', () => {
     const formatter = new LineFormatter(true);
     const lines = (dimensions: Dimension[]): string =>
-      formatter.lines(new Metrics(dimensions, [new Counter('c', T, {}, 1)], []))[0] ?? '';
+      formatter.format(new Metrics(dimensions, [new Counter('c', T, {}, 1)], [])).lines[0] ?? '';
     // Without length prefixes these two would build the same cache key.
     const a = lines([new Dimension('a1:b', 'c')]);
     const b = lines([new Dimension('a', 'b1:c')]);
@@ -64,14 +66,14 @@ describe('LineFormatter', () => {
     const formatter = new LineFormatter(true);
     for (let i = 0; i < 25_000; i += 1) {
       const metrics = new Metrics([new Dimension('host', `h${i}`)], [new Counter(`m${i % 12_000}`, T, {}, i)], []);
-      const [line] = formatter.lines(metrics);
+      const [line] = formatter.format(metrics).lines;
       assert.ok(line?.startsWith(`m${i % 12_000},host=h${i} value=${i} `), line);
     }
   });
 });
 
 describe('PointTimestamps.text', () => {
-  test('is at() as decimal text for any time and format, including 0 and before 1970', () => {
+  test('is the reference timestamp for any time and format, including 0 and before 1970', () => {
     const formats = ['%Y-%m-%dT%H:%M:%S.%fZ', '%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M', '%Y%m%d'];
     fc.assert(
       fc.property(
@@ -80,8 +82,8 @@ describe('PointTimestamps.text', () => {
         fc.integer({ min: 0, max: 2000 }),
         anyString,
         (format, micros, place, salt) => {
-          const timestamps = new PointTimestamps(new Metrics([new Dimension('s', salt)], [], [], format));
-          assert.equal(timestamps.text(micros, place), String(timestamps.at(micros, place)));
+          const metrics = new Metrics([new Dimension('s', salt)], [], [], format);
+          assert.equal(new PointTimestamps(metrics).text(micros, place), String(referenceTimestampNs(metrics, micros, place)));
         },
       ),
       { numRuns: 500 },

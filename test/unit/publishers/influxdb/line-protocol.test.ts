@@ -3,12 +3,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { decodeMetrics } from '../../../../src/metrics/wire-codec.js';
-import { formatLine } from '../../../../src/publishers/influxdb/line-protocol.js';
-import { metricsToPoints } from '../../../../src/publishers/influxdb/metrics-to-points.js';
+import { LineFormatter } from '../../../../src/publishers/influxdb/line-formatter.js';
 import { readFixture, WIRE_FIXTURES_DIR } from '../../../support/fixtures.js';
+import { formatLine } from '../../../support/influx-oracle/line-protocol.js';
 
-function linesOf(fixture: string): string[] {
-  return metricsToPoints(decodeMetrics(readFixture(`${fixture}.json`))).map(formatLine);
+/** The lines the publisher writes (InfluxDB 1.x) for a fixture message. */
+function linesOf(fixture: string): readonly string[] {
+  return new LineFormatter(true).format(decodeMetrics(readFixture(`${fixture}.json`))).lines;
 }
 
 /** A line with its float fields normalised (`1.0` -> `1`) and its timestamp cut to microseconds. */
@@ -18,7 +19,7 @@ function normalise(line: string): string {
     .replace(/ (\d+)$/, (_m, ns: string) => ` ${BigInt(ns) / 1000n}`);
 }
 
-describe('formatLine', () => {
+describe('formatLine of the reference points', () => {
   test('escapes each part by its own rules and quotes string fields', () => {
     const line = formatLine({
       measurement: 'm a,b=c"d',

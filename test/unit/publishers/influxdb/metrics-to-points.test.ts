@@ -7,12 +7,12 @@ import { Metrics } from '../../../../src/metrics/metrics.js';
 import { Timer } from '../../../../src/metrics/timer.js';
 import { Units } from '../../../../src/metrics/unit.js';
 import { decodeMetrics } from '../../../../src/metrics/wire-codec.js';
-import { metricsToPoints } from '../../../../src/publishers/influxdb/metrics-to-points.js';
 import { readFixture } from '../../../support/fixtures.js';
+import { metricsToPoints } from '../../../support/influx-oracle/metrics-to-points.js';
 
 const T = 1_704_164_645_123_456n;
 
-describe('metricsToPoints', () => {
+describe('metricsToPoints, the reference points', () => {
   test('one point per timer then per counter; tags sorted; value/unit win over metadata', () => {
     const metrics = new Metrics(
       [new Dimension('z', '1'), new Dimension('a', '2'), new Dimension('z', '3')],
