@@ -1,8 +1,6 @@
-import { writePyString } from './python-json.js';
 import { DEFAULT_TIMESTAMP_FORMAT, DEFAULT_TIMESTAMP_JSON_LENGTH, writeDefaultTimestampJson } from './default-timestamp.js';
 import { compileFormatter, tokenize } from './strftime.js';
 import { compileParser, parseDefaultFast } from './strptime.js';
-import type { WireWriter } from './wire-writer.js';
 
 export { MAX_TIMESTAMP_FORMAT_LENGTH, SUPPORTED_DIRECTIVES } from './strftime.js';
 
@@ -20,12 +18,6 @@ export interface TimestampCodec {
    * @throws InvalidArgumentError when the time lies outside years 1..9999.
    */
   formatMicros(micros: bigint): string;
-  /**
-   * Writes the formatted time as a JSON string (as Python's `json.dumps` would).
-   *
-   * @throws InvalidArgumentError when the time lies outside years 1..9999.
-   */
-  writeJson(writer: WireWriter, micros: bigint): void;
   /**
    * Parses text as Python's `datetime.strptime` would, to microseconds since the epoch.
    *
@@ -45,16 +37,6 @@ function compileDefault(generic: TimestampCodec): TimestampCodec {
       if (!(n >= 0 && n <= Number.MAX_SAFE_INTEGER)) return generic.formatMicros(micros);
       writeDefaultTimestampJson(textView, 0, n);
       return text.toString('latin1', 1, DEFAULT_TIMESTAMP_JSON_LENGTH - 1);
-    },
-    writeJson(writer, micros) {
-      const n = Number(micros);
-      if (!(n >= 0 && n <= Number.MAX_SAFE_INTEGER)) {
-        generic.writeJson(writer, micros);
-        return;
-      }
-      writer.reserve(DEFAULT_TIMESTAMP_JSON_LENGTH);
-      writeDefaultTimestampJson(writer.view, writer.pos, n);
-      writer.pos += DEFAULT_TIMESTAMP_JSON_LENGTH;
     },
     parse(text) {
       if (typeof text === 'string' && text.length === 27) {
@@ -90,7 +72,6 @@ export function compileTimestampFormat(format: string): TimestampCodec {
   const generic: TimestampCodec = {
     format,
     formatMicros,
-    writeJson: (writer, micros) => writePyString(writer, formatMicros(micros)),
     parse: compileParser(format, pieces),
   };
   const codec = format === DEFAULT_TIMESTAMP_FORMAT ? compileDefault(generic) : generic;

@@ -5,6 +5,7 @@ import { pyFloat, pyString, writePyFloat, writePyString } from './python-json.js
 import { compileTimestampFormat, type TimestampCodec } from './timestamp-format.js';
 import type { Timer } from './timer.js';
 import type { Unit } from './unit.js';
+import { writeTimestampJson } from './write-timestamp.js';
 import { FixedText, type WireWriter } from './wire-writer.js';
 
 /*
@@ -88,7 +89,7 @@ function writeMetric(writer: WireWriter, codec: TimestampCodec, first: boolean, 
     writePyString(writer, metadata[key] as string);
   }
   writer.fixed(noKeys ? EMPTY_METADATA_TIMESTAMP : METADATA_TIMESTAMP);
-  codec.writeJson(writer, metric.timestamp);
+  writeTimestampJson(writer, codec, metric.timestamp);
   writer.fixed(VALUE);
   writePyFloat(writer, metric.value);
 }
@@ -122,7 +123,7 @@ export function writeMessage(writer: WireWriter, metrics: Metrics): void {
   // "timestamp_format": "...", "serialized_at": "..."}
   if (timers.length > 0) writer.fixed(CLOSE);
   writer.fixed(tail);
-  if (metrics.serializedAt === undefined) codec.writeJson(writer, serializationMicros());
+  if (metrics.serializedAt === undefined) writeTimestampJson(writer, codec, serializationMicros());
   else writePyString(writer, metrics.serializedAt);
   writer.fixed(CLOSE);
 }

@@ -7,6 +7,7 @@ import { MAX_TIMESTAMP_MICROS } from '../../../src/metrics/clock.js';
 import { pyString } from '../../../src/metrics/python-json.js';
 import { compileTimestampFormat } from '../../../src/metrics/timestamp-format.js';
 import { WireWriter } from '../../../src/metrics/wire-writer.js';
+import { writeTimestampJson } from '../../../src/metrics/write-timestamp.js';
 import { formatTimestamp, parseTimestamp } from '../../support/timestamp-text.js';
 
 // Expected strings are Python 3.11's datetime.strftime/strptime; python-parity.test
@@ -66,7 +67,7 @@ function generic(t: bigint): string {
 function writeJson(t: bigint, format = DEFAULT): string {
   const writer = new WireWriter(16);
   writer.begin();
-  compileTimestampFormat(format).writeJson(writer, t);
+  writeTimestampJson(writer, compileTimestampFormat(format), t);
   return writer.finish().toString('latin1');
 }
 
