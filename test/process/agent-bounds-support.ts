@@ -4,7 +4,8 @@ import { resolve } from 'node:path';
 import { after, before } from 'node:test';
 import type { Redis } from 'ioredis';
 import { startRedisServer, uniqueKeys, type RedisServerHandle } from '../support/redis-server.js';
-import { AgentProcess, CLI, redisClient, writeConfig, type TestChannelArgs } from './agent-process.js';
+import { AgentProcess } from '../support/agent-process.js';
+import { redisClient, type TestChannelArgs } from './agent-rig.js';
 
 /** Bound of the agent's exit after SIGTERM, whatever Redis or the database does. */
 export const EXIT_BOUND_MS = 5000;
@@ -81,7 +82,7 @@ export async function terminateWithin(
 
 /** `kadabra agent` run by node with extra node options (a small heap, a preloaded module). */
 export function startAgent(config: Record<string, unknown>, nodeOptions: string[] = []): AgentProcess {
-  return new AgentProcess([], {}, [...nodeOptions, CLI, 'agent', '--config', writeConfig(config)]);
+  return AgentProcess.start(config, { nodeOptions });
 }
 
 /** Each name's count in `names`. */

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startRedisServer, uniqueKeys, type RedisServerHandle } from '../support/redis-server.js';
-import { AgentProcess, FAST_AGENT, namesInList, redisClient, sendMessages, waitFor, type TestChannelArgs } from './agent-process.js';
+import { AgentProcess } from '../support/agent-process.js';
+import { waitFor } from '../support/wait-for.js';
+import { FAST_AGENT, namesInList, redisClient, sendMessages, type TestChannelArgs } from './agent-rig.js';
 
 describe('kadabra agent process: delivery', () => {
   let server: RedisServerHandle;

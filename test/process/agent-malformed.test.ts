@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { startRedisServer, uniqueKeys, type RedisServerHandle } from '../support/redis-server.js';
-import {
-  AgentProcess, CLI, FAST_AGENT, redisClient, sendMessages, waitFor, writeConfig, type TestChannelArgs,
-} from './agent-process.js';
+import { AgentProcess, CLI, writeConfig } from '../support/agent-process.js';
+import { waitFor } from '../support/wait-for.js';
+import { FAST_AGENT, redisClient, sendMessages, type TestChannelArgs } from './agent-rig.js';
 
 const JUNK = [
   'not json at all',

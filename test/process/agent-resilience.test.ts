@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { startRedisServer, uniqueKeys, type RedisServerHandle } from '../support/redis-server.js';
-import { AgentProcess, CLI, FAST_AGENT, sendMessages, waitFor, writeConfig } from './agent-process.js';
+import { AgentProcess, CLI, writeConfig } from '../support/agent-process.js';
+import { waitFor } from '../support/wait-for.js';
+import { FAST_AGENT, sendMessages } from './agent-rig.js';
 
 const PASSWORD = 'sekret-pass-7c1e';
 
@@ -57,7 +59,7 @@ describe('kadabra agent process: Redis outages, credentials, CLI send and status
     assert.match(status.stdout, /queued: +2/);
     assert.ok(!status.stdout.includes(PASSWORD));
 
-    const agent = new AgentProcess(['agent', '--config', config]);
+    const agent = new AgentProcess([CLI, 'agent', '--config', config]);
     try {
       await waitFor(() => agent.lines.filter((l) => l.name === 'kadabra.publisher').length >= 2, 'both published', 10_000, () => agent.describe());
       const wires = agent.lines.filter((l) => l.name === 'kadabra.publisher').map((l) => l['metrics'] as {

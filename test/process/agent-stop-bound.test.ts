@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FAST_AGENT, namesInList, waitFor, type AgentProcess } from './agent-process.js';
+import type { AgentProcess } from '../support/agent-process.js';
+import { waitFor } from '../support/wait-for.js';
+import { FAST_AGENT, namesInList } from './agent-rig.js';
 import { counts, EXIT_BOUND_MS, sharedRedis, startAgent, startHungServer, terminateWithin, wireMessage } from './agent-bounds-support.js';
 
 describe('kadabra agent process: SIGTERM bounded whatever Redis or the database does', () => {

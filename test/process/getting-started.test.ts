@@ -5,7 +5,9 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { startRedisServer, uniqueKeys, type RedisServerHandle } from '../support/redis-server.js';
-import { AgentProcess, waitFor } from './agent-process.js';
+import { AgentProcess } from '../support/agent-process.js';
+import { NodeChild } from '../support/node-child.js';
+import { waitFor } from '../support/wait-for.js';
 
 /** The code block of docs/agent.md opened with "```ts <name>". */
 function snippet(name: string): string {
@@ -44,10 +46,10 @@ describe('docs/agent.md Getting Started, as written', () => {
     // The snippets use the defaults (localhost:6379); point them at this test's server.
     const channel = JSON.stringify({ host: '127.0.0.1', port: server.port, ...uniqueKeys('getting-started') });
 
-    const agent = new AgentProcess([], {}, [runAgent], { KADABRA_AGENT_CHANNEL_ARGS: channel });
+    const agent = new AgentProcess([runAgent], { env: { KADABRA_AGENT_CHANNEL_ARGS: channel } });
     try {
       await agent.waitForLine((line) => line.msg === 'agent started', 'agent started');
-      const sender = new AgentProcess([], {}, [client], { KADABRA_CLIENT_CHANNEL_ARGS: channel });
+      const sender = new NodeChild([client], { KADABRA_CLIENT_CHANNEL_ARGS: channel }, () => undefined);
       assert.equal((await sender.exited).code, 0, sender.describe());
 
       await agent.waitForLine((line) => line.name === 'kadabra.publisher', 'the metrics printed');

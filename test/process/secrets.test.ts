@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { loadConfigurationFile, resolveAgentConfiguration, resolveClientConfiguration } from '../../src/config/index.js';
 import { startRedisServer, uniqueKeys, type RedisServerHandle } from '../support/redis-server.js';
 import { cli } from '../unit/cli/cli-harness.js';
-import { CLI } from './agent-process.js';
+import { CLI } from '../support/agent-process.js';
 
 /** Spellings a credential key may take: right, misspelled, other names, and names that say nothing. */
 const SPELLINGS = [

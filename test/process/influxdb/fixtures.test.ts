@@ -7,7 +7,9 @@ import { comparable, expectedPoints, readPoints, type StoredPoint } from '../../
 import { readFixture, wireFixtureNames } from '../../support/fixtures.js';
 import { startInfluxDB, uniqueDatabase, type InfluxDBServerHandle } from '../../support/influxdb-server.js';
 import { startRedisServer, type RedisServerHandle } from '../../support/redis-server.js';
-import { AgentProcess, CLI, redisClient, waitFor, writeConfig } from '../agent-process.js';
+import { AgentProcess, CLI, writeConfig } from '../../support/agent-process.js';
+import { waitFor } from '../../support/wait-for.js';
+import { redisClient } from '../agent-rig.js';
 import { AGENT_TYPES, channelArgs, influxAgentConfig, waitForDrained } from './influx-agent-rig.js';
 
 /** An expected point and how precisely its message's format carries time (µs). */

@@ -5,7 +5,8 @@ import { resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startInfluxDB, type InfluxDBServerHandle, type InfluxSeries } from '../../support/influxdb-server.js';
 import { startRedisServer, type RedisServerHandle } from '../../support/redis-server.js';
-import { AgentProcess, waitFor, writeConfig } from '../agent-process.js';
+import { AgentProcess } from '../../support/agent-process.js';
+import { waitFor } from '../../support/wait-for.js';
 import { channelArgs } from './influx-agent-rig.js';
 
 const GUIDE = 'docs/influxdb.md';
@@ -87,9 +88,11 @@ describe('docs/influxdb.md "Using with InfluxDB", end to end', () => {
     assert.deepEqual(config, { AGENT_PUBLISHER_TYPE: 'influxdb' });
     // Only where the servers are differs from the guide (free ports, own keys).
     const channel = channelArgs(redis.port, 'guide');
-    const agent = new AgentProcess(['agent', '--config', writeConfig(config)], {
-      KADABRA_AGENT_CHANNEL_ARGS: JSON.stringify(channel),
-      KADABRA_AGENT_PUBLISHER_ARGS: JSON.stringify({ host: '127.0.0.1', port: influx.port }),
+    const agent = AgentProcess.start(config, {
+      env: {
+        KADABRA_AGENT_CHANNEL_ARGS: JSON.stringify(channel),
+        KADABRA_AGENT_PUBLISHER_ARGS: JSON.stringify({ host: '127.0.0.1', port: influx.port }),
+      },
     });
     try {
       await agent.waitForLine((line) => line.msg === 'agent started', 'agent started');
@@ -106,9 +109,11 @@ describe('docs/influxdb.md "Using with InfluxDB", end to end', () => {
   it('run_agent.ts with create_database: true creates the database and publishes the same', async () => {
     const database = 'kadabra_run_agent';
     const channel = channelArgs(redis.port, 'guide-run-agent');
-    const agent = new AgentProcess([], {}, [resolve('dist/examples/run_agent.js')], {
-      KADABRA_AGENT_CHANNEL_ARGS: JSON.stringify(channel),
-      KADABRA_AGENT_PUBLISHER_ARGS: JSON.stringify({ host: '127.0.0.1', port: influx.port, database, create_database: true }),
+    const agent = new AgentProcess([resolve('dist/examples/run_agent.js')], {
+      env: {
+        KADABRA_AGENT_CHANNEL_ARGS: JSON.stringify(channel),
+        KADABRA_AGENT_PUBLISHER_ARGS: JSON.stringify({ host: '127.0.0.1', port: influx.port, database, create_database: true }),
+      },
     });
     try {
       await agent.waitForLine((line) => line.msg === 'agent started', 'agent started');

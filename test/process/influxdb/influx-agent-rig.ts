@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import type { InfluxDBServerHandle } from '../../support/influxdb-server.js';
 import { uniqueKeys } from '../../support/redis-server.js';
-import { waitFor, type TestChannelArgs } from '../agent-process.js';
+import { waitFor } from '../../support/wait-for.js';
+import type { TestChannelArgs } from '../agent-rig.js';
 
 /** The two agent types every delivery test runs with. */
 export const AGENT_TYPES = ['default', 'batched'] as const;

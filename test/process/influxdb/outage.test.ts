@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startInfluxDB, uniqueDatabase, type InfluxDBServerHandle } from '../../support/influxdb-server.js';
 import { startRedisServer, type RedisServerHandle } from '../../support/redis-server.js';
-import { AgentProcess, redisClient, waitFor, type TestChannelArgs } from '../agent-process.js';
+import { AgentProcess } from '../../support/agent-process.js';
+import { waitFor } from '../../support/wait-for.js';
+import { redisClient, type TestChannelArgs } from '../agent-rig.js';
 import { AGENT_TYPES, channelArgs, countAndSum, influxAgentConfig, runSender, waitForDrained, type AgentType } from './influx-agent-rig.js';
 
 const RATE_INTERVAL_MS = 20;

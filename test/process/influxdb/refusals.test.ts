@@ -11,7 +11,10 @@ import { Kadabra } from '../../../src/client/kadabra.js';
 import { startInfluxDB, uniqueDatabase } from '../../support/influxdb-server.js';
 import { startRedisServer, type RedisServerHandle } from '../../support/redis-server.js';
 import { makeTestCertificates, type TestCertificates } from '../../support/test-ca.js';
-import { AgentProcess, CLI, redisClient, waitFor, writeConfig, type LogLine, type TestChannelArgs } from '../agent-process.js';
+import { AgentProcess, CLI, writeConfig } from '../../support/agent-process.js';
+import { waitFor } from '../../support/wait-for.js';
+import type { LogLine } from '../../support/log-line.js';
+import { redisClient, type TestChannelArgs } from '../agent-rig.js';
 import { AGENT_TYPES, channelArgs, countAndSum, influxAgentConfig, runSender, waitForDrained } from './influx-agent-rig.js';
 
 const MESSAGES = 100;

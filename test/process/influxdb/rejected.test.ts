@@ -3,7 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { startInfluxDB, uniqueDatabase, type InfluxDBServerHandle } from '../../support/influxdb-server.js';
 import { startRedisServer, type RedisServerHandle } from '../../support/redis-server.js';
-import { AgentProcess, CLI, redisClient, waitFor, writeConfig } from '../agent-process.js';
+import { AgentProcess, CLI, writeConfig } from '../../support/agent-process.js';
+import { waitFor } from '../../support/wait-for.js';
+import { redisClient } from '../agent-rig.js';
 import { AGENT_TYPES, channelArgs, countAndSum, influxAgentConfig, runSender, waitForDrained } from './influx-agent-rig.js';
 
 const GOOD = 1000;

@@ -3,7 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import { rfc3339ToNanos } from '../../integration/influxdb/stored-points.js';
 import { startInfluxDB, uniqueDatabase, type InfluxDBServerHandle } from '../../support/influxdb-server.js';
 import { startRedisServer, type RedisServerHandle } from '../../support/redis-server.js';
-import { AgentProcess, redisClient, waitFor } from '../agent-process.js';
+import { AgentProcess } from '../../support/agent-process.js';
+import { waitFor } from '../../support/wait-for.js';
+import { redisClient } from '../agent-rig.js';
 import { channelArgs, countAndSum, influxAgentConfig, runSender, waitForDrained } from './influx-agent-rig.js';
 
 const PER_PROCESS = 10_000;

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { createServer, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { Kadabra } from '../../../src/client/kadabra.js';
-import { waitFor } from '../agent-process.js';
+import { waitFor } from '../../support/wait-for.js';
 import { SqliteChannel } from '../../../src/channels/sqlite/sqlite-channel.js';
 import { createLogger } from '../../../src/logging/logger.js';
 import { channelPath, PRODUCER, publishedSeqs, startSqliteAgent, statusOf } from './sqlite-support.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { waitFor } from '../agent-process.js';
+import { waitFor } from '../../support/wait-for.js';
 import { channelPath, PRODUCER, publishedSeqs, startSqliteAgent, statusOf } from './sqlite-support.js';
 
 const PER_PRODUCER = 400;

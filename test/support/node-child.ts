@@ -1,7 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 
-export { parseLogLine, type LogLine } from '../../test/support/log-line.js';
-
 /** How a child process ended. */
 export interface ChildExit {
   readonly code: number | null;
@@ -9,18 +7,25 @@ export interface ChildExit {
 }
 
 /**
- * A node child process whose stdout is read line by line as it comes (so a child that
- * writes its log synchronously is never blocked by a full pipe). Each line goes to
- * `onLine`; stderr is kept (its tail) for error messages.
+ * A node child process (`node ...argv`) whose stdout is read line by line as it comes
+ * (so a child that writes its log synchronously is never blocked by a full pipe). Each
+ * line goes to `onLine`; stderr is kept whole (the processes run here print little there,
+ * and tests look for what must never appear in it). The one way the process tests and the
+ * chaos suite start a kadabra agent or an app.
  */
-export class Child {
+export class NodeChild {
   readonly exited: Promise<ChildExit>;
+  /** Everything the child wrote to stderr so far. */
+  stderr = '';
   private readonly child: ChildProcess;
-  private stderrTail = '';
   private stdoutTail = '';
 
-  constructor(script: string, args: readonly string[], env: NodeJS.ProcessEnv, onLine: (line: string) => void) {
-    this.child = spawn(process.execPath, [script, ...args], {
+  /**
+   * @param argv node's arguments: a script and its arguments, maybe node options first.
+   * @param env the environment beside PATH (nothing else of the parent's is passed).
+   */
+  constructor(argv: readonly string[], env: NodeJS.ProcessEnv, onLine: (line: string) => void) {
+    this.child = spawn(process.execPath, argv, {
       env: { PATH: process.env['PATH'], ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -36,7 +41,7 @@ export class Child {
       if (pending !== '') onLine(pending);
     });
     this.child.stderr?.on('data', (chunk: Buffer) => {
-      this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-4000);
+      this.stderr += chunk.toString('utf8');
     });
     // 'close', not 'exit': only then has all of stdout been read (a report printed just
     // before exiting can still be in the pipe at 'exit').
@@ -45,24 +50,24 @@ export class Child {
     });
   }
 
-  /** The process id. */
-  get pid(): number | undefined {
-    return this.child.pid;
-  }
-
   /** Whether it still runs. */
   get running(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
+  /** Sends `signal` if it still runs, without waiting. */
+  kill(signal: NodeJS.Signals): void {
+    if (this.running) this.child.kill(signal);
+  }
+
   /** Sends `signal` and waits for the exit. */
   async stop(signal: NodeJS.Signals): Promise<ChildExit> {
-    if (this.running) this.child.kill(signal);
+    this.kill(signal);
     return this.exited;
   }
 
   /** The last output, for error messages. */
   describe(): string {
-    return `stderr: ${this.stderrTail}\nstdout tail: ${this.stdoutTail}`;
+    return `stderr: ${this.stderr.slice(-4000)}\nstdout tail: ${this.stdoutTail}`;
   }
 }
