@@ -50,57 +50,45 @@ class Scanner {
     throw new SyntaxAt(this.index);
   }
 
-  private nested(body: () => void): void {
-    // Iterative depth would be nicer, but configuration is small; cap it to stay safe.
+  /**
+   * An object or an array: `open`, members read by `member` and separated by commas, then
+   * `close`. Nesting is capped: configuration is small, and the scanner recurses.
+   */
+  private container(open: string, close: string, member: () => void): void {
     if (++this.depth > 1000) throw new SyntaxAt(this.index);
-    body();
+    this.expect(open);
+    this.skipSpace();
+    if (!this.closes(close)) {
+      for (;;) {
+        this.skipSpace();
+        member();
+        this.skipSpace();
+        if (this.closes(close)) break;
+        this.expect(',');
+      }
+    }
     this.depth--;
   }
 
+  /** Steps over `close` if it is next. */
+  private closes(close: string): boolean {
+    if (this.text[this.index] !== close) return false;
+    this.index++;
+    return true;
+  }
+
   private object(): void {
-    this.nested(() => {
-      this.expect('{');
+    this.container('{', '}', () => {
+      this.string();
       this.skipSpace();
-      if (this.text[this.index] === '}') {
-        this.index++;
-        return;
-      }
-      for (;;) {
-        this.skipSpace();
-        this.string();
-        this.skipSpace();
-        this.expect(':');
-        this.skipSpace();
-        this.value();
-        this.skipSpace();
-        if (this.text[this.index] === '}') {
-          this.index++;
-          return;
-        }
-        this.expect(',');
-      }
+      this.expect(':');
+      this.skipSpace();
+      this.value();
     });
   }
 
   private array(): void {
-    this.nested(() => {
-      this.expect('[');
-      this.skipSpace();
-      if (this.text[this.index] === ']') {
-        this.index++;
-        return;
-      }
-      for (;;) {
-        this.skipSpace();
-        this.value();
-        this.skipSpace();
-        if (this.text[this.index] === ']') {
-          this.index++;
-          return;
-        }
-        this.expect(',');
-      }
-    });
+    this.container('[', ']', () => this.value());
   }
 
   private string(): void {
