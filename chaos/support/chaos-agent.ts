@@ -102,8 +102,11 @@ export class ChaosAgent {
   async stop(): Promise<void> {
     const run = this.run;
     if (!run?.running) return;
-    const exit = await run.stop('SIGTERM');
-    if (exit.code !== 0) throw new Error(`agent ${this.name} exited ${exit.code ?? exit.signal} on SIGTERM\n${run.describe()}`);
+    try {
+      await run.stopCleanly('SIGTERM');
+    } catch (error) {
+      throw new Error(`agent ${this.name} ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   /** Kills it if it still runs (cleanup); deletes its log and configuration unless `keepLog`. */

@@ -3,8 +3,8 @@ import { hash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { AgentProcess, CLI, writeConfig } from '../support/agent-process.js';
 import { waitFor } from '../support/wait-for.js';
-import { FAST_AGENT } from './agent-rig.js';
-import { SKEW_CLOCK, sharedRedis, startAgent, startHungServer, wireMessage } from './agent-bounds-support.js';
+import { FAST_AGENT, sharedRedis } from './agent-rig.js';
+import { SKEW_CLOCK, startAgent, startHungServer, wireMessage } from './agent-bounds-support.js';
 
 describe('kadabra agent process: "stuck" judged by the server\'s clock', () => {
   const shared = sharedRedis();

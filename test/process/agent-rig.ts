@@ -1,8 +1,10 @@
 // What the agent's process tests share beside the process itself
-// (test/support/agent-process.ts): fast timings, a test's own Redis keys, and the client
-// and Redis connection they fill and inspect the lists with.
+// (test/support/agent-process.ts): fast timings, a redis-server per test file with a
+// test's own keys, and the client and Redis connection they fill and inspect the lists with.
 import { Redis } from 'ioredis';
 import { Kadabra } from '../../src/client/kadabra.js';
+import { fileFixture } from '../support/file-fixture.js';
+import { startRedisServer, uniqueKeys, type RedisServerHandle } from '../support/redis-server.js';
 
 /** Short timings so process tests run in seconds. */
 export const FAST_AGENT = Object.freeze({
@@ -21,8 +23,43 @@ export interface TestChannelArgs {
   readonly password?: string;
 }
 
-/** Sends `count` messages with the client, one counter `${prefix}${i}` each, and waits for Redis to acknowledge them. */
-export async function sendMessages(channelArgs: TestChannelArgs, count: number, prefix = 'm'): Promise<string[]> {
+/** A real redis-server and a plain connection to it, shared by one test file. */
+export interface SharedRedis {
+  readonly server: RedisServerHandle;
+  readonly redis: Redis;
+  /** Channel arguments with keys of their own on the shared server. */
+  channelArgs(prefix: string): TestChannelArgs;
+}
+
+/** Starts a redis-server before the file's tests and disposes of it after them. */
+export function sharedRedis(): SharedRedis {
+  const shared = fileFixture(
+    async () => {
+      const server = await startRedisServer();
+      return { server, redis: redisClient(server.port) };
+    },
+    async ({ server, redis }) => {
+      redis.disconnect();
+      await server.dispose();
+    },
+  );
+  return {
+    get server() {
+      return shared().server;
+    },
+    get redis() {
+      return shared().redis;
+    },
+    channelArgs: (prefix) => ({ host: '127.0.0.1', port: shared().server.port, ...uniqueKeys(prefix) }),
+  };
+}
+
+/**
+ * Sends `count` messages with the client, one counter `${prefix}${i}` each, and waits for
+ * Redis to acknowledge them. With `pauseEvery`, it pauses 5 ms after each that many, so
+ * the messages stream in while the test goes on.
+ */
+export async function sendMessages(channelArgs: TestChannelArgs, count: number, prefix = 'm', pauseEvery = 0): Promise<string[]> {
   const client = new Kadabra({ CLIENT_CHANNEL_ARGS: { ...channelArgs }, CLIENT_LOG_LEVEL: 'error' });
   const names: string[] = [];
   for (let i = 0; i < count; i += 1) {
@@ -30,6 +67,7 @@ export async function sendMessages(channelArgs: TestChannelArgs, count: number, 
     metrics.addCount(`${prefix}${i}`, 1);
     client.send(metrics.close());
     names.push(`${prefix}${i}`);
+    if (pauseEvery > 0 && i % pauseEvery === pauseEvery - 1) await new Promise((resolve) => setTimeout(resolve, 5));
   }
   const stats = await client.close();
   if (stats.delivered !== count) throw new Error(`only ${stats.delivered} of ${count} messages delivered`);

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,6 +8,22 @@ import { waitFor } from './wait-for.js';
 
 /** The compiled CLI entry. Tests and the chaos suite run from the repository root. */
 export const CLI = resolve('dist/src/cli/main.js');
+
+/** How a `kadabra` command run to its end went. */
+export interface KadabraRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs `kadabra <args>` (the compiled CLI) to its end, with `env` beside PATH. Synchronous:
+ * for commands that need nothing from a server in the test's own process.
+ */
+export function runKadabra(args: readonly string[], env: NodeJS.ProcessEnv = {}): KadabraRun {
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { PATH: process.env['PATH'], ...env } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
 
 /** Writes a JSON configuration file in a fresh temporary directory and returns its path. */
 export function writeConfig(config: Record<string, unknown>): string {
@@ -113,6 +130,12 @@ export class AgentProcess {
   /** Sends `signal` and waits for the exit. */
   stop(signal: NodeJS.Signals): Promise<ChildExit> {
     return this.child.stop(signal);
+  }
+
+  /** Sends `signal` (SIGTERM, SIGINT) and throws unless it exits 0: a graceful stop. */
+  async stopCleanly(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const exit = await this.child.stop(signal);
+    if (exit.code !== 0) throw new Error(`exited ${exit.code ?? exit.signal} on ${signal}, not 0\n${this.describe()}`);
   }
 
   /** Kills it if it still runs (cleanup). */

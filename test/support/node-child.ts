@@ -71,3 +71,22 @@ export class NodeChild {
     return `stderr: ${this.stderr.slice(-4000)}\nstdout tail: ${this.stdoutTail}`;
   }
 }
+
+/** A node process run to its end: how it ended and all it printed. */
+export interface NodeRun extends ChildExit {
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs `node ...argv` to its end without blocking the event loop (unlike `spawnSync`, so
+ * servers in the test's own process keep answering), with `env` beside PATH.
+ */
+export async function runNode(argv: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<NodeRun> {
+  let stdout = '';
+  const child = new NodeChild(argv, env, (line) => {
+    stdout += `${line}\n`;
+  });
+  const exit = await child.exited;
+  return { code: exit.code, signal: exit.signal, stdout, stderr: child.stderr };
+}

@@ -94,7 +94,7 @@ describe('processes on the SQLite channel killed with SIGKILL', () => {
 
       survivor = startSqliteAgent(path, { AGENT_NANNY_FREQUENCY_SECONDS: 0.2, AGENT_NANNY_THRESHOLD_SECONDS: 2 });
       const agent = survivor;
-      await agent.waitForLine((line) => line.msg === 'agent started', 'second agent started', 20_000);
+      await agent.waitUntilStarted();
       sent.push(...(await send(path, 40, 50)));
       await waitFor(() => publishedSeqs(agent).length >= 50, 'all 50 published', 30_000, () => agent.describe());
       await waitFor(async () => (await statusOf(path)).inProgress === 0, 'in-progress drained', 20_000);
@@ -104,8 +104,7 @@ describe('processes on the SQLite channel killed with SIGKILL', () => {
       assert.equal(status.queued, 0);
       assert.equal(status.deadLetters, 0);
 
-      agent.kill('SIGTERM');
-      assert.equal((await agent.exited).code, 0, agent.describe());
+      await agent.stopCleanly();
     } finally {
       await doomed.dispose();
       await survivor?.dispose();
