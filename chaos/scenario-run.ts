@@ -193,6 +193,20 @@ export class ScenarioRun {
     this.drainFrom ??= Date.now();
   }
 
+  /** The opening of most scenarios: agent `a` and the steady apps start, and run calm for `calmSeconds`. */
+  async startCalm(): Promise<ChaosAgent> {
+    const agent = await this.startAgent('a');
+    this.startApps();
+    await sleep(this.profile.calmSeconds);
+    return agent;
+  }
+
+  /** The close of most scenarios: `calmSeconds` more for the pipeline to catch up, then the apps stop. */
+  async endCalm(): Promise<void> {
+    await sleep(this.profile.calmSeconds);
+    await this.stopApps();
+  }
+
   /** Waits for apps started with a `count` to finish on their own. */
   async appsFinished(apps: readonly AppProcess[]): Promise<void> {
     this.reports.push(...(await Promise.all(apps.map((app) => app.finished()))));

@@ -1,33 +1,28 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { startRedisServer, uniqueKeys, type RedisServerHandle } from '../support/redis-server.js';
-import { AgentProcess, CLI, writeConfig, runKadabra } from '../support/agent-process.js';
+import { describe, it } from 'node:test';
+import { fileFixture } from '../support/file-fixture.js';
+import { startRedisServer, uniqueKeys } from '../support/redis-server.js';
+import { AgentProcess, CLI, runKadabra, writeConfig } from '../support/agent-process.js';
 import { waitFor } from '../support/wait-for.js';
 import { FAST_AGENT, sendMessages } from './agent-rig.js';
 
 const PASSWORD = 'sekret-pass-7c1e';
 
 describe('kadabra agent process: Redis outages, credentials, CLI send and status', () => {
-  let server: RedisServerHandle;
-  before(async () => {
-    server = await startRedisServer({ password: PASSWORD });
-  });
-  after(async () => {
-    await server.dispose();
-  });
+  const server = fileFixture(() => startRedisServer({ password: PASSWORD }), (started) => started.dispose());
 
-  const args = () => ({ host: '127.0.0.1', port: server.port, password: PASSWORD, connect_timeout: 1, ...uniqueKeys('outage') });
+  const args = () => ({ host: '127.0.0.1', port: server().port, password: PASSWORD, connect_timeout: 1, ...uniqueKeys('outage') });
 
   it('keeps running while Redis is unreachable, logs without credentials, and publishes once it is back', async () => {
     const channelArgs = args();
-    await server.stop();
+    await server().stop();
     const agent = AgentProcess.start({ ...FAST_AGENT, AGENT_CHANNEL_ARGS: channelArgs });
     try {
       await waitFor(() => /retrying|reconnecting/.test(agent.stdout), 'a warning about the channel', 15_000, () => agent.describe());
       await new Promise((resolve) => setTimeout(resolve, 1000));
       assert.equal(await Promise.race([agent.exited.then(() => 'exited'), Promise.resolve('running')]), 'running');
 
-      await server.restart();
+      await server().restart();
       const sent = await sendMessages(channelArgs, 20, 'after-outage');
       await waitFor(() => agent.publishedNames().length >= 20, 'published after recovery', 20_000, () => agent.describe());
       assert.deepEqual(new Set(agent.publishedNames()), new Set(sent));
@@ -35,7 +30,7 @@ describe('kadabra agent process: Redis outages, credentials, CLI send and status
       assert.ok(!agent.stdout.includes(PASSWORD) && !agent.stderr.includes(PASSWORD), 'the password never reaches the log');
     } finally {
       await agent.dispose();
-      await server.restart().catch(() => undefined);
+      await server().restart().catch(() => undefined);
     }
   });
 

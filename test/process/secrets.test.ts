@@ -97,7 +97,8 @@ function runCli(args: string[], env: Record<string, string>, stopWhen?: RegExp, 
       check();
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
-    child.once('exit', (code) => {
+    // 'close', not 'exit': only then has all the output been read.
+    child.once('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
