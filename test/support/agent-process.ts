@@ -47,7 +47,9 @@ export interface AgentProcessOptions {
 
 /**
  * One run of a `kadabra agent` process (the real CLI, or a script that starts an agent)
- * and what it printed: its JSON log lines, parsed, and its stdout and stderr.
+ * and what it printed: its JSON log lines, parsed, and its stdout and stderr. Also runs
+ * other `kadabra` commands where the test's own process must keep serving meanwhile
+ * (`runKadabra` would block it).
  */
 export class AgentProcess {
   /** The JSON log lines printed so far (empty with `keepOutput: false`). */
