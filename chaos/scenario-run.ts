@@ -3,7 +3,7 @@ import type { AppConfig, AppReport } from './app/app-config.js';
 import type { Profile } from './profile.js';
 import { reconcileRun } from './reconcile/reconcile-run.js';
 import type { Row } from './row.js';
-import { AgentProcess } from './support/agent-process.js';
+import { ChaosAgent } from './support/chaos-agent.js';
 import { AppProcess } from './support/app-process.js';
 import type { Environment } from './support/environment.js';
 import { InProgressWatch } from './support/in-progress-watch.js';
@@ -28,7 +28,7 @@ export class ScenarioRun {
   readonly database: string;
   readonly notes: string[] = [];
   readonly failures: string[] = [];
-  readonly agents: AgentProcess[] = [];
+  readonly agents: ChaosAgent[] = [];
   readonly apps: AppProcess[] = [];
   readonly reports: AppReport[] = [];
   /** Control processes: the apps' request loop without a Kadabra client. */
@@ -122,15 +122,15 @@ export class ScenarioRun {
   }
 
   /** Starts an agent process. */
-  async startAgent(name: string, overrides: Record<string, unknown> = {}): Promise<AgentProcess> {
-    const agent = new AgentProcess(name, this.agentConfig(overrides));
+  async startAgent(name: string, overrides: Record<string, unknown> = {}): Promise<ChaosAgent> {
+    const agent = new ChaosAgent(name, this.agentConfig(overrides));
     this.agents.push(agent);
     await agent.start();
     return agent;
   }
 
   /** SIGKILLs an agent and counts what it left in progress. */
-  async killAgent(agent: AgentProcess): Promise<void> {
+  async killAgent(agent: ChaosAgent): Promise<void> {
     await agent.kill();
     // A receive script the agent sent just before it died still runs in Redis (commands
     // already on the socket are executed before the server sees it closed) and may move
@@ -191,6 +191,20 @@ export class ScenarioRun {
     this.reports.push(...reports);
     this.controlReports.push(...controls);
     this.drainFrom ??= Date.now();
+  }
+
+  /** The opening of most scenarios: agent `a` and the steady apps start, and run calm for `calmSeconds`. */
+  async startCalm(): Promise<ChaosAgent> {
+    const agent = await this.startAgent('a');
+    this.startApps();
+    await sleep(this.profile.calmSeconds);
+    return agent;
+  }
+
+  /** The close of most scenarios: `calmSeconds` more for the pipeline to catch up, then the apps stop. */
+  async endCalm(): Promise<void> {
+    await sleep(this.profile.calmSeconds);
+    await this.stopApps();
   }
 
   /** Waits for apps started with a `count` to finish on their own. */

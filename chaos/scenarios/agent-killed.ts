@@ -19,9 +19,7 @@ export const agentKilled: Scenario = {
   title: '1 agent SIGKILL x3',
   async run(run) {
     const { profile } = run;
-    const agent = await run.startAgent('a');
-    run.startApps();
-    await sleep(profile.calmSeconds);
+    const agent = await run.startCalm();
     run.env.proxy.setAnswerDelay(ANSWER_DELAY_MS);
     for (let kill = 0; kill < 3; kill += 1) {
       await waitForInProgress(run);
@@ -35,8 +33,7 @@ export const agentKilled: Scenario = {
       }
       await sleep(profile.killIntervalSeconds);
     }
-    await sleep(profile.calmSeconds);
-    await run.stopApps();
+    await run.endCalm();
     run.expectRepublishedAtMost(() => run.orphans.size, 'messages left in progress by the kills');
   },
 };

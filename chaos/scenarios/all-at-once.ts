@@ -72,8 +72,7 @@ export const allAtOnce: Scenario = {
     run.redisKills.push(Date.now());
     await env.redis.restart();
     run.faultsOver();
-    await sleep(profile.calmSeconds);
-    await run.stopApps();
+    await run.endCalm();
     checkAppSide(run, small, from, to);
     run.expectRepublishedAtMost(
       () => run.orphans.size + run.lostAnswerPoints() + run.completeFailed() + run.failedWrites(),

@@ -82,8 +82,7 @@ export const appDuringOutage: Scenario = {
     await env.redis.restart();
     const to = Date.now();
     run.faultsOver();
-    await sleep(profile.calmSeconds);
-    await run.stopApps();
+    await run.endCalm();
     checkAppSide(run, small, from, to);
     run.expectRepublishedAtMost(() => run.completeFailed() + run.failedWrites(), REDIS_REPUBLISH_CAUSE);
   },

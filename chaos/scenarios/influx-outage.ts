@@ -10,9 +10,7 @@ export const influxOutage: Scenario = {
   title: '2 InfluxDB down',
   async run(run) {
     const { profile, env } = run;
-    await run.startAgent('a');
-    run.startApps();
-    await sleep(profile.calmSeconds);
+    await run.startCalm();
     run.step(`stopping influxd for ${profile.influxOutageSeconds} s`);
     await env.influx.stop();
     await sleep(profile.influxOutageSeconds);
@@ -22,7 +20,6 @@ export const influxOutage: Scenario = {
     // What the receivers held through the outage is in progress past the nanny threshold
     // (the watch counts it): the nanny may race their retry.
     run.expectRepublishedAtMost(() => 0, 'nothing else');
-    await sleep(profile.calmSeconds);
-    await run.stopApps();
+    await run.endCalm();
   },
 };

@@ -11,9 +11,7 @@ export const influxSlow: Scenario = {
   title: '4 InfluxDB slow > timeout',
   async run(run) {
     const { profile, env } = run;
-    await run.startAgent('a');
-    run.startApps();
-    await sleep(profile.calmSeconds);
+    await run.startCalm();
     const delayMs = (profile.publisherTimeoutSeconds + 2) * 1000;
     run.step(`InfluxDB answers ${delayMs} ms late for ${profile.slowSeconds} s (timeout ${profile.publisherTimeoutSeconds} s)`);
     const lostBefore = env.proxy.answersLost;
@@ -34,7 +32,6 @@ export const influxSlow: Scenario = {
       () => lostPoints,
       'points of timed-out writes InfluxDB made (messages held through the slowness are counted as past the nanny threshold)',
     );
-    await sleep(profile.calmSeconds);
-    await run.stopApps();
+    await run.endCalm();
   },
 };

@@ -32,8 +32,7 @@ export const malformedMessages: Scenario = {
       const huge = i === 1;
       if (now > 0 || huge) await run.injectBad(huge ? Math.max(now, 2) : now, huge);
     }
-    await sleep(profile.calmSeconds);
-    await run.stopApps();
+    await run.endCalm();
     // Top up to exactly 5% of what the apps really sent (they start late and run on).
     const good = run.reports.reduce((sum, report) => sum + report.sent, 0);
     const missing = Math.round((good * BAD_SHARE) / (1 - BAD_SHARE)) - run.bad.length;

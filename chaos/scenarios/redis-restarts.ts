@@ -12,9 +12,7 @@ export const redisRestarts: Scenario = {
   title: '3 Redis restart (TERM, KILL)',
   async run(run) {
     const { profile, env } = run;
-    await run.startAgent('a');
-    run.startApps();
-    await sleep(profile.calmSeconds);
+    await run.startCalm();
     run.step(`stopping redis-server (SIGTERM) for ${profile.redisOutageSeconds} s`);
     await env.redis.stop();
     await sleep(profile.redisOutageSeconds);
@@ -29,8 +27,7 @@ export const redisRestarts: Scenario = {
     }
     run.faultsOver();
     run.notes.push(`redis-server SIGKILLed ${profile.redisKills} time(s) under appendfsync everysec`);
-    await sleep(profile.calmSeconds);
-    await run.stopApps();
+    await run.endCalm();
     run.expectRepublishedAtMost(() => run.completeFailed() + run.failedWrites(), REDIS_REPUBLISH_CAUSE);
   },
 };

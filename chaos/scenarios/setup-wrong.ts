@@ -17,9 +17,7 @@ export const setupWrong: Scenario = {
   title: '9 setup wrong for a while',
   async run(run) {
     const { profile, env } = run;
-    await run.startAgent('a');
-    run.startApps();
-    await sleep(profile.calmSeconds);
+    await run.startCalm();
     run.step(`every write refused as http to an https server, for ${profile.setupWrongSeconds} s`);
     env.proxy.refuseWrites(HTTPS_ONLY_ANSWER);
     await sleep(profile.setupWrongSeconds);
@@ -31,7 +29,6 @@ export const setupWrong: Scenario = {
     run.notes.push(`receivers' gate closed ${run.agents.reduce((n, agent) => n + agent.counts.gateClosed, 0)} time(s)`);
     // What the receivers held through it is in progress past the nanny threshold (the watch counts it).
     run.expectRepublishedAtMost(() => 0, 'nothing else');
-    await sleep(profile.calmSeconds);
-    await run.stopApps();
+    await run.endCalm();
   },
 };

@@ -26,9 +26,7 @@ export const tenantRefused: Scenario = {
     const channel = new RedisChannel({ host: '127.0.0.1', ...run.keys }, createLogger({ level: 'silent' }));
     let raised = false;
     try {
-      const agent = await run.startAgent('a');
-      run.startApps();
-      await sleep(profile.calmSeconds);
+      const agent = await run.startCalm();
       // The steady apps' series must exist before the tenant's (a slow start would let the tenant's in first).
       while ((await countAndSumByApp(env.influx, run.database)).size < profile.apps) await sleep(0.1);
       const closedBefore = agent.counts.gateClosed;
@@ -55,8 +53,7 @@ export const tenantRefused: Scenario = {
       run.faultsOver();
       // The restart is a short outage: what the receivers held is the nanny's to retry.
       run.expectRepublishedAtMost(() => 0, 'nothing else');
-      await sleep(profile.calmSeconds);
-      await run.stopApps();
+      await run.endCalm();
     } finally {
       await channel.close();
       if (!raised) await env.influx.restartWith({ maxSeriesPerDatabase: undefined });

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { REPORT_PREFIX, type AppConfig, type AppReport } from '../app/app-config.js';
-import { Child, parseLogLine } from './child.js';
+import { parseLogLine } from '../../test/support/log-line.js';
+import { NodeChild } from '../../test/support/node-child.js';
 
 const APP_SCRIPT = fileURLToPath(new URL('../app/app.js', import.meta.url));
 
@@ -9,10 +10,10 @@ export class AppProcess {
   /** Warnings the client logged about its buffer overflowing, with the counts they gave. */
   readonly overflowWarnings: { dropped: number; droppedTotal: number }[] = [];
   private report: AppReport | undefined;
-  private readonly child: Child;
+  private readonly child: NodeChild;
 
   constructor(readonly config: AppConfig) {
-    this.child = new Child(APP_SCRIPT, [], { CHAOS_APP: JSON.stringify(config) }, (line) => this.onLine(line));
+    this.child = new NodeChild([APP_SCRIPT], { CHAOS_APP: JSON.stringify(config) }, (line) => this.onLine(line));
   }
 
   private onLine(line: string): void {

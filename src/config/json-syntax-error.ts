@@ -50,15 +50,35 @@ class Scanner {
     throw new SyntaxAt(this.index);
   }
 
-  private nested(body: () => void): void {
-    // Iterative depth would be nicer, but configuration is small; cap it to stay safe.
+  /**
+   * An object or an array: `open`, members read by `member` and separated by commas, then
+   * `close`. Nesting is capped: configuration is small, and the scanner recurses.
+   */
+  private container(open: string, close: string, member: () => void): void {
     if (++this.depth > 1000) throw new SyntaxAt(this.index);
-    body();
+    this.expect(open);
+    this.skipSpace();
+    if (!this.closes(close)) {
+      for (;;) {
+        this.skipSpace();
+        member();
+        this.skipSpace();
+        if (this.closes(close)) break;
+        this.expect(',');
+      }
+    }
     this.depth--;
   }
 
+  /** Steps over `close` if it is next. */
+  private closes(close: string): boolean {
+    if (this.text[this.index] !== close) return false;
+    this.index++;
+    return true;
+  }
+
   private object(): void {
-    this.sequence('{', '}', () => {
+    this.container('{', '}', () => {
       this.string();
       this.skipSpace();
       this.expect(':');
@@ -68,29 +88,7 @@ class Scanner {
   }
 
   private array(): void {
-    this.sequence('[', ']', () => this.value());
-  }
-
-  /** `open`, then nothing or items separated by commas, then `close` (white space around each). */
-  private sequence(open: string, close: string, item: () => void): void {
-    this.nested(() => {
-      this.expect(open);
-      this.skipSpace();
-      if (this.text[this.index] === close) {
-        this.index++;
-        return;
-      }
-      for (;;) {
-        this.skipSpace();
-        item();
-        this.skipSpace();
-        if (this.text[this.index] === close) {
-          this.index++;
-          return;
-        }
-        this.expect(',');
-      }
-    });
+    this.container('[', ']', () => this.value());
   }
 
   private string(): void {

@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import { resolve } from 'node:path';
-import { after, before } from 'node:test';
-import type { Redis } from 'ioredis';
-import { startRedisServer, uniqueKeys, type RedisServerHandle } from '../support/redis-server.js';
-import { AgentProcess, CLI, redisClient, writeConfig, type TestChannelArgs } from './agent-process.js';
+import { AgentProcess } from '../support/agent-process.js';
 
 /** Bound of the agent's exit after SIGTERM, whatever Redis or the database does. */
 export const EXIT_BOUND_MS = 5000;
@@ -81,7 +78,7 @@ export async function terminateWithin(
 
 /** `kadabra agent` run by node with extra node options (a small heap, a preloaded module). */
 export function startAgent(config: Record<string, unknown>, nodeOptions: string[] = []): AgentProcess {
-  return new AgentProcess([], {}, [...nodeOptions, CLI, 'agent', '--config', writeConfig(config)]);
+  return AgentProcess.start(config, { nodeOptions });
 }
 
 /** Each name's count in `names`. */
@@ -89,39 +86,4 @@ export function counts(names: readonly string[]): Map<string, number> {
   const map = new Map<string, number>();
   for (const name of names) map.set(name, (map.get(name) ?? 0) + 1);
   return map;
-}
-
-/** A real redis-server and a plain connection to it, shared by one test file. */
-export interface SharedRedis {
-  readonly server: RedisServerHandle;
-  readonly redis: Redis;
-  /** Channel arguments with keys of their own on the shared server. */
-  channelArgs(prefix: string): TestChannelArgs;
-}
-
-/** Starts a redis-server before the file's tests and disposes of it after them. */
-export function sharedRedis(): SharedRedis {
-  let server: RedisServerHandle | undefined;
-  let redis: Redis | undefined;
-  before(async () => {
-    server = await startRedisServer();
-    redis = redisClient(server.port);
-  });
-  after(async () => {
-    redis?.disconnect();
-    await server?.dispose();
-  });
-  const started = <T>(value: T | undefined): T => {
-    if (value === undefined) throw new Error('redis-server not started yet');
-    return value;
-  };
-  return {
-    get server() {
-      return started(server);
-    },
-    get redis() {
-      return started(redis);
-    },
-    channelArgs: (prefix) => ({ host: '127.0.0.1', port: started(server).port, ...uniqueKeys(prefix) }),
-  };
 }

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { hash } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { AgentProcess, FAST_AGENT, waitFor, writeConfig } from './agent-process.js';
-import { SKEW_CLOCK, sharedRedis, startAgent, startHungServer, wireMessage } from './agent-bounds-support.js';
+import { AgentProcess, CLI, writeConfig } from '../support/agent-process.js';
+import { waitFor } from '../support/wait-for.js';
+import { FAST_AGENT, sharedRedis } from './agent-rig.js';
+import { SKEW_CLOCK, startAgent, startHungServer, wireMessage } from './agent-bounds-support.js';
 
 describe('kadabra agent process: "stuck" judged by the server\'s clock', () => {
   const shared = sharedRedis();
@@ -31,7 +33,7 @@ describe('kadabra agent process: "stuck" judged by the server\'s clock', () => {
       skewed.kill('SIGKILL');
       await skewed.exited;
 
-      const status = new AgentProcess(['status', '--json', '--config', writeConfig({ AGENT_CHANNEL_ARGS: args })]);
+      const status = new AgentProcess([CLI, 'status', '--json', '--config', writeConfig({ AGENT_CHANNEL_ARGS: args })]);
       await status.exited;
       const report = JSON.parse(status.stdout) as { oldestInProgressAgeSeconds: number };
       assert.ok(
@@ -64,7 +66,7 @@ describe('kadabra agent process: "stuck" judged by the server\'s clock', () => {
     const digest = hash('sha1', wireMessage('f0'), 'hex');
     // As an agent whose clock ran an hour fast recorded it before entry times came from the server.
     await shared.redis.hset(`${args.inprogress_key}:entered`, digest, String((Number(seconds) + 3600) * 1000));
-    const status = new AgentProcess(['status', '--config', writeConfig({ AGENT_CHANNEL_ARGS: args })]);
+    const status = new AgentProcess([CLI, 'status', '--config', writeConfig({ AGENT_CHANNEL_ARGS: args })]);
     const { code } = await status.exited;
     assert.equal(code, 0, status.describe());
     assert.match(status.stdout, /in progress: {2}1 \(oldest entered 3[56]\d\d\.\d s in the future by the channel's clock/);

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { after, before, describe, it } from 'node:test';
-import { startRedisServer, uniqueKeys, type RedisServerHandle } from '../support/redis-server.js';
-import {
-  AgentProcess, CLI, FAST_AGENT, redisClient, sendMessages, waitFor, writeConfig, type TestChannelArgs,
-} from './agent-process.js';
+import { describe, it } from 'node:test';
+import { AgentProcess, runKadabra, writeConfig } from '../support/agent-process.js';
+import { waitFor } from '../support/wait-for.js';
+import { FAST_AGENT, redisClient, sendMessages, sharedRedis } from './agent-rig.js';
 
 const JUNK = [
   'not json at all',
@@ -14,25 +12,13 @@ const JUNK = [
   '{"dimensions": [], "counters": [{"name": "n", "metadata": {}, "timestamp": "2024-01-02T03:04:05.123456Z", "value": NaN}], "timers": [], "timestamp_format": "%Y-%m-%dT%H:%M:%S.%fZ"}',
 ];
 
-/** Runs `kadabra <args>` to completion. */
-function kadabra(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { PATH: process.env['PATH'] } });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
 describe('kadabra agent process: malformed messages', () => {
-  let server: RedisServerHandle;
-  before(async () => {
-    server = await startRedisServer();
-  });
-  after(async () => {
-    await server.dispose();
-  });
+  const shared = sharedRedis();
 
   for (const type of ['default', 'batched'] as const) {
     it(`${type}: good messages are published, junk is dead-lettered with its reason, the nanny keeps working`, async () => {
-      const args: TestChannelArgs = { host: '127.0.0.1', port: server.port, ...uniqueKeys('junk') };
-      const redis = redisClient(server.port);
+      const args = shared.channelArgs('junk');
+      const redis = redisClient(shared.server.port);
       const agent = AgentProcess.start({ ...FAST_AGENT, AGENT_TYPE: type, AGENT_CHANNEL_ARGS: args });
       try {
         const first = await sendMessages(args, 20, 'before');
@@ -53,7 +39,7 @@ describe('kadabra agent process: malformed messages', () => {
         await waitFor(async () => (await redis.llen(args.inprogress_key)) === 0, 'in-progress drained');
 
         const config = writeConfig({ AGENT_CHANNEL_ARGS: args });
-        const listed = kadabra(['dead-letters', 'list', '--json', '--config', config]);
+        const listed = runKadabra(['dead-letters', 'list', '--json', '--config', config]);
         assert.equal(listed.code, 0, listed.stderr);
         const letters = JSON.parse(listed.stdout) as { message: string; reason: string }[];
         assert.equal(letters.length, JUNK.length + 1);
@@ -63,21 +49,20 @@ describe('kadabra agent process: malformed messages', () => {
           assert.ok(letter.reason.length > 0);
         }
 
-        const status = kadabra(['status', '--json', '--config', config]);
+        const status = runKadabra(['status', '--json', '--config', config]);
         assert.equal(status.code, 0, status.stderr);
         assert.deepEqual(
           { ...JSON.parse(status.stdout), endpoint: undefined },
           { endpoint: undefined, queued: 0, inProgress: 0, oldestInProgressAgeSeconds: null, deadLetters: 6, deadLetterAlarmThreshold: 10_000, deadLetterAlarm: false },
         );
 
-        agent.kill('SIGTERM');
-        assert.equal((await agent.exited).code, 0);
+        await agent.stopCleanly();
 
-        const requeued = kadabra(['dead-letters', 'requeue', '--limit', '2', '--config', config]);
+        const requeued = runKadabra(['dead-letters', 'requeue', '--limit', '2', '--config', config]);
         assert.equal(requeued.code, 0, requeued.stderr);
         assert.match(requeued.stdout, /requeued 2 dead letter/);
         assert.equal(await redis.llen(args.queue_key), 2);
-        const purged = kadabra(['dead-letters', 'purge', '--config', config]);
+        const purged = runKadabra(['dead-letters', 'purge', '--config', config]);
         assert.match(purged.stdout, /purged 4 dead letter/);
         assert.equal(await redis.llen(args.dead_key), 0);
       } finally {

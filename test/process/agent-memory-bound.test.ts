@@ -3,8 +3,9 @@ import { describe, it } from 'node:test';
 import { RedisChannel } from '../../src/channels/redis/redis-channel.js';
 import { deadLetterBytes } from '../../src/channels/redis/dead-letter-record.js';
 import { silentLogger } from '../unit/agent/helpers.js';
-import { FAST_AGENT, waitFor, type TestChannelArgs } from './agent-process.js';
-import { bigMessage, sharedRedis, startAgent, wireMessage } from './agent-bounds-support.js';
+import { waitFor } from '../support/wait-for.js';
+import { FAST_AGENT, sharedRedis, type TestChannelArgs } from './agent-rig.js';
+import { bigMessage, startAgent, wireMessage } from './agent-bounds-support.js';
 
 describe('kadabra agent process: memory bounded in bytes (4 MB messages, 64 MB heap)', () => {
   const shared = sharedRedis();

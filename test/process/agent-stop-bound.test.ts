@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FAST_AGENT, namesInList, waitFor, type AgentProcess } from './agent-process.js';
-import { counts, EXIT_BOUND_MS, sharedRedis, startAgent, startHungServer, terminateWithin, wireMessage } from './agent-bounds-support.js';
+import type { AgentProcess } from '../support/agent-process.js';
+import { waitFor } from '../support/wait-for.js';
+import { FAST_AGENT, namesInList, sharedRedis } from './agent-rig.js';
+import { counts, EXIT_BOUND_MS, startAgent, startHungServer, terminateWithin, wireMessage } from './agent-bounds-support.js';
 
 describe('kadabra agent process: SIGTERM bounded whatever Redis or the database does', () => {
   const shared = sharedRedis();
@@ -60,7 +62,7 @@ describe('kadabra agent process: SIGTERM bounded whatever Redis or the database 
       const args = shared.channelArgs('stopped');
       const agent = startAgent({ ...FAST_AGENT, AGENT_TYPE: type, AGENT_CHANNEL_ARGS: args });
       try {
-        await agent.waitForLine((line) => line.msg === 'agent started', 'agent started');
+        await agent.waitUntilStarted();
         await new Promise((done) => setTimeout(done, 300));
         shared.server.pause();
         await new Promise((done) => setTimeout(done, 500));

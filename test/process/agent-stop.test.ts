@@ -1,43 +1,19 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { Kadabra } from '../../src/client/kadabra.js';
-import { startRedisServer, uniqueKeys, type RedisServerHandle } from '../support/redis-server.js';
-import { AgentProcess, FAST_AGENT, namesInList, redisClient, waitFor, type TestChannelArgs } from './agent-process.js';
+import { describe, it } from 'node:test';
+import { AgentProcess } from '../support/agent-process.js';
+import { waitFor } from '../support/wait-for.js';
+import { FAST_AGENT, namesInList, redisClient, sendMessages, sharedRedis } from './agent-rig.js';
 
 describe('kadabra agent process: stopping and crashing', () => {
-  let server: RedisServerHandle;
-  before(async () => {
-    server = await startRedisServer();
-  });
-  after(async () => {
-    await server.dispose();
-  });
-
-  const channelArgs = (): TestChannelArgs => ({ host: '127.0.0.1', port: server.port, ...uniqueKeys('stop') });
-
-  /** Streams `count` messages from a client while the test goes on; resolves once all are acknowledged. */
-  async function stream(args: TestChannelArgs, count: number, prefix: string): Promise<string[]> {
-    const client = new Kadabra({ CLIENT_CHANNEL_ARGS: { ...args }, CLIENT_LOG_LEVEL: 'error' });
-    const names: string[] = [];
-    for (let i = 0; i < count; i += 1) {
-      const metrics = client.metrics();
-      metrics.addCount(`${prefix}${i}`, 1);
-      client.send(metrics.close());
-      names.push(`${prefix}${i}`);
-      if (i % 50 === 49) await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    const stats = await client.close();
-    assert.equal(stats.delivered, count);
-    return names;
-  }
+  const shared = sharedRedis();
 
   for (const type of ['default', 'batched'] as const) {
     it(`${type}: SIGTERM mid-stream exits 0 within seconds; every message is published+completed or still queued/in progress`, async () => {
-      const args = channelArgs();
+      const args = shared.channelArgs('stop');
       const agent = AgentProcess.start({ ...FAST_AGENT, BATCHED_AGENT_MAX_BATCH_SIZE: 50, AGENT_TYPE: type, AGENT_CHANNEL_ARGS: args });
       try {
-        await agent.waitForLine((line) => line.msg === 'agent started', 'agent started');
-        const sending = stream(args, 3000, 'x');
+        await agent.waitUntilStarted();
+        const sending = sendMessages(args, 3000, 'x', 50);
         await waitFor(() => agent.publishedNames().length >= 100, 'publishing under way', 15_000, () => agent.describe());
         const stopping = Date.now();
         agent.kill('SIGTERM');
@@ -49,7 +25,7 @@ describe('kadabra agent process: stopping and crashing', () => {
         assert.ok(stopMs < 8000, `exited in ${stopMs} ms`);
         const sent = await sending;
 
-        const redis = redisClient(server.port);
+        const redis = redisClient(shared.server.port);
         const queued = new Set(await namesInList(redis, args.queue_key));
         const inProgress = new Set(await namesInList(redis, args.inprogress_key));
         await redis.quit();
@@ -68,12 +44,12 @@ describe('kadabra agent process: stopping and crashing', () => {
   }
 
   it('SIGKILL mid-publish: a new agent\'s nanny publishes what was left in progress', async () => {
-    const args = channelArgs();
-    const redis = redisClient(server.port);
+    const args = shared.channelArgs('stop');
+    const redis = redisClient(shared.server.port);
     try {
       const first = AgentProcess.start({ ...FAST_AGENT, AGENT_NANNY_THRESHOLD_SECONDS: 30, AGENT_CHANNEL_ARGS: args });
-      await first.waitForLine((line) => line.msg === 'agent started', 'first agent started');
-      const sending = stream(args, 2000, 'k');
+      await first.waitUntilStarted();
+      const sending = sendMessages(args, 2000, 'k', 50);
       await waitFor(() => first.publishedNames().length >= 200, 'first agent publishing', 15_000, () => first.describe());
       first.kill('SIGKILL');
       await first.exited;
@@ -93,8 +69,7 @@ describe('kadabra agent process: stopping and crashing', () => {
         const published = new Set([...first.publishedNames(), ...second.publishedNames()]);
         for (const name of [...sent, 'k-stranded-1', 'k-stranded-2']) assert.ok(published.has(name), `${name} never published`);
         assert.ok(second.lines.some((line) => line.msg === 'republishing messages stuck in progress'), 'the nanny did it');
-        second.kill('SIGTERM');
-        assert.equal((await second.exited).code, 0);
+        await second.stopCleanly();
       } finally {
         await second.dispose();
       }

@@ -3,9 +3,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { after, before, describe, it } from 'node:test';
-import { startRedisServer, uniqueKeys, type RedisServerHandle } from '../support/redis-server.js';
-import { AgentProcess, waitFor } from './agent-process.js';
+import { describe, it } from 'node:test';
+import { uniqueKeys } from '../support/redis-server.js';
+import { AgentProcess } from '../support/agent-process.js';
+import { NodeChild } from '../support/node-child.js';
+import { waitFor } from '../support/wait-for.js';
+import { sharedRedis } from './agent-rig.js';
 
 /** The code block of docs/agent.md opened with "```ts <name>". */
 function snippet(name: string): string {
@@ -29,25 +32,19 @@ function asModule(dir: string, name: string, code: string): string {
 }
 
 describe('docs/agent.md Getting Started, as written', () => {
-  let server: RedisServerHandle;
-  before(async () => {
-    server = await startRedisServer();
-  });
-  after(async () => {
-    await server.dispose();
-  });
+  const shared = sharedRedis();
 
   it('run_agent.ts prints the metrics client.ts sends, and CTRL+C stops it gracefully', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kadabra-getting-started-'));
     const runAgent = asModule(dir, 'run_agent.ts', snippet('run_agent.ts'));
     const client = asModule(dir, 'client.ts', snippet('client.ts'));
     // The snippets use the defaults (localhost:6379); point them at this test's server.
-    const channel = JSON.stringify({ host: '127.0.0.1', port: server.port, ...uniqueKeys('getting-started') });
+    const channel = JSON.stringify({ host: '127.0.0.1', port: shared.server.port, ...uniqueKeys('getting-started') });
 
-    const agent = new AgentProcess([], {}, [runAgent], { KADABRA_AGENT_CHANNEL_ARGS: channel });
+    const agent = new AgentProcess([runAgent], { env: { KADABRA_AGENT_CHANNEL_ARGS: channel } });
     try {
-      await agent.waitForLine((line) => line.msg === 'agent started', 'agent started');
-      const sender = new AgentProcess([], {}, [client], { KADABRA_CLIENT_CHANNEL_ARGS: channel });
+      await agent.waitUntilStarted();
+      const sender = new NodeChild([client], { KADABRA_CLIENT_CHANNEL_ARGS: channel }, () => undefined);
       assert.equal((await sender.exited).code, 0, sender.describe());
 
       await agent.waitForLine((line) => line.name === 'kadabra.publisher', 'the metrics printed');
@@ -56,9 +53,7 @@ describe('docs/agent.md Getting Started, as written', () => {
       assert.deepEqual(metrics.counters.map((c) => [c.name, c.value]), [['myCount', 1], ['myOtherCount', 2]]);
       assert.deepEqual(metrics.timers.map((t) => [t.name, t.value]), [['myTimer', 30000]]);
 
-      agent.kill('SIGINT');
-      const exit = await agent.exited;
-      assert.equal(exit.code, 0, agent.describe());
+      await agent.stopCleanly('SIGINT');
       await waitFor(() => agent.lines.some((l) => l.msg === 'agent stopped'), 'agent stopped logged');
     } finally {
       await agent.dispose();

@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { loadConfigurationFile, resolveAgentConfiguration, resolveClientConfiguration } from '../../src/config/index.js';
 import { startRedisServer, uniqueKeys, type RedisServerHandle } from '../support/redis-server.js';
 import { cli } from '../unit/cli/cli-harness.js';
-import { CLI } from './agent-process.js';
+import { CLI } from '../support/agent-process.js';
 
 /** Spellings a credential key may take: right, misspelled, other names, and names that say nothing. */
 const SPELLINGS = [
@@ -97,7 +97,8 @@ function runCli(args: string[], env: Record<string, string>, stopWhen?: RegExp, 
       check();
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
-    child.once('exit', (code) => {
+    // 'close', not 'exit': only then has all the output been read.
+    child.once('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });

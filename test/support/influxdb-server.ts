@@ -4,7 +4,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exited, launchOnFreePorts, spawnServer } from './process-rig.js';
+import { launchOnFreePorts, signalAndWait, spawnServer } from './process-rig.js';
 import type { TestCertificates } from './test-ca.js';
 
 /** An InfluxQL answer (`/query` JSON). */
@@ -203,12 +203,7 @@ export async function startInfluxDB(options: InfluxDBServerOptions = {}): Promis
     if (answer.status !== 200) throw new Error(`cannot create the admin user: ${answer.body}`);
   }
 
-  const signal = async (name: NodeJS.Signals): Promise<void> => {
-    const current = child;
-    if (!current || current.exitCode !== null || current.signalCode !== null) return;
-    current.kill(name);
-    await exited(current);
-  };
+  const signal = (name: NodeJS.Signals): Promise<void> => signalAndWait(child, name);
 
   return {
     port,

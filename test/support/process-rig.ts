@@ -44,6 +44,13 @@ export function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
+/** Sends `signal` to a server that still runs and waits for its exit (nothing to do without one). */
+export async function signalAndWait(child: ChildProcess | undefined, signal: NodeJS.Signals): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  child.kill(signal);
+  await exited(child);
+}
+
 /** What `spawnServer` starts and how it knows the server is up. */
 export interface ServerLaunch {
   readonly command: string;

@@ -4,7 +4,7 @@ import { Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exited, launchOnFreePorts, spawnServer } from './process-rig.js';
+import { launchOnFreePorts, signalAndWait, spawnServer } from './process-rig.js';
 import type { TestCertificates } from './test-ca.js';
 
 export { freePort } from './process-rig.js';
@@ -112,12 +112,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     await launch();
   });
 
-  const signal = async (name: NodeJS.Signals): Promise<void> => {
-    const current = child;
-    if (!current || current.exitCode !== null || current.signalCode !== null) return;
-    current.kill(name);
-    await exited(current);
-  };
+  const signal = (name: NodeJS.Signals): Promise<void> => signalAndWait(child, name);
 
   return {
     port,

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exited, launchOnFreePorts, spawnServer } from './process-rig.js';
+import { launchOnFreePorts, signalAndWait, spawnServer } from './process-rig.js';
 
 /** One series of `/api/v1/export` (JSON lines). */
 export interface ExportedSeries {
@@ -81,11 +81,7 @@ export async function startVictoriaMetrics(): Promise<VictoriaMetricsHandle> {
         .map((line) => JSON.parse(line) as ExportedSeries);
     },
     dispose: async () => {
-      const current = child;
-      if (current && current.exitCode === null && current.signalCode === null) {
-        current.kill('SIGTERM');
-        await exited(current);
-      }
+      await signalAndWait(child, 'SIGTERM');
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,4 +1,4 @@
-import { defineCommand, type CommandDef } from 'citty';
+import { defineCommand, type ArgsDef, type CommandDef, type ParsedArgs } from 'citty';
 import { Kadabra } from '../../client/kadabra.js';
 import type { MetricsCollector } from '../../client/metrics-collector.js';
 import { loadConfigurationFile, resolveClientConfiguration } from '../../config/index.js';
@@ -36,6 +36,9 @@ const timerArgs = {
   ...COMMON_ARGS,
 } as const;
 
+/** Fills the one message's collector: the metric, with the `--metadata` given. */
+type Recorder = (metrics: MetricsCollector, metadata: Record<string, string>) => void;
+
 /**
  * Builds a one-message client from the client side of the configuration, lets `record`
  * fill a collector, sends it and waits for the channel to acknowledge it (bounded by
@@ -46,7 +49,7 @@ async function sendOne(
   outcome: CliOutcome,
   rawArgs: readonly string[],
   configPath: string | undefined,
-  record: (metrics: MetricsCollector, metadata: Record<string, string>) => void,
+  record: Recorder,
 ): Promise<void> {
   const dimensions = parseKeyValues(repeatedOption(rawArgs, 'dimension'), 'dimension');
   const metadata = parseKeyValues(repeatedOption(rawArgs, 'metadata'), 'metadata');
@@ -80,32 +83,51 @@ async function sendOne(
   }
 }
 
-function countCommand(context: CliContext, outcome: CliOutcome): CommandDef<typeof countArgs> {
+/** One `kadabra send <name>` subcommand: its arguments and the metric it records. */
+interface SendSubcommand<T extends typeof COMMON_ARGS & ArgsDef> {
+  readonly description: string;
+  readonly args: T;
+  /** Parses the subcommand's own arguments (a usage error before anything is sent) into its recorder. */
+  readonly recorder: (args: ParsedArgs<T>) => Recorder;
+}
+
+/** `kadabra send <name>`: parses the subcommand's arguments, then sends the one message (see `sendOne`). */
+function sendSubcommand<T extends typeof COMMON_ARGS & ArgsDef>(
+  context: CliContext,
+  outcome: CliOutcome,
+  name: string,
+  subcommand: SendSubcommand<T>,
+): CommandDef<T> {
   return defineCommand({
-    meta: { name: 'kadabra send count', description: 'Send one counter' },
-    args: countArgs,
+    meta: { name: `kadabra send ${name}`, description: subcommand.description },
+    args: subcommand.args,
     async run({ args, rawArgs }) {
-      const value = parseFiniteNumber(args.value, 'VALUE');
-      await sendOne(context, outcome, rawArgs, args.config, (metrics, metadata) => {
-        metrics.addCount(args.name, value, { metadata });
-      });
+      const record = subcommand.recorder(args);
+      // The common options, by their own types (TypeScript does not narrow them through T).
+      const common = args as ParsedArgs<typeof COMMON_ARGS>;
+      await sendOne(context, outcome, rawArgs, common.config, record);
     },
   });
 }
 
-function timerCommand(context: CliContext, outcome: CliOutcome): CommandDef<typeof timerArgs> {
-  return defineCommand({
-    meta: { name: 'kadabra send timer', description: 'Send one timer' },
-    args: timerArgs,
-    async run({ args, rawArgs }) {
-      const milliseconds = parseFiniteNumber(args.milliseconds, 'MILLISECONDS');
-      const unit = args.unit === 'seconds' ? TIMER_UNITS.seconds : TIMER_UNITS.milliseconds;
-      await sendOne(context, outcome, rawArgs, args.config, (metrics, metadata) => {
-        metrics.setTimer(args.name, milliseconds, unit, { metadata });
-      });
-    },
-  });
-}
+const COUNT: SendSubcommand<typeof countArgs> = {
+  description: 'Send one counter',
+  args: countArgs,
+  recorder: (args) => {
+    const value = parseFiniteNumber(args.value, 'VALUE');
+    return (metrics, metadata) => metrics.addCount(args.name, value, { metadata });
+  },
+};
+
+const TIMER: SendSubcommand<typeof timerArgs> = {
+  description: 'Send one timer',
+  args: timerArgs,
+  recorder: (args) => {
+    const milliseconds = parseFiniteNumber(args.milliseconds, 'MILLISECONDS');
+    const unit = args.unit === 'seconds' ? TIMER_UNITS.seconds : TIMER_UNITS.milliseconds;
+    return (metrics, metadata) => metrics.setTimer(args.name, milliseconds, unit, { metadata });
+  },
+};
 
 /** `kadabra send count|timer`: record one metric from a shell script or cron job. */
 export function sendCommand(context: CliContext, outcome: CliOutcome): CommandDef {
@@ -115,8 +137,8 @@ export function sendCommand(context: CliContext, outcome: CliOutcome): CommandDe
       description: 'Send one counter or timer (uses the CLIENT_* configuration)',
     },
     subCommands: {
-      count: countCommand(context, outcome),
-      timer: timerCommand(context, outcome),
+      count: sendSubcommand(context, outcome, 'count', COUNT),
+      timer: sendSubcommand(context, outcome, 'timer', TIMER),
     },
   });
 }

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { decodeMetrics } from '../../../src/metrics/wire-codec.js';
 import { timestampResolutionNs } from '../../../src/publishers/influxdb/point-timestamps.js';
 import { comparable, expectedPoints, readPoints, type StoredPoint } from '../../integration/influxdb/stored-points.js';
 import { readFixture, wireFixtureNames } from '../../support/fixtures.js';
-import { startInfluxDB, uniqueDatabase, type InfluxDBServerHandle } from '../../support/influxdb-server.js';
-import { startRedisServer, type RedisServerHandle } from '../../support/redis-server.js';
-import { AgentProcess, CLI, redisClient, waitFor, writeConfig } from '../agent-process.js';
-import { AGENT_TYPES, channelArgs, influxAgentConfig, waitForDrained } from './influx-agent-rig.js';
+import { uniqueDatabase } from '../../support/influxdb-server.js';
+import { AgentProcess, runKadabra, writeConfig } from '../../support/agent-process.js';
+import { waitFor } from '../../support/wait-for.js';
+import { redisClient } from '../agent-rig.js';
+import { AGENT_TYPES, channelArgs, influxAgentConfig, sharedServers, waitForDrained } from './influx-agent-rig.js';
 
 /** An expected point and how precisely its message's format carries time (µs). */
 interface Expected {
@@ -48,24 +48,17 @@ function unpaired(stored: readonly StoredPoint[], expected: readonly Expected[])
 }
 
 describe('kadabra agent process: every python-wire fixture, pushed raw onto the queue, lands in a real InfluxDB', () => {
-  let redis: RedisServerHandle;
-  let influx: InfluxDBServerHandle;
-  before(async () => {
-    [redis, influx] = await Promise.all([startRedisServer(), startInfluxDB()]);
-  });
-  after(async () => {
-    await Promise.all([redis.dispose(), influx.dispose()]);
-  });
+  const servers = sharedServers();
 
   for (const type of AGENT_TYPES) {
     it(`${type}: the expected measurements, tags, fields and times; nan_inf.json dead-lettered with its reason`, async () => {
       const database = uniqueDatabase(`fixtures_${type}`);
-      await influx.createDatabase(database);
-      const channel = channelArgs(redis.port, `fixtures-${type}`);
-      const queue = redisClient(redis.port);
-      const agent = AgentProcess.start(influxAgentConfig(type, channel, influx, database));
+      await servers.influx.createDatabase(database);
+      const channel = channelArgs(servers.redis.port, `fixtures-${type}`);
+      const queue = redisClient(servers.redis.port);
+      const agent = AgentProcess.start(influxAgentConfig(type, channel, servers.influx, database));
       try {
-        await agent.waitForLine((line) => line.msg === 'agent started', 'agent started');
+        await agent.waitUntilStarted();
         const invalid = readFixture('invalid/nan_inf.json');
         // The exact bytes the Python client pushed, as a Python producer would push them.
         await queue.lpush(channel.queue_key, ...wireFixtureNames().map((name) => readFixture(`${name}.json`)), invalid);
@@ -75,25 +68,21 @@ describe('kadabra agent process: every python-wire fixture, pushed raw onto the 
         const expected = expectedOfFixtures();
         assert.ok(expected.length > 30, `${expected.length} points expected`);
         let stored: StoredPoint[] = [];
-        await waitFor(async () => (stored = await readPoints(influx, database)).length >= expected.length, 'every point stored', 20_000);
+        await waitFor(async () => (stored = await readPoints(servers.influx, database)).length >= expected.length, 'every point stored', 20_000);
         assert.deepEqual(unpaired(stored, expected), { stored: [], expected: [] });
         assert.deepEqual(
           [...new Set(stored.map((p) => p.measurement))].sort(),
           [...new Set(expected.map((e) => e.point.measurement))].sort(),
         );
 
-        const listed = spawnSync(process.execPath, [CLI, 'dead-letters', 'list', '--json', '--config', writeConfig({ AGENT_CHANNEL_ARGS: channel })], {
-          encoding: 'utf8',
-          env: { PATH: process.env['PATH'] },
-        });
-        assert.equal(listed.status, 0, listed.stderr);
+        const listed = runKadabra(['dead-letters', 'list', '--json', '--config', writeConfig({ AGENT_CHANNEL_ARGS: channel })]);
+        assert.equal(listed.code, 0, listed.stderr);
         const letters = JSON.parse(listed.stdout) as { message: string; reason: string }[];
         assert.equal(letters.length, 1);
         assert.equal(letters[0]?.message, invalid.toString('utf8'));
         assert.match(letters[0]?.reason ?? '', /NaN|Infinity/);
 
-        agent.kill('SIGTERM');
-        assert.equal((await agent.exited).code, 0, agent.describe());
+        await agent.stopCleanly();
       } finally {
         queue.disconnect();
         await agent.dispose();

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { startInfluxDB, type InfluxDBServerHandle, type InfluxSeries } from '../../support/influxdb-server.js';
-import { startRedisServer, type RedisServerHandle } from '../../support/redis-server.js';
-import { AgentProcess, waitFor, writeConfig } from '../agent-process.js';
-import { channelArgs } from './influx-agent-rig.js';
+import { describe, it } from 'node:test';
+import { type InfluxDBServerHandle, type InfluxSeries } from '../../support/influxdb-server.js';
+import { AgentProcess } from '../../support/agent-process.js';
+import { waitFor } from '../../support/wait-for.js';
+import { channelArgs, sharedServers } from './influx-agent-rig.js';
 
 const GUIDE = 'docs/influxdb.md';
 
@@ -66,14 +66,7 @@ async function checkGuideQueries(influx: InfluxDBServerHandle, database: string)
 }
 
 describe('docs/influxdb.md "Using with InfluxDB", end to end', () => {
-  let redis: RedisServerHandle;
-  let influx: InfluxDBServerHandle;
-  before(async () => {
-    [redis, influx] = await Promise.all([startRedisServer(), startInfluxDB()]);
-  });
-  after(async () => {
-    await Promise.all([redis.dispose(), influx.dispose()]);
-  });
+  const servers = sharedServers();
 
   it('the guide shows examples/fib.ts and examples/run_agent.ts as they are', () => {
     assert.equal(snippet('ts', 'fib.ts'), exampleCode('fib.ts'));
@@ -82,22 +75,23 @@ describe('docs/influxdb.md "Using with InfluxDB", end to end', () => {
 
   it('kadabra agent --config agent.json publishes what fib.ts 30 records; the InfluxQL queries show it', async () => {
     // The guide: CREATE DATABASE kadabra, then the agent with its agent.json.
-    await influx.createDatabase('kadabra');
+    await servers.influx.createDatabase('kadabra');
     const config = JSON.parse(snippet('json', 'agent.json')) as Record<string, unknown>;
     assert.deepEqual(config, { AGENT_PUBLISHER_TYPE: 'influxdb' });
     // Only where the servers are differs from the guide (free ports, own keys).
-    const channel = channelArgs(redis.port, 'guide');
-    const agent = new AgentProcess(['agent', '--config', writeConfig(config)], {
-      KADABRA_AGENT_CHANNEL_ARGS: JSON.stringify(channel),
-      KADABRA_AGENT_PUBLISHER_ARGS: JSON.stringify({ host: '127.0.0.1', port: influx.port }),
+    const channel = channelArgs(servers.redis.port, 'guide');
+    const agent = AgentProcess.start(config, {
+      env: {
+        KADABRA_AGENT_CHANNEL_ARGS: JSON.stringify(channel),
+        KADABRA_AGENT_PUBLISHER_ARGS: JSON.stringify({ host: '127.0.0.1', port: servers.influx.port }),
+      },
     });
     try {
-      await agent.waitForLine((line) => line.msg === 'agent started', 'agent started');
+      await agent.waitUntilStarted();
       assert.equal(runFib(30, channel), '832040\n');
-      await checkGuideQueries(influx, 'kadabra');
+      await checkGuideQueries(servers.influx, 'kadabra');
 
-      agent.kill('SIGINT');
-      assert.equal((await agent.exited).code, 0, agent.describe());
+      await agent.stopCleanly('SIGINT');
     } finally {
       await agent.dispose();
     }
@@ -105,18 +99,19 @@ describe('docs/influxdb.md "Using with InfluxDB", end to end', () => {
 
   it('run_agent.ts with create_database: true creates the database and publishes the same', async () => {
     const database = 'kadabra_run_agent';
-    const channel = channelArgs(redis.port, 'guide-run-agent');
-    const agent = new AgentProcess([], {}, [resolve('dist/examples/run_agent.js')], {
-      KADABRA_AGENT_CHANNEL_ARGS: JSON.stringify(channel),
-      KADABRA_AGENT_PUBLISHER_ARGS: JSON.stringify({ host: '127.0.0.1', port: influx.port, database, create_database: true }),
+    const channel = channelArgs(servers.redis.port, 'guide-run-agent');
+    const agent = new AgentProcess([resolve('dist/examples/run_agent.js')], {
+      env: {
+        KADABRA_AGENT_CHANNEL_ARGS: JSON.stringify(channel),
+        KADABRA_AGENT_PUBLISHER_ARGS: JSON.stringify({ host: '127.0.0.1', port: servers.influx.port, database, create_database: true }),
+      },
     });
     try {
-      await agent.waitForLine((line) => line.msg === 'agent started', 'agent started');
+      await agent.waitUntilStarted();
       assert.equal(runFib(30, channel), '832040\n');
-      await checkGuideQueries(influx, database);
+      await checkGuideQueries(servers.influx, database);
 
-      agent.kill('SIGTERM');
-      assert.equal((await agent.exited).code, 0, agent.describe());
+      await agent.stopCleanly();
     } finally {
       await agent.dispose();
     }

@@ -1,15 +1,42 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
-import type { InfluxDBServerHandle } from '../../support/influxdb-server.js';
-import { uniqueKeys } from '../../support/redis-server.js';
-import { waitFor, type TestChannelArgs } from '../agent-process.js';
+import { fileFixture } from '../../support/file-fixture.js';
+import { startInfluxDB, type InfluxDBServerHandle } from '../../support/influxdb-server.js';
+import { runNode } from '../../support/node-child.js';
+import { startRedisServer, uniqueKeys, type RedisServerHandle } from '../../support/redis-server.js';
+import { waitFor } from '../../support/wait-for.js';
+import type { TestChannelArgs } from '../agent-rig.js';
 
 /** The two agent types every delivery test runs with. */
 export const AGENT_TYPES = ['default', 'batched'] as const;
 
 /** An agent type. */
 export type AgentType = (typeof AGENT_TYPES)[number];
+
+/** A redis-server and an influxd shared by one test file. */
+export interface SharedServers {
+  readonly redis: RedisServerHandle;
+  readonly influx: InfluxDBServerHandle;
+}
+
+/** Starts a redis-server and an influxd (both at once) before the file's tests and disposes of them after. */
+export function sharedServers(): SharedServers {
+  const shared = fileFixture(
+    async () => {
+      const [redis, influx] = await Promise.all([startRedisServer(), startInfluxDB()]);
+      return { redis, influx };
+    },
+    ({ redis, influx }) => Promise.all([redis.dispose(), influx.dispose()]),
+  );
+  return {
+    get redis() {
+      return shared().redis;
+    },
+    get influx() {
+      return shared().influx;
+    },
+  };
+}
 
 /** Channel arguments for a test server with this test's own keys. */
 export function channelArgs(port: number, prefix: string): TestChannelArgs {
@@ -91,7 +118,7 @@ export interface SenderReport {
 }
 
 /** Runs `sender.ts` as its own process with the Kadabra client pointed at `channel`. */
-export function runSender(channel: TestChannelArgs, options: SenderOptions): Promise<SenderReport> {
+export async function runSender(channel: TestChannelArgs, options: SenderOptions): Promise<SenderReport> {
   const argv = [
     SENDER,
     String(options.count),
@@ -101,19 +128,7 @@ export function runSender(channel: TestChannelArgs, options: SenderOptions): Pro
     String(options.first ?? 1),
     String(options.startAt ?? 0),
   ];
-  const child = spawn(process.execPath, argv, {
-    env: { PATH: process.env['PATH'], KADABRA_CLIENT_CHANNEL_ARGS: JSON.stringify(channel), KADABRA_CLIENT_LOG_LEVEL: 'error' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`sender exited ${code}: ${stderr}`));
-      else resolve(JSON.parse(stdout) as SenderReport);
-    });
-  });
+  const run = await runNode(argv, { KADABRA_CLIENT_CHANNEL_ARGS: JSON.stringify(channel), KADABRA_CLIENT_LOG_LEVEL: 'error' });
+  if (run.code !== 0) throw new Error(`sender exited ${run.code}: ${run.stderr}`);
+  return JSON.parse(run.stdout) as SenderReport;
 }

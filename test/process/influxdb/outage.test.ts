@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { startInfluxDB, uniqueDatabase, type InfluxDBServerHandle } from '../../support/influxdb-server.js';
-import { startRedisServer, type RedisServerHandle } from '../../support/redis-server.js';
-import { AgentProcess, redisClient, waitFor, type TestChannelArgs } from '../agent-process.js';
-import { AGENT_TYPES, channelArgs, countAndSum, influxAgentConfig, runSender, waitForDrained, type AgentType } from './influx-agent-rig.js';
+import { describe, it } from 'node:test';
+import { uniqueDatabase } from '../../support/influxdb-server.js';
+import { AgentProcess } from '../../support/agent-process.js';
+import { waitFor } from '../../support/wait-for.js';
+import { redisClient, type TestChannelArgs } from '../agent-rig.js';
+import { AGENT_TYPES, type AgentType, channelArgs, countAndSum, influxAgentConfig, runSender, sharedServers, waitForDrained } from './influx-agent-rig.js';
 
 const RATE_INTERVAL_MS = 20;
 const MESSAGES = 1500; // 30 s at 50 a second
@@ -34,34 +35,27 @@ interface Lane {
 }
 
 describe('kadabra agent process: InfluxDB down for 20 s while messages flow', () => {
-  let redis: RedisServerHandle;
-  let influx: InfluxDBServerHandle;
-  before(async () => {
-    [redis, influx] = await Promise.all([startRedisServer(), startInfluxDB()]);
-  });
-  after(async () => {
-    await Promise.all([redis.dispose(), influx.dispose()]);
-  });
+  const servers = sharedServers();
 
   it('both agent types: everything arrives once, and in-progress stays small during the outage', async (t) => {
-    const queue = redisClient(redis.port);
+    const queue = redisClient(servers.redis.port);
     const lanes: Lane[] = [];
     try {
       for (const type of AGENT_TYPES) {
         const database = uniqueDatabase(`outage_${type}`);
-        await influx.createDatabase(database);
-        const channel = channelArgs(redis.port, `outage-${type}`);
-        const config = influxAgentConfig(type, channel, influx, database, { BATCHED_AGENT_MAX_BATCH_SIZE: IN_PROGRESS_BOUND.batched });
+        await servers.influx.createDatabase(database);
+        const channel = channelArgs(servers.redis.port, `outage-${type}`);
+        const config = influxAgentConfig(type, channel, servers.influx, database, { BATCHED_AGENT_MAX_BATCH_SIZE: IN_PROGRESS_BOUND.batched });
         lanes.push({ type, database, channel, agent: AgentProcess.start(config), maxInProgress: 0, settledInProgress: undefined, maxAfterSettled: 0, queuedAtRestart: 0 });
       }
-      for (const lane of lanes) await lane.agent.waitForLine((line) => line.msg === 'agent started', `${lane.type} agent started`);
+      for (const lane of lanes) await lane.agent.waitUntilStarted();
 
       // One steady sender per agent, distinct values so a double would show in the sum.
       const sending = Promise.all(
         lanes.map((lane) => runSender(lane.channel, { count: MESSAGES, measurement: 'ticks', intervalMs: RATE_INTERVAL_MS, values: 'sequence' })),
       );
       await sleep(DOWN_AFTER_MS);
-      await influx.stop();
+      await servers.influx.stop();
       const settledAt = Date.now() + SETTLE_MS;
       const upAt = Date.now() + OUTAGE_MS;
       while (Date.now() < upAt) {
@@ -77,15 +71,15 @@ describe('kadabra agent process: InfluxDB down for 20 s while messages flow', ()
         await sleep(50);
       }
       for (const lane of lanes) lane.queuedAtRestart = await queue.llen(lane.channel.queue_key);
-      await influx.start();
+      await servers.influx.start();
 
       const reports = await sending;
       const expectedSum = (MESSAGES * (MESSAGES + 1)) / 2;
       for (const [i, lane] of lanes.entries()) {
         assert.deepEqual(reports[i], { sent: MESSAGES, sum: expectedSum, delivered: MESSAGES, dropped: 0 });
         await waitForDrained(queue, lane.channel, `${lane.type} after the outage`);
-        await waitFor(async () => (await countAndSum(influx, lane.database, 'ticks')).count >= MESSAGES, `${lane.type}: all stored`, 20_000);
-        const stored = await countAndSum(influx, lane.database, 'ticks');
+        await waitFor(async () => (await countAndSum(servers.influx, lane.database, 'ticks')).count >= MESSAGES, `${lane.type}: all stored`, 20_000);
+        const stored = await countAndSum(servers.influx, lane.database, 'ticks');
         t.diagnostic(
           `${lane.type}: ${lane.queuedAtRestart} queued when InfluxDB came back, at most ${lane.maxInProgress} in progress while down ` +
             `(${lane.settledInProgress} once settled, at most ${lane.maxAfterSettled} after); ` +
@@ -102,13 +96,12 @@ describe('kadabra agent process: InfluxDB down for 20 s while messages flow', ()
         );
         assert.equal(await queue.llen(lane.channel.dead_key), 0);
         assert.ok(lane.agent.lines.some((line) => /recovered/.test(String(line.msg))), `${lane.type} logged the recovery\n${lane.agent.describe()}`);
-        lane.agent.kill('SIGTERM');
-        assert.equal((await lane.agent.exited).code, 0, lane.agent.describe());
+        await lane.agent.stopCleanly();
       }
     } finally {
       queue.disconnect();
       await Promise.all(lanes.map((lane) => lane.agent.dispose()));
-      await influx.start().catch(() => undefined);
+      await servers.influx.start().catch(() => undefined);
     }
   });
 });

@@ -3,15 +3,17 @@
 // held (never dead-lettered) until the setup is fixed, a tenant refused alone is
 // dead-lettered with the server's reason and requeued by it, and nothing is ever deleted.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Kadabra } from '../../../src/client/kadabra.js';
-import { startInfluxDB, uniqueDatabase } from '../../support/influxdb-server.js';
+import { startInfluxDB, uniqueDatabase, type InfluxDBServerHandle } from '../../support/influxdb-server.js';
 import { startRedisServer, type RedisServerHandle } from '../../support/redis-server.js';
 import { makeTestCertificates, type TestCertificates } from '../../support/test-ca.js';
-import { AgentProcess, CLI, redisClient, waitFor, writeConfig, type LogLine, type TestChannelArgs } from '../agent-process.js';
+import { AgentProcess, runKadabra, writeConfig } from '../../support/agent-process.js';
+import { waitFor } from '../../support/wait-for.js';
+import type { LogLine } from '../../support/log-line.js';
+import { redisClient, type TestChannelArgs } from '../agent-rig.js';
 import { AGENT_TYPES, channelArgs, countAndSum, influxAgentConfig, runSender, waitForDrained } from './influx-agent-rig.js';
 
 const MESSAGES = 100;
@@ -20,10 +22,6 @@ const SUM = (MESSAGES * (MESSAGES + 1)) / 2;
 const WRONG_FOR_MS = 4000;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-function kadabra(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { PATH: process.env['PATH'] } });
-}
 
 const isError = (pattern: RegExp) => (line: LogLine): boolean => (line.level ?? 0) >= 50 && pattern.test(String(line.msg));
 
@@ -84,42 +82,67 @@ describe('kadabra agent process: refusals that are not the messages\' fault', ()
     certificates.dispose();
   });
 
-  it('http to an https-only InfluxDB: 100 messages held (none dead-lettered, InfluxDB\'s text logged at error), all written once it is fixed', async () => {
-    const influx = await startInfluxDB({ tls: certificates });
+  /**
+   * A setup wrong and then fixed, once per agent type (each with its own keys and
+   * database): 100 messages sent, each agent logs the server's `refusal` at error level
+   * and holds every message for WRONG_FOR_MS (none dead-lettered); after `fix()` every
+   * message is written once and each agent stops cleanly. `hint`, where given, is the fix
+   * the first agent's error line must name.
+   */
+  async function heldUntilFixed(
+    influx: InfluxDBServerHandle,
+    setup: { readonly name: string; readonly publisherPort?: number; readonly refusal: RegExp; readonly hint?: RegExp; readonly fix: () => Promise<void> },
+  ): Promise<void> {
     const queue = redisClient(redis.port);
     const lanes: { type: string; database: string; channel: TestChannelArgs; agent: AgentProcess }[] = [];
     try {
       for (const type of AGENT_TYPES) {
-        const database = uniqueDatabase(`https_${type}`);
+        const database = uniqueDatabase(`${setup.name}_${type}`);
         await influx.createDatabase(database);
-        const channel = channelArgs(redis.port, `https-${type}`);
-        // host and port with ssl off: the agent speaks http to a server that speaks https.
-        const agent = AgentProcess.start(influxAgentConfig(type, channel, influx, database));
+        const channel = channelArgs(redis.port, `${setup.name}-${type}`);
+        const config = influxAgentConfig(type, channel, influx, database);
+        const port = setup.publisherPort ?? influx.port;
+        const agent = AgentProcess.start({ ...config, AGENT_PUBLISHER_ARGS: { ...(config['AGENT_PUBLISHER_ARGS'] as object), port } });
         lanes.push({ type, database, channel, agent });
       }
       await Promise.all(
         lanes.map((lane) => runSender(lane.channel, { count: MESSAGES, measurement: 'ticks', intervalMs: 0, values: 'sequence' })),
       );
       for (const lane of lanes) {
-        await lane.agent.waitForLine(isError(/HTTP request to an HTTPS server/), `${lane.type}: InfluxDB's text at error level`);
+        await lane.agent.waitForLine(isError(setup.refusal), `${lane.type}: the server's text at error level`);
       }
       await sleep(WRONG_FOR_MS);
       for (const lane of lanes) await assertHeld(queue, lane.channel);
-      const error = lanes[0]?.agent.lines.find(isError(/HTTP request to an HTTPS server/));
-      assert.match(String(error?.msg), /fix: the server speaks https/);
+      if (setup.hint !== undefined) {
+        const error = lanes[0]?.agent.lines.find(isError(setup.refusal));
+        assert.match(String(error?.msg), setup.hint);
+      }
 
-      // Fixed: the server now speaks http on the same port; the agents resume by themselves.
-      await influx.restartWith({ tls: undefined });
+      await setup.fix();
       for (const lane of lanes) {
         await waitForDrained(queue, lane.channel, `${lane.type} drained after the fix`, 60_000);
         assert.deepEqual(await countAndSum(influx, lane.database, 'ticks'), { count: MESSAGES, sum: SUM, distinct: MESSAGES });
         assert.equal(await queue.llen(lane.channel.dead_key), 0, `${lane.type}: nothing dead-lettered`);
-        lane.agent.kill('SIGTERM');
-        assert.equal((await lane.agent.exited).code, 0, lane.agent.describe());
+        await lane.agent.stopCleanly();
       }
     } finally {
       queue.disconnect();
       await Promise.all(lanes.map((lane) => lane.agent.dispose()));
+    }
+  }
+
+  it('http to an https-only InfluxDB: 100 messages held (none dead-lettered, InfluxDB\'s text logged at error), all written once it is fixed', async () => {
+    const influx = await startInfluxDB({ tls: certificates });
+    try {
+      // host and port with ssl off: the agent speaks http to a server that speaks https.
+      await heldUntilFixed(influx, {
+        name: 'https',
+        refusal: /HTTP request to an HTTPS server/,
+        hint: /fix: the server speaks https/,
+        // Fixed: the server now speaks http on the same port; the agents resume by themselves.
+        fix: () => influx.restartWith({ tls: undefined }),
+      });
+    } finally {
       await influx.dispose();
     }
   });
@@ -127,40 +150,16 @@ describe('kadabra agent process: refusals that are not the messages\' fault', ()
   it('a proxy answers every write 400 with an unfamiliar text: held, then all written once it passes writes through', async () => {
     const influx = await startInfluxDB();
     const proxy = await startRefusingProxy(() => influx.port);
-    const queue = redisClient(redis.port);
-    const lanes: { type: string; database: string; channel: TestChannelArgs; agent: AgentProcess }[] = [];
     try {
-      for (const type of AGENT_TYPES) {
-        const database = uniqueDatabase(`proxy_${type}`);
-        await influx.createDatabase(database);
-        const channel = channelArgs(redis.port, `proxy-${type}`);
-        const config = influxAgentConfig(type, channel, influx, database);
-        const agent = AgentProcess.start({
-          ...config,
-          AGENT_PUBLISHER_ARGS: { ...(config['AGENT_PUBLISHER_ARGS'] as object), port: proxy.port },
-        });
-        lanes.push({ type, database, channel, agent });
-      }
-      await Promise.all(
-        lanes.map((lane) => runSender(lane.channel, { count: MESSAGES, measurement: 'ticks', intervalMs: 0, values: 'sequence' })),
-      );
-      for (const lane of lanes) {
-        await lane.agent.waitForLine(isError(/request blocked by policy 7/), `${lane.type}: the proxy's text at error level`);
-      }
-      await sleep(WRONG_FOR_MS);
-      for (const lane of lanes) await assertHeld(queue, lane.channel);
-
-      proxy.refusing = false;
-      for (const lane of lanes) {
-        await waitForDrained(queue, lane.channel, `${lane.type} drained after the fix`, 60_000);
-        assert.deepEqual(await countAndSum(influx, lane.database, 'ticks'), { count: MESSAGES, sum: SUM, distinct: MESSAGES });
-        assert.equal(await queue.llen(lane.channel.dead_key), 0, `${lane.type}: nothing dead-lettered`);
-        lane.agent.kill('SIGTERM');
-        assert.equal((await lane.agent.exited).code, 0, lane.agent.describe());
-      }
+      await heldUntilFixed(influx, {
+        name: 'proxy',
+        publisherPort: proxy.port,
+        refusal: /request blocked by policy 7/,
+        fix: async () => {
+          proxy.refusing = false;
+        },
+      });
     } finally {
-      queue.disconnect();
-      await Promise.all(lanes.map((lane) => lane.agent.dispose()));
       await proxy.close();
       await influx.dispose();
     }
@@ -207,7 +206,7 @@ describe('kadabra agent process: refusals that are not the messages\' fault', ()
         // B: every message written (plus the point written to fill the database).
         assert.deepEqual(await countAndSum(influx, database, 'tenant_b'), { count: MESSAGES + 1, sum: SUM, distinct: MESSAGES + 1 });
         assert.equal((await countAndSum(influx, database, 'tenant_a')).count, 0);
-        const letters = JSON.parse(kadabra(['dead-letters', 'list', '--json', '--limit', '100', '--config', configFile]).stdout) as { message: string; reason: string }[];
+        const letters = JSON.parse(runKadabra(['dead-letters', 'list', '--json', '--limit', '100', '--config', configFile]).stdout) as { message: string; reason: string }[];
         assert.equal(letters.length, TENANT_A);
         t.diagnostic(`reason: ${letters[0]?.reason ?? ''}`);
         for (const letter of letters) {
@@ -217,16 +216,15 @@ describe('kadabra agent process: refusals that are not the messages\' fault', ()
         assert.ok(agent.lines.some(isError(/max-series-per-database limit exceeded/)), 'logged at error level');
 
         await influx.restartWith({ maxSeriesPerDatabase: 1000 });
-        const requeued = kadabra(['dead-letters', 'requeue', '--reason', 'max-series-per-database', '--config', configFile]);
-        assert.equal(requeued.status, 0, requeued.stderr);
+        const requeued = runKadabra(['dead-letters', 'requeue', '--reason', 'max-series-per-database', '--config', configFile]);
+        assert.equal(requeued.code, 0, requeued.stderr);
         assert.match(requeued.stdout, new RegExp(`requeued ${TENANT_A} dead letter`));
         await waitFor(async () => (await countAndSum(influx, database, 'tenant_a')).count === TENANT_A, 'tenant A written', 30_000);
         await waitForDrained(queue, channel, 'requeued ones written', 30_000);
         assert.deepEqual(await countAndSum(influx, database, 'tenant_a'), { count: TENANT_A, sum: 1050, distinct: TENANT_A });
         assert.deepEqual(await countAndSum(influx, database, 'tenant_b'), { count: MESSAGES + 1, sum: SUM, distinct: MESSAGES + 1 });
         assert.equal(await queue.llen(channel.dead_key), 0);
-        agent.kill('SIGTERM');
-        assert.equal((await agent.exited).code, 0, agent.describe());
+        await agent.stopCleanly();
       } finally {
         queue.disconnect();
         await agent?.dispose();
@@ -249,14 +247,13 @@ describe('kadabra agent process: refusals that are not the messages\' fault', ()
       for (let i = 0; i < 5; i += 1) await queue.lpush(channel.queue_key, `junk-${i}`);
       await waitFor(async () => (await queue.llen(channel.dead_key)) === 5, 'five dead letters', 20_000, () => agent.describe());
       await agent.waitForLine(isError(/more than dead_max_length \(3\); none is deleted/), 'the alarm at error level');
-      const status = kadabra(['status', '--config', configFile]);
-      assert.equal(status.status, 3, status.stdout + status.stderr);
+      const status = runKadabra(['status', '--config', configFile]);
+      assert.equal(status.code, 3, status.stdout + status.stderr);
       assert.match(status.stdout, /dead letters: 5 \(alarm above 3\)/);
       assert.match(status.stdout, /ALARM/);
-      assert.equal(kadabra(['dead-letters', 'purge', '--config', configFile]).status, 0);
-      assert.equal(kadabra(['status', '--config', configFile]).status, 0);
-      agent.kill('SIGTERM');
-      assert.equal((await agent.exited).code, 0, agent.describe());
+      assert.equal(runKadabra(['dead-letters', 'purge', '--config', configFile]).code, 0);
+      assert.equal(runKadabra(['status', '--config', configFile]).code, 0);
+      await agent.stopCleanly();
     } finally {
       queue.disconnect();
       await agent.dispose();

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { rfc3339ToNanos } from '../../integration/influxdb/stored-points.js';
-import { startInfluxDB, uniqueDatabase, type InfluxDBServerHandle } from '../../support/influxdb-server.js';
-import { startRedisServer, type RedisServerHandle } from '../../support/redis-server.js';
-import { AgentProcess, redisClient, waitFor } from '../agent-process.js';
-import { channelArgs, countAndSum, influxAgentConfig, runSender, waitForDrained } from './influx-agent-rig.js';
+import { uniqueDatabase, type InfluxDBServerHandle } from '../../support/influxdb-server.js';
+import { AgentProcess } from '../../support/agent-process.js';
+import { waitFor } from '../../support/wait-for.js';
+import { redisClient } from '../agent-rig.js';
+import { channelArgs, countAndSum, influxAgentConfig, runSender, sharedServers, waitForDrained } from './influx-agent-rig.js';
 
 const PER_PROCESS = 10_000;
 const PROCESSES = 3;
@@ -23,27 +24,15 @@ async function pointsSharingAMicrosecond(influx: InfluxDBServerHandle, database:
 }
 
 describe('kadabra agent process: 10,000 identical-looking collectors into a real InfluxDB', () => {
-  let redis: RedisServerHandle;
-  let influx: InfluxDBServerHandle;
-  before(async () => {
-    [redis, influx] = await Promise.all([startRedisServer(), startInfluxDB()]);
-  });
-  after(async () => {
-    await Promise.all([redis.dispose(), influx.dispose()]);
-  });
-
-  async function stopAgent(agent: AgentProcess): Promise<void> {
-    agent.kill('SIGTERM');
-    assert.equal((await agent.exited).code, 0, agent.describe());
-  }
+  const servers = sharedServers();
 
   // The batched agent here: the default one takes ~20 s for the two drains (one request
   // per message), and republishing is the publisher's business, the same in both.
   it(`batched: one process, as fast as it can: 10,000 points with the sum sent; re-queued, still 10,000`, async () => {
     const database = uniqueDatabase('volume_1p');
-    await influx.createDatabase(database);
-    const channel = channelArgs(redis.port, 'volume-1p');
-    const queue = redisClient(redis.port);
+    await servers.influx.createDatabase(database);
+    const channel = channelArgs(servers.redis.port, 'volume-1p');
+    const queue = redisClient(servers.redis.port);
     let agent: AgentProcess | undefined;
     try {
       const report = await runSender(channel, { count: PER_PROCESS, measurement: 'requests', intervalMs: 0, values: 'sequence' });
@@ -52,17 +41,17 @@ describe('kadabra agent process: 10,000 identical-looking collectors into a real
       const sentBytes = await queue.lrangeBuffer(channel.queue_key, 0, -1);
       assert.equal(sentBytes.length, PER_PROCESS);
 
-      agent = AgentProcess.start(influxAgentConfig('batched', channel, influx, database));
+      agent = AgentProcess.start(influxAgentConfig('batched', channel, servers.influx, database));
       await waitForDrained(queue, channel, 'first drain');
-      await waitFor(async () => (await countAndSum(influx, database, 'requests')).count >= PER_PROCESS, '10,000 points', 20_000);
-      assert.deepEqual(await countAndSum(influx, database, 'requests'), { count: PER_PROCESS, sum: report.sum, distinct: PER_PROCESS });
+      await waitFor(async () => (await countAndSum(servers.influx, database, 'requests')).count >= PER_PROCESS, '10,000 points', 20_000);
+      assert.deepEqual(await countAndSum(servers.influx, database, 'requests'), { count: PER_PROCESS, sum: report.sum, distinct: PER_PROCESS });
 
       // Everything published a second time (a nanny's or a crash's re-delivery): same points.
       await queue.lpush(channel.queue_key, ...[...sentBytes].reverse());
       await waitForDrained(queue, channel, 'second drain');
       assert.equal(await queue.llen(channel.dead_key), 0);
-      assert.deepEqual(await countAndSum(influx, database, 'requests'), { count: PER_PROCESS, sum: report.sum, distinct: PER_PROCESS });
-      await stopAgent(agent);
+      assert.deepEqual(await countAndSum(servers.influx, database, 'requests'), { count: PER_PROCESS, sum: report.sum, distinct: PER_PROCESS });
+      await agent.stopCleanly();
     } finally {
       queue.disconnect();
       await agent?.dispose();
@@ -73,12 +62,12 @@ describe('kadabra agent process: 10,000 identical-looking collectors into a real
   // (byte-identical messages of two processes are told apart only within one batch).
   it(`default: ${PROCESSES} processes at once, 10,000 each: at most ${MAX_LOST} points lost (1 in 10,000)`, async (t) => {
     const database = uniqueDatabase('volume_3p');
-    await influx.createDatabase(database);
-    const channel = channelArgs(redis.port, 'volume-3p');
-    const queue = redisClient(redis.port);
-    const agent = AgentProcess.start(influxAgentConfig('default', channel, influx, database, { AGENT_RECEIVER_THREADS: 8 }));
+    await servers.influx.createDatabase(database);
+    const channel = channelArgs(servers.redis.port, 'volume-3p');
+    const queue = redisClient(servers.redis.port);
+    const agent = AgentProcess.start(influxAgentConfig('default', channel, servers.influx, database, { AGENT_RECEIVER_THREADS: 8 }));
     try {
-      await agent.waitForLine((line) => line.msg === 'agent started', 'agent started');
+      await agent.waitUntilStarted();
       // Every value 1: the worst case, where same-microsecond messages of two processes can be byte-identical.
       const startAt = Date.now() + 1500;
       const reports = await Promise.all(
@@ -89,13 +78,13 @@ describe('kadabra agent process: 10,000 identical-looking collectors into a real
       for (const report of reports) assert.deepEqual(report, { sent: PER_PROCESS, sum: PER_PROCESS, delivered: PER_PROCESS, dropped: 0 });
       await waitForDrained(queue, channel, 'drain', 100_000);
       assert.equal(await queue.llen(channel.dead_key), 0);
-      const { count, sum } = await countAndSum(influx, database, 'requests');
+      const { count, sum } = await countAndSum(servers.influx, database, 'requests');
       const lost = PROCESSES * PER_PROCESS - count;
-      const shared = await pointsSharingAMicrosecond(influx, database, 'requests');
+      const shared = await pointsSharingAMicrosecond(servers.influx, database, 'requests');
       t.diagnostic(`${PROCESSES} x ${PER_PROCESS} sent at once: ${count} points stored, ${lost} lost; ${shared} stored points share their microsecond with another`);
       assert.equal(sum, count);
       assert.ok(lost >= 0 && lost <= MAX_LOST, `${lost} points lost`);
-      await stopAgent(agent);
+      await agent.stopCleanly();
     } finally {
       queue.disconnect();
       await agent.dispose();

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { createServer, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { Kadabra } from '../../../src/client/kadabra.js';
-import { waitFor } from '../agent-process.js';
+import { waitFor } from '../../support/wait-for.js';
 import { SqliteChannel } from '../../../src/channels/sqlite/sqlite-channel.js';
 import { createLogger } from '../../../src/logging/logger.js';
 import { channelPath, PRODUCER, publishedSeqs, startSqliteAgent, statusOf } from './sqlite-support.js';
@@ -94,7 +94,7 @@ describe('processes on the SQLite channel killed with SIGKILL', () => {
 
       survivor = startSqliteAgent(path, { AGENT_NANNY_FREQUENCY_SECONDS: 0.2, AGENT_NANNY_THRESHOLD_SECONDS: 2 });
       const agent = survivor;
-      await agent.waitForLine((line) => line.msg === 'agent started', 'second agent started', 20_000);
+      await agent.waitUntilStarted();
       sent.push(...(await send(path, 40, 50)));
       await waitFor(() => publishedSeqs(agent).length >= 50, 'all 50 published', 30_000, () => agent.describe());
       await waitFor(async () => (await statusOf(path)).inProgress === 0, 'in-progress drained', 20_000);
@@ -104,8 +104,7 @@ describe('processes on the SQLite channel killed with SIGKILL', () => {
       assert.equal(status.queued, 0);
       assert.equal(status.deadLetters, 0);
 
-      agent.kill('SIGTERM');
-      assert.equal((await agent.exited).code, 0, agent.describe());
+      await agent.stopCleanly();
     } finally {
       await doomed.dispose();
       await survivor?.dispose();

@@ -1,27 +1,16 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { waitFor } from '../agent-process.js';
+import { runNode } from '../../support/node-child.js';
+import { waitFor } from '../../support/wait-for.js';
 import { channelPath, PRODUCER, publishedSeqs, startSqliteAgent, statusOf } from './sqlite-support.js';
 
 const PER_PRODUCER = 400;
 
 /** Runs a producer process to its end; resolves its delivery counts. */
-function produce(path: string, producer: string): Promise<{ delivered: number; dropped: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [PRODUCER, path, producer, String(PER_PRODUCER)], {
-      env: { PATH: process.env['PATH'] },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('exit', (code) => {
-      if (code === 0) resolve(JSON.parse(stdout) as { delivered: number; dropped: number });
-      else reject(new Error(`producer ${producer} exited ${code}: ${stderr}${stdout}`));
-    });
-  });
+async function produce(path: string, producer: string): Promise<{ delivered: number; dropped: number }> {
+  const run = await runNode([PRODUCER, path, producer, String(PER_PRODUCER)]);
+  if (run.code !== 0) throw new Error(`producer ${producer} exited ${run.code}: ${run.stderr}${run.stdout}`);
+  return JSON.parse(run.stdout) as { delivered: number; dropped: number };
 }
 
 describe('the SQLite channel shared by several processes', () => {
@@ -36,7 +25,7 @@ describe('the SQLite channel shared by several processes', () => {
     ];
     const describeAll = (): string => agents.map((a) => a.describe()).join('\n');
     try {
-      for (const agent of agents) await agent.waitForLine((l) => l.msg === 'agent started', 'agent started', 20_000);
+      for (const agent of agents) await agent.waitUntilStarted();
       const producers = ['p1', 'p2', 'p3'];
       const results = await Promise.all(producers.map((p) => produce(path, p)));
       for (const result of results) assert.deepEqual([result.delivered, result.dropped], [PER_PRODUCER, 0]);
@@ -53,8 +42,7 @@ describe('the SQLite channel shared by several processes', () => {
         queued: 0, inProgress: 0, oldestInProgressAt: undefined, oldestInProgressMs: undefined, deadLetters: 0, deadLetterAlarmThreshold: 10_000,
       });
 
-      for (const agent of agents) agent.kill('SIGTERM');
-      for (const agent of agents) assert.equal((await agent.exited).code, 0, agent.describe());
+      await Promise.all(agents.map((agent) => agent.stopCleanly()));
     } finally {
       for (const agent of agents) await agent.dispose();
     }

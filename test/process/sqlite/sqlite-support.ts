@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import { SqliteChannel } from '../../../src/channels/sqlite/sqlite-channel.js';
 import type { ChannelStatus } from '../../../src/channels/channel.js';
 import { createLogger } from '../../../src/logging/logger.js';
-import { AgentProcess, type LogLine } from '../agent-process.js';
+import { AgentProcess } from '../../support/agent-process.js';
+import type { LogLine } from '../../support/log-line.js';
 
 /** The compiled producer script. */
 export const PRODUCER = resolve('dist/test/process/sqlite/sqlite-producer.js');

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import { describe, test } from 'node:test';
+import { runKadabra } from '../../support/agent-process.js';
 import { useColour } from '../../../src/cli/use-colour.js';
 import { cli } from './cli-harness.js';
 
@@ -20,10 +19,7 @@ describe('no colour codes unless the output is a terminal', () => {
 
   test('the kadabra process writing to pipes prints none', () => {
     for (const args of [['bogus'], ['send', 'count']]) {
-      const run = spawnSync(process.execPath, [resolve('dist/src/cli/main.js'), ...args], {
-        encoding: 'utf8',
-        env: { PATH: process.env['PATH'], FORCE_COLOR: '1', KADABRA_AGENT_CHANNEL_ARGS: '{"port": 1}' },
-      });
+      const run = runKadabra(args, { FORCE_COLOR: '1', KADABRA_AGENT_CHANNEL_ARGS: '{"port": 1}' });
       assert.ok(!(run.stdout + run.stderr).includes(ESC), `${args.join(' ')}: ${JSON.stringify(run.stderr)}`);
       assert.notEqual(run.stderr, '');
     }

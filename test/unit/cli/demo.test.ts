@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { CLI } from '../../support/agent-process.js';
+import { runNode } from '../../support/node-child.js';
 import { startFakeInflux, type FakeInflux } from '../publishers/influxdb/fake-influx.js';
 import { cli, startCli } from './cli-harness.js';
 
-const CLI = resolve('dist/src/cli/main.js');
 
 /** The table rows (after the dashed rule) whose measurement column is `name`. */
 function rowsOf(stdout: string, name: string): string[] {
@@ -81,15 +80,7 @@ describe('kadabra demo', () => {
   });
 
   it('runs as `kadabra demo` in its own process with no Redis or InfluxDB, and exits by itself', async () => {
-    const child = spawn(process.execPath, [CLI, 'demo', '--seconds', '1'], {
-      env: { PATH: process.env['PATH'] },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((done) => child.once('exit', (exitCode) => done(exitCode)));
+    const { code, stdout, stderr } = await runNode([CLI, 'demo', '--seconds', '1']);
     assert.equal(code, 0, stderr);
     checkTable(stdout);
   });

@@ -1,10 +1,8 @@
 import { createWriteStream, mkdtempSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { Child, parseLogLine, type LogLine } from './child.js';
-
-/** The compiled CLI; the suite runs from the repository root. */
-const CLI = resolve('dist/src/cli/main.js');
+import { join } from 'node:path';
+import { AgentProcess, CLI } from '../../test/support/agent-process.js';
+import type { LogLine } from '../../test/support/log-line.js';
 
 /** What the agent's own log says it did, summed over every run of one agent. */
 export interface PublishCounts {
@@ -21,11 +19,13 @@ export interface PublishCounts {
 }
 
 /**
- * A `kadabra agent` process (real CLI, JSON config file, `AGENT_LOG_LEVEL` debug) that
- * can be SIGKILLed and started again. It counts publishes from the agent's debug line
- * `published` (one per publish attempt that wrote, from src/agent/publish-and-settle.ts).
+ * A chaos agent: one JSON configuration file (`AGENT_LOG_LEVEL` debug) run as a
+ * `kadabra agent` process (test/support/agent-process.ts) that can be SIGKILLed and
+ * started again. It counts publishes from the agent's debug line `published` (one per
+ * publish attempt that wrote, from src/agent/publish-and-settle.ts) over all its runs,
+ * and writes every line to one log file instead of keeping them.
  */
-export class AgentProcess {
+export class ChaosAgent {
   readonly counts: PublishCounts = { published: {}, failedAttempts: 0, deadLettered: 0, completeFailed: 0, gateClosed: 0 };
   /** Error-level lines (fatal, error), kept for the report. */
   readonly errors: LogLine[] = [];
@@ -35,11 +35,10 @@ export class AgentProcess {
   starts = 0;
   /** Every line the agent printed, over all its runs (kept for diagnosis). */
   readonly logPath: string;
-  private child: Child | undefined;
+  private run: AgentProcess | undefined;
   private readonly dir: string;
   private readonly configPath: string;
   private readonly log: WriteStream;
-  private started = false;
 
   constructor(
     readonly name: string,
@@ -58,9 +57,8 @@ export class AgentProcess {
     return Object.values(this.counts.published).reduce((a, b) => a + b, 0);
   }
 
-  private onLine(text: string): void {
+  private onLine(text: string, line: LogLine | undefined): void {
     this.log.write(`${text}\n`);
-    const line = parseLogLine(text);
     if (!line) return;
     if (line.msg === 'published') {
       const component = typeof line['component'] === 'string' ? line['component'] : 'other';
@@ -73,8 +71,6 @@ export class AgentProcess {
       this.counts.deadLettered += 1;
     } else if (typeof line.msg === 'string' && line.msg.startsWith('publishing failed; receivers stop taking')) {
       this.counts.gateClosed += 1;
-    } else if (line.msg === 'agent started') {
-      this.started = true;
     }
     if (line.level === 40 && this.warnings.length < 50) this.warnings.push(line);
     if (typeof line.level === 'number' && line.level >= 50 && !line.msg?.startsWith('published but could not mark complete')) {
@@ -84,35 +80,38 @@ export class AgentProcess {
 
   /** Starts the process and waits for its `agent started` line. */
   async start(): Promise<void> {
-    if (this.child?.running) throw new Error(`agent ${this.name} already runs`);
-    this.started = false;
+    if (this.run?.running) throw new Error(`agent ${this.name} already runs`);
     this.starts += 1;
-    const child = new Child(CLI, ['agent', '--config', this.configPath], {}, (line) => this.onLine(line));
-    this.child = child;
-    const deadline = Date.now() + 30_000;
-    while (!this.started) {
-      if (!child.running) throw new Error(`agent ${this.name} exited at start\n${child.describe()}`);
-      if (Date.now() > deadline) throw new Error(`agent ${this.name} did not start\n${child.describe()}`);
-      await new Promise((r) => setTimeout(r, 20));
+    this.run = new AgentProcess([CLI, 'agent', '--config', this.configPath], {
+      keepOutput: false,
+      onLine: (text, line) => this.onLine(text, line),
+    });
+    try {
+      await this.run.waitUntilStarted();
+    } catch (error) {
+      throw new Error(`agent ${this.name}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
   /** SIGKILL: no chance to finish anything. */
   async kill(): Promise<void> {
-    await this.child?.stop('SIGKILL');
+    await this.run?.stop('SIGKILL');
   }
 
   /** SIGTERM, and checks it exited 0 (a graceful stop). */
   async stop(): Promise<void> {
-    const child = this.child;
-    if (!child?.running) return;
-    const exit = await child.stop('SIGTERM');
-    if (exit.code !== 0) throw new Error(`agent ${this.name} exited ${exit.code ?? exit.signal} on SIGTERM\n${child.describe()}`);
+    const run = this.run;
+    if (!run?.running) return;
+    try {
+      await run.stopCleanly('SIGTERM');
+    } catch (error) {
+      throw new Error(`agent ${this.name} ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   /** Kills it if it still runs (cleanup); deletes its log and configuration unless `keepLog`. */
   async dispose(keepLog: boolean): Promise<void> {
-    await this.child?.stop('SIGKILL');
+    await this.run?.dispose();
     await new Promise((resolve) => this.log.end(resolve));
     if (!keepLog) rmSync(this.dir, { recursive: true, force: true });
   }
