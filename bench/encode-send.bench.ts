@@ -1,7 +1,7 @@
 import { MetricsCollector } from '../src/client/metrics-collector.js';
 import { DEFAULT_TIMESTAMP_FORMAT } from '../src/metrics/metrics.js';
 import type { Metrics } from '../src/metrics/metrics.js';
-import { encodeMetrics } from '../src/metrics/wire-codec.js';
+import { encodeMetrics } from '../src/wire/codec.js';
 import { formatRatio, formatValue, type BenchRow } from './support/bench-row.js';
 import type { BenchContext } from './support/bench-context.js';
 import { writeDirectly } from './support/direct-writer.js';

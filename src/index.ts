@@ -13,7 +13,7 @@ export { Counter } from './metrics/counter.js';
 export type { Metadata } from './metrics/metadata.js';
 export { Timer } from './metrics/timer.js';
 export { Unit, Units } from './metrics/unit.js';
-export { encodeMetrics, decodeMetrics } from './metrics/wire-codec.js';
+export { encodeMetrics, decodeMetrics } from './wire/codec.js';
 
 export type {
   Channel,

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { MetricsCollector } from '../../src/client/metrics-collector.js';
 import { DEFAULT_TIMESTAMP_FORMAT } from '../../src/metrics/metrics.js';
-import { encodeMetrics } from '../../src/metrics/wire-codec.js';
+import { encodeMetrics } from '../../src/wire/codec.js';
 import { recordTypical } from './typical-message.js';
 
 /** `count` typical messages as the client encodes them, numbered from `first`. */

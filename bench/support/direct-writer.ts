@@ -1,5 +1,5 @@
 import { InfluxDB, Point, type WriteApi } from '@influxdata/influxdb-client';
-import { nowMicrosNumber } from '../../src/metrics/clock.js';
+import { nowMicrosNumber } from '../../src/time/clock.js';
 import type { BenchContext } from './bench-context.js';
 import { dropDatabase, freshDatabase } from './influx-http.js';
 import { produce, type ProduceResult } from './produce.js';

@@ -1,6 +1,6 @@
 import { Agent, request } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { decodeMetrics } from '../../src/metrics/wire-codec.js';
+import { decodeMetrics } from '../../src/wire/codec.js';
 import { LineFormatter } from '../../src/publishers/influxdb/line-formatter.js';
 
 /** Lines per request of the minimal writer, as the issue sets it. */

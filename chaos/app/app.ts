@@ -7,7 +7,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Kadabra } from '../../src/client/kadabra.js';
 import { MetricsCollector } from '../../src/client/metrics-collector.js';
 import { componentLogger, createLogger } from '../../src/logging/logger.js';
-import { encodeMetrics } from '../../src/metrics/wire-codec.js';
+import { encodeMetrics } from '../../src/wire/codec.js';
 import { REPORT_PREFIX, type AppConfig, type AppReport, type LoopSample } from './app-config.js';
 import { countingRedisChannel } from './counting-channel.js';
 

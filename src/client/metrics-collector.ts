@@ -1,6 +1,6 @@
 import { CollectorClosedError } from '../errors/collector-closed-error.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
-import { nowMicros, toMicros } from '../metrics/clock.js';
+import { nowMicros, toMicros } from '../time/clock.js';
 import { Counter } from '../metrics/counter.js';
 import { NO_METADATA, type Metadata } from '../metrics/metadata.js';
 import { describeValue } from '../errors/describe-value.js';
@@ -9,8 +9,8 @@ import { Dimension } from '../metrics/dimension.js';
 import { millisecondsToMicros, nanosToMicros } from '../metrics/duration.js';
 import { Metrics } from '../metrics/metrics.js';
 import { Timer } from '../metrics/timer.js';
-import { compileTimestampFormat } from '../metrics/timestamp-format.js';
-import { tokenize } from '../metrics/strftime.js';
+import { compileTimestampFormat } from '../time/timestamp-format.js';
+import { tokenize } from '../time/strftime.js';
 import { Unit } from '../metrics/unit.js';
 import { PROCESS_SLOTS } from './same-millisecond-slots.js';
 

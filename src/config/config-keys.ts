@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CHANNEL_TYPES } from '../channels/channel-types.js';
 import { PUBLISHER_TYPES } from '../publishers/publisher-types.js';
 import { durationSeconds } from './duration-seconds.js';
-import { DEFAULT_TIMESTAMP_FORMAT } from '../metrics/default-timestamp.js';
+import { DEFAULT_TIMESTAMP_FORMAT } from '../time/default-timestamp.js';
 
 /** Which part of Kadabra reads a key: the client (`Kadabra`) or the `Agent`. */
 export type ConfigSide = 'client' | 'agent';

@@ -1,6 +1,6 @@
-import { compileTimestampFormat } from './timestamp-format.js';
-import { readMetadata, readNumber, readObject, readString, readTimestamp } from './wire-read.js';
-import type { SerializedCounter } from './wire-types.js';
+import { compileTimestampFormat } from '../time/timestamp-format.js';
+import { readMetadata, readNumber, readObject, readString, readTimestamp } from './read-serialized.js';
+import type { SerializedCounter } from './serialized.js';
 import { frozenMetadata, type Metadata } from './metadata.js';
 
 /** A counter metric: a name and a floating-point value, with a timestamp and metadata. */

@@ -1,5 +1,5 @@
-import { readObject, readString } from './wire-read.js';
-import type { SerializedDimension } from './wire-types.js';
+import { readObject, readString } from './read-serialized.js';
+import type { SerializedDimension } from './serialized.js';
 
 /**
  * A key-value string pair applied to every counter and timer of a `Metrics`; publishers

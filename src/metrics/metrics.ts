@@ -1,13 +1,13 @@
 import { WireFormatError } from '../errors/wire-format-error.js';
-import { serializationMicros } from './clock.js';
+import { serializationMicros } from '../time/clock.js';
 import { Counter } from './counter.js';
-import { DEFAULT_TIMESTAMP_FORMAT } from './default-timestamp.js';
+import { DEFAULT_TIMESTAMP_FORMAT } from '../time/default-timestamp.js';
 import { describeValue } from '../errors/describe-value.js';
 import { Dimension } from './dimension.js';
 import { Timer } from './timer.js';
-import { compileTimestampFormat, type TimestampCodec } from './timestamp-format.js';
-import { readArray, readObject, readString } from './wire-read.js';
-import type { SerializedMetrics } from './wire-types.js';
+import { compileTimestampFormat, type TimestampCodec } from '../time/timestamp-format.js';
+import { readArray, readObject, readString } from './read-serialized.js';
+import type { SerializedMetrics } from './serialized.js';
 
 export { DEFAULT_TIMESTAMP_FORMAT };
 

@@ -1,8 +1,8 @@
 import { frozenMetadata, type Metadata } from './metadata.js';
 import { Unit } from './unit.js';
-import { compileTimestampFormat } from './timestamp-format.js';
-import { childPath, readMetadata, readNumber, readObject, readString, readTimestamp } from './wire-read.js';
-import type { SerializedTimer } from './wire-types.js';
+import { compileTimestampFormat } from '../time/timestamp-format.js';
+import { childPath, readMetadata, readNumber, readObject, readString, readTimestamp } from './read-serialized.js';
+import type { SerializedTimer } from './serialized.js';
 
 /**
  * A timer metric: an elapsed period reported in `unit`. `value` is what goes on the wire

@@ -1,6 +1,6 @@
 import { describeValue } from '../errors/describe-value.js';
-import { readNumber, readObject, readString } from './wire-read.js';
-import type { SerializedUnit } from './wire-types.js';
+import { readNumber, readObject, readString } from './read-serialized.js';
+import type { SerializedUnit } from './serialized.js';
 import { WireFormatError } from '../errors/wire-format-error.js';
 
 /**

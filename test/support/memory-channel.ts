@@ -15,7 +15,7 @@ import { encodedBytes, type EncodedMessage } from '../../src/channels/encoded-me
 import { foreignReceipt, ownReceipts } from '../../src/channels/receipt.js';
 import { addToTotal, checkNamespace, checkStateChange } from '../../src/channels/state-change.js';
 import type { Metrics } from '../../src/metrics/metrics.js';
-import { decodeMetrics, encodeMetrics } from '../../src/metrics/wire-codec.js';
+import { decodeMetrics, encodeMetrics } from '../../src/wire/codec.js';
 
 /** Channel operations whose calls are counted and can be made to fail. */
 export type MemoryChannelOperation =

@@ -1,4 +1,4 @@
-import { compileTimestampFormat } from '../../src/metrics/timestamp-format.js';
+import { compileTimestampFormat } from '../../src/time/timestamp-format.js';
 
 /**
  * Formats microseconds since the epoch (UTC) with a strftime format, as Python's

@@ -1,5 +1,5 @@
 import { Command } from 'ioredis';
-import { writeDigits } from '../../metrics/wire-writer.js';
+import { writeDigits } from '../../wire/writer.js';
 import { encodedBytes, type EncodedMessage } from '../encoded-message.js';
 
 // Room for `$<length>\r\n` and the closing `\r\n` around an argument, at most.

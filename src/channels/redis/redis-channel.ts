@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { WireFormatError } from '../../errors/wire-format-error.js';
 import { createLogger, type KadabraLogger } from '../../logging/logger.js';
 import type { Metrics } from '../../metrics/metrics.js';
-import { decodeMetrics, encodeMetrics } from '../../metrics/wire-codec.js';
+import { decodeMetrics, encodeMetrics } from '../../wire/codec.js';
 import type {
   Channel,
   ChannelDescription,

@@ -5,7 +5,7 @@ import type { Database } from 'better-sqlite3';
 import { WireFormatError } from '../../errors/wire-format-error.js';
 import { createLogger, type KadabraLogger } from '../../logging/logger.js';
 import type { Metrics } from '../../metrics/metrics.js';
-import { decodeMetrics, encodeMetrics } from '../../metrics/wire-codec.js';
+import { decodeMetrics, encodeMetrics } from '../../wire/codec.js';
 import type {
   Channel,
   ChannelDescription,

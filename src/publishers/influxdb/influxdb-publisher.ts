@@ -175,7 +175,7 @@ export class InfluxDBPublisher implements Publisher {
       // Identical bytes are one message delivered twice (a client re-send after an
       // unacknowledged write, a nanny republish): they map to the same points on purpose.
       // Distinct sends never share bytes: serialized_at increases strictly in a process
-      // and carries a per-process lane across processes (src/metrics/clock.ts).
+      // and carries a per-process lane across processes (src/time/clock.ts).
       const { lines, unstorable } = this.formatter.format(metrics);
       if (unstorable !== undefined) rejected.set(index, unstorable);
       else if (lines.length > 0) yield { index, lines };

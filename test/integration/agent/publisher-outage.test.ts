@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { Agent } from '../../../src/agent/agent.js';
 import { RedisChannel } from '../../../src/channels/redis/redis-channel.js';
-import { encodeMetrics } from '../../../src/metrics/wire-codec.js';
+import { encodeMetrics } from '../../../src/wire/codec.js';
 import { startRedisServer, uniqueKeys, type RedisServerHandle } from '../../support/redis-server.js';
 import { FakePublisher, failTransiently, succeed } from '../../unit/agent/fake-publisher.js';
 import { counterMessage, silentLogger, waitFor } from '../../unit/agent/helpers.js';

@@ -9,7 +9,7 @@ import { createLogger } from '../../../src/logging/logger.js';
 import { Counter } from '../../../src/metrics/counter.js';
 import { Dimension } from '../../../src/metrics/dimension.js';
 import { DEFAULT_TIMESTAMP_FORMAT, Metrics } from '../../../src/metrics/metrics.js';
-import { decodeMetrics, encodeMetrics } from '../../../src/metrics/wire-codec.js';
+import { decodeMetrics, encodeMetrics } from '../../../src/wire/codec.js';
 import { freePort, startRedisServer, uniqueKeys, type RedisServerHandle } from '../../support/redis-server.js';
 import { cli } from '../../unit/cli/cli-harness.js';
 import type { SendStats } from '../../../src/client/send-stats.js';

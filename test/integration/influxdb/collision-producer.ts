@@ -6,7 +6,7 @@
 // process).
 import { MetricsCollector } from '../../../src/client/metrics-collector.js';
 import { DEFAULT_TIMESTAMP_FORMAT } from '../../../src/metrics/metrics.js';
-import { encodeMetrics } from '../../../src/metrics/wire-codec.js';
+import { encodeMetrics } from '../../../src/wire/codec.js';
 
 const count = Number(process.argv[2]);
 const startAt = Number(process.argv[3]);

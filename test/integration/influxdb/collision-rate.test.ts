@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { createLogger } from '../../../src/logging/logger.js';
 import type { Metrics } from '../../../src/metrics/metrics.js';
-import { decodeMetrics } from '../../../src/metrics/wire-codec.js';
+import { decodeMetrics } from '../../../src/wire/codec.js';
 import { InfluxDBPublisher } from '../../../src/publishers/influxdb/influxdb-publisher.js';
 import { messageContentKey } from '../../../src/publishers/influxdb/point-timestamps.js';
 import { metricsToPoints } from '../../support/influx-oracle/metrics-to-points.js';

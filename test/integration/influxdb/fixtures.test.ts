@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createLogger } from '../../../src/logging/logger.js';
-import { decodeMetrics } from '../../../src/metrics/wire-codec.js';
+import { decodeMetrics } from '../../../src/wire/codec.js';
 import { InfluxDBPublisher } from '../../../src/publishers/influxdb/influxdb-publisher.js';
 import { timestampResolutionNs } from '../../../src/publishers/influxdb/point-timestamps.js';
 import { readFixture, WIRE_FIXTURES_DIR, wireFixtureNames } from '../../support/fixtures.js';

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { MetricsCollector } from '../../../src/client/metrics-collector.js';
 import { createLogger } from '../../../src/logging/logger.js';
 import { DEFAULT_TIMESTAMP_FORMAT, type Metrics } from '../../../src/metrics/metrics.js';
-import { decodeMetrics, encodeMetrics } from '../../../src/metrics/wire-codec.js';
+import { decodeMetrics, encodeMetrics } from '../../../src/wire/codec.js';
 import { InfluxDBPublisher } from '../../../src/publishers/influxdb/influxdb-publisher.js';
 import { startInfluxDB, uniqueDatabase, type InfluxDBServerHandle } from '../../support/influxdb-server.js';
 

@@ -4,7 +4,7 @@ import { createLogger } from '../../../src/logging/logger.js';
 import { Counter } from '../../../src/metrics/counter.js';
 import { Dimension } from '../../../src/metrics/dimension.js';
 import { Metrics } from '../../../src/metrics/metrics.js';
-import { decodeMetrics } from '../../../src/metrics/wire-codec.js';
+import { decodeMetrics } from '../../../src/wire/codec.js';
 import { InfluxDBPublisher } from '../../../src/publishers/influxdb/influxdb-publisher.js';
 import { decodeStoredText } from '../../../src/publishers/influxdb/stored-text.js';
 import { readFixture, wireFixtureNames } from '../../support/fixtures.js';

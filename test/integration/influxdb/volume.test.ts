@@ -4,7 +4,7 @@ import { MetricsCollector } from '../../../src/client/metrics-collector.js';
 import { createLogger } from '../../../src/logging/logger.js';
 import { DEFAULT_TIMESTAMP_FORMAT, type Metrics } from '../../../src/metrics/metrics.js';
 import { Units } from '../../../src/metrics/unit.js';
-import { decodeMetrics, encodeMetrics } from '../../../src/metrics/wire-codec.js';
+import { decodeMetrics, encodeMetrics } from '../../../src/wire/codec.js';
 import { InfluxDBPublisher } from '../../../src/publishers/influxdb/influxdb-publisher.js';
 import { startInfluxDB, uniqueDatabase, type InfluxDBServerHandle } from '../../support/influxdb-server.js';
 

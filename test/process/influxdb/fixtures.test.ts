@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeMetrics } from '../../../src/metrics/wire-codec.js';
+import { decodeMetrics } from '../../../src/wire/codec.js';
 import { timestampResolutionNs } from '../../../src/publishers/influxdb/point-timestamps.js';
 import { comparable, expectedPoints, readPoints, type StoredPoint } from '../../integration/influxdb/stored-points.js';
 import { readFixture, wireFixtureNames } from '../../support/fixtures.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Receiver } from '../../../src/agent/receiver.js';
 import { TransientPublishError } from '../../../src/errors/publish-error.js';
-import { encodeMetrics } from '../../../src/metrics/wire-codec.js';
+import { encodeMetrics } from '../../../src/wire/codec.js';
 import { MemoryChannel } from '../../support/memory-channel.js';
 import { captureLogger, counterMessage, delay, silentLogger, waitFor } from './helpers.js';
 import { FakePublisher, failTransiently, holdWhere, rejectWhere, succeed } from './fake-publisher.js';

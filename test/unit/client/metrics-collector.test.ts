@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { MetricsCollector } from '../../../src/client/metrics-collector.js';
 import { CollectorClosedError } from '../../../src/errors/collector-closed-error.js';
 import { InvalidArgumentError } from '../../../src/errors/invalid-argument-error.js';
-import { nowMicros } from '../../../src/metrics/clock.js';
+import { nowMicros } from '../../../src/time/clock.js';
 import { DEFAULT_TIMESTAMP_FORMAT } from '../../../src/metrics/metrics.js';
 import { Unit, Units } from '../../../src/metrics/unit.js';
-import { encodeMetrics } from '../../../src/metrics/wire-codec.js';
+import { encodeMetrics } from '../../../src/wire/codec.js';
 import { SameMillisecondSlots } from '../../../src/client/same-millisecond-slots.js';
-import { askPython, b64 } from '../metrics/python-oracle.js';
+import { askPython, b64 } from '../wire/python-oracle.js';
 
 const T0 = 1_704_164_645_123_456n; // 2024-01-02T03:04:05.123456Z
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { MetricsCollector } from '../../../src/client/metrics-collector.js';
-import { MAX_TIMESTAMP_MICROS } from '../../../src/metrics/clock.js';
+import { MAX_TIMESTAMP_MICROS } from '../../../src/time/clock.js';
 import type { Metrics } from '../../../src/metrics/metrics.js';
 import { DEFAULT_TIMESTAMP_FORMAT } from '../../../src/metrics/metrics.js';
 import { Units, type Unit } from '../../../src/metrics/unit.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { NO_METADATA, frozenMetadata } from '../../../src/metrics/metadata.js';
-import { readMetadata } from '../../../src/metrics/wire-read.js';
+import { readMetadata } from '../../../src/metrics/read-serialized.js';
 
 describe('empty metadata', () => {
   it('is one shared frozen object, whether made by the client or read from the wire', () => {

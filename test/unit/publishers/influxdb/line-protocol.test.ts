@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { decodeMetrics } from '../../../../src/metrics/wire-codec.js';
+import { decodeMetrics } from '../../../../src/wire/codec.js';
 import { LineFormatter } from '../../../../src/publishers/influxdb/line-formatter.js';
 import { readFixture, WIRE_FIXTURES_DIR } from '../../../support/fixtures.js';
 import { formatLine } from '../../../support/influx-oracle/line-protocol.js';

@@ -6,7 +6,7 @@ import { Dimension } from '../../../../src/metrics/dimension.js';
 import { Metrics } from '../../../../src/metrics/metrics.js';
 import { Timer } from '../../../../src/metrics/timer.js';
 import { Units } from '../../../../src/metrics/unit.js';
-import { decodeMetrics } from '../../../../src/metrics/wire-codec.js';
+import { decodeMetrics } from '../../../../src/wire/codec.js';
 import { readFixture } from '../../../support/fixtures.js';
 import { metricsToPoints } from '../../../support/influx-oracle/metrics-to-points.js';
 

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { InvalidArgumentError } from '../../../src/errors/invalid-argument-error.js';
 import { WireFormatError } from '../../../src/errors/wire-format-error.js';
-import { compileTimestampFormat, MAX_TIMESTAMP_FORMAT_LENGTH } from '../../../src/metrics/timestamp-format.js';
-import { askPython, b64, type PythonRequest } from './python-oracle.js';
+import { compileTimestampFormat, MAX_TIMESTAMP_FORMAT_LENGTH } from '../../../src/time/timestamp-format.js';
+import { askPython, b64, type PythonRequest } from '../wire/python-oracle.js';
 
 /*
  * The parser takes no regular expression, yet must pick the match CPython's backtracking

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
-import { WireWriter } from './wire-writer.js';
+import { WireWriter } from './writer.js';
 
 /*
  * The pieces of Python's `json.dumps` (default arguments) that Kadabra messages use. The

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { WireFormatError } from '../../../src/errors/wire-format-error.js';
 import { millisecondsToMicros } from '../../../src/metrics/duration.js';
-import { pyFloat, pyString } from '../../../src/metrics/python-json.js';
-import { compileTimestampFormat } from '../../../src/metrics/timestamp-format.js';
-import { decodeMetrics, encodeMetrics } from '../../../src/metrics/wire-codec.js';
-import { anyChar, anyFiniteDouble, anyMessage, buildMessage } from './arbitraries.js';
+import { pyFloat, pyString } from '../../../src/wire/python-json.js';
+import { compileTimestampFormat } from '../../../src/time/timestamp-format.js';
+import { decodeMetrics, encodeMetrics } from '../../../src/wire/codec.js';
+import { anyChar, anyFiniteDouble, anyMessage, buildMessage } from '../metrics/arbitraries.js';
 import { askPython, b64, doubleHex, utf16Hex, type PythonRequest } from './python-oracle.js';
 
 /*

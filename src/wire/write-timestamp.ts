@@ -1,7 +1,7 @@
-import { DEFAULT_TIMESTAMP_FORMAT, DEFAULT_TIMESTAMP_JSON_LENGTH, writeDefaultTimestampJson } from './default-timestamp.js';
+import { DEFAULT_TIMESTAMP_FORMAT, DEFAULT_TIMESTAMP_JSON_LENGTH, writeDefaultTimestampJson } from '../time/default-timestamp.js';
 import { writePyString } from './python-json.js';
-import type { TimestampCodec } from './timestamp-format.js';
-import type { WireWriter } from './wire-writer.js';
+import type { TimestampCodec } from '../time/timestamp-format.js';
+import type { WireWriter } from './writer.js';
 
 /**
  * Writes a timestamp as a JSON string, as Python's `json.dumps` writes the text

@@ -5,7 +5,7 @@ import { MetricsCollector } from '../../../src/client/metrics-collector.js';
 import { WireFormatError } from '../../../src/errors/wire-format-error.js';
 import { Units } from '../../../src/metrics/unit.js';
 import { DEFAULT_TIMESTAMP_FORMAT } from '../../../src/metrics/metrics.js';
-import { decodeMetrics, encodeMetrics } from '../../../src/metrics/wire-codec.js';
+import { decodeMetrics, encodeMetrics } from '../../../src/wire/codec.js';
 
 /*
  * Decoding what a producer wrote must take time linear in its size, whatever the

@@ -1,6 +1,6 @@
 import { WireFormatError } from '../errors/wire-format-error.js';
-import { Metrics } from './metrics.js';
-import { WireWriter } from './wire-writer.js';
+import { Metrics } from '../metrics/metrics.js';
+import { WireWriter } from './writer.js';
 import { writeMessage } from './write-message.js';
 
 /*

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InvalidArgumentError } from '../../../src/errors/invalid-argument-error.js';
-import { pyFloat, pyString } from '../../../src/metrics/python-json.js';
+import { pyFloat, pyString } from '../../../src/wire/python-json.js';
 
 // Expected values are what Python 3.11 prints (json.dumps(s), repr(x)); python-parity.test
 // checks thousands more against a live python3.

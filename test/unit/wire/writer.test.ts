@@ -2,9 +2,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { InvalidArgumentError } from '../../../src/errors/invalid-argument-error.js';
-import { pyFloat, pyString, writePyFloat, writePyString } from '../../../src/metrics/python-json.js';
-import { FixedText, WireWriter } from '../../../src/metrics/wire-writer.js';
-import { anyFiniteDouble, anyString } from './arbitraries.js';
+import { pyFloat, pyString, writePyFloat, writePyString } from '../../../src/wire/python-json.js';
+import { FixedText, WireWriter } from '../../../src/wire/writer.js';
+import { anyFiniteDouble, anyString } from '../metrics/arbitraries.js';
 
 function written(write: (writer: WireWriter) => void, slabBytes = 4096): string {
   const writer = new WireWriter(slabBytes);

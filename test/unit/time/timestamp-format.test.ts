@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { InvalidArgumentError } from '../../../src/errors/invalid-argument-error.js';
 import { WireFormatError } from '../../../src/errors/wire-format-error.js';
-import { MAX_TIMESTAMP_MICROS } from '../../../src/metrics/clock.js';
-import { pyString } from '../../../src/metrics/python-json.js';
-import { compileTimestampFormat } from '../../../src/metrics/timestamp-format.js';
-import { WireWriter } from '../../../src/metrics/wire-writer.js';
-import { writeTimestampJson } from '../../../src/metrics/write-timestamp.js';
+import { MAX_TIMESTAMP_MICROS } from '../../../src/time/clock.js';
+import { pyString } from '../../../src/wire/python-json.js';
+import { compileTimestampFormat } from '../../../src/time/timestamp-format.js';
+import { WireWriter } from '../../../src/wire/writer.js';
+import { writeTimestampJson } from '../../../src/wire/write-timestamp.js';
 import { formatTimestamp, parseTimestamp } from '../../support/timestamp-text.js';
 
 // Expected strings are Python 3.11's datetime.strftime/strptime; python-parity.test

@@ -8,9 +8,9 @@ import { Dimension } from '../../../src/metrics/dimension.js';
 import { DEFAULT_TIMESTAMP_FORMAT, Metrics } from '../../../src/metrics/metrics.js';
 import { Timer } from '../../../src/metrics/timer.js';
 import { Unit, Units } from '../../../src/metrics/unit.js';
-import { encodeMetrics, encodeMetricsTo } from '../../../src/metrics/wire-codec.js';
-import { WireWriter } from '../../../src/metrics/wire-writer.js';
-import { anyMessage, buildMessage } from './arbitraries.js';
+import { encodeMetrics, encodeMetricsTo } from '../../../src/wire/codec.js';
+import { WireWriter } from '../../../src/wire/writer.js';
+import { anyMessage, buildMessage } from '../metrics/arbitraries.js';
 import { pyDumps } from './py-dumps.js';
 
 const T = 1_704_164_645_123_456n;

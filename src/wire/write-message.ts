@@ -1,12 +1,12 @@
-import { serializationMicros } from './clock.js';
-import type { Counter } from './counter.js';
-import type { Metrics } from './metrics.js';
+import { serializationMicros } from '../time/clock.js';
+import type { Counter } from '../metrics/counter.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { pyFloat, pyString, writePyFloat, writePyString } from './python-json.js';
-import { compileTimestampFormat, type TimestampCodec } from './timestamp-format.js';
-import type { Timer } from './timer.js';
-import type { Unit } from './unit.js';
+import { compileTimestampFormat, type TimestampCodec } from '../time/timestamp-format.js';
+import type { Timer } from '../metrics/timer.js';
+import type { Unit } from '../metrics/unit.js';
 import { writeTimestampJson } from './write-timestamp.js';
-import { FixedText, type WireWriter } from './wire-writer.js';
+import { FixedText, type WireWriter } from './writer.js';
 
 /*
  * The layout of a message on the wire: Python's `json.dumps(metrics.serialize())`

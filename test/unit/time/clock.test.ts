@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InvalidArgumentError } from '../../../src/errors/invalid-argument-error.js';
-import { MAX_TIMESTAMP_MICROS, nowMicros, nowMicrosNumber, toMicros } from '../../../src/metrics/clock.js';
+import { MAX_TIMESTAMP_MICROS, nowMicros, nowMicrosNumber, toMicros } from '../../../src/time/clock.js';
 
 describe('nowMicros', () => {
   test('is strictly increasing across 100k calls', () => {

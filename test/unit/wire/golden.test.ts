@@ -5,7 +5,7 @@ import { WireFormatError } from '../../../src/errors/wire-format-error.js';
 import { Metrics, DEFAULT_TIMESTAMP_FORMAT } from '../../../src/metrics/metrics.js';
 import { formatTimestamp } from '../../support/timestamp-text.js';
 import { Units } from '../../../src/metrics/unit.js';
-import { decodeMetrics, encodeMetrics } from '../../../src/metrics/wire-codec.js';
+import { decodeMetrics, encodeMetrics } from '../../../src/wire/codec.js';
 import { invalidFixtureNames, readFixture, wireFixtureNames } from '../../support/fixtures.js';
 
 /*

@@ -3,15 +3,15 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { InvalidArgumentError } from '../../../src/errors/invalid-argument-error.js';
 import { WireFormatError } from '../../../src/errors/wire-format-error.js';
-import { nowMicros } from '../../../src/metrics/clock.js';
+import { nowMicros } from '../../../src/time/clock.js';
 import { Counter } from '../../../src/metrics/counter.js';
 import { Dimension } from '../../../src/metrics/dimension.js';
 import { DEFAULT_TIMESTAMP_FORMAT, Metrics } from '../../../src/metrics/metrics.js';
 import { Timer } from '../../../src/metrics/timer.js';
 import { parseTimestamp } from '../../support/timestamp-text.js';
 import { Unit, Units } from '../../../src/metrics/unit.js';
-import { decodeMetrics, encodeMetrics } from '../../../src/metrics/wire-codec.js';
-import { anyMessage, buildMessage } from './arbitraries.js';
+import { decodeMetrics, encodeMetrics } from '../../../src/wire/codec.js';
+import { anyMessage, buildMessage } from '../metrics/arbitraries.js';
 import { pyDumps } from './py-dumps.js';
 
 const T = 1_704_164_645_123_456n;

@@ -1,4 +1,4 @@
-import { pyFloat, pyString } from '../../../src/metrics/python-json.js';
+import { pyFloat, pyString } from '../../../src/wire/python-json.js';
 
 /**
  * Python's `json.dumps` for the JSON values `serialize()` returns (all numbers are

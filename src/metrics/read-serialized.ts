@@ -1,7 +1,7 @@
 import { WireFormatError } from '../errors/wire-format-error.js';
 import { NO_METADATA, type Metadata } from './metadata.js';
 import { describeValue } from '../errors/describe-value.js';
-import { compileTimestampFormat } from './timestamp-format.js';
+import { compileTimestampFormat } from '../time/timestamp-format.js';
 
 /*
  * Readers for decoded wire dictionaries. Each names the path of the bad key in its
