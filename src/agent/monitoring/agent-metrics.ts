@@ -12,6 +12,8 @@ export interface AgentMetricsSources {
   readonly channel: Channel;
   /** `monitorEventLoopDelay()`, enabled; reset after each scrape. */
   readonly eventLoop: IntervalHistogram;
+  /** Its sampling interval in milliseconds, which every value it records includes. */
+  readonly eventLoopResolutionMs: number;
   /** Default `STATUS_TIMEOUT_MS`. */
   readonly statusTimeoutMs?: number;
 }
@@ -45,7 +47,9 @@ const gauge = (name: string, help: string, value: number | undefined): MetricFam
 export async function agentMetricFamilies(sources: AgentMetricsSources): Promise<MetricFamily[]> {
   const { stats, channel, eventLoop } = sources;
   const status = await statusWithin(channel, sources.statusTimeoutMs ?? STATUS_TIMEOUT_MS);
-  const delay = (value: number): number | undefined => (eventLoop.count === 0 ? undefined : value / 1e9);
+  // The monitor records the time between its timer's ticks: the delay is what exceeds the interval.
+  const resolutionNs = sources.eventLoopResolutionMs * 1e6;
+  const delay = (value: number): number | undefined => (eventLoop.count === 0 ? undefined : Math.max(0, value - resolutionNs) / 1e9);
   const eventLoopFamilies = [
     gauge('kadabra_agent_event_loop_delay_p50_seconds', 'Median event-loop delay since the previous scrape.', delay(eventLoop.percentile(50))),
     gauge('kadabra_agent_event_loop_delay_p99_seconds', '99th percentile of the event-loop delay since the previous scrape.', delay(eventLoop.percentile(99))),

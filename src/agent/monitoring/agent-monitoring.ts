@@ -69,7 +69,12 @@ export class AgentMonitoring {
         liveness: () => this.stats.heartbeats.problems(),
         readiness: () => this.stats.readiness.problem(),
         metrics: async () =>
-          renderExposition(await agentMetricFamilies({ stats: this.stats, channel: parts.channel, eventLoop: this.eventLoop })),
+          renderExposition(await agentMetricFamilies({
+            stats: this.stats,
+            channel: parts.channel,
+            eventLoop: this.eventLoop,
+            eventLoopResolutionMs: EVENT_LOOP_RESOLUTION_MS,
+          })),
       },
     });
   }

@@ -2,11 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AgentStats, PUBLISH_DURATION_BUCKETS } from '../../../../src/agent/monitoring/agent-stats.js';
 import { registerSecret } from '../../../../src/logging/redact-secrets.js';
-
-function manualClock(): { now: () => number; advance: (ms: number) => void } {
-  let t = 0;
-  return { now: () => t, advance: (ms) => (t += ms) };
-}
+import { manualClock } from '../helpers.js';
 
 describe('AgentStats', () => {
   it('counts attempts by outcome and their durations into buckets by upper bound', () => {

@@ -1,16 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Heartbeats, STALE_FACTOR, STALE_SLACK_MS } from '../../../../src/agent/monitoring/heartbeats.js';
-
-/** A clock the test moves by hand. */
-function manualClock(): { now: () => number; advance: (ms: number) => void } {
-  let t = 1000;
-  return { now: () => t, advance: (ms) => (t += ms) };
-}
+import { manualClock } from '../helpers.js';
 
 describe('Heartbeats', () => {
   it('reports nothing while every loop beats within far less than its announced wait', () => {
-    const clock = manualClock();
+    const clock = manualClock(1000);
     const beats = new Heartbeats(clock.now);
     const worker = beats.register('receiver worker 0', 10_000);
     const nanny = beats.register('nanny', 30_000);
@@ -23,7 +18,7 @@ describe('Heartbeats', () => {
   });
 
   it('names a loop that has not beaten for far longer than it announced', () => {
-    const clock = manualClock();
+    const clock = manualClock(1000);
     const beats = new Heartbeats(clock.now);
     const worker = beats.register('receiver worker 1', 10_000);
     beats.register('nanny', 30_000).beat(30_000);
@@ -37,7 +32,7 @@ describe('Heartbeats', () => {
   });
 
   it('a long announced wait (a backoff) is not taken for a hung loop', () => {
-    const clock = manualClock();
+    const clock = manualClock(1000);
     const beats = new Heartbeats(clock.now);
     beats.register('nanny', 1000).beat(240_000);
     clock.advance(500_000);
@@ -45,7 +40,7 @@ describe('Heartbeats', () => {
   });
 
   it('names a loop that ended', () => {
-    const beats = new Heartbeats(manualClock().now);
+    const beats = new Heartbeats(manualClock(1000).now);
     beats.register('publisher probe', 3000).end();
     beats.register('nanny', 3000);
     assert.deepEqual(beats.problems(), ['publisher probe stopped']);

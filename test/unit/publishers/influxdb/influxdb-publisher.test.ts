@@ -52,6 +52,25 @@ describe('InfluxDBPublisher against a fake InfluxDB', () => {
     return p;
   }
 
+  test('probe(): the write without data, answered with the publisher\'s own classification, never a rejection', async () => {
+    const p = publisher({ url: `http://reader:probe-secret-1@127.0.0.1:${fake.port}`, gzip: false });
+    assert.deepEqual(await p.probe(), { ok: true });
+    assert.equal(fake.requests[0]?.body, '# kadabra write check');
+    assert.match(fake.requests[0]?.url ?? '', /^\/write\?db=kadabra/);
+    fake.respond = () => ({ status: 401, body: JSON.stringify({ error: 'authorization failed' }) });
+    const refused = await p.probe();
+    assert.equal(refused.ok, false);
+    assert.match(refused.ok ? '' : refused.reason, /^InfluxDB at .*: write refused: authorization failed; fix: /);
+    fake.respond = () => ({ status: 503, body: '' });
+    const down = await p.probe();
+    assert.match(down.ok ? '' : down.reason, /is unavailable/);
+    assert.doesNotMatch(JSON.stringify([refused, down]), /probe-secret-1/);
+    fake.respond = () => ({ status: 204 });
+    assert.deepEqual(await p.probe(), { ok: true });
+    await p.close();
+    assert.deepEqual(await p.probe(), { ok: false, reason: 'the publisher is closed' });
+  });
+
   test('a batch is one gzip request to /write?db=, on one keep-alive connection', async () => {
     const p = publisher();
     assert.deepEqual(await p.publish([message('a'), message('b')]), { rejected: [] });
