@@ -2,6 +2,7 @@ import type { Channel } from '../channels/channel.js';
 import { createChannel } from '../channels/create-channel.js';
 import { isAgentConfiguration, resolveAgentConfiguration, type AgentConfiguration } from '../config/index.js';
 import { componentLogger, createLogger, type KadabraLogger } from '../logging/logger.js';
+import { registerSecret } from '../logging/redact-secrets.js';
 import { createPublisher } from '../publishers/create-publisher.js';
 import type { Publisher } from '../publishers/publisher.js';
 import type { AgentComponent } from './agent-component.js';
@@ -91,6 +92,8 @@ export class Agent {
       ? configuration
       : resolveAgentConfiguration(configuration, options.env ?? process.env);
     this.configuration = config;
+    // Masked wherever it might appear (an echo in an error); never logged or answered anyway.
+    if (config.AGENT_HTTP_TOKEN !== null) registerSecret(config.AGENT_HTTP_TOKEN);
     const root = createLogger({ level: config.AGENT_LOG_LEVEL, logger: options.logger });
     this.logger = componentLogger(root, config.AGENT_LOGGER_NAME);
 

@@ -1,4 +1,4 @@
-import type { Channel, ReceivedMessage, ReceiveLimits } from '../channels/channel.js';
+import { DEFAULT_RECEIVE_TIMEOUT_SECONDS, type Channel, type ReceivedMessage, type ReceiveLimits } from '../channels/channel.js';
 import type { KadabraLogger } from '../logging/logger.js';
 import type { Publisher } from '../publishers/publisher.js';
 import type { BackoffOptions } from '../retry/backoff.js';
@@ -39,8 +39,6 @@ export interface ReceiverOptions {
   readonly stats?: AgentStats;
 }
 
-/** The channels' own longest blocking receive, in seconds, when `receiveTimeoutSeconds` is unset. */
-const DEFAULT_RECEIVE_TIMEOUT_SECONDS = 10;
 
 /**
  * The default agent's receiver: `workers` concurrent workers, each blocking on the

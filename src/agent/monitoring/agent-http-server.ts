@@ -52,8 +52,6 @@ export class AgentHttpServer {
         else response.destroy();
       });
     });
-    // Scrapers keep connections open; they must not hold the process or a stop.
-    this.server.keepAliveTimeout = 5000;
   }
 
   /** Starts listening; resolves with the address bound (the port chosen when 0 was asked). */
@@ -63,6 +61,8 @@ export class AgentHttpServer {
       this.server.once('error', onError);
       this.server.listen(this.options.port, this.options.host, () => {
         this.server.off('error', onError);
+        // The agent keeps the process alive while it runs; a scraper's open connection
+        // must not (close() drops those).
         this.server.unref();
         resolve(this.server.address() as AddressInfo);
       });

@@ -1,7 +1,6 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { Channel } from '../../channels/channel.js';
 import type { KadabraLogger } from '../../logging/logger.js';
-import { registerSecret } from '../../logging/redact-secrets.js';
 import type { Publisher } from '../../publishers/publisher.js';
 import type { AgentComponent } from '../agent-component.js';
 import type { PublishGate } from '../publish-gate.js';
@@ -48,7 +47,6 @@ export class AgentMonitoring {
     private readonly settings: AgentHttpSettings,
     private readonly parts: AgentMonitoringParts,
   ) {
-    if (settings.token !== null) registerSecret(settings.token);
     this.eventLoop = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
     const { publisher } = parts;
     this.probe =
