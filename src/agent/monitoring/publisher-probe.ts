@@ -26,7 +26,7 @@ export interface PublisherProbeOptions {
 
 /**
  * Keeps the readiness current when publishes do not: every few seconds, when no publish
- * has answered since the last look (the queue is idle) or the receivers' gate is closed
+ * has answered for half the interval (the queue is idle) or the receivers' gate is closed
  * (they back off for up to 30 s between retries), it runs the publisher's `probe` and
  * tells the readiness what it found. So `/readyz` turns unready within seconds of the
  * database going away and ready again within seconds of its return, with no message
@@ -46,7 +46,9 @@ export class PublisherProbe extends ComponentLifecycle {
     try {
       do {
         heartbeat.beat(this.intervalMs);
-        if (!gate.isOpen || stats.readiness.sincePublisherAnswered() >= this.intervalMs) {
+        // Half the interval: measured from the last answer, the previous probe's own answer
+        // is always a little less than an interval old, and must not skip this one.
+        if (!gate.isOpen || stats.readiness.sincePublisherAnswered() >= this.intervalMs / 2) {
           const result = await untilAborted(probe(), signal);
           if (result?.ok === true) stats.readiness.publisherWriting();
           else if (result !== undefined) stats.readiness.publisherFailed(result.reason);
