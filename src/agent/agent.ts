@@ -165,8 +165,9 @@ export class Agent {
 
   /**
    * Starts receiving and publishing. Resolves once the agent has stopped (after `stop()`)
-   * and released its channel and publisher; rejects only if a part of it ended on its
-   * own, which is a bug (the agent then stops the rest first).
+   * and released its channel and publisher. Rejects when the HTTP listener cannot open
+   * (the port is taken; nothing is received then), or if a part of it ended on its own,
+   * which is a bug (the agent then stops the rest first).
    */
   start(): Promise<void> {
     this.running ??= this.run();
