@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real servers the integration tests start (redis-server, influxd,
-# victoria-metrics for the InfluxDB 2.x write API; python3 for the wire-parity tests)
+# victoria-metrics for the InfluxDB 2.x write API; python3 for the wire-parity tests;
+# promtool, from Debian's prometheus package, to check the agent's /metrics text)
 # when they are missing. The tests start their own instances on free loopback ports;
 # nothing here starts a service.
 set -euo pipefail
@@ -10,6 +11,7 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 command -v influxd >/dev/null 2>&1 || need+=(influxdb)
 command -v victoria-metrics >/dev/null 2>&1 || need+=(victoria-metrics)
+command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != "0" ] && ! command -v sudo >/dev/null 2>&1; then

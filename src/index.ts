@@ -34,7 +34,7 @@ export { SqliteChannel } from './channels/sqlite/sqlite-channel.js';
 export type { SqliteChannelArgs } from './channels/sqlite/sqlite-channel-args.js';
 export { createChannel } from './channels/create-channel.js';
 
-export type { Publisher, PublisherOptions, PublishOutcome, RejectedMessage } from './publishers/publisher.js';
+export type { ProbeResult, Publisher, PublisherOptions, PublishOutcome, RejectedMessage } from './publishers/publisher.js';
 export { DebugPublisher } from './publishers/debug/debug-publisher.js';
 export { createPublisher } from './publishers/create-publisher.js';
 

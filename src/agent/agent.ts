@@ -2,12 +2,14 @@ import type { Channel } from '../channels/channel.js';
 import { createChannel } from '../channels/create-channel.js';
 import { isAgentConfiguration, resolveAgentConfiguration, type AgentConfiguration } from '../config/index.js';
 import { componentLogger, createLogger, type KadabraLogger } from '../logging/logger.js';
+import { registerSecret } from '../logging/redact-secrets.js';
 import { createPublisher } from '../publishers/create-publisher.js';
 import type { Publisher } from '../publishers/publisher.js';
 import type { AgentComponent } from './agent-component.js';
 import { BatchedNanny } from './batched-nanny.js';
 import { BatchedReceiver } from './batched-receiver.js';
 import { describeError } from './channel-failures.js';
+import { AgentMonitoring } from './monitoring/agent-monitoring.js';
 import { Nanny } from './nanny.js';
 import { PublishGate } from './publish-gate.js';
 import { Receiver } from './receiver.js';
@@ -19,7 +21,7 @@ import { Receiver } from './receiver.js';
  * within about 3 s of SIGTERM whatever the channel's server or the database does.
  */
 export const STOP_GRACE_MS = 1500;
-/** How long closing the channel and the publisher may take, together, on stop. */
+/** How long closing the channel, the publisher and the HTTP listener may take, together, on stop. */
 export const CLOSE_GRACE_MS = 500;
 
 /** Waits for `promise` at most `ms`; `true` when it settled in time. Never rejects. */
@@ -69,6 +71,8 @@ export class Agent {
   private readonly ownsPublisher: boolean;
   private readonly receiver: AgentComponent;
   private readonly nanny: AgentComponent;
+  /** The HTTP listener and what it reports; undefined while `AGENT_HTTP_PORT` is unset. */
+  private readonly monitoring: AgentMonitoring | undefined;
   private running: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
   private readonly stopRequested: Promise<void>;
@@ -88,6 +92,8 @@ export class Agent {
       ? configuration
       : resolveAgentConfiguration(configuration, options.env ?? process.env);
     this.configuration = config;
+    // Masked wherever it might appear (an echo in an error); never logged or answered anyway.
+    if (config.AGENT_HTTP_TOKEN !== null) registerSecret(config.AGENT_HTTP_TOKEN);
     const root = createLogger({ level: config.AGENT_LOG_LEVEL, logger: options.logger });
     this.logger = componentLogger(root, config.AGENT_LOGGER_NAME);
 
@@ -103,8 +109,21 @@ export class Agent {
         componentLogger(root, config.AGENT_CHANNEL_ARGS.logger),
       );
 
+    const gate = new PublishGate();
+    this.monitoring =
+      config.AGENT_HTTP_PORT === null
+        ? undefined
+        : new AgentMonitoring(
+            { host: config.AGENT_HTTP_HOST, port: config.AGENT_HTTP_PORT, token: config.AGENT_HTTP_TOKEN },
+            { channel: this.channel, publisher: this.publisher, gate, logger: this.logger },
+          );
     // What every receiver and nanny type takes; the gate is shared so the nanny sees an outage.
-    const parts = { channel: this.channel, publisher: this.publisher, gate: new PublishGate() };
+    const parts = {
+      channel: this.channel,
+      publisher: this.publisher,
+      gate,
+      ...(this.monitoring ? { stats: this.monitoring.stats } : {}),
+    };
     const maxMessageBytes = config.AGENT_MESSAGE_MAX_BYTES;
     const receiver = {
       ...parts,
@@ -136,9 +155,19 @@ export class Agent {
   }
 
   /**
+   * Where the HTTP listener (`/healthz`, `/readyz`, `/metrics`) listens once `start()` has
+   * opened it (the port taken when `AGENT_HTTP_PORT` is 0); undefined while it is off or
+   * not open yet.
+   */
+  get httpAddress(): { readonly host: string; readonly port: number } | undefined {
+    return this.monitoring?.address;
+  }
+
+  /**
    * Starts receiving and publishing. Resolves once the agent has stopped (after `stop()`)
-   * and released its channel and publisher; rejects only if a part of it ended on its
-   * own, which is a bug (the agent then stops the rest first).
+   * and released its channel and publisher. Rejects when the HTTP listener cannot open
+   * (the port is taken; nothing is received then), or if a part of it ended on its own,
+   * which is a bug (the agent then stops the rest first).
    */
   start(): Promise<void> {
     this.running ??= this.run();
@@ -169,6 +198,15 @@ export class Agent {
         { type: c.AGENT_TYPE, channel: c.AGENT_CHANNEL_TYPE, publisher: c.AGENT_PUBLISHER_TYPE, endpoint: this.channel.describe().endpoint },
         'agent started',
       );
+      if (this.monitoring) {
+        try {
+          await this.monitoring.start();
+        } catch (error) {
+          this.logger.fatal({ err: describeError(error) }, 'the agent HTTP listener could not start (AGENT_HTTP_HOST, AGENT_HTTP_PORT); stopping the agent');
+          await this.stop();
+          throw new Error(`the agent HTTP listener could not start: ${describeError(error)}`);
+        }
+      }
       const parts = [this.receiver.start(), this.nanny.start()];
       // A stop ends the wait too: a part hung on a server that does not answer must not hold it.
       await Promise.race([...parts, this.stopRequested]);
@@ -184,7 +222,8 @@ export class Agent {
 
   private async shutdown(): Promise<void> {
     this.logger.info('agent stopping: finishing in-flight publishes');
-    const stopping = Promise.allSettled([this.receiver.stop(), this.nanny.stop()]).then((results) => {
+    const components = [this.receiver.stop(), this.nanny.stop(), ...(this.monitoring ? [this.monitoring.stopProbe()] : [])];
+    const stopping = Promise.allSettled(components).then((results) => {
       for (const result of results) {
         if (result.status === 'rejected') this.logger.error({ err: describeError(result.reason) }, 'stopping a component failed');
       }
@@ -196,6 +235,8 @@ export class Agent {
       );
     }
     const closers: [string, () => Promise<void>][] = [];
+    const monitoring = this.monitoring;
+    if (monitoring) closers.push(['HTTP listener', () => monitoring.close()]);
     if (this.ownsPublisher) closers.push(['publisher', () => this.publisher.close()]);
     if (this.ownsChannel) closers.push(['channel', () => this.channel.close()]);
     const closing = Promise.all(closers.map(async ([what, close]) => {
@@ -206,7 +247,7 @@ export class Agent {
       }
     }));
     if (!(await settledWithin(closing, CLOSE_GRACE_MS))) {
-      this.logger.warn({ graceMs: CLOSE_GRACE_MS }, 'closing the channel or publisher did not finish in time; left behind');
+      this.logger.warn({ graceMs: CLOSE_GRACE_MS }, 'closing the channel, publisher or HTTP listener did not finish in time; left behind');
     }
     this.logger.info('agent stopped');
   }

@@ -7,6 +7,8 @@ import { abortableSleep } from './abortable-sleep.js';
 import { ChannelFailures } from './channel-failures.js';
 import { ComponentLifecycle } from './component-lifecycle.js';
 import { Delivery } from './delivery.js';
+import type { AgentStats } from './monitoring/agent-stats.js';
+import type { Heartbeat } from './monitoring/heartbeats.js';
 import { PublishGate } from './publish-gate.js';
 import { secondsToMilliseconds } from '../config/duration-seconds.js';
 
@@ -35,6 +37,8 @@ export interface BatchedReceiverOptions {
    * the budget. Default: no bounds.
    */
   readonly limits?: ReceiveLimits;
+  /** Where the agent's figures, heartbeats and readiness are recorded. Default: nowhere. */
+  readonly stats?: AgentStats;
 }
 
 /**
@@ -59,6 +63,8 @@ export class BatchedReceiver extends ComponentLifecycle {
   private readonly limits: ReceiveLimits;
   private readonly channelFailures: ChannelFailures;
   private readonly delivery: Delivery;
+  private readonly stats: AgentStats | undefined;
+  private readonly heartbeat: Heartbeat | undefined;
 
   constructor(options: BatchedReceiverOptions) {
     super(options.logger);
@@ -68,17 +74,25 @@ export class BatchedReceiver extends ComponentLifecycle {
     this.maxBatchSize = options.maxBatchSize;
     this.limits = options.limits ?? {};
     this.gate = options.gate ?? new PublishGate();
-    this.channelFailures = new ChannelFailures(logger);
+    this.stats = options.stats;
+    this.channelFailures = new ChannelFailures(logger, {}, options.stats?.readiness);
+    this.heartbeat = options.stats?.heartbeats.register('batched receiver', this.intervalMs);
     this.delivery = new Delivery({
       channel, publisher, logger, gate: this.gate, backoff: options.publishBackoff, pauseAfterRefusal: false,
+      stats: options.stats, heartbeat: this.heartbeat,
     });
   }
 
   protected override async run(signal: AbortSignal): Promise<void> {
     this.logger.info({ intervalMs: this.intervalMs, maxBatchSize: this.maxBatchSize }, 'batched receiver started');
-    while (!signal.aborted) {
-      await this.runOnce(signal);
-      if (!(await abortableSleep(this.intervalMs, signal))) break;
+    try {
+      while (!signal.aborted) {
+        await this.runOnce(signal);
+        this.heartbeat?.beat(this.intervalMs);
+        if (!(await abortableSleep(this.intervalMs, signal))) break;
+      }
+    } finally {
+      this.heartbeat?.end();
     }
     this.logger.info('batched receiver stopped');
   }
@@ -97,6 +111,7 @@ export class BatchedReceiver extends ComponentLifecycle {
     let taken = 0;
     while (taken < this.maxBatchSize && !signal?.aborted) {
       const wanted = Math.min(SLICE_MESSAGES, this.maxBatchSize - taken);
+      this.heartbeat?.beat(this.intervalMs);
       let slice: ReceivedMessage[];
       try {
         // Taken messages whose answer an abort cut off stay in progress for the nanny.
@@ -109,6 +124,7 @@ export class BatchedReceiver extends ComponentLifecycle {
         return taken;
       }
       taken += slice.length;
+      if (this.stats) this.stats.received += slice.length;
       // Dead-lettered messages leave a short slice although more are waiting: only an
       // empty one says the queue is drained. A slice left to the nanny (refused whole, or
       // failed) ends the round: take no more until the next interval.

@@ -2,6 +2,7 @@ import { LogLimiter } from '../logging/log-limiter.js';
 import type { KadabraLogger } from '../logging/logger.js';
 import { abortableSleep } from './abortable-sleep.js';
 import { Backoff, type BackoffOptions } from '../retry/backoff.js';
+import type { Readiness } from './monitoring/readiness.js';
 
 /** At most one warning per this many milliseconds while the channel keeps failing. */
 const WARN_INTERVAL_MS = 10_000;
@@ -10,7 +11,7 @@ const WARNING_KEY = 'channel';
 /**
  * How an agent loop survives a failing channel (Redis down, restarting, refusing): log,
  * back off, carry on. Warnings are rate-limited so an outage does not flood the log, and
- * the recovery is logged once.
+ * the recovery is logged once. With a `Readiness`, every failure and success is told to it.
  */
 export class ChannelFailures {
   private readonly backoff: Backoff;
@@ -20,6 +21,7 @@ export class ChannelFailures {
   constructor(
     private readonly logger: KadabraLogger,
     backoff: BackoffOptions = {},
+    private readonly readiness?: Readiness,
   ) {
     this.backoff = new Backoff({ initialMs: 200, maxMs: 5_000, ...backoff });
   }
@@ -33,6 +35,7 @@ export class ChannelFailures {
   record(error: unknown, operation: string): number {
     const now = Date.now();
     this.failingSince ??= now;
+    this.readiness?.channelFailed(describeError(error));
     const delayMs = this.backoff.next();
     const suppressed = this.warnings.admit(WARNING_KEY, now);
     if (suppressed !== undefined) {
@@ -46,6 +49,7 @@ export class ChannelFailures {
 
   /** Records a success: resets the backoff and logs the recovery once. */
   succeeded(): void {
+    this.readiness?.channelReachable();
     if (this.failingSince === undefined) return;
     this.logger.info({ downForMs: Date.now() - this.failingSince }, 'channel reachable again');
     this.failingSince = undefined;

@@ -5,6 +5,8 @@ import type { Publisher } from '../publishers/publisher.js';
 import { Backoff, type BackoffOptions } from '../retry/backoff.js';
 import { abortableSleep } from './abortable-sleep.js';
 import { describeError } from './channel-failures.js';
+import type { AgentStats } from './monitoring/agent-stats.js';
+import type { Heartbeat } from './monitoring/heartbeats.js';
 import { publishAndSettle } from './publish-and-settle.js';
 import type { PublishGate } from './publish-gate.js';
 
@@ -25,6 +27,10 @@ export interface DeliveryParts {
    * batched receiver does not, as it waits out its interval anyway.
    */
   readonly pauseAfterRefusal: boolean;
+  /** Where the agent's figures are recorded (messages published, outages). */
+  readonly stats?: AgentStats | undefined;
+  /** The pulse of the loop delivering, beaten before each wait so a long outage is not taken for a hung loop. */
+  readonly heartbeat?: Heartbeat | undefined;
 }
 
 /**
@@ -55,7 +61,7 @@ export class Delivery {
   async deliver(messages: readonly ReceivedMessage[], signal?: AbortSignal): Promise<boolean> {
     const { channel, publisher, logger } = this.parts;
     for (;;) {
-      const attempt = await publishAndSettle(channel, publisher, messages, logger);
+      const attempt = await publishAndSettle(channel, publisher, messages, logger, this.parts.stats);
       if (attempt.status === 'transient') {
         if (await this.retryLater(attempt.error, messages.length, signal)) continue;
         return false;
@@ -78,6 +84,7 @@ export class Delivery {
         );
         return false;
       }
+      if (this.parts.stats) this.parts.stats.published += attempt.completed;
       this.backoff.reset();
       this.reopen();
       return true;
@@ -100,6 +107,7 @@ export class Delivery {
     }
     const delayMs = this.backoff.next();
     this.parts.logger[level]({ ...details, retryInMs: Math.round(delayMs) }, message);
+    this.parts.heartbeat?.beat(delayMs);
     await abortableSleep(delayMs, signal);
   }
 
@@ -112,10 +120,12 @@ export class Delivery {
     const delayMs = this.backoff.next(error.retryAfterMs);
     const details = { err: describeError(error), batchSize, retryInMs: Math.round(delayMs) };
     if (gate.close()) {
+      this.parts.stats?.unavailable();
       logger.warn(details, 'publishing failed; receivers stop taking new messages until it recovers');
     } else {
       logger.debug(details, 'publishing still failing; retrying the held messages');
     }
+    this.parts.heartbeat?.beat(delayMs);
     await this.waitToRetry(delayMs, signal);
     if (!signal?.aborted) return true;
     logger.info({ batchSize }, 'stopping; the held messages stay in progress for the nanny');
@@ -135,6 +145,9 @@ export class Delivery {
 
   /** Opens the gate; the first opening after an outage is the recovery, logged once. */
   private reopen(): void {
-    if (this.parts.gate.open()) this.parts.logger.info('publishing recovered; receivers take new messages again');
+    if (this.parts.gate.open()) {
+      this.parts.stats?.available();
+      this.parts.logger.info('publishing recovered; receivers take new messages again');
+    }
   }
 }

@@ -11,3 +11,6 @@ export { BatchedReceiver, type BatchedReceiverOptions } from './batched-receiver
 export { BatchedNanny, type BatchedNannyOptions } from './batched-nanny.js';
 export { PublishGate } from './publish-gate.js';
 export type { BackoffOptions } from '../retry/backoff.js';
+export { AgentStats, PUBLISH_DURATION_BUCKETS, type PublishAttemptOutcome } from './monitoring/agent-stats.js';
+export type { Heartbeat, Heartbeats } from './monitoring/heartbeats.js';
+export type { Readiness } from './monitoring/readiness.js';

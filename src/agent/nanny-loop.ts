@@ -8,6 +8,7 @@ import { secondsToMilliseconds } from '../config/duration-seconds.js';
 import { abortableSleep } from './abortable-sleep.js';
 import { ChannelFailures, describeError } from './channel-failures.js';
 import { ComponentLifecycle } from './component-lifecycle.js';
+import type { AgentStats } from './monitoring/agent-stats.js';
 import { publishAndSettle, type PublishAttempt } from './publish-and-settle.js';
 import type { PublishGate } from './publish-gate.js';
 import { stuckMessages } from './stuck-messages.js';
@@ -40,6 +41,8 @@ export interface NannyLoopOptions {
    * than the budget (at least one message). Default: no bounds.
    */
   readonly limits?: ReceiveLimits;
+  /** Where the agent's figures, heartbeats and readiness are recorded. Default: nowhere. */
+  readonly stats?: AgentStats;
 }
 
 /** What a run's republishing did, counted as it goes. */
@@ -89,6 +92,7 @@ export abstract class NannyLoop extends ComponentLifecycle {
   private readonly limits: ReceiveLimits | undefined;
   private readonly channelFailures: ChannelFailures;
   private readonly backoff: Backoff;
+  private readonly stats: AgentStats | undefined;
 
   /**
    * @param readLimit most in-progress items one run reads.
@@ -106,7 +110,8 @@ export abstract class NannyLoop extends ComponentLifecycle {
     this.limits = options.limits;
     this.frequencyMs = secondsToMilliseconds(options.frequencySeconds);
     this.thresholdMs = secondsToMilliseconds(options.thresholdSeconds);
-    this.channelFailures = new ChannelFailures(this.logger);
+    this.stats = options.stats;
+    this.channelFailures = new ChannelFailures(this.logger, {}, options.stats?.readiness);
     this.backoff = new Backoff(
       options.publishBackoff ?? { initialMs: this.frequencyMs, maxMs: this.frequencyMs * 8 },
     );
@@ -126,11 +131,19 @@ export abstract class NannyLoop extends ComponentLifecycle {
   protected override async run(signal: AbortSignal): Promise<void> {
     this.logger.info({ frequencyMs: this.frequencyMs, thresholdMs: this.thresholdMs, ...this.settings }, 'nanny started');
     let delayMs = this.frequencyMs;
-    while (await abortableSleep(delayMs, signal)) {
-      const report = await this.runOnce(signal);
-      delayMs = report.transient
-        ? Math.max(this.frequencyMs, this.backoff.next(report.retryAfterMs))
-        : this.frequencyMs;
+    // Beats before and after each run: a run publishes, and the wait after it may be a backoff.
+    const heartbeat = this.stats?.heartbeats.register('nanny', delayMs);
+    try {
+      while (await abortableSleep(delayMs, signal)) {
+        heartbeat?.beat(delayMs);
+        const report = await this.runOnce(signal);
+        delayMs = report.transient
+          ? Math.max(this.frequencyMs, this.backoff.next(report.retryAfterMs))
+          : this.frequencyMs;
+        heartbeat?.beat(delayMs);
+      }
+    } finally {
+      heartbeat?.end();
     }
     this.logger.info('nanny stopped');
   }
@@ -184,8 +197,12 @@ export abstract class NannyLoop extends ComponentLifecycle {
     items: readonly InProgressMessage[],
     counts: RepublishCounts,
   ): Promise<PublishAttempt> {
-    const attempt = await publishAndSettle(this.channel, this.publisher, items, this.logger);
+    const attempt = await publishAndSettle(this.channel, this.publisher, items, this.logger, this.stats);
     if (attempt.status === 'published') {
+      if (this.stats) {
+        this.stats.published += attempt.completed;
+        this.stats.republished += attempt.completed;
+      }
       counts.completed += attempt.completed;
       counts.deadLettered += attempt.deadLettered;
       counts.held += attempt.held;

@@ -3,6 +3,7 @@ import { TransientPublishError } from '../errors/publish-error.js';
 import type { KadabraLogger } from '../logging/logger.js';
 import type { Publisher } from '../publishers/publisher.js';
 import { describeError } from './channel-failures.js';
+import type { AgentStats } from './monitoring/agent-stats.js';
 
 /** What became of one attempt to publish a batch of received messages. */
 export type PublishAttempt =
@@ -35,30 +36,47 @@ export type PublishAttempt =
  * in one call. Never throws: a
  * failure to settle is logged and leaves the item in progress, where the nanny finds it
  * later (publishing is idempotent, so publishing it again is harmless).
+ *
+ * With `stats`, it records the attempt (outcome, duration, points written, dead letters by
+ * reason class) and tells the readiness whether the publisher writes; the caller counts
+ * what was completed, as only it knows whether it is the nanny.
  */
 export async function publishAndSettle(
   channel: Channel,
   publisher: Publisher,
   items: readonly ReceivedMessage[],
   logger: KadabraLogger,
+  stats?: AgentStats,
 ): Promise<PublishAttempt> {
   if (items.length === 0) return { status: 'published', completed: 0, deadLettered: 0, held: 0 };
   let rejected;
   let held;
+  const startedAt = stats?.now() ?? 0;
   try {
     ({ rejected, held = [] } = await publisher.publish(items.map((item) => item.metrics)));
+    if (stats) {
+      stats.attempt('published', startedAt);
+      stats.readiness.publisherWriting();
+    }
   } catch (error) {
     // One debug line per attempt, so that publishes can be counted from the log (the
     // chaos suite counts re-publishes this way; a timed-out attempt may have landed).
     logger.debug({ messages: items.length }, 'publish attempt failed');
-    if (error instanceof TransientPublishError) return { status: 'transient', error };
+    if (error instanceof TransientPublishError) {
+      stats?.attempt('transient', startedAt);
+      stats?.readiness.publisherFailed(error.message);
+      return { status: 'transient', error };
+    }
+    stats?.attempt('failed', startedAt);
     return { status: 'failed', error };
   }
 
   const reasons = new Map<number, string>();
-  for (const { index, reason } of rejected) {
+  const reasonClasses = new Map<number, string>();
+  for (const { index, reason, reasonClass } of rejected) {
     if (Number.isInteger(index) && index >= 0 && index < items.length) {
       reasons.set(index, reason);
+      reasonClasses.set(index, reasonClass ?? 'rejected');
     } else {
       logger.warn({ index, batchSize: items.length }, 'publisher rejected an index outside the batch; ignored');
     }
@@ -77,11 +95,14 @@ export async function publishAndSettle(
     const reason = reasons.get(index);
     if (reason === undefined) {
       toComplete.push(item);
+      // Written: one point per counter and timer, as InfluxDB stores them.
+      if (stats) stats.points += item.metrics.counters.length + item.metrics.timers.length;
       continue;
     }
     try {
       await channel.deadLetter(item.receipt, reason);
       deadLettered += 1;
+      stats?.deadLetter(reasonClasses.get(index) ?? 'rejected');
       logger.error({ reason }, 'message can never be published; moved to the dead-letter list');
     } catch (error) {
       logger.error({ err: describeError(error), reason }, 'could not dead-letter a rejected message; it stays in progress');

@@ -1,10 +1,12 @@
-import type { Channel, ReceivedMessage, ReceiveLimits } from '../channels/channel.js';
+import { DEFAULT_RECEIVE_TIMEOUT_SECONDS, type Channel, type ReceivedMessage, type ReceiveLimits } from '../channels/channel.js';
 import type { KadabraLogger } from '../logging/logger.js';
 import type { Publisher } from '../publishers/publisher.js';
 import type { BackoffOptions } from '../retry/backoff.js';
 import { ChannelFailures, describeError } from './channel-failures.js';
 import { ComponentLifecycle } from './component-lifecycle.js';
 import { Delivery } from './delivery.js';
+import type { AgentStats } from './monitoring/agent-stats.js';
+import type { Heartbeat } from './monitoring/heartbeats.js';
 import { PublishGate } from './publish-gate.js';
 
 /** What a `Receiver` works with, and how it is tuned (tests use short backoffs). */
@@ -33,7 +35,10 @@ export interface ReceiverOptions {
    * than the budget. Default: no bounds.
    */
   readonly limits?: ReceiveLimits;
+  /** Where the agent's figures, heartbeats and readiness are recorded. Default: nowhere. */
+  readonly stats?: AgentStats;
 }
+
 
 /**
  * The default agent's receiver: `workers` concurrent workers, each blocking on the
@@ -73,7 +78,7 @@ export class Receiver extends ComponentLifecycle {
   protected override async run(signal: AbortSignal): Promise<void> {
     this.logger.info({ workers: this.options.workers }, 'receiver started');
     // Shared so an outage is reported once for all workers, not once per worker.
-    const channelFailures = new ChannelFailures(this.logger, this.options.channelBackoff);
+    const channelFailures = new ChannelFailures(this.logger, this.options.channelBackoff, this.options.stats?.readiness);
     const workers = Array.from({ length: this.options.workers }, (_, id) => this.work(id, channelFailures, signal));
     await Promise.all(workers);
     this.logger.info('receiver stopped');
@@ -81,35 +86,70 @@ export class Receiver extends ComponentLifecycle {
 
   private async work(worker: number, channelFailures: ChannelFailures, signal: AbortSignal): Promise<void> {
     const logger = this.logger.child({ worker });
-    const { publisher, publishBackoff } = this.options;
+    const { publisher, publishBackoff, stats } = this.options;
+    // A worker beats each time round: a receive blocks at most its timeout, a publish or
+    // a wait for the gate beats on its own (see `awaitOpenGate`, `Delivery`).
+    const receiveMs = (this.options.receiveTimeoutSeconds ?? DEFAULT_RECEIVE_TIMEOUT_SECONDS) * 1000;
+    const heartbeat = stats?.heartbeats.register(`receiver worker ${worker}`, receiveMs);
     const delivery = new Delivery({
-      channel: this.channel, publisher, logger, gate: this.gate, backoff: publishBackoff, pauseAfterRefusal: true,
+      channel: this.channel, publisher, logger, gate: this.gate, backoff: publishBackoff, pauseAfterRefusal: true, stats, heartbeat,
     });
     let lastPublished = false;
-    while (!signal.aborted) {
-      await this.gate.whenOpen(signal);
-      if (signal.aborted) break;
-      let message: ReceivedMessage | null;
-      try {
-        const timeoutSeconds = this.options.receiveTimeoutSeconds;
-        const maxMessageBytes = this.options.limits?.maxMessageBytes;
-        message = await this.channel.receive({
-          signal,
-          ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
-          ...(maxMessageBytes === undefined ? {} : { maxMessageBytes }),
-        });
-      } catch (error) {
-        await channelFailures.failed(error, 'receive', signal);
-        continue;
+    try {
+      while (!signal.aborted) {
+        await this.awaitOpenGate(heartbeat, receiveMs, signal);
+        if (signal.aborted) break;
+        heartbeat?.beat(receiveMs);
+        lastPublished = await this.workOnce(delivery, channelFailures, lastPublished, logger, signal);
       }
-      channelFailures.succeeded();
-      if (!message) {
-        lastPublished = false;
-        continue;
-      }
-      const batch = lastPublished && this.gate.isOpen ? [message, ...(await this.waiting(message, logger))] : [message];
-      lastPublished = await delivery.deliver(batch, signal);
+    } finally {
+      heartbeat?.end();
     }
+  }
+
+  /**
+   * Waits until the gate is open (or `signal` aborts), beating `heartbeat` every
+   * `periodMs` meanwhile: a worker waiting out a long outage is alive.
+   */
+  private async awaitOpenGate(heartbeat: Heartbeat | undefined, periodMs: number, signal: AbortSignal): Promise<void> {
+    if (heartbeat === undefined) return this.gate.whenOpen(signal);
+    while (!this.gate.isOpen && !signal.aborted) {
+      heartbeat.beat(periodMs);
+      const period = AbortSignal.any([signal, AbortSignal.timeout(periodMs)]);
+      await this.gate.whenOpen(period);
+    }
+  }
+
+  /**
+   * Receives one message and delivers it, with the messages already waiting when the
+   * last delivery published.
+   * @returns whether this delivery published (false: nothing received, or left to the nanny).
+   */
+  private async workOnce(
+    delivery: Delivery,
+    channelFailures: ChannelFailures,
+    lastPublished: boolean,
+    logger: KadabraLogger,
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    let message: ReceivedMessage | null;
+    try {
+      const timeoutSeconds = this.options.receiveTimeoutSeconds;
+      const maxMessageBytes = this.options.limits?.maxMessageBytes;
+      message = await this.channel.receive({
+        signal,
+        ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
+        ...(maxMessageBytes === undefined ? {} : { maxMessageBytes }),
+      });
+    } catch (error) {
+      await channelFailures.failed(error, 'receive', signal);
+      return lastPublished;
+    }
+    channelFailures.succeeded();
+    if (!message) return false;
+    const batch = lastPublished && this.gate.isOpen ? [message, ...(await this.waiting(message, logger))] : [message];
+    if (this.options.stats) this.options.stats.received += batch.length;
+    return delivery.deliver(batch, signal);
   }
 
   /**

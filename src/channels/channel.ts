@@ -103,9 +103,12 @@ export interface ReceiveLimits {
   readonly maxBatchBytes?: number;
 }
 
+/** The original's blocking receive timeout, in seconds: every channel's default. */
+export const DEFAULT_RECEIVE_TIMEOUT_SECONDS = 10;
+
 /** Options of a blocking receive. */
 export interface ReceiveOptions extends Pick<ReceiveLimits, 'maxMessageBytes'> {
-  /** Longest wait for a message, in seconds (default 10, as in the original). */
+  /** Longest wait for a message, in seconds (default `DEFAULT_RECEIVE_TIMEOUT_SECONDS`, 10, as in the original). */
   readonly timeoutSeconds?: number;
   /** Aborting ends the wait at once and resolves `null`, whatever the server does. */
   readonly signal?: AbortSignal;

@@ -24,13 +24,17 @@ export interface ConfigKeySpec<Side extends ConfigSide = ConfigSide, S extends z
 /** pino level names accepted by `CLIENT_LOG_LEVEL` and `AGENT_LOG_LEVEL`. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/**
+ * @param environment how `KADABRA_<KEY>` is read; default: `text` for a string default,
+ *   `json` otherwise (a key whose default is `null` but holds text says `text`).
+ */
 function key<Side extends ConfigSide, S extends z.ZodType>(
   side: Side,
   schema: S,
   defaultValue: z.output<S>,
   description: string,
+  environment: 'text' | 'json' = typeof defaultValue === 'string' ? 'text' : 'json',
 ): ConfigKeySpec<Side, S> {
-  const environment = typeof defaultValue === 'string' ? 'text' : 'json';
   return Object.freeze({ side, schema, default: defaultValue, description, environment });
 }
 
@@ -192,6 +196,25 @@ export const CONFIG_KEYS = Object.freeze({
     'Concurrent nanny workers re-publishing stuck messages.',
   ),
   AGENT_LOG_LEVEL: key('agent', logLevel(), 'info', 'pino level of the agent\'s log lines.'),
+  AGENT_HTTP_HOST: key(
+    'agent',
+    nonEmptyString(),
+    '127.0.0.1',
+    'Address the agent\'s HTTP listener (`/healthz`, `/readyz`, `/metrics`) binds to, when `AGENT_HTTP_PORT` is set. `0.0.0.0` serves every interface.',
+  ),
+  AGENT_HTTP_PORT: key(
+    'agent',
+    z.number().int().min(0).max(65535).nullable(),
+    null,
+    'Port of the agent\'s HTTP listener; `null` (the default) turns it off, `0` takes a free port (logged at start).',
+  ),
+  AGENT_HTTP_TOKEN: key(
+    'agent',
+    nonEmptyString().nullable(),
+    null,
+    'Bearer token every path of the HTTP listener but `/healthz` requires (`Authorization: Bearer <token>`); `null`: none. Never logged.',
+    'text',
+  ),
 });
 
 /** Name of a configuration key. */

@@ -18,6 +18,11 @@ export interface RejectedMessage {
   readonly index: number;
   /** Why it can never be written; stored with the dead letter. */
   readonly reason: string;
+  /**
+   * A short class of the reason (`invalid`, `too_large`, `refused`), the label of the
+   * agent's dead-letter counter. Default `rejected`.
+   */
+  readonly reasonClass?: string;
 }
 
 /** What became of a batch that was published. */
@@ -35,6 +40,15 @@ export interface PublishOutcome {
   readonly held?: readonly RejectedMessage[];
 }
 
+/** What a publisher's `probe` found. */
+export type ProbeResult =
+  | { readonly ok: true }
+  | {
+      readonly ok: false;
+      /** Why it cannot write now, in the publisher's own words (no credentials). */
+      readonly reason: string;
+    };
+
 /**
  * Writes metrics somewhere. `publish` must be idempotent: publishing the same messages
  * again writes the same points. It resolves once every message of the batch is either
@@ -43,6 +57,13 @@ export interface PublishOutcome {
  */
 export interface Publisher {
   publish(batch: readonly Metrics[]): Promise<PublishOutcome>;
+  /**
+   * Checks, cheaply and without storing anything, whether a publish would be written now.
+   * The agent calls it every few seconds while no publish tells (idle, or publishing
+   * failing), so `/readyz` follows the database without waiting for traffic. Never
+   * rejects. Optional: without it readiness follows the publishes alone.
+   */
+  probe?(): Promise<ProbeResult>;
   /** Releases connections; idempotent. */
   close(): Promise<void>;
 }

@@ -19,6 +19,7 @@ import type {
   ReceiveOptions,
   StateChange,
 } from '../channel.js';
+import { DEFAULT_RECEIVE_TIMEOUT_SECONDS } from '../channel.js';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.js';
 import { ownReceipts } from '../receipt.js';
 import { checkNamespace, checkStateChange } from '../state-change.js';
@@ -37,8 +38,6 @@ import { reportDeadLetter, reportOversized } from '../report-dead-letter.js';
 import { secondsToMilliseconds } from '../../config/duration-seconds.js';
 import { backoffDelayMs, type BackoffSteps } from '../../retry/backoff.js';
 
-/** The original's blocking receive timeout. */
-const DEFAULT_RECEIVE_TIMEOUT_SECONDS = 10;
 /** How long a non-blocking command waits for a (re)connecting server before failing. */
 const READY_TIMEOUT_MS = 1000;
 /**

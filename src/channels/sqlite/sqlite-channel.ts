@@ -19,6 +19,7 @@ import type {
   ReceiveLimits,
   ReceiveOptions,
 } from '../channel.js';
+import { DEFAULT_RECEIVE_TIMEOUT_SECONDS } from '../channel.js';
 import { ownReceipts } from '../receipt.js';
 import { checkNamespace, checkStateChange } from '../state-change.js';
 import { SqliteReceipt } from './sqlite-receipt.js';
@@ -35,8 +36,6 @@ import type { ChannelOpenOptions } from '../channel-open-options.js';
 import { secondsToMilliseconds } from '../../config/duration-seconds.js';
 import { backoffDelayMs, type BackoffSteps } from '../../retry/backoff.js';
 
-/** The original's blocking receive timeout. */
-const DEFAULT_RECEIVE_TIMEOUT_SECONDS = 10;
 /** Polling an empty queue starts every `initialMs` and slows down to every `maxMs`. */
 const POLL_BACKOFF: BackoffSteps = { initialMs: 10, maxMs: 100 };
 

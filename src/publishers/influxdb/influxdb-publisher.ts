@@ -2,7 +2,7 @@ import { constants as zlibConstants, gzipSync } from 'node:zlib';
 import { TransientPublishError } from '../../errors/publish-error.js';
 import { componentLogger, createLogger, type KadabraLogger } from '../../logging/logger.js';
 import type { Metrics } from '../../metrics/metrics.js';
-import type { Publisher, PublisherOptions, PublishOutcome, RejectedMessage } from '../publisher.js';
+import type { ProbeResult, Publisher, PublisherOptions, PublishOutcome, RejectedMessage } from '../publisher.js';
 import { classifyWriteAnswer, errorText, fixForRefusal, type WriteVerdict } from './classify-write-answer.js';
 import { influxDBTlsOptions, resolveEndpoint, type InfluxDBEndpoint } from './influxdb-endpoint.js';
 import { parsePublisherArgs } from '../publisher-types.js';
@@ -24,10 +24,16 @@ const LOG_INTERVAL_MS = 60_000;
 /** A write without data: InfluxDB answers 204 to a comment line and stores nothing. */
 const PROBE_BODY = '# kadabra write check';
 
+/** Why a message can never be written, and the class of that reason (`RejectedMessage.reasonClass`). */
+interface Rejection {
+  readonly reason: string;
+  readonly reasonClass: 'invalid' | 'too_large' | 'refused';
+}
+
 /** One publish in progress. */
 interface PublishRun {
   /** Messages that can never be written (checks that need no server, or evidence), by index. */
-  readonly rejected: Map<number, string>;
+  readonly rejected: Map<number, Rejection>;
   /** Messages the server refused alone in a request, not yet judged, by index. */
   readonly refused: Map<number, string>;
   /** Requests the server wrote in full. */
@@ -105,6 +111,31 @@ export class InfluxDBPublisher implements Publisher {
     return run;
   }
 
+  /**
+   * Sends the write without data (`# kadabra write check`, after creating the database
+   * when `create_database` is set), the agent's readiness probe. A write rather than
+   * `/ping`: `/ping` answers while the database is missing, the credentials are refused or
+   * the user may not write, and each of those stops publishing as surely as an outage; the
+   * write goes through all of them and stores nothing.
+   */
+  probe(): Promise<ProbeResult> {
+    if (this.closing) return Promise.resolve({ ok: false, reason: 'the publisher is closed' });
+    const run = (async (): Promise<ProbeResult> => {
+      try {
+        await this.ensureDatabase();
+        await this.writeCheck();
+        // InfluxDB answers again: the next outage or setup problem is logged at once.
+        this.logLimiter.reset();
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+      }
+    })();
+    this.inFlight.add(run);
+    void run.then(() => this.inFlight.delete(run));
+    return run;
+  }
+
   /** Waits for publishes in flight, then closes the connections. Idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
@@ -121,13 +152,15 @@ export class InfluxDBPublisher implements Publisher {
     if (run.written > 0) this.logLimiter.reset();
     const held = this.judgeRefused(batch, run);
     if (run.rejected.size > 0) {
-      const [firstIndex, firstReason] = [...run.rejected][0] as [number, string];
+      const [firstIndex, { reason: firstReason }] = [...run.rejected][0] as [number, Rejection];
       this.logger.error(
         { endpoint: this.endpoint.description, rejected: run.rejected.size, index: firstIndex, reason: firstReason },
         `InfluxDB cannot store ${run.rejected.size} of ${batch.length} message(s); they are dead-lettered; first: ${firstReason}`,
       );
     }
-    const rejected = byIndex(run.rejected);
+    const rejected = [...run.rejected]
+      .sort(([a], [b]) => a - b)
+      .map(([index, { reason, reasonClass }]) => ({ index, reason, reasonClass }));
     return held.size === 0 ? { rejected } : { rejected, held: byIndex(held) };
   }
 
@@ -142,9 +175,12 @@ export class InfluxDBPublisher implements Publisher {
     const held = new Map<number, string>();
     for (const [index, reason] of run.refused) {
       if (run.written > 0) {
-        run.rejected.set(index, reason);
+        run.rejected.set(index, { reason, reasonClass: 'refused' });
       } else if (this.evidence.refusedAgain(this.formatter.format(batch[index] as Metrics).lines)) {
-        run.rejected.set(index, `${reason} (refused alone again after InfluxDB had accepted other writes)`);
+        run.rejected.set(index, {
+          reason: `${reason} (refused alone again after InfluxDB had accepted other writes)`,
+          reasonClass: 'refused',
+        });
       } else {
         held.set(index, reason);
       }
@@ -165,11 +201,11 @@ export class InfluxDBPublisher implements Publisher {
   }
 
   /** The lines of each message InfluxDB can store, made as they are asked for; the others go to `rejected`. */
-  private *writeUnits(batch: readonly Metrics[], rejected: Map<number, string>): Generator<WriteUnit> {
+  private *writeUnits(batch: readonly Metrics[], rejected: Map<number, Rejection>): Generator<WriteUnit> {
     for (const [index, metrics] of batch.entries()) {
       const reason = unwritableReason(metrics);
       if (reason !== undefined) {
-        rejected.set(index, reason);
+        rejected.set(index, { reason, reasonClass: 'invalid' });
         continue;
       }
       // Identical bytes are one message delivered twice (a client re-send after an
@@ -177,7 +213,7 @@ export class InfluxDBPublisher implements Publisher {
       // Distinct sends never share bytes: serialized_at increases strictly in a process
       // and carries a per-process lane across processes (src/time/clock.ts).
       const { lines, unstorable } = this.formatter.format(metrics);
-      if (unstorable !== undefined) rejected.set(index, unstorable);
+      if (unstorable !== undefined) rejected.set(index, { reason: unstorable, reasonClass: 'invalid' });
       else if (lines.length > 0) yield { index, lines };
     }
   }
@@ -216,14 +252,16 @@ export class InfluxDBPublisher implements Publisher {
       case 'too-large': {
         // A refusal before anything was written may be the setup (a wrong scheme, a proxy):
         // one write without data tells, before the batch is split into many requests.
-        if (verdict.kind === 'refused' && run.written === 0) await (run.probe ??= this.probe());
+        if (verdict.kind === 'refused' && run.written === 0) await (run.probe ??= this.writeCheck());
         // Only a single message is refused for its data; a whole group is split until
         // the refused ones stand alone. Re-sending the good points is harmless: same points.
         const halves = verdict.kind === 'refused' && group.length === 1 ? undefined : halve(group);
         if (halves === undefined) {
           const index = (group[0] as WriteUnit).index;
           if (verdict.kind === 'too-large') {
-            if (!run.rejected.has(index)) run.rejected.set(index, `too large for one request: ${verdict.reason}`);
+            if (!run.rejected.has(index)) {
+              run.rejected.set(index, { reason: `too large for one request: ${verdict.reason}`, reasonClass: 'too_large' });
+            }
           } else if (!run.refused.has(index)) {
             run.refused.set(index, verdict.reason);
           }
@@ -249,7 +287,7 @@ export class InfluxDBPublisher implements Publisher {
    * Refused too, the refusal is about the setup, not the messages: it throws, and they stay
    * in progress until the setup is fixed.
    */
-  private async probe(): Promise<void> {
+  private async writeCheck(): Promise<void> {
     const verdict = await this.send(PROBE_BODY);
     switch (verdict.kind) {
       case 'written':

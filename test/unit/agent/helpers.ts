@@ -32,3 +32,9 @@ export function silentLogger(): KadabraLogger {
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** A monotonic clock the test moves by hand, starting at `start` milliseconds. */
+export function manualClock(start = 0): { now: () => number; advance: (ms: number) => void } {
+  let t = start;
+  return { now: () => t, advance: (ms) => (t += ms) };
+}

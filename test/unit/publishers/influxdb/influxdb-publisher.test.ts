@@ -52,6 +52,25 @@ describe('InfluxDBPublisher against a fake InfluxDB', () => {
     return p;
   }
 
+  test('probe(): the write without data, answered with the publisher\'s own classification, never a rejection', async () => {
+    const p = publisher({ url: `http://reader:probe-secret-1@127.0.0.1:${fake.port}`, gzip: false });
+    assert.deepEqual(await p.probe(), { ok: true });
+    assert.equal(fake.requests[0]?.body, '# kadabra write check');
+    assert.match(fake.requests[0]?.url ?? '', /^\/write\?db=kadabra/);
+    fake.respond = () => ({ status: 401, body: JSON.stringify({ error: 'authorization failed' }) });
+    const refused = await p.probe();
+    assert.equal(refused.ok, false);
+    assert.match(refused.ok ? '' : refused.reason, /^InfluxDB at .*: write refused: authorization failed; fix: /);
+    fake.respond = () => ({ status: 503, body: '' });
+    const down = await p.probe();
+    assert.match(down.ok ? '' : down.reason, /is unavailable/);
+    assert.doesNotMatch(JSON.stringify([refused, down]), /probe-secret-1/);
+    fake.respond = () => ({ status: 204 });
+    assert.deepEqual(await p.probe(), { ok: true });
+    await p.close();
+    assert.deepEqual(await p.probe(), { ok: false, reason: 'the publisher is closed' });
+  });
+
   test('a batch is one gzip request to /write?db=, on one keep-alive connection', async () => {
     const p = publisher();
     assert.deepEqual(await p.publish([message('a'), message('b')]), { rejected: [] });
@@ -106,8 +125,8 @@ describe('InfluxDBPublisher against a fake InfluxDB', () => {
     const batch = Array.from({ length: 20 }, (_, i) => message(i === 3 || i === 17 ? 'bad' : `good${i}`));
     const outcome = await publisher().publish(batch);
     assert.deepEqual(outcome.rejected, [
-      { index: 3, reason },
-      { index: 17, reason },
+      { index: 3, reason, reasonClass: 'refused' },
+      { index: 17, reason, reasonClass: 'refused' },
     ]);
     const written = new Set(fake.requests.filter((r) => !/^bad/m.test(r.body)).flatMap((r) => r.body.split('\n')));
     for (let i = 0; i < 20; i += 1) {
@@ -159,7 +178,7 @@ describe('InfluxDBPublisher against a fake InfluxDB', () => {
     fake.respond = (r) => (/^tenant_a/m.test(r.body) ? { status: 400, body: JSON.stringify({ error: reason }) } : { status: 204 });
     const batch = Array.from({ length: 8 }, (_, i) => message(i % 4 === 1 ? `tenant_a${i}` : `tenant_b${i}`));
     const outcome = await publisher().publish(batch);
-    assert.deepEqual(outcome, { rejected: [{ index: 1, reason }, { index: 5, reason }] });
+    assert.deepEqual(outcome, { rejected: [{ index: 1, reason, reasonClass: 'refused' }, { index: 5, reason, reasonClass: 'refused' }] });
   });
 
   test('413 splits the request until it fits; a single line too large is rejected', async () => {
@@ -261,7 +280,9 @@ describe('InfluxDBPublisher against a fake InfluxDB', () => {
   test('a non-finite value is rejected without a request; empty messages need none', async () => {
     const nan = new Metrics([], [new Counter('broken', T, {}, Number.NaN)], []);
     const outcome = await publisher().publish([message('a'), nan, new Metrics([], [], [])]);
-    assert.deepEqual(outcome.rejected, [{ index: 1, reason: 'counter "broken" has the value NaN, which InfluxDB cannot store' }]);
+    assert.deepEqual(outcome.rejected, [
+      { index: 1, reason: 'counter "broken" has the value NaN, which InfluxDB cannot store', reasonClass: 'invalid' },
+    ]);
     assert.equal(fake.requests.length, 1);
     assert.equal(fake.requests[0]?.body.split('\n').length, 1);
   });
