@@ -1,7 +1,7 @@
 import type { Channel, ReceivedMessage } from '../channels/channel.js';
 import { TransientPublishError } from '../errors/publish-error.js';
 import type { KadabraLogger } from '../logging/logger.js';
-import type { Publisher } from '../publishers/publisher.js';
+import type { Publisher, RejectedMessage } from '../publishers/publisher.js';
 import { describeError } from './channel-failures.js';
 import type { AgentStats } from './monitoring/agent-stats.js';
 
@@ -71,20 +71,19 @@ export async function publishAndSettle(
     return { status: 'failed', error };
   }
 
-  const reasons = new Map<number, string>();
-  const reasonClasses = new Map<number, string>();
-  for (const { index, reason, reasonClass } of rejected) {
+  const rejections = new Map<number, RejectedMessage>();
+  for (const rejection of rejected) {
+    const { index } = rejection;
     if (Number.isInteger(index) && index >= 0 && index < items.length) {
-      reasons.set(index, reason);
-      reasonClasses.set(index, reasonClass ?? 'rejected');
+      rejections.set(index, rejection);
     } else {
       logger.warn({ index, batchSize: items.length }, 'publisher rejected an index outside the batch; ignored');
     }
   }
   const kept = new Set<number>();
-  for (const { index } of held) if (!reasons.has(index)) kept.add(index);
+  for (const { index } of held) if (!rejections.has(index)) kept.add(index);
   logger.debug(
-    { messages: items.length, published: items.length - reasons.size - kept.size, rejected: reasons.size, held: kept.size },
+    { messages: items.length, published: items.length - rejections.size - kept.size, rejected: rejections.size, held: kept.size },
     'published',
   );
 
@@ -92,17 +91,18 @@ export async function publishAndSettle(
   const toComplete: ReceivedMessage[] = [];
   for (const [index, item] of items.entries()) {
     if (kept.has(index)) continue;
-    const reason = reasons.get(index);
-    if (reason === undefined) {
+    const rejection = rejections.get(index);
+    if (rejection === undefined) {
       toComplete.push(item);
       // Written: one point per counter and timer, as InfluxDB stores them.
       if (stats) stats.points += item.metrics.counters.length + item.metrics.timers.length;
       continue;
     }
+    const { reason, reasonClass = 'rejected' } = rejection;
     try {
       await channel.deadLetter(item.receipt, reason);
       deadLettered += 1;
-      stats?.deadLetter(reasonClasses.get(index) ?? 'rejected');
+      stats?.deadLetter(reasonClass);
       logger.error({ reason }, 'message can never be published; moved to the dead-letter list');
     } catch (error) {
       logger.error({ err: describeError(error), reason }, 'could not dead-letter a rejected message; it stays in progress');
