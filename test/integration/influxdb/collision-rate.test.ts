@@ -45,10 +45,25 @@ function overwrittenPoints(messages: readonly Metrics[], size: number): number {
   return overwritten;
 }
 
+/** The smallest k with P(X > k) < p for X ~ Poisson(mean). */
+function poissonQuantile(mean: number, p: number): number {
+  let term = Math.exp(-mean);
+  let below = term;
+  let k = 0;
+  while (1 - below >= p) {
+    k += 1;
+    term *= mean / k;
+    below += term;
+  }
+  return k;
+}
+
 /** What was lost when PROCESSES processes sent `perProcess` messages each at once, timestamped by `mode`. */
 interface Measured {
   readonly points: number;
   readonly sameMicrosecond: number;
+  /** Pairs of points on one microsecond: each is lost with a chance of 1 in 1000. */
+  readonly microsecondPairs: number;
   readonly identical: number;
   readonly lost: Readonly<Record<number, number>>;
   readonly stored: number;
@@ -79,12 +94,16 @@ describe('cross-process collisions, measured', () => {
     }
     // The queue's order: by when each message was sent.
     const all = byProcess.flat().sort((a, b) => ((a.serializedAt ?? '') < (b.serializedAt ?? '') ? -1 : 1));
-    const micros = new Set<string>();
+    const perMicrosecond = new Map<string, number>();
     let sameMicrosecond = 0;
+    let microsecondPairs = 0;
     for (const m of all) {
       const key = String(m.counters[0]?.timestamp);
-      if (micros.has(key)) sameMicrosecond += 1;
-      micros.add(key);
+      const before = perMicrosecond.get(key) ?? 0;
+      if (before > 0) sameMicrosecond += 1;
+      // The new point makes a pair with each point already on its microsecond.
+      microsecondPairs += before;
+      perMicrosecond.set(key, before + 1);
     }
     const identical = all.length - new Set(all.map(messageContentKey)).size;
     const lost = Object.fromEntries([1, 100, 1000].map((size) => [size, overwrittenPoints(all, size)]));
@@ -103,16 +122,35 @@ describe('cross-process collisions, measured', () => {
     // Byte-identical messages from two processes (a chance meeting of both the metric's
     // microsecond and serialized_at, the clock plus each process's lane) are one point in
     // InfluxDB: they are counted in `lost`, which the callers hold to the bar.
-    return { points: all.length, sameMicrosecond, identical, lost, stored, selfOverwritten };
+    return { points: all.length, sameMicrosecond, microsecondPairs, identical, lost, stored, selfOverwritten };
   }
 
   function describeMeasured(mode: string, m: Measured): string {
     return (
-      `${mode}: points ${m.points}; sharing a microsecond with another ${m.sameMicrosecond}; ` +
+      `${mode}: points ${m.points}; sharing a microsecond with another ${m.sameMicrosecond} (${m.microsecondPairs} pairs); ` +
       `byte-identical to another message ${m.identical}; overwritten within one process ${m.selfOverwritten}; ` +
       `overwritten with batches of 1: ${m.lost[1]}, of 100: ${m.lost[100]}, of 1000: ${m.lost[1000]}; ` +
       `stored in InfluxDB (batches of 1000): ${m.stored}`
     );
+  }
+
+  /**
+   * The bar of 1 lost point in 10,000 is a rate, and 30,000 points hold about one
+   * expected loss: a count cannot be held to it without failing by chance now and then.
+   * So each of the two causes is checked where it can be: the microsecond coincidences
+   * (pairs of points on one microsecond) must be few enough that their expected losses (1 in 1000 each, plus the
+   * byte-identical messages) stay within the bar, and the losses counted must be what
+   * that expectation allows (a Poisson count above its one-in-a-million quantile means
+   * the offsets no longer separate coincidences as they should).
+   */
+  function assertWithinBar(m: Measured): void {
+    const expected = m.microsecondPairs / 1000 + m.identical;
+    assert.ok(expected <= m.points / 10_000, `${expected} points expected lost of ${m.points}: above 1 in 10,000`);
+    const allowed = poissonQuantile(expected, 1e-6);
+    for (const size of [1, 100, 1000]) {
+      const lost = m.lost[size] ?? 0;
+      assert.ok(lost <= allowed, `lost ${lost} of ${m.points} with batches of ${size}; ${expected} expected, at most ${allowed} by chance`);
+    }
   }
 
   test('3 processes x 10,000 messages, default timestamps: what is lost, by how the agent batches them', async (t) => {
@@ -120,10 +158,8 @@ describe('cross-process collisions, measured', () => {
     t.diagnostic(describeMeasured('default', m));
     assert.equal(m.selfOverwritten, 0, 'one process never overwrites itself');
     // Different messages meet only on an equal sub-microsecond base: 1 in 1000 of the
-    // microsecond coincidences. The bar: no worse than 1 point in 10,000, however batched.
-    for (const size of [1, 100, 1000]) {
-      assert.ok((m.lost[size] ?? 0) <= m.points / 10_000, `lost ${m.lost[size]} of ${m.points} with batches of ${size}`);
-    }
+    // microsecond coincidences, however the messages are batched.
+    assertWithinBar(m);
   });
 
   test('3 processes x 10,000 messages, { timestamp: new Date() } at each record: the same bar', async (t) => {
@@ -132,9 +168,7 @@ describe('cross-process collisions, measured', () => {
     // A process gives each of its metrics in one millisecond its own microsecond (up to
     // 1,000 a millisecond; this producer records fewer).
     assert.equal(m.selfOverwritten, 0, 'one process never overwrites itself');
-    for (const size of [1, 100, 1000]) {
-      assert.ok((m.lost[size] ?? 0) <= m.points / 10_000, `lost ${m.lost[size]} of ${m.points} with batches of ${size}`);
-    }
+    assertWithinBar(m);
   });
 
   test('3 processes x 1,000 messages, all with one and the same Date: every microsecond taken thrice', async (t) => {
@@ -143,6 +177,7 @@ describe('cross-process collisions, measured', () => {
     assert.equal(m.selfOverwritten, 0, 'one process never overwrites itself: 1,000 microseconds for 1,000 metrics');
     // Each microsecond holds 3 points, separated only by the publisher's offsets: about
     // 3 pairs x 1,000 microseconds / 1,000 = 3 points expected; the bar leaves room for chance.
-    assert.ok((m.lost[1000] ?? 0) <= 15, `lost ${m.lost[1000]} of ${m.points}`);
+    const allowed = poissonQuantile(m.microsecondPairs / 1000 + m.identical, 1e-6);
+    assert.ok((m.lost[1000] ?? 0) <= allowed, `lost ${m.lost[1000]} of ${m.points}; at most ${allowed} by chance`);
   });
 });
