@@ -13,6 +13,8 @@ export interface CliContext {
   readonly stderr: (text: string) => void;
   /** Whether usage text may carry ANSI colours (a terminal). Default false. */
   readonly color?: boolean;
+  /** Whether standard output is a terminal (`kadabra status --watch` redraws in place). Default false. */
+  readonly stdoutIsTerminal?: boolean;
   /** Where the agent's log lines go. Default: standard output. */
   readonly logDestination?: DestinationStream;
   /**

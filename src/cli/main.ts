@@ -32,6 +32,7 @@ process.on('SIGTERM', onSignal);
 const context: CliContext = {
   env: process.env,
   color: useColour([process.stdout, process.stderr], process.env),
+  stdoutIsTerminal: process.stdout.isTTY === true,
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
   onStopRequest: (handler) => {

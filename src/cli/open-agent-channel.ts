@@ -1,7 +1,7 @@
 import type { Channel } from '../channels/channel.js';
 import type { ChannelOpenOptions } from '../channels/channel-open-options.js';
 import { createChannel } from '../channels/create-channel.js';
-import { loadConfigurationFile, resolveAgentConfiguration } from '../config/index.js';
+import { loadConfigurationFile, resolveAgentConfiguration, type AgentConfiguration } from '../config/index.js';
 import { componentLogger, createLogger } from '../logging/logger.js';
 import type { CliContext } from './cli-context.js';
 
@@ -10,6 +10,8 @@ export interface CliChannel {
   readonly channel: Channel;
   /** Where it points, without credentials (`Channel.describe()`). */
   readonly endpoint: string;
+  /** The resolved agent configuration it was opened with. */
+  readonly configuration: AgentConfiguration;
 }
 
 /**
@@ -31,7 +33,7 @@ export function openAgentChannel(
   });
   const args = configuration.AGENT_CHANNEL_ARGS;
   const channel = createChannel(configuration.AGENT_CHANNEL_TYPE, args, componentLogger(root, args.logger), options);
-  return { channel, endpoint: channel.describe().endpoint };
+  return { channel, endpoint: channel.describe().endpoint, configuration };
 }
 
 /** Options of commands that only look at a channel. */

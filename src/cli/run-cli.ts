@@ -24,9 +24,12 @@ async function resolve<T>(value: T | Promise<T> | (() => T | Promise<T>)): Promi
   return typeof value === 'function' ? await (value as () => T | Promise<T>)() : await value;
 }
 
-/** Matches ANSI escape sequences (colours and other SGR/CSI codes) citty puts in its text. */
+/**
+ * Matches ANSI colour codes (SGR sequences) citty puts in its text. Cursor movement
+ * (`kadabra status --watch` on a terminal) is not colour and passes.
+ */
 // eslint-disable-next-line no-control-regex
-const ANSI_COLOUR = /\u001B\[[0-9;?]*[A-Za-z]/g;
+const ANSI_COLOUR = /\u001B\[[0-9;]*m/g;
 
 async function usageOf(root: CommandDef, rawArgs: readonly string[], color: boolean): Promise<string> {
   const text = await renderUsage((await targetCommand(root, rawArgs)) as CommandDef<ArgsDef>);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatStatus, statusReport } from '../../../src/cli/commands/status-command.js';
+import { formatStatus, statusReport } from '../../../src/cli/status-report.js';
 import { formatDeadLetter } from '../../../src/cli/commands/dead-letters-command.js';
 import { parseKeyValues } from '../../../src/cli/parse-key-values.js';
 import { parseFiniteNumber, parsePositiveInteger } from '../../../src/cli/parse-number.js';
