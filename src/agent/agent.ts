@@ -94,7 +94,7 @@ export class Agent {
     this.configuration = config;
     // Masked wherever it might appear (an echo in an error); never logged or answered anyway.
     if (config.AGENT_HTTP_TOKEN !== null) registerSecret(config.AGENT_HTTP_TOKEN);
-    const root = createLogger({ level: config.AGENT_LOG_LEVEL, logger: options.logger });
+    const root = createLogger({ level: config.AGENT_LOG_LEVEL, format: config.AGENT_LOG_FORMAT, logger: options.logger });
     this.logger = componentLogger(root, config.AGENT_LOGGER_NAME);
 
     this.ownsPublisher = options.publisher === undefined;

@@ -3,6 +3,7 @@ import { CHANNEL_TYPES } from '../channels/channel-types.js';
 import { PUBLISHER_TYPES } from '../publishers/publisher-types.js';
 import { durationSeconds } from './duration-seconds.js';
 import { DEFAULT_TIMESTAMP_FORMAT } from '../time/default-timestamp.js';
+import { LOG_FORMATS } from '../logging/log-format.js';
 
 /** Which part of Kadabra reads a key: the client (`Kadabra`) or the `Agent`. */
 export type ConfigSide = 'client' | 'agent';
@@ -196,6 +197,12 @@ export const CONFIG_KEYS = Object.freeze({
     'Concurrent nanny workers re-publishing stuck messages.',
   ),
   AGENT_LOG_LEVEL: key('agent', logLevel(), 'info', 'pino level of the agent\'s log lines.'),
+  AGENT_LOG_FORMAT: key(
+    'agent',
+    z.enum(LOG_FORMATS),
+    'auto',
+    'How the agent writes its log lines: `json` (one JSON object per line), `pretty` (short lines for a person: time, level, message, the short fields), or `auto`: pretty when its standard output is a terminal, JSON otherwise.',
+  ),
   AGENT_HTTP_HOST: key(
     'agent',
     nonEmptyString(),

@@ -1,4 +1,5 @@
 import { pino, type Logger, type LoggerOptions } from 'pino';
+import { isPretty, prettyDestination, type LogFormat } from './log-format.js';
 import { REDACTED, redactSecrets } from './redact-secrets.js';
 
 /** The logger type Kadabra uses everywhere (pino's). A user may pass their own. */
@@ -15,12 +16,19 @@ export interface CreateLoggerOptions {
   readonly logger?: Logger;
   /** Where a new logger writes (default stdout). */
   readonly destination?: pino.DestinationStream;
+  /**
+   * `json` (default), `pretty`, or `auto`: pretty when writing to standard output and it is
+   * a terminal (a `destination` given is never taken for one).
+   */
+  readonly format?: LogFormat;
+  /** Colour pretty lines (default false). */
+  readonly colour?: boolean;
 }
 
 /**
  * Returns the user's logger, or a new pino logger at `level` with credentials redacted
  * (`password`/`token`/`url` fields, and any configured credential or URL password in the text),
- * writing synchronously to stdout.
+ * writing synchronously to stdout, JSON lines or short pretty ones by `format`.
  */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
   if (options.logger) return options.logger;
@@ -34,7 +42,9 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
   // Synchronous: the debug publisher's output is what "published" means for it, and an
   // asynchronous write (pino's default) can still be in flight when the agent has already
   // completed the message; a crash then would lose it. Kadabra logs little otherwise.
-  return pino(settings, options.destination ?? pino.destination({ dest: 1, sync: true }));
+  const target = options.destination ?? pino.destination({ dest: 1, sync: true });
+  const pretty = isPretty(options.format ?? 'json', options.destination !== undefined);
+  return pino(settings, pretty ? prettyDestination(target, options.colour ?? false) : target);
 }
 
 /**

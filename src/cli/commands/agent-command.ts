@@ -23,6 +23,8 @@ export function agentCommand(context: CliContext, outcome: CliOutcome): CommandD
       const configuration = resolveAgentConfiguration(input, context.env);
       const logger = createLogger({
         level: configuration.AGENT_LOG_LEVEL,
+        format: configuration.AGENT_LOG_FORMAT,
+        colour: context.color === true,
         ...(context.logDestination ? { destination: context.logDestination } : {}),
       });
       const agent = new Agent(configuration, { logger });
