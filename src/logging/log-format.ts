@@ -55,6 +55,9 @@ export function prettyDestination(target: DestinationStream, colour: boolean): D
     translateTime: 'SYS:HH:MM:ss.l',
     ignore: IGNORED,
     singleLine: true,
+    // Kadabra logs errors as one-line text (`describeError`), and pino-pretty would give an
+    // `err` field a line of its own.
+    errorLikeObjectKeys: [],
   });
   return { write: (line: string) => target.write(prettify(shortFields(line))) };
 }
