@@ -42,6 +42,7 @@ describe('CONFIG_KEYS', () => {
     assert.equal(CONFIG_KEYS.CLIENT_OVERFLOW_LOG_INTERVAL_SECONDS.default, 10);
     assert.equal(CONFIG_KEYS.CLIENT_LOG_LEVEL.default, 'info');
     assert.equal(CONFIG_KEYS.AGENT_LOG_LEVEL.default, 'info');
+    assert.equal(CONFIG_KEYS.AGENT_LOG_FORMAT.default, 'auto');
     assert.equal(CONFIG_KEYS.AGENT_RECEIVER_MAX_BATCH_SIZE.default, 250);
     assert.equal(CONFIG_KEYS.AGENT_MESSAGE_MAX_BYTES.default, 1_048_576);
     assert.equal(CONFIG_KEYS.AGENT_RECEIVER_MAX_BATCH_BYTES.default, 8_388_608);
@@ -50,7 +51,7 @@ describe('CONFIG_KEYS', () => {
     assert.equal(CONFIG_KEYS.AGENT_HTTP_PORT.default, null);
     assert.equal(CONFIG_KEYS.AGENT_HTTP_TOKEN.default, null);
     assert.equal(CONFIG_KEYS.AGENT_HTTP_TOKEN.environment, 'text', 'a token is read from the environment as it is');
-    assert.equal(CONFIG_KEY_NAMES.length, 32);
+    assert.equal(CONFIG_KEY_NAMES.length, 33);
   });
 
   it('gives every key a side matching its prefix, a description, and a default its schema accepts', () => {

@@ -187,6 +187,7 @@ describe('configuration errors', () => {
       [{ AGENT_LOGGER_NAME: '' }, 'AGENT_LOGGER_NAME', /must be a non-empty string; got ""$/],
       [{ AGENT_TYPE: 'Batched' }, 'AGENT_TYPE', /must be one of "default", "batched"; got "Batched" \(did you mean "batched"\?\)$/],
       [{ AGENT_LOG_LEVEL: 'warning' }, 'AGENT_LOG_LEVEL', /one of "fatal", "error", "warn", "info", "debug", "trace", "silent"; got "warning" \(did you mean "warn"\?\)/],
+      [{ AGENT_LOG_FORMAT: 'text' }, 'AGENT_LOG_FORMAT', /must be one of "auto", "json", "pretty"; got "text"$/],
       [{ AGENT_CHANNEL_ARGS: 'localhost:6379' }, 'AGENT_CHANNEL_ARGS', /must be an object or null; got a string of 14 characters$/],
       [{ AGENT_CHANNEL_ARGS: [6379] }, 'AGENT_CHANNEL_ARGS', /must be an object or null; got an array of 1 item$/],
     ];
