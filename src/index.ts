@@ -59,3 +59,4 @@ export {
 } from './errors/index.js';
 
 export { createLogger, type KadabraLogger } from './logging/logger.js';
+export { LOG_FORMATS, type LogFormat } from './logging/log-format.js';
