@@ -83,10 +83,16 @@ export async function watchStatus(options: WatchStatusOptions): Promise<void> {
   const sampler = new Sampler(options);
   const history: WatchSample[] = [];
   const intervalMs = options.intervalSeconds * 1000;
+  // Ctrl-C ends the watch at once, also while a read waits on a server that does not
+  // answer: that read settles against the closed channel, unseen.
+  const stopped = new Promise<undefined>((resolve) => {
+    if (signal.aborted) resolve(undefined);
+    signal.addEventListener('abort', () => resolve(undefined), { once: true });
+  });
   while (!signal.aborted) {
     const started = Date.now();
-    const sample = await sampler.take();
-    if (signal.aborted) break;
+    const sample = await Promise.race([sampler.take(), stopped]);
+    if (sample === undefined || signal.aborted) break;
     history.push(sample);
     if (history.length > WATCH_HISTORY_LENGTH) history.shift();
     if (options.json) {

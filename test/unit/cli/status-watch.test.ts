@@ -211,6 +211,24 @@ describe('watchStatus', () => {
     assert.equal(queued.split(/\s+/).at(-1), '▁'.repeat(WATCH_HISTORY_LENGTH));
   });
 
+  it('ends on the stop request while a read waits on a channel that never answers', async () => {
+    const channel = new MemoryChannel();
+    let reads = 0;
+    channel.status = () => {
+      reads += 1;
+      return new Promise(() => undefined);
+    };
+    const stop = new AbortController();
+    const written: string[] = [];
+    const watching = watchStatus({
+      channel, endpoint: ENDPOINT, intervalSeconds: 0.1, json: true, terminal: false, agent: undefined, write: (text) => void written.push(text), signal: stop.signal,
+    });
+    await waitFor(() => reads === 1, 'a read in flight');
+    stop.abort();
+    await watching;
+    assert.deepEqual(written, []);
+  });
+
   it('shows messages per second from the agent\'s totals from the second reading on', async () => {
     let received = 0;
     const { server, url } = await metricsServer('t', () => ({ received: (received += 10), published: received }));
