@@ -1,6 +1,15 @@
+import { createRequire } from 'node:module';
 import { isatty } from 'node:tty';
 import type { DestinationStream } from 'pino';
-import { prettyFactory } from 'pino-pretty';
+
+/**
+ * pino-pretty, loaded on first use only: it and its dependencies take tens of
+ * milliseconds to load, which every process using the client or a CLI command would pay
+ * for lines it never writes.
+ */
+function loadPinoPretty(): typeof import('pino-pretty') {
+  return createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
+}
 
 /** Accepted values of `AGENT_LOG_FORMAT`. */
 export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
@@ -50,7 +59,7 @@ function shortFields(line: string): Record<string, unknown> | string {
  * @param colour colour the level and message (a terminal that accepts colours).
  */
 export function prettyDestination(target: DestinationStream, colour: boolean): DestinationStream {
-  const prettify = prettyFactory({
+  const prettify = loadPinoPretty().prettyFactory({
     colorize: colour,
     translateTime: 'SYS:HH:MM:ss.l',
     ignore: IGNORED,
