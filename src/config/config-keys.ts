@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CHANNEL_TYPES } from '../channels/channel-types.js';
 import { PUBLISHER_TYPES } from '../publishers/publisher-types.js';
 import { durationSeconds } from './duration-seconds.js';
+import { secretValue } from './secret-setting.js';
 import { DEFAULT_TIMESTAMP_FORMAT } from '../time/default-timestamp.js';
 
 /** Which part of Kadabra reads a key: the client (`Kadabra`) or the `Agent`. */
@@ -210,7 +211,7 @@ export const CONFIG_KEYS = Object.freeze({
   ),
   AGENT_HTTP_TOKEN: key(
     'agent',
-    nonEmptyString().nullable(),
+    secretValue(nonEmptyString().nullable()),
     null,
     'Bearer token every path of the HTTP listener but `/healthz` requires (`Authorization: Bearer <token>`); `null`: none. Never logged.',
     'text',
