@@ -1,0 +1,137 @@
+// The agent's status page in a real browser (Debian's chromium through playwright-core)
+// while the agent publishes to a real influxd: the page signs in with the token as a
+// Basic password, its plots fill, its figures equal /metrics, every request stays on the
+// agent, and no credential appears in any answer or in the rendered page.
+import assert from 'node:assert/strict';
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { openStatusPage, type ShownFigures } from '../../support/status-page-browser.js';
+import { waitFor } from '../../support/wait-for.js';
+import { CONFLICT_MEASUREMENT, HTTP_TOKEN, startStatusPageScene, type StatusPageScene } from './status-page-scene.js';
+
+const MESSAGES = 150;
+const REJECTED = 3;
+/** Every path the listener serves. */
+const PATHS = ['/', '/status-page.js', '/status-page.css', '/uplot/uPlot.iife.min.js', '/uplot/uPlot.min.css', '/status.json', '/metrics', '/readyz', '/healthz'];
+
+/** The value of a sample (`name` with its labels, as written), undefined when absent. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+/** The sum of a family's samples (every label set). */
+function familySum(text: string, name: string): number {
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `))
+    .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+}
+
+/** A figure the page shows as a whole number ("1,234"). */
+function shownInteger(figures: ShownFigures, name: string): number {
+  const text = figures[name] ?? '';
+  assert.match(text, /^[\d,]+$/, `${name} shows ${JSON.stringify(text)}`);
+  return Number(text.replace(/,/g, ''));
+}
+
+describe('the agent status page in a real browser', () => {
+  let scene: StatusPageScene;
+  before(async () => {
+    scene = await startStatusPageScene();
+  });
+  after(async () => {
+    await scene.dispose();
+  });
+
+  it('plots the last minutes, shows what /metrics says, and leaks no credential', async (t) => {
+    const auth = { Authorization: `Bearer ${HTTP_TOKEN}` };
+    const metrics = async (): Promise<string> => (await fetch(`${scene.base}/metrics`, { headers: auth })).text();
+
+    const unauthenticated = await fetch(`${scene.base}/`);
+    assert.equal(unauthenticated.status, 401);
+    assert.equal(unauthenticated.headers.get('www-authenticate'), 'Basic realm="kadabra agent", charset="UTF-8"');
+
+    const browser = await openStatusPage(`${scene.base}/`, { username: 'operator', password: HTTP_TOKEN });
+    try {
+      // Traffic spread over several samples, and a few messages InfluxDB refuses for good.
+      const [report, rejected] = await Promise.all([
+        scene.send('page_requests', MESSAGES, 40),
+        scene.send(CONFLICT_MEASUREMENT, REJECTED, 0),
+      ]);
+      assert.deepEqual([report.delivered, rejected.delivered], [MESSAGES, REJECTED]);
+      let settled = '';
+      await waitFor(
+        async () => {
+          settled = await metrics();
+          return (
+            sample(settled, 'kadabra_agent_messages_published_total') === MESSAGES &&
+            familySum(settled, 'kadabra_agent_messages_dead_lettered_total') === REJECTED
+          );
+        },
+        'every message published or dead-lettered',
+        30_000,
+        () => `${settled}\n${scene.agent.describe()}`,
+        100,
+      );
+      await browser.waitForPlots(3, 30_000);
+
+      // Nothing moves now: the page's next poll shows what /metrics says.
+      let figures: ShownFigures = {};
+      let text = '';
+      await waitFor(
+        async () => {
+          text = await metrics();
+          figures = await browser.figures();
+          return shownInteger(figures, 'published') === sample(text, 'kadabra_agent_messages_published_total') && figures['queued'] === '0';
+        },
+        'the page to show what /metrics says',
+        15_000,
+        () => `${JSON.stringify(figures)}\n${text}`,
+        250,
+      );
+      assert.equal(shownInteger(figures, 'received'), MESSAGES + REJECTED);
+      assert.equal(shownInteger(figures, 'received'), sample(text, 'kadabra_agent_messages_received_total'));
+      assert.equal(shownInteger(figures, 'published'), MESSAGES);
+      assert.equal(shownInteger(figures, 'points'), sample(text, 'kadabra_agent_points_written_total'));
+      assert.equal(shownInteger(figures, 'deadLettered'), REJECTED);
+      assert.equal(shownInteger(figures, 'deadLettered'), familySum(text, 'kadabra_agent_messages_dead_lettered_total'));
+      assert.equal(shownInteger(figures, 'queued'), sample(text, 'kadabra_agent_queue_length'));
+      assert.equal(shownInteger(figures, 'inProgress'), sample(text, 'kadabra_agent_in_progress'));
+      assert.match(figures['publishP50'] ?? '', /^[\d.,]+ ms$/);
+
+      // The dead letters, with InfluxDB's reason, and the masked configuration.
+      await browser.page.waitForFunction(`document.querySelectorAll('#dead-letters tbody tr').length === ${REJECTED}`, undefined, { timeout: 15_000 });
+      const deadLetters = await browser.page.textContent('#dead-letters');
+      assert.match(deadLetters ?? '', /field type conflict/);
+      const configuration = (await browser.page.textContent('#configuration')) ?? '';
+      assert.match(configuration, /AGENT_PUBLISHER_ARGS\.password"\[redacted\]"/);
+      assert.match(configuration, /AGENT_HTTP_TOKEN"\[redacted\]"/);
+      assert.match(configuration, /http:\/\/admin:\[redacted\]@127\.0\.0\.1/);
+      assert.match((await browser.page.textContent('#other-agents')) ?? '', /^Not known: the redis channel does not record/);
+
+      // Everything the page loaded came from the agent.
+      assert.ok(browser.requests.length >= 6);
+      for (const url of browser.requests) assert.ok(url.startsWith(`${scene.base}/`), `the page requested ${url}`);
+
+      // No credential in any answer, the page's own included, nor in the rendered page.
+      const bodies = [await browser.page.content()];
+      for (const path of PATHS) {
+        const response = await fetch(`${scene.base}${path}`, { headers: auth });
+        assert.equal(response.status, 200, path);
+        bodies.push(`${path}: ${await response.text()}`);
+      }
+      for (const body of bodies) for (const secret of scene.secrets) assert.ok(!body.includes(secret), `a credential in ${body.slice(0, 120)}`);
+
+      const screenshot = join(mkdtempSync(join(tmpdir(), 'kadabra-page-')), 'agent-status-page.png');
+      await browser.page.screenshot({ path: screenshot, fullPage: true });
+      assert.ok(statSync(screenshot).size > 10_000);
+      t.diagnostic(`screenshot: ${screenshot}`);
+    } finally {
+      await browser.close();
+    }
+    await scene.agent.stopCleanly();
+  });
+});
