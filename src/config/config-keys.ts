@@ -201,7 +201,7 @@ export const CONFIG_KEYS = Object.freeze({
     'agent',
     nonEmptyString(),
     '127.0.0.1',
-    'Address the agent\'s HTTP listener (`/healthz`, `/readyz`, `/metrics`) binds to, when `AGENT_HTTP_PORT` is set. `0.0.0.0` serves every interface.',
+    'Address the agent\'s HTTP listener (`/healthz`, `/readyz`, `/metrics`, the status page at `/`) binds to, when `AGENT_HTTP_PORT` is set. `0.0.0.0` serves every interface.',
   ),
   AGENT_HTTP_PORT: key(
     'agent',
@@ -213,7 +213,7 @@ export const CONFIG_KEYS = Object.freeze({
     'agent',
     secretValue(nonEmptyString().nullable()),
     null,
-    'Bearer token every path of the HTTP listener but `/healthz` requires (`Authorization: Bearer <token>`); `null`: none. Never logged.',
+    'Token every path of the HTTP listener but `/healthz` requires (`Authorization: Bearer <token>`, or as the password of HTTP Basic authentication with any user name, as a browser sends it for the status page); `null`: none. Never logged or shown.',
     'text',
   ),
 });
