@@ -168,7 +168,7 @@ export class AgentHttpServer {
 
 /** The token an Authorization header presents: a bearer token, or a Basic password; undefined for anything else. */
 function presentedToken(header: string): string | undefined {
-  const match = /^(Bearer|Basic)\s+(\S+)$/i.exec(header.trim());
+  const match = /^(Bearer|Basic)\s+(.+)$/i.exec(header.trim());
   if (match === null) return undefined;
   if ((match[1] as string).toLowerCase() === 'bearer') return match[2] as string;
   const credentials = Buffer.from(match[2] as string, 'base64').toString('utf8');

@@ -132,7 +132,7 @@ export class AgentMonitoring {
   /** Closes the listener, the history's timer and the event-loop monitor. Idempotent. */
   async close(): Promise<void> {
     this.eventLoop.disable();
-    await this.history.stop();
+    this.history.stop();
     await this.server.close();
   }
 }

@@ -92,7 +92,7 @@ describe('StatusHistory', () => {
       assert.deepEqual(columns.errorsPerSecond, { 'dead-lettered: rejected': [0, 0.5, 0] });
       assert.equal(history.latest()?.receivedPerSecond, 25);
     } finally {
-      await history.stop();
+      history.stop();
     }
   });
 
@@ -107,6 +107,6 @@ describe('StatusHistory', () => {
     assert.equal(first, second);
     await first;
     assert.equal(channel.calls.status, 1);
-    await history.stop();
+    history.stop();
   });
 });
