@@ -1,4 +1,9 @@
 import { Redis } from 'ioredis';
+import { AgentStats } from '../src/agent/monitoring/agent-stats.js';
+import { RecentDeadLetters } from '../src/agent/monitoring/status/recent-dead-letters.js';
+import { statusDocument, statusJson } from '../src/agent/monitoring/status/status-document.js';
+import { HISTORY_CAPACITY, HISTORY_INTERVAL_SECONDS, StatusHistory } from '../src/agent/monitoring/status/status-history.js';
+import { MemoryChannel } from '../test/support/memory-channel.js';
 import { freePort } from '../test/support/process-rig.js';
 import { formatRatio, formatValue, type BenchRow } from './support/bench-row.js';
 import type { BenchContext } from './support/bench-context.js';
@@ -36,6 +41,34 @@ function startPolling(port: number): { stop(): number } {
   };
 }
 
+/** Milliseconds to build `/status.json` from a full hour of history (a dead letter class, every sample with attempts), and its bytes. */
+async function fullHourStatusJson(repeats: number): Promise<{ ms: number; bytes: number }> {
+  let wall = 0;
+  const stats = new AgentStats();
+  const channel = new MemoryChannel();
+  const history = new StatusHistory({ stats, channel, wallClock: () => wall });
+  history.start();
+  history.stop();
+  for (let i = 0; i < HISTORY_CAPACITY; i += 1) {
+    wall += HISTORY_INTERVAL_SECONDS * 1000;
+    stats.received += 100;
+    stats.published += 100;
+    stats.deadLetter('refused');
+    stats.attempt('published', stats.now() - 3);
+    await history.sample();
+  }
+  const sources = { stats, history, deadLetters: new RecentDeadLetters(channel), configuration: {}, channel: channel.describe(), startedAtMs: 0 };
+  let bytes = 0;
+  for (let i = 0; i < 20; i += 1) bytes = statusJson(await statusDocument(sources)).length;
+  const times: number[] = [];
+  for (let i = 0; i < repeats; i += 1) {
+    const start = performance.now();
+    statusJson(await statusDocument(sources));
+    times.push(performance.now() - start);
+  }
+  return { ms: median(times), bytes };
+}
+
 /**
  * The default agent draining the same backlog with its HTTP listener off, and on with a
  * client polling `/status.json` and `/metrics` every second as the open status page
@@ -71,6 +104,7 @@ export async function agentStatusPageBench(context: BenchContext): Promise<Bench
   } finally {
     redis.disconnect();
   }
+  const build = await fullHourStatusJson(context.smoke ? 5 : 200);
   const offRate = median(off.map((r) => r.pointsPerSecond));
   const onRate = median(on.map((r) => r.pointsPerSecond));
   const paired = on.map((r, i) => r.pointsPerSecond / (off[i]?.pointsPerSecond ?? Number.NaN));
@@ -89,6 +123,12 @@ export async function agentStatusPageBench(context: BenchContext): Promise<Bench
       figure: `  paired runs on/off: spread of the ${runs} ratios (min to max); ${polls} polls answered`,
       ours: `${formatRatio(Math.min(...paired), 1)} to ${formatRatio(Math.max(...paired), 1)}`,
       value: median(paired),
+    },
+    {
+      bench,
+      figure: `  building /status.json from a full hour (${HISTORY_CAPACITY} samples, ${formatValue(build.bytes / 1024, 'KiB')})`,
+      ours: formatValue(build.ms, 'ms'),
+      value: build.ms,
     },
   ];
 }
