@@ -37,6 +37,11 @@ describe('maskConfiguration', () => {
     assert.equal(shown['AGENT_HTTP_PORT'], 9100);
   });
 
+  it('masks whole an argument no schema describes (of a type it does not know)', () => {
+    const shown = maskConfiguration('agent', { AGENT_CHANNEL_TYPE: 'elsewhere', AGENT_CHANNEL_ARGS: { host: 'h', secret_sauce: 'x' } });
+    assert.deepEqual(shown['AGENT_CHANNEL_ARGS'], { host: '[redacted]', secret_sauce: '[redacted]' });
+  });
+
   it('shows an unset credential as unset (null), not as a masked value', () => {
     const shown = maskConfiguration('agent', resolveAgentConfiguration({}, {}));
     assert.equal(shown['AGENT_HTTP_TOKEN'], null);
