@@ -14,6 +14,14 @@ export default tseslint.config(
     },
   },
   {
+    // The status page's script runs in the browser, with uPlot loaded before it.
+    files: ['src/agent/monitoring/status/page/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', setTimeout: 'readonly', uPlot: 'readonly' },
+    },
+  },
+  {
     files: ['scripts/**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },

@@ -1,7 +1,9 @@
-// Copies non-TypeScript runtime assets (Redis Lua scripts) next to the compiled code.
+// Copies non-TypeScript runtime assets next to the compiled code: the Redis Lua scripts
+// and the agent's status page (HTML, script, style sheet).
 import { cpSync, mkdirSync } from 'node:fs';
 
-const from = 'src/channels/redis/scripts';
-const to = 'dist/src/channels/redis/scripts';
-mkdirSync(to, { recursive: true });
-cpSync(from, to, { recursive: true });
+for (const folder of ['src/channels/redis/scripts', 'src/agent/monitoring/status/page']) {
+  const to = `dist/${folder}`;
+  mkdirSync(to, { recursive: true });
+  cpSync(folder, to, { recursive: true });
+}

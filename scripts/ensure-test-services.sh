@@ -2,8 +2,9 @@
 # Installs the real servers the integration tests start (redis-server, influxd,
 # victoria-metrics for the InfluxDB 2.x write API; python3 for the wire-parity tests;
 # promtool, from Debian's prometheus package, to check the agent's /metrics text; script,
-# from bsdutils, to run the CLI on a pseudo-terminal)
-# when they are missing. The tests start their own instances on free loopback ports;
+# from bsdutils, to run the CLI on a pseudo-terminal; chromium, which playwright-core
+# drives to test the agent's status page) when they are missing. The tests start their
+# own instances on free loopback ports;
 # nothing here starts a service.
 set -euo pipefail
 
@@ -14,6 +15,7 @@ command -v influxd >/dev/null 2>&1 || need+=(influxdb)
 command -v victoria-metrics >/dev/null 2>&1 || need+=(victoria-metrics)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v script >/dev/null 2>&1 || need+=(bsdutils)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != "0" ] && ! command -v sudo >/dev/null 2>&1; then

@@ -115,7 +115,7 @@ export class Agent {
         ? undefined
         : new AgentMonitoring(
             { host: config.AGENT_HTTP_HOST, port: config.AGENT_HTTP_PORT, token: config.AGENT_HTTP_TOKEN },
-            { channel: this.channel, publisher: this.publisher, gate, logger: this.logger },
+            { channel: this.channel, publisher: this.publisher, gate, logger: this.logger, configuration: config },
           );
     // What every receiver and nanny type takes; the gate is shared so the nanny sees an outage.
     const parts = {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CHANNEL_TYPES } from '../channels/channel-types.js';
 import { PUBLISHER_TYPES } from '../publishers/publisher-types.js';
 import { durationSeconds } from './duration-seconds.js';
+import { secretValue } from './secret-setting.js';
 import { DEFAULT_TIMESTAMP_FORMAT } from '../time/default-timestamp.js';
 import { LOG_FORMATS } from '../logging/log-format.js';
 
@@ -207,7 +208,7 @@ export const CONFIG_KEYS = Object.freeze({
     'agent',
     nonEmptyString(),
     '127.0.0.1',
-    'Address the agent\'s HTTP listener (`/healthz`, `/readyz`, `/metrics`) binds to, when `AGENT_HTTP_PORT` is set. `0.0.0.0` serves every interface.',
+    'Address the agent\'s HTTP listener (`/healthz`, `/readyz`, `/metrics`, the status page at `/`) binds to, when `AGENT_HTTP_PORT` is set. `0.0.0.0` serves every interface.',
   ),
   AGENT_HTTP_PORT: key(
     'agent',
@@ -217,9 +218,9 @@ export const CONFIG_KEYS = Object.freeze({
   ),
   AGENT_HTTP_TOKEN: key(
     'agent',
-    nonEmptyString().nullable(),
+    secretValue(nonEmptyString().nullable()),
     null,
-    'Bearer token every path of the HTTP listener but `/healthz` requires (`Authorization: Bearer <token>`); `null`: none. Never logged.',
+    'Token every path of the HTTP listener but `/healthz` requires (`Authorization: Bearer <token>`, or as the password of HTTP Basic authentication with any user name, as a browser sends it for the status page); `null`: none. Never logged or shown.',
     'text',
   ),
 });

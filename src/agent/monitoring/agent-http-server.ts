@@ -13,6 +13,14 @@ export interface AgentHttpHandlers {
   readiness(): string | undefined;
   /** The Prometheus text of `/metrics`. */
   metrics(): Promise<string>;
+  /** The JSON the status page polls (`/status.json`). */
+  status(): Promise<string>;
+}
+
+/** A file of the status page, held in memory. */
+export interface PageFile {
+  readonly contentType: string;
+  readonly body: Buffer;
 }
 
 /** Where and how the listener listens. */
@@ -20,13 +28,30 @@ export interface AgentHttpServerOptions {
   readonly host: string;
   /** 0: a free port. */
   readonly port: number;
-  /** Bearer token every path but `/healthz` requires; none when undefined. */
+  /**
+   * Token every path but `/healthz` requires, as a bearer token or as the password of HTTP
+   * Basic authentication (any user name: what a browser can send); none when undefined.
+   */
   readonly token?: string | undefined;
   readonly handlers: AgentHttpHandlers;
+  /** The status page's files by path (`/` and what it loads); none: no page. */
+  readonly pageFiles?: ReadonlyMap<string, PageFile>;
   readonly logger: KadabraLogger;
 }
 
 const TEXT = 'text/plain; charset=utf-8';
+
+/** The realm a browser shows when it asks for the token (as the password). */
+export const BASIC_REALM = 'kadabra agent';
+
+/** Headers of the page's answers: its own scripts only, never framed, no referrer, no caching. */
+const PAGE_HEADERS = {
+  'Content-Security-Policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-store',
+} as const;
 
 /** SHA-256 of `text`: equal-length digests let `timingSafeEqual` compare tokens of any length. */
 function digest(text: string): Buffer {
@@ -34,10 +59,13 @@ function digest(text: string): Buffer {
 }
 
 /**
- * The agent's HTTP listener on `node:http` (three plain-text endpoints need no framework):
- * `/healthz` (open to all, so a liveness probe needs no secret), `/readyz` and `/metrics`
- * (the bearer token, when one is set, compared in constant time). Every answer is built
- * from the agent's own state; no configuration value is echoed, so none can leak a secret.
+ * The agent's HTTP listener on `node:http` (a few endpoints need no framework):
+ * `/healthz` (open to all, so a liveness probe needs no secret), `/readyz`, `/metrics`,
+ * the status page (`/` and its files) and `/status.json`, which need the token when one
+ * is set: as a bearer token, or as the password of HTTP Basic authentication so a browser
+ * can open the page (its 401 asks for Basic there, and for Bearer on `/readyz` and
+ * `/metrics`). The token is compared in constant time and never written into an answer:
+ * the page's own requests carry the browser's credentials, not a copy of the token.
  */
 export class AgentHttpServer {
   private readonly server: Server;
@@ -79,7 +107,7 @@ export class AgentHttpServer {
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const path = (request.url ?? '/').split('?', 1)[0];
+    const path = (request.url ?? '/').split('?', 1)[0] ?? '/';
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.setHeader('Allow', 'GET, HEAD');
       answer(response, 405, 'only GET and HEAD are served');
@@ -90,14 +118,24 @@ export class AgentHttpServer {
       answer(response, problems.length === 0 ? 200 : 503, problems.length === 0 ? 'ok' : problems.join('; '));
       return;
     }
-    if (path !== '/readyz' && path !== '/metrics') {
-      answer(response, 404, 'not found; the agent serves /healthz, /readyz and /metrics');
+    const file = this.options.pageFiles?.get(path);
+    const onPage = file !== undefined || path === '/status.json';
+    if (!onPage && path !== '/readyz' && path !== '/metrics') {
+      answer(response, 404, 'not found; the agent serves /healthz, /readyz, /metrics, /status.json and its status page at /');
       return;
     }
-    const refusal = this.authorizationProblem(request);
+    const refusal = this.authorizationProblem(request, onPage);
     if (refusal !== undefined) {
-      response.setHeader('WWW-Authenticate', 'Bearer');
+      response.setHeader('WWW-Authenticate', onPage ? `Basic realm="${BASIC_REALM}", charset="UTF-8"` : 'Bearer');
       answer(response, 401, refusal);
+      return;
+    }
+    if (file !== undefined) {
+      send(response, 200, file.body, file.contentType, PAGE_HEADERS);
+      return;
+    }
+    if (path === '/status.json') {
+      send(response, 200, Buffer.from(await this.options.handlers.status(), 'utf8'), 'application/json; charset=utf-8', PAGE_HEADERS);
       return;
     }
     if (path === '/readyz') {
@@ -109,21 +147,42 @@ export class AgentHttpServer {
     answer(response, 200, body, EXPOSITION_CONTENT_TYPE);
   }
 
-  /** Why the request may not read the path, or undefined when it may. */
-  private authorizationProblem(request: IncomingMessage): string | undefined {
+  /**
+   * Why the request may not read the path, or undefined when it may: the token as a bearer
+   * token or, on the page's paths and the others alike, as a Basic password.
+   */
+  private authorizationProblem(request: IncomingMessage, onPage: boolean): string | undefined {
     if (this.tokenDigest === undefined) return undefined;
     const header = request.headers.authorization;
-    if (header === undefined) return 'a bearer token is required (Authorization: Bearer <AGENT_HTTP_TOKEN>)';
-    const match = /^Bearer\s+(.+)$/i.exec(header.trim());
-    if (match === null) return 'the Authorization header must be "Bearer <token>"';
-    if (!timingSafeEqual(digest(match[1] as string), this.tokenDigest)) return 'the bearer token is wrong';
+    if (header === undefined) {
+      return onPage
+        ? 'the token is required: sign in with any user name and AGENT_HTTP_TOKEN as the password'
+        : 'a bearer token is required (Authorization: Bearer <AGENT_HTTP_TOKEN>)';
+    }
+    const given = presentedToken(header);
+    if (given === undefined) return 'the Authorization header must be "Bearer <token>" or Basic with the token as the password';
+    if (!timingSafeEqual(digest(given), this.tokenDigest)) return 'the token is wrong';
     return undefined;
   }
 }
 
+/** The token an Authorization header presents: a bearer token, or a Basic password; undefined for anything else. */
+function presentedToken(header: string): string | undefined {
+  const match = /^(Bearer|Basic)\s+(.+)$/i.exec(header.trim());
+  if (match === null) return undefined;
+  if ((match[1] as string).toLowerCase() === 'bearer') return match[2] as string;
+  const credentials = Buffer.from(match[2] as string, 'base64').toString('utf8');
+  const colon = credentials.indexOf(':');
+  return colon === -1 ? undefined : credentials.slice(colon + 1);
+}
+
+/** Writes `body` with its content type and `headers` (no body for HEAD). */
+function send(response: ServerResponse, status: number, body: Buffer, contentType: string, headers: Readonly<Record<string, string>>): void {
+  response.writeHead(status, { ...headers, 'Content-Type': contentType, 'Content-Length': body.length });
+  response.end(response.req.method === 'HEAD' ? undefined : body);
+}
+
 /** Writes a plain-text answer (one line plus a newline unless it is a metrics body). */
 function answer(response: ServerResponse, status: number, body: string, contentType = TEXT): void {
-  const text = body.endsWith('\n') ? body : `${body}\n`;
-  response.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
-  response.end(response.req.method === 'HEAD' ? undefined : text);
+  send(response, status, Buffer.from(body.endsWith('\n') ? body : `${body}\n`, 'utf8'), contentType, { 'Cache-Control': 'no-store' });
 }

@@ -1,10 +1,8 @@
 import type { IntervalHistogram } from 'node:perf_hooks';
-import type { Channel, ChannelStatus } from '../../channels/channel.js';
+import type { Channel } from '../../channels/channel.js';
+import { STATUS_TIMEOUT_MS, statusWithin } from './channel-status-within.js';
 import { PUBLISH_DURATION_BUCKETS, type AgentStats } from './agent-stats.js';
 import { histogramSamples, type MetricFamily } from './exposition.js';
-
-/** Longest wait for `channel.status()` during a scrape; past it the channel's gauges are absent. */
-export const STATUS_TIMEOUT_MS = 2000;
 
 /** What `/metrics` reads at scrape time. */
 export interface AgentMetricsSources {
@@ -16,19 +14,6 @@ export interface AgentMetricsSources {
   readonly eventLoopResolutionMs: number;
   /** Default `STATUS_TIMEOUT_MS`. */
   readonly statusTimeoutMs?: number;
-}
-
-/** `channel.status()`, or undefined when it fails or takes longer than `timeoutMs`. */
-async function statusWithin(channel: Channel, timeoutMs: number): Promise<ChannelStatus | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), timeoutMs);
-  });
-  try {
-    return await Promise.race([channel.status().catch(() => undefined), expired]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 const counter = (name: string, help: string, value: number): MetricFamily => ({

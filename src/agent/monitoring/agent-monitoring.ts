@@ -1,5 +1,7 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { Channel } from '../../channels/channel.js';
+import type { AgentConfiguration } from '../../config/agent-configuration.js';
+import { maskConfiguration } from '../../config/mask-configuration.js';
 import type { KadabraLogger } from '../../logging/logger.js';
 import type { Publisher } from '../../publishers/publisher.js';
 import type { AgentComponent } from '../agent-component.js';
@@ -9,6 +11,10 @@ import { agentMetricFamilies } from './agent-metrics.js';
 import { AgentStats } from './agent-stats.js';
 import { renderExposition } from './exposition.js';
 import { PublisherProbe } from './publisher-probe.js';
+import { loadPageFiles } from './status/page-files.js';
+import { RecentDeadLetters } from './status/recent-dead-letters.js';
+import { statusDocument, statusJson } from './status/status-document.js';
+import { StatusHistory } from './status/status-history.js';
 
 /** The `AGENT_HTTP_*` settings. */
 export interface AgentHttpSettings {
@@ -23,6 +29,8 @@ export interface AgentMonitoringParts {
   readonly publisher: Publisher;
   readonly gate: PublishGate;
   readonly logger: KadabraLogger;
+  /** Shown on the status page with its credentials masked. */
+  readonly configuration: AgentConfiguration;
 }
 
 /** Milliseconds between event-loop delay samples. */
@@ -31,8 +39,8 @@ const EVENT_LOOP_RESOLUTION_MS = 20;
 /**
  * Everything the agent runs only while its HTTP listener is on: the `AgentStats` its
  * components record into, the listener, the publisher probe (when the publisher has
- * one) and the event-loop delay monitor. With the listener off none of it exists, so
- * the agent does exactly what it did before.
+ * one), the event-loop delay monitor and the status page's history. With the listener
+ * off none of it exists, so the agent does exactly what it did before.
  */
 export class AgentMonitoring {
   /** Passed to the receiver and the nanny in their options. */
@@ -40,6 +48,8 @@ export class AgentMonitoring {
   private readonly server: AgentHttpServer;
   private readonly probe: AgentComponent | undefined;
   private readonly eventLoop: IntervalHistogram;
+  private readonly history: StatusHistory;
+  private startedAtMs = Date.now();
   private probing: Promise<void> | undefined;
   private bound: { readonly host: string; readonly port: number } | undefined;
 
@@ -58,12 +68,25 @@ export class AgentMonitoring {
             stats: this.stats,
             logger: parts.logger.child({ component: 'probe' }),
           });
+    this.history = new StatusHistory({ stats: this.stats, channel: parts.channel });
+    const deadLetters = new RecentDeadLetters(parts.channel);
+    const configuration = maskConfiguration('agent', parts.configuration);
     this.server = new AgentHttpServer({
       host: settings.host,
       port: settings.port,
       token: settings.token ?? undefined,
       logger: parts.logger.child({ component: 'http' }),
+      pageFiles: loadPageFiles(),
       handlers: {
+        status: async () =>
+          statusJson(await statusDocument({
+            stats: this.stats,
+            history: this.history,
+            deadLetters,
+            configuration,
+            channel: parts.channel.describe(),
+            startedAtMs: this.startedAtMs,
+          })),
         liveness: () => this.stats.heartbeats.problems(),
         readiness: () => this.stats.readiness.problem(),
         metrics: async () =>
@@ -87,8 +110,10 @@ export class AgentMonitoring {
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     this.parts.logger.info(
       { host: address.address, port: address.port, token: this.settings.token !== null },
-      `agent HTTP listener on http://${host}:${address.port} (/healthz, /readyz, /metrics)`,
+      `agent HTTP listener on http://${host}:${address.port} (status page at /; /healthz, /readyz, /metrics, /status.json)`,
     );
+    this.startedAtMs = Date.now();
+    this.history.start();
     this.eventLoop.enable();
     this.probing = this.probe?.start();
   }
@@ -104,9 +129,10 @@ export class AgentMonitoring {
     await this.probing;
   }
 
-  /** Closes the listener and the event-loop monitor. Idempotent. */
+  /** Closes the listener, the history's timer and the event-loop monitor. Idempotent. */
   async close(): Promise<void> {
     this.eventLoop.disable();
+    this.history.stop();
     await this.server.close();
   }
 }

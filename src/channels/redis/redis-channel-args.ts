@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSeconds } from '../../config/duration-seconds.js';
+import { secretValue, urlWithCredentials } from '../../config/secret-setting.js';
 import { TLS_ARGUMENTS } from '../../config/tls-files.js';
 
 /**
@@ -25,15 +26,17 @@ export const redisChannelArgsSchema = z
     /** Alarm threshold on the dead letters (error log, `kadabra status` exits 3); none is ever deleted. Default 10000. */
     dead_max_length: z.number().int().min(1),
     /** `redis://[user:password@]host:port/db` or `rediss://...`; overrides host/port/db. */
-    url: z
-      .string()
-      .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
-      .refine((url) => URL.canParse(url), 'must be a valid URL')
-      .optional(),
+    url: urlWithCredentials(
+      z
+        .string()
+        .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+        .refine((url) => URL.canParse(url), 'must be a valid URL')
+        .optional(),
+    ),
     /** Redis ACL user name. */
     username: z.string().optional(),
     /** Redis password. Never logged. */
-    password: z.string().optional(),
+    password: secretValue(z.string().optional()),
     /** Seconds to wait for a connection. Default 10. */
     connect_timeout: durationSeconds(),
     /** Connect with TLS to host and port (as `rediss://` does). Default false. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSeconds } from '../../config/duration-seconds.js';
+import { secretValue, urlWithCredentials } from '../../config/secret-setting.js';
 import { TLS_ARGUMENTS } from '../../config/tls-files.js';
 
 /**
@@ -23,16 +24,18 @@ export const influxDBPublisherArgsSchema = z
     /** InfluxDB 1.x user name (HTTP basic auth). */
     username: z.string().min(1).optional().describe('InfluxDB 1.x user name (sent with HTTP basic auth).'),
     /** InfluxDB 1.x password. Never logged. */
-    password: z.string().optional().describe('InfluxDB 1.x password; never logged.'),
+    password: secretValue(z.string().optional().describe('InfluxDB 1.x password; never logged.')),
     /** Use https for host and port. Default false. */
     ssl: z.boolean().describe('Connect with https to `host`:`port`.'),
     /** `http(s)://host:port[/prefix]`; overrides host, port and ssl. */
-    url: z
-      .string()
-      .regex(/^https?:\/\/[^/?#]+(?:\/[^?#]*)?$/, 'must be http://host:port or https://host:port, optionally with a path prefix')
-      .refine((url) => URL.canParse(url), 'must be a valid URL')
-      .optional()
-      .describe('`http(s)://host:port[/prefix]`; overrides host, port and ssl.'),
+    url: urlWithCredentials(
+      z
+        .string()
+        .regex(/^https?:\/\/[^/?#]+(?:\/[^?#]*)?$/, 'must be http://host:port or https://host:port, optionally with a path prefix')
+        .refine((url) => URL.canParse(url), 'must be a valid URL')
+        .optional()
+        .describe('`http(s)://host:port[/prefix]`; overrides host, port and ssl.'),
+    ),
     /** Retention policy to write into (1.x `rp`); the database's default when unset. */
     retention_policy: z
       .string()
@@ -54,7 +57,7 @@ export const influxDBPublisherArgsSchema = z
       .optional()
       .describe('Bucket for `api: "v2"`; default `database` (plus `/retention_policy` when set).'),
     /** API token, sent as `Authorization: Token ...` (v2, or v1 against 2.x/3.x). Never logged. */
-    token: z.string().min(1).optional().describe('API token sent as `Authorization: Token ...`; never logged.'),
+    token: secretValue(z.string().min(1).optional().describe('API token sent as `Authorization: Token ...`; never logged.')),
     /** Create the database at start with `CREATE DATABASE` (1.x only). Default false. */
     create_database: z
       .boolean()

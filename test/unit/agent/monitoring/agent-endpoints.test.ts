@@ -148,3 +148,61 @@ describe('Agent with AGENT_HTTP_PORT set', () => {
     assert.equal(agent.httpAddress, undefined);
   });
 });
+
+describe('Agent status page endpoints', () => {
+  it('/status.json: the totals, the latest dead letters with their reasons, the configuration masked, no token anywhere', async () => {
+    const channel = new MemoryChannel();
+    const publisher = new FakePublisher(rejectWhere((metrics) => metrics.counters[0]?.name === 'bad', 'field type conflict'));
+    for (let i = 0; i < 4; i += 1) await channel.send(counterMessage(`m${i}`));
+    await channel.send(counterMessage('bad'));
+    const agent = new Agent(
+      {
+        AGENT_HTTP_PORT: 0,
+        AGENT_HTTP_TOKEN: TOKEN,
+        AGENT_CHANNEL_ARGS: { password: 'channel-password-5e1d', url: 'redis://u:url-password-7c2a@127.0.0.1:1/0' },
+      },
+      { channel, publisher, logger: silentLogger(), env: {} },
+    );
+    const running = agent.start();
+    try {
+      await waitFor(() => agent.httpAddress !== undefined && publisher.published.length === 4 && channel.inProgressCount === 0, 'all settled');
+      const port = agent.httpAddress?.port ?? 0;
+      const { status, body } = await get(port, '/status.json');
+      assert.equal(status, 200);
+      for (const secret of [TOKEN, 'channel-password-5e1d', 'url-password-7c2a']) assert.ok(!body.includes(secret), secret);
+      const document = JSON.parse(body) as {
+        current: { received: number; published: number; deadLettered: number; points: number };
+        history: { capacity: number; intervalSeconds: number; time: number[] };
+        configuration: Record<string, unknown>;
+        deadLetters: { letters: { reason: string; message: string }[]; error: string | null };
+        otherAgents: { known: boolean; why: string };
+        agent: { unready: string | null; channel: { type: string } };
+      };
+      assert.deepEqual(
+        [document.current.received, document.current.published, document.current.deadLettered, document.current.points],
+        [5, 4, 1, 4],
+      );
+      assert.deepEqual([document.history.capacity, document.history.intervalSeconds], [1800, 2]);
+      assert.equal(document.configuration['AGENT_HTTP_TOKEN'], '[redacted]');
+      assert.deepEqual(
+        [(document.configuration['AGENT_CHANNEL_ARGS'] as Record<string, unknown>)['password'], (document.configuration['AGENT_CHANNEL_ARGS'] as Record<string, unknown>)['url']],
+        ['[redacted]', 'redis://u:[redacted]@127.0.0.1:1/0'],
+      );
+      assert.equal(document.deadLetters.error, null);
+      assert.equal(document.deadLetters.letters.length, 1);
+      assert.equal(document.deadLetters.letters[0]?.reason, 'field type conflict');
+      assert.match(document.deadLetters.letters[0]?.message ?? '', /"bad"/);
+      assert.deepEqual([document.otherAgents.known, document.agent.unready, document.agent.channel.type], [false, null, 'memory']);
+
+      const page = await get(port, '/');
+      assert.equal(page.status, 200);
+      assert.match(page.body, /<script src="uplot\/uPlot\.iife\.min\.js"><\/script>/);
+      for (const path of ['/status-page.js', '/status-page.css', '/uplot/uPlot.iife.min.js', '/uplot/uPlot.min.css']) {
+        assert.equal((await get(port, path)).status, 200, path);
+      }
+    } finally {
+      await agent.stop();
+      await running;
+    }
+  });
+});

@@ -14,7 +14,9 @@ describe('AgentHttpServer', () => {
       liveness: () => state.problems,
       readiness: () => state.unready,
       metrics: () => Promise.resolve('# HELP kadabra_agent_x_total X.\n# TYPE kadabra_agent_x_total counter\nkadabra_agent_x_total 1\n'),
+      status: () => Promise.resolve('{"figures":1}'),
     },
+    pageFiles: new Map([['/', { contentType: 'text/html; charset=utf-8', body: Buffer.from('<!doctype html><p>page</p>') }]]),
   });
   let base = '';
   before(async () => {
@@ -28,6 +30,7 @@ describe('AgentHttpServer', () => {
     return { status: response.status, body: await response.text(), headers: response.headers };
   };
   const bearer = { Authorization: 'Bearer the-bearer-token' };
+  const basic = (user: string, password: string) => ({ Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
 
   it('serves /healthz without a token: 200 while alive, 503 naming the loops otherwise', async () => {
     assert.deepEqual(await get('/healthz').then((r) => [r.status, r.body]), [200, 'ok\n']);
@@ -69,8 +72,39 @@ describe('AgentHttpServer', () => {
     assert.equal(head.body, '');
   });
 
+  for (const path of ['/', '/status.json']) {
+    it(`${path} asks a browser for the token as a Basic password, and takes it with any user name or as a bearer token`, async () => {
+      for (const headers of [{}, basic('ops', 'wrong'), basic('ops', 'the-bearer-token-and-more'), { Authorization: 'Bearer wrong' }]) {
+        const answer = await get(path, headers);
+        assert.equal(answer.status, 401, JSON.stringify(headers));
+        assert.equal(answer.headers.get('www-authenticate'), 'Basic realm="kadabra agent", charset="UTF-8"');
+        assert.equal(answer.body.trimEnd().split('\n').length, 1);
+        assert.doesNotMatch(answer.body, /the-bearer-token/);
+      }
+      for (const headers of [basic('ops', 'the-bearer-token'), basic('', 'the-bearer-token'), bearer]) {
+        assert.equal((await get(path, headers)).status, 200, JSON.stringify(headers));
+      }
+      // The password is everything after the first colon: a user name holds none.
+      assert.equal((await get(path, basic('ops:the-bearer-token', 'x'))).status, 401);
+    });
+  }
+
+  it('serves the page and /status.json with their content types, no caching, and a policy that runs only its own scripts', async () => {
+    const page = await get('/', bearer);
+    assert.equal(page.body, '<!doctype html><p>page</p>');
+    assert.equal(page.headers.get('content-type'), 'text/html; charset=utf-8');
+    assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'self'/);
+    assert.equal(page.headers.get('cache-control'), 'no-store');
+    const status = await get('/status.json', basic('ops', 'the-bearer-token'));
+    assert.deepEqual([status.headers.get('content-type'), status.body], ['application/json; charset=utf-8', '{"figures":1}']);
+  });
+
+  it('takes the token as a Basic password on /readyz and /metrics too (a browser signed in to the page)', async () => {
+    assert.equal((await get('/metrics', basic('ops', 'the-bearer-token'))).status, 200);
+  });
+
   it('answers 404 for another path and 405 for another method', async () => {
-    assert.equal((await get('/', bearer)).status, 404);
+    assert.equal((await get('/index.html', bearer)).status, 404);
     assert.equal((await get('/metrics?x=1', bearer)).status, 200, 'a query string is ignored');
     const post = await get('/metrics', bearer, 'POST');
     assert.equal(post.status, 405);
