@@ -46,11 +46,12 @@ describe('CONFIG_KEYS', () => {
     assert.equal(CONFIG_KEYS.AGENT_MESSAGE_MAX_BYTES.default, 1_048_576);
     assert.equal(CONFIG_KEYS.AGENT_RECEIVER_MAX_BATCH_BYTES.default, 8_388_608);
     assert.equal(CONFIG_KEYS.AGENT_NANNY_MAX_BATCH_BYTES.default, 8_388_608);
+    assert.equal(CONFIG_KEYS.AGENT_MAX_DELIVERIES.default, 10);
     assert.equal(CONFIG_KEYS.AGENT_HTTP_HOST.default, '127.0.0.1');
     assert.equal(CONFIG_KEYS.AGENT_HTTP_PORT.default, null);
     assert.equal(CONFIG_KEYS.AGENT_HTTP_TOKEN.default, null);
     assert.equal(CONFIG_KEYS.AGENT_HTTP_TOKEN.environment, 'text', 'a token is read from the environment as it is');
-    assert.equal(CONFIG_KEY_NAMES.length, 32);
+    assert.equal(CONFIG_KEY_NAMES.length, 33);
   });
 
   it('gives every key a side matching its prefix, a description, and a default its schema accepts', () => {
