@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { createChannel } from '../../../src/channels/create-channel.js';
@@ -13,6 +16,7 @@ import { createLogger } from '../../../src/logging/logger.js';
 import { decodeMetrics } from '../../../src/wire/codec.js';
 import { nameOf, receiptsOf, wireMessage } from '../../conformance/conformance-support.js';
 import { startRedisServer, uniqueStreamKey, type RedisServerHandle } from '../../support/redis-server.js';
+import { cli } from '../../unit/cli/cli-harness.js';
 
 const silent = createLogger({ level: 'silent' });
 
@@ -216,5 +220,56 @@ describe('RedisStreamsChannel on a real redis-server', () => {
     await channel.complete(receiptsOf(batch));
     assert.equal(await redis.xlen(stream_key), 1);
     assert.deepEqual((await redis.xpending(stream_key, 'kadabra') as unknown[])[0], 0);
+  });
+});
+
+describe('kadabra status and dead-letters on redis-streams', () => {
+  let server: RedisServerHandle;
+  let dir: string;
+
+  before(async () => {
+    server = await startRedisServer();
+    dir = mkdtempSync(join(tmpdir(), 'kadabra-streams-cli-'));
+  });
+  after(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await server.dispose();
+  });
+
+  test('status shows waiting, pending with the oldest\'s age, and each consumer with what it holds; dead-letters lists, requeues, purges', async () => {
+    const stream_key = uniqueStreamKey('cli');
+    const args = { host: '127.0.0.1', port: server.port, stream_key, dead_max_length: 1 };
+    const config = join(dir, 'kadabra.json');
+    writeFileSync(config, JSON.stringify({ AGENT_CHANNEL_TYPE: 'redis-streams', AGENT_CHANNEL_ARGS: args }));
+    const agent = new RedisStreamsChannel({ ...args, consumer: 'agent-1' }, silent);
+    try {
+      await agent.sendEncoded(['q0', 'q1', 'q2', 'q3'].map((n) => wireMessage(n)));
+      const [q0, q1] = await agent.receiveBatch(2);
+      assert.ok(q0 && q1);
+      await agent.deadLetter(q1.receipt, 'refused for the test');
+      const json = await cli(['status', '--config', config, '--json']);
+      assert.equal(json.code, 0, json.stderr);
+      const report = JSON.parse(json.stdout) as Record<string, unknown>;
+      assert.equal(report.queued, 2);
+      assert.equal(report.inProgress, 1);
+      assert.equal(typeof report.oldestInProgressAgeSeconds, 'number');
+      assert.equal(report.deadLetters, 1);
+      assert.deepEqual((report.consumers as { name: string; pending: number }[]).map(({ name, pending }) => ({ name, pending })), [{ name: 'agent-1', pending: 1 }]);
+      const text = await cli(['status', '--config', config]);
+      assert.match(text.stdout, /consumers: {4}1\n {2}agent-1: holds 1, last read \d+\.\d s ago/);
+
+      const list = await cli(['dead-letters', 'list', '--config', config]);
+      assert.match(list.stdout, /refused for the test\n {4}.*"q1"/);
+      assert.equal((await cli(['dead-letters', 'requeue', '--config', config])).code, 0);
+      assert.deepEqual((await agent.receiveBatch(10)).map(nameOf), ['q2', 'q3', 'q1'], 'requeued as a new entry, at the end');
+      await agent.deadLetter(q0.receipt, 'again');
+      await agent.deadLetter(q0.receipt, 'twice: not pending any more, nothing recorded');
+      const alarm = await cli(['status', '--config', config]);
+      assert.equal(alarm.code, 0, 'one dead letter is not above dead_max_length 1');
+      assert.equal((await cli(['dead-letters', 'purge', '--config', config])).code, 0);
+      assert.equal((await agent.status()).deadLetters, 0);
+    } finally {
+      await agent.close();
+    }
   });
 });
