@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { AGENT_CONFIGS, describeAgent } from './support/agent-configs.js';
-import { typicalMessages } from './support/backlog.js';
+import { typicalMessages, type BenchChannelType } from './support/backlog.js';
 import { formatValue, type BenchRow } from './support/bench-row.js';
 import type { BenchContext } from './support/bench-context.js';
 import { drainWithAgent, type DrainResult } from './support/drain.js';
@@ -20,22 +20,24 @@ export async function agentMemoryBench(context: BenchContext): Promise<BenchRow[
       for (let first = 0; first < count; first += STAGE_BATCH) yield typicalMessages(Math.min(STAGE_BATCH, count - first), first);
     },
   };
-  const results: [keyof typeof AGENT_CONFIGS, DrainResult][] = [];
+  const results: [keyof typeof AGENT_CONFIGS, BenchChannelType, DrainResult][] = [];
   try {
-    for (const mode of ['batched', 'default'] as const) {
-      const result = await drainWithAgent(context, redis, `memory_${mode}`, backlog, AGENT_CONFIGS[mode]);
+    const contenders = [['batched', 'redis'], ['default', 'redis'], ['default', 'redis-streams']] as const;
+    for (const [mode, channel] of contenders) {
+      const result = await drainWithAgent(context, redis, `memory_${mode}`, backlog, AGENT_CONFIGS[mode], channel);
       context.log(
-        `agent-memory: ${mode}, ${count} msgs in ${result.seconds.toFixed(1)} s, peak RSS ${result.peakRssMb.toFixed(0)} MB, ` +
+        `agent-memory: ${mode} on ${channel}, ${count} msgs in ${result.seconds.toFixed(1)} s, peak RSS ${result.peakRssMb.toFixed(0)} MB, ` +
           `${result.cpuSecondsPerMillionPoints.toFixed(1)} CPU s/M points`,
       );
-      results.push([mode, result]);
+      results.push([mode, channel, result]);
     }
   } finally {
     redis.disconnect();
   }
   const bench = 'agent-memory';
-  return results.flatMap(([mode, result]) => {
-    const what = `${mode} agent (${describeAgent(AGENT_CONFIGS[mode])}) draining ${count.toLocaleString('en-US')} msgs`;
+  return results.flatMap(([mode, channel, result]) => {
+    const on = channel === 'redis' ? '' : ` on ${channel}`;
+    const what = `${mode} agent${on} (${describeAgent(AGENT_CONFIGS[mode])}) draining ${count.toLocaleString('en-US')} msgs`;
     return [
       { bench, figure: `peak RSS, ${what}`, ours: formatValue(result.peakRssMb, 'MB'), target: `≤ ${TARGET_RSS_MB} MB`, met: result.peakRssMb <= TARGET_RSS_MB, value: result.peakRssMb },
       { bench, figure: '  same: CPU per million points', ours: formatValue(result.cpuSecondsPerMillionPoints, 'CPU s'), value: result.cpuSecondsPerMillionPoints },

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { formatRatio, formatValue, type BenchRow } from './support/bench-row.js';
 import type { BenchContext } from './support/bench-context.js';
 import { accepted, AGENT_CONFIGS, describeAgent, ONE_PER_PUBLISH } from './support/agent-configs.js';
-import { typicalMessages } from './support/backlog.js';
+import { typicalMessages, type BenchChannelType } from './support/backlog.js';
 import { drainWithAgent, type DrainResult } from './support/drain.js';
 import { dropDatabase, freshDatabase, waitForPoints } from './support/influx-http.js';
 import { gzipBatches, postBatches } from './support/limit-writer.js';
@@ -13,6 +13,12 @@ import { POINTS_PER_MESSAGE, TYPICAL_MEASUREMENTS } from './support/typical-mess
 
 /** Share of the limit each agent must reach. */
 const TARGET_SHARE = 0.6;
+/** The default agent on redis-streams against the list channel's default agent, in the same run. */
+const STREAMS_OVER_LIST = 2;
+/** Agent + redis-server CPU per point on redis-streams, at most this times influxd's own (the limit run's). */
+const STREAMS_CPU_OVER_INFLUX = 1.5;
+const CHANNELS = ['redis', 'redis-streams'] as const satisfies readonly BenchChannelType[];
+type Contender = `${(typeof CHANNELS)[number]} ${keyof typeof AGENT_CONFIGS}`;
 const LIMIT_CONCURRENCY = 2;
 const LIMIT_DATABASE = 'bench_limit';
 
@@ -34,7 +40,10 @@ async function limitRun(context: BenchContext, bodies: readonly Buffer[], points
   }
 }
 
-/** Agent throughput end to end, default and batched, against a minimal writer's limit on the same influxd. */
+/**
+ * Agent throughput end to end, default and batched, on the list and the streams channel,
+ * against a minimal writer's limit on the same influxd, interleaved in one run.
+ */
 export async function agentThroughputBench(context: BenchContext): Promise<BenchRow[]> {
   const count = context.smoke ? 1_000 : 200_000;
   const runs = context.smoke ? 1 : 3;
@@ -44,20 +53,23 @@ export async function agentThroughputBench(context: BenchContext): Promise<Bench
   const bodies = gzipBatches(messages);
   const redis = new Redis({ host: '127.0.0.1', port: context.servers.redisPort });
   const limits: LimitResult[] = [];
-  const results: Record<keyof typeof AGENT_CONFIGS, DrainResult[]> = { default: [], batched: [] };
+  const results = new Map<Contender, DrainResult[]>();
   const onePerPublish: DrainResult[] = [];
   try {
     // Interleaved, so a busy spell on the shared machine hits every contender alike.
     for (let run = 0; run < runs; run += 1) {
       limits.push(await limitRun(context, bodies, points));
       context.log(`agent-throughput: limit run ${run}: ${Math.round(limits.at(-1)?.pointsPerSecond ?? 0)} points/s`);
-      for (const mode of ['batched', 'default'] as const) {
-        const result = await drainWithAgent(context, redis, `throughput_${mode}`, messages, AGENT_CONFIGS[mode]);
-        results[mode].push(result);
-        context.log(
-          `agent-throughput: ${mode} run ${run}: ${Math.round(result.pointsPerSecond)} points/s in ${result.seconds.toFixed(1)} s, ` +
-            `${result.cpuSecondsPerMillionPoints.toFixed(1)} CPU s/M points, peak RSS ${result.peakRssMb.toFixed(0)} MB`,
-        );
+      for (const channel of CHANNELS) {
+        for (const mode of ['batched', 'default'] as const) {
+          const result = await drainWithAgent(context, redis, `throughput_${mode}`, messages, AGENT_CONFIGS[mode], channel);
+          const contender: Contender = `${channel} ${mode}`;
+          results.set(contender, [...(results.get(contender) ?? []), result]);
+          context.log(
+            `agent-throughput: ${contender} run ${run}: ${Math.round(result.pointsPerSecond)} points/s in ${result.seconds.toFixed(1)} s, ` +
+              `${result.cpuSecondsPerMillionPoints.toFixed(1)} CPU s/M points, peak RSS ${result.peakRssMb.toFixed(0)} MB`,
+          );
+        }
       }
     }
     if (accepted(ONE_PER_PUBLISH)) {
@@ -81,30 +93,59 @@ export async function agentThroughputBench(context: BenchContext): Promise<Bench
     },
     { bench, figure: '  limit: influxd CPU per million points', ours: cpu(limitInfluxCpu), value: limitInfluxCpu },
   ];
-  for (const mode of ['default', 'batched'] as const) {
-    const pick = (key: keyof DrainResult): number => median(results[mode].map((r) => r[key]));
-    const rate = pick('pointsPerSecond');
-    const detail = describeAgent(AGENT_CONFIGS[mode]);
-    rows.push(
-      {
+  const pickOf = (contender: Contender) => (key: keyof DrainResult): number => median((results.get(contender) ?? []).map((r) => r[key]));
+  const listDefault = pickOf('redis default')('pointsPerSecond');
+  for (const channel of CHANNELS) {
+    for (const mode of ['default', 'batched'] as const) {
+      const pick = pickOf(`${channel} ${mode}`);
+      const rate = pick('pointsPerSecond');
+      const detail = describeAgent(AGENT_CONFIGS[mode]);
+      const on = channel === 'redis' ? '' : ` on ${channel}`;
+      rows.push({
         bench,
-        figure: `${mode} agent (${detail}), ${count.toLocaleString('en-US')} msgs until queryable (points/s)`,
+        figure: `${mode} agent${on} (${detail}), ${count.toLocaleString('en-US')} msgs until queryable (points/s)`,
         ours: formatValue(rate, 'points/s'),
         peer: `limit: ${formatValue(limit, 'points/s')}`,
         ratio: formatRatio(rate, limit),
         target: `≥ ${TARGET_SHARE * 100}% of limit`,
         met: rate >= TARGET_SHARE * limit,
         value: rate,
-      },
-      {
-        bench,
-        figure: `  ${mode} agent CPU per million points`,
-        ours: cpu(pick('cpuSecondsPerMillionPoints')),
-        peer: `servers: redis-server ${cpu(pick('redisCpuSecondsPerMillionPoints'))}, influxd ${cpu(pick('influxCpuSecondsPerMillionPoints'))}`,
-        value: pick('cpuSecondsPerMillionPoints'),
-      },
-      { bench, figure: `  ${mode} agent peak RSS`, ours: formatValue(pick('peakRssMb'), 'MB'), value: pick('peakRssMb') },
-    );
+      });
+      if (channel === 'redis-streams' && mode === 'default') {
+        rows.push({
+          bench,
+          figure: `  default agent on ${channel} against the list channel's, same run`,
+          ours: formatValue(rate, 'points/s'),
+          peer: `list: ${formatValue(listDefault, 'points/s')}`,
+          ratio: formatRatio(rate, listDefault),
+          target: `≥ ${STREAMS_OVER_LIST}× list`,
+          met: rate >= STREAMS_OVER_LIST * listDefault,
+          value: rate / listDefault,
+        });
+      }
+      const agentAndRedis = pick('cpuSecondsPerMillionPoints') + pick('redisCpuSecondsPerMillionPoints');
+      rows.push(
+        {
+          bench,
+          figure: `  ${mode} agent${on} CPU per million points`,
+          ours: cpu(pick('cpuSecondsPerMillionPoints')),
+          peer: `servers: redis-server ${cpu(pick('redisCpuSecondsPerMillionPoints'))}, influxd ${cpu(pick('influxCpuSecondsPerMillionPoints'))}`,
+          value: pick('cpuSecondsPerMillionPoints'),
+        },
+        {
+          bench,
+          figure: `  ${mode} agent${on} + redis-server CPU per million points`,
+          ours: cpu(agentAndRedis),
+          peer: `influxd (limit run): ${cpu(limitInfluxCpu)}`,
+          ratio: formatRatio(agentAndRedis, limitInfluxCpu),
+          ...(channel === 'redis-streams' && mode === 'default'
+            ? { target: `≤ ${STREAMS_CPU_OVER_INFLUX}× influxd`, met: agentAndRedis <= STREAMS_CPU_OVER_INFLUX * limitInfluxCpu }
+            : {}),
+          value: agentAndRedis,
+        },
+        { bench, figure: `  ${mode} agent${on} peak RSS`, ours: formatValue(pick('peakRssMb'), 'MB'), value: pick('peakRssMb') },
+      );
+    }
   }
   for (const result of onePerPublish) {
     rows.push({

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { Kadabra } from '../src/client/kadabra.js';
 import { startAckProxy } from './support/ack-proxy.js';
-import { deleteKeys, queueKeys } from './support/backlog.js';
+import { benchChannel } from './support/backlog.js';
 import { formatValue, type BenchRow } from './support/bench-row.js';
 import type { BenchContext } from './support/bench-context.js';
 import { AGENT_CONFIGS, describeAgent } from './support/agent-configs.js';
@@ -49,12 +49,12 @@ async function steadyRun(context: BenchContext, steady: Steady): Promise<Latency
       }
     }
   });
-  const keys = queueKeys('latency');
+  const channel = benchChannel('latency');
   const redis = new Redis({ host: '127.0.0.1', port: context.servers.redisPort });
   await freshDatabase(context.servers.influxUrl, DATABASE);
-  const agent = new BenchAgent({ servers: context.servers, keys, database: DATABASE, influxUrl: proxy.url, config: AGENT_CONFIGS.default });
+  const agent = new BenchAgent({ servers: context.servers, channel, database: DATABASE, influxUrl: proxy.url, config: AGENT_CONFIGS.default });
   const client = new Kadabra({
-    CLIENT_CHANNEL_ARGS: { host: '127.0.0.1', port: context.servers.redisPort, ...keys },
+    CLIENT_CHANNEL_ARGS: { host: '127.0.0.1', port: context.servers.redisPort, ...channel.args },
     CLIENT_LOG_LEVEL: 'error',
   });
   try {
@@ -81,7 +81,7 @@ async function steadyRun(context: BenchContext, steady: Steady): Promise<Latency
     await client.close();
     await agent.stop();
     await proxy.close();
-    await deleteKeys(redis, keys);
+    await channel.remove(redis);
     redis.disconnect();
     await dropDatabase(context.servers.influxUrl, DATABASE);
   }

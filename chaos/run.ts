@@ -2,15 +2,17 @@
 // against real processes and prints one row each. Options:
 //   --short        the CI-sized run (small counts, short outages; test/process/chaos runs it)
 //   --only 1,3,all only these scenarios (keys: 1 2 3 4 5 6 6b 7 8 9 10 all)
+//   --channel T    only on this channel type (redis, redis-streams); default: every scenario on each
 // Exits 1 when any row shows a loss, a double, or another broken promise.
 import { parseArgs } from 'node:util';
 import { FULL_PROFILE, SHORT_PROFILE } from './profile.js';
 import { formatTable, type Row } from './row.js';
 import { startEnvironment } from './support/environment.js';
 import { runScenario, SCENARIOS } from './suite.js';
+import { CHAOS_CHANNEL_TYPES } from './support/chaos-channel.js';
 
 const { values } = parseArgs({
-  options: { short: { type: 'boolean', default: false }, only: { type: 'string' } },
+  options: { short: { type: 'boolean', default: false }, only: { type: 'string' }, channel: { type: 'string' } },
 });
 const profile = values.short ? SHORT_PROFILE : FULL_PROFILE;
 const only = values.only?.split(',').map((key) => key.trim());
@@ -20,13 +22,21 @@ if (scenarios.length === 0) {
   process.exit(2);
 }
 
+const channels = values.channel === undefined ? CHAOS_CHANNEL_TYPES : CHAOS_CHANNEL_TYPES.filter((type) => type === values.channel);
+if (channels.length === 0) {
+  process.stderr.write(`no channel type ${values.channel}; types: ${CHAOS_CHANNEL_TYPES.join(' ')}\n`);
+  process.exit(2);
+}
+
 const log = (text: string): void => void process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${text}\n`);
 const started = Date.now();
 log(`chaos suite (${profile.name}): starting redis-server (AOF, appendfsync everysec) and influxd`);
 const env = await startEnvironment();
 const rows: Row[] = [];
 try {
-  for (const scenario of scenarios) rows.push(await runScenario(env, profile, scenario, log));
+  for (const channel of channels) {
+    for (const scenario of scenarios) rows.push(await runScenario(env, profile, scenario, log, channel));
+  }
 } finally {
   await env.close();
 }

@@ -1,10 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { AppConfig, AppReport } from './app/app-config.js';
 import type { Profile } from './profile.js';
 import { reconcileRun } from './reconcile/reconcile-run.js';
 import type { Row } from './row.js';
 import { ChaosAgent } from './support/chaos-agent.js';
 import { AppProcess } from './support/app-process.js';
+import { chaosChannel, type ChaosChannel, type ChaosChannelType } from './support/chaos-channel.js';
 import type { Environment } from './support/environment.js';
 import { InProgressWatch } from './support/in-progress-watch.js';
 import { makeBadMessages, type BadMessage } from './support/malformed.js';
@@ -24,7 +25,8 @@ export function sleep(seconds: number): Promise<void> {
  */
 export class ScenarioRun {
   readonly id = randomBytes(4).toString('hex');
-  readonly keys: AppConfig['channel'];
+  /** The scenario's channel: its keys, what apps and agents are given, what the suite reads. */
+  readonly channel: ChaosChannel;
   readonly database: string;
   readonly notes: string[] = [];
   readonly failures: string[] = [];
@@ -37,8 +39,14 @@ export class ScenarioRun {
   readonly bad: BadMessage[] = [];
   /** When redis-server was SIGKILLed (ms since the epoch). */
   readonly redisKills: number[] = [];
-  /** Messages (digests) left in progress by the agent SIGKILLs: the nanny's to re-publish. */
+  /** Messages (digests, entry ids) left in progress by the agent SIGKILLs: the nanny's to re-publish. */
   readonly orphans = new Set<string>();
+  /**
+   * Messages left in progress, counted at each SIGKILL: a message still in progress at a
+   * second kill (its republish by the nanny cut short) may be written once by each killed
+   * agent, so each kill that leaves it explains one re-publish.
+   */
+  leftByKills = 0;
   /** Messages in progress longer than the nanny threshold: the nanny may publish each once more. */
   readonly watch: InProgressWatch;
   /** What may cause re-publishes here, and how many (see `expectRepublishedAtMost`). */
@@ -54,16 +62,12 @@ export class ScenarioRun {
     readonly env: Environment,
     readonly profile: Profile,
     private readonly log: (text: string) => void,
+    channelType: ChaosChannelType = 'redis',
   ) {
-    this.keys = {
-      port: env.redis.port,
-      queue_key: `chaos:${this.id}:queue`,
-      inprogress_key: `chaos:${this.id}:inprogress`,
-      dead_key: `chaos:${this.id}:dead`,
-    };
+    this.channel = chaosChannel(channelType, env.inspector, env.redis.port, this.id);
     this.database = `chaos_${this.id}`;
     this.lostAnswerPointsBefore = env.proxy.pointsInLostAnswers;
-    this.watch = new InProgressWatch(env.inspector, `${this.keys.inprogress_key}:entered`, profile.nannyThresholdSeconds * 1000);
+    this.watch = new InProgressWatch(() => this.channel.enteredTimes(), profile.nannyThresholdSeconds * 1000);
   }
 
   /** Messages held in progress past the nanny threshold, other than those the SIGKILLs left there. */
@@ -95,7 +99,8 @@ export class ScenarioRun {
   agentConfig(overrides: Record<string, unknown> = {}): Record<string, unknown> {
     const p = this.profile;
     return {
-      AGENT_CHANNEL_ARGS: { host: '127.0.0.1', ...this.keys, connect_timeout: 1 },
+      AGENT_CHANNEL_TYPE: this.channel.type,
+      AGENT_CHANNEL_ARGS: { host: '127.0.0.1', ...this.channel.args, connect_timeout: 1 },
       AGENT_PUBLISHER_TYPE: 'influxdb',
       AGENT_PUBLISHER_ARGS: {
         host: '127.0.0.1',
@@ -136,8 +141,9 @@ export class ScenarioRun {
     // already on the socket are executed before the server sees it closed) and may move
     // messages into in-progress after the kill: let those land before counting.
     await new Promise((resolve) => setTimeout(resolve, KILL_SETTLE_MS));
-    const left = await this.env.inspector.lrangeBuffer(this.keys.inprogress_key, 0, -1);
-    for (const raw of left) this.orphans.add(createHash('sha1').update(raw).digest('hex'));
+    const left = await this.channel.inProgressIds();
+    for (const id of left) this.orphans.add(id);
+    this.leftByKills += left.length;
     this.step(`SIGKILLed agent ${agent.name}; ${left.length} message(s) in progress`);
   }
 
@@ -146,7 +152,7 @@ export class ScenarioRun {
     this.appCount += 1;
     const app = new AppProcess({
       name: `${this.name.replace(/\W+/g, '-')}-app${this.appCount}`,
-      channel: this.keys,
+      channel: { type: this.channel.type, args: this.channel.args },
       ratePerSecond: this.profile.ratePerApp,
       flushTimeoutSeconds: 60,
       ...overrides,
@@ -159,7 +165,7 @@ export class ScenarioRun {
   startControl(): AppProcess {
     const control = new AppProcess({
       name: `${this.name.replace(/\W+/g, '-')}-control`,
-      channel: this.keys,
+      channel: { type: this.channel.type, args: this.channel.args },
       ratePerSecond: this.profile.ratePerApp,
       flushTimeoutSeconds: 1,
       control: true,
@@ -223,13 +229,9 @@ export class ScenarioRun {
 
   /** When the queue and in-progress were both empty, polled until `deadline`. */
   private async emptyAt(deadline: number): Promise<number | undefined> {
-    const { inspector } = this.env;
     while (Date.now() < deadline) {
       try {
-        const [queued, inProgress] = await Promise.all([
-          inspector.llen(this.keys.queue_key),
-          inspector.llen(this.keys.inprogress_key),
-        ]);
+        const { queued, inProgress } = await this.channel.counts();
         if (queued === 0 && inProgress === 0) return Date.now();
       } catch {
         // Redis restarting: poll on.
@@ -243,7 +245,7 @@ export class ScenarioRun {
   async injectBad(count: number, huge = false): Promise<void> {
     const batch = makeBadMessages(`chaos-bad-${this.id}`, count, this.bad.length, huge);
     this.bad.push(...batch);
-    for (const message of batch) await this.env.inspector.lpush(this.keys.queue_key, message.bytes);
+    for (const message of batch) await this.channel.push(message.bytes);
   }
 
   /**
@@ -254,11 +256,7 @@ export class ScenarioRun {
     const from = this.drainFrom ?? Date.now();
     const emptied = await this.emptyAt(Date.now() + this.profile.drainDeadlineSeconds * 1000);
     if (emptied === undefined) {
-      const { inspector } = this.env;
-      const [queued, inProgress] = await Promise.all([
-        inspector.llen(this.keys.queue_key),
-        inspector.llen(this.keys.inprogress_key),
-      ]);
+      const { queued, inProgress } = await this.channel.counts();
       this.failures.push(`not drained after ${this.profile.drainDeadlineSeconds} s: ${queued} queued, ${inProgress} in progress`);
       return (Date.now() - from) / 1000;
     }
@@ -288,9 +286,6 @@ export class ScenarioRun {
       ...[...this.apps, ...this.controls].map((p) => p.dispose()),
       ...this.agents.map((agent) => agent.dispose(keepLogs)),
     ]);
-    const { queue_key, inprogress_key, dead_key } = this.keys;
-    await this.env.inspector
-      .del(queue_key, inprogress_key, dead_key, `${inprogress_key}:entered`, `${dead_key}:dropped`)
-      .catch(() => undefined);
+    await this.env.inspector.del(...this.channel.keys).catch(() => undefined);
   }
 }

@@ -13,6 +13,7 @@ import type { Scenario } from './scenarios/scenario.js';
 import { setupWrong } from './scenarios/setup-wrong.js';
 import { tenantRefused } from './scenarios/tenant-refused.js';
 import { twoAgents } from './scenarios/two-agents.js';
+import type { ChaosChannelType } from './support/chaos-channel.js';
 import type { Environment } from './support/environment.js';
 
 /** Every scenario, each alone, then all at once. */
@@ -31,17 +32,24 @@ export const SCENARIOS: readonly Scenario[] = [
   allAtOnce,
 ];
 
+/** A scenario's title in its row: on the list channel as it is, on another with the type. */
+export function rowTitle(scenario: Scenario, channelType: ChaosChannelType): string {
+  return channelType === 'redis' ? scenario.title : `${scenario.title} [${channelType}]`;
+}
+
 /**
- * Runs one scenario on `env` and reconciles it into a row. A scenario that throws
- * gives a failed row; the shared servers are healed (started, proxy undelayed) either way.
+ * Runs one scenario on `env`, on a channel of `channelType`, and reconciles it into a
+ * row. A scenario that throws gives a failed row; the shared servers are healed
+ * (started, proxy undelayed) either way.
  */
 export async function runScenario(
   env: Environment,
   profile: Profile,
   scenario: Scenario,
   log: (text: string) => void = () => undefined,
+  channelType: ChaosChannelType = 'redis',
 ): Promise<Row> {
-  const run = new ScenarioRun(scenario.title, env, profile, log);
+  const run = new ScenarioRun(rowTitle(scenario, channelType), env, profile, log, channelType);
   const started = Date.now();
   run.step('starting');
   try {
@@ -53,7 +61,7 @@ export async function runScenario(
     run.step(`crashed: ${String(error)}`);
     run.failures.push(`the scenario crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return {
-      scenario: scenario.title,
+      scenario: run.name,
       sent: 0,
       stored: 0,
       lost: 0,

@@ -1,3 +1,20 @@
+/** The dead-letter alarm threshold, as every channel has it. */
+const DEAD_MAX_LENGTH =
+  'Alarm threshold: beyond this many dead letters the channel logs at error level and `kadabra status` exits 3. Dead letters are never deleted for it.';
+
+/** How both Redis channels reach and log in to the server. */
+const REDIS_ACCESS = {
+  url: '`redis://[user:password@]host:port/db` or `rediss://...`; overrides host, port and db.',
+  username: 'Redis ACL user name.',
+  password: 'Redis password; never logged.',
+  connect_timeout: 'Seconds to wait for a connection.',
+  tls: 'Connect with TLS to `host`:`port` (what `rediss://` does for a `url`).',
+  ca: 'PEM file of the CA to trust for TLS (instead of the system CAs).',
+  cert: "PEM file of a client certificate, for a server with `tls-auth-clients yes` (Redis' default); with `key`.",
+  key: "PEM file of the client certificate's private key; with `cert`.",
+  servername: "Name to verify the server's certificate against (and send as SNI) instead of the host.",
+} as const;
+
 /**
  * One-line descriptions of each channel and publisher argument for the reference
  * tables, by kind, then type, then argument. A `.describe()` on the argument's schema
@@ -15,21 +32,24 @@ export const ARGUMENT_DESCRIPTIONS: Readonly<
       queue_key: 'LIST of messages waiting to be published (shared with Python Kadabra by default).',
       inprogress_key: 'LIST of messages being published.',
       dead_key: 'LIST of dead-letter records: messages that can never be published, with the reason (never trimmed).',
-      dead_max_length: 'Alarm threshold: beyond this many dead letters the channel logs at error level and `kadabra status` exits 3. Dead letters are never deleted for it.',
-      url: '`redis://[user:password@]host:port/db` or `rediss://...`; overrides host, port and db.',
-      username: 'Redis ACL user name.',
-      password: 'Redis password; never logged.',
-      connect_timeout: 'Seconds to wait for a connection.',
-      tls: 'Connect with TLS to `host`:`port` (what `rediss://` does for a `url`).',
-      ca: 'PEM file of the CA to trust for TLS (instead of the system CAs).',
-      cert: "PEM file of a client certificate, for a server with `tls-auth-clients yes` (Redis' default); with `key`.",
-      key: "PEM file of the client certificate's private key; with `cert`.",
-      servername: "Name to verify the server's certificate against (and send as SNI) instead of the host.",
+      dead_max_length: DEAD_MAX_LENGTH,
+      ...REDIS_ACCESS,
+    },
+    'redis-streams': {
+      host: 'Redis host.',
+      port: 'Redis port.',
+      db: 'Redis database number.',
+      logger: 'Name of the channel\'s logger.',
+      stream_key: 'STREAM of messages, one entry each (field `m`). Must contain a hash tag (`{...}`): the dead letters (`<stream_key>:dead`) and publisher state (`<stream_key>:state:<namespace>`) start with it, so every key of the stream lands on one Redis Cluster slot.',
+      group: 'Consumer group every agent of the stream reads with (created, with the stream, on an agent\'s first read).',
+      consumer: 'This agent\'s consumer name in the group. Unset: `<host>:<pid>:<random>`, unique to the process and stable for its life. Consumers of agents that are gone are removed by a nanny once they hold nothing.',
+      dead_max_length: DEAD_MAX_LENGTH,
+      ...REDIS_ACCESS,
     },
     sqlite: {
       path: 'SQLite database file shared by the apps and agents of one host (created if missing); relative to the working directory.',
       logger: 'Name of the channel\'s logger.',
-      dead_max_length: 'Alarm threshold: beyond this many dead letters the channel logs at error level and `kadabra status` exits 3. Dead letters are never deleted for it.',
+      dead_max_length: DEAD_MAX_LENGTH,
       busy_timeout: 'Seconds an operation waits while another process holds the write lock, before it fails.',
       synchronous: '`"normal"`: a sent message survives the crash of any process; `"full"`: also a power loss or OS crash (an fsync per commit).',
     },

@@ -27,9 +27,13 @@ export type {
   ReceivedMessage,
   ReceiveOptions,
   StateChange,
+  ClaimOptions,
+  ConsumerStatus,
 } from './channels/channel.js';
 export { RedisChannel } from './channels/redis/redis-channel.js';
 export type { RedisChannelArgs } from './channels/redis/redis-channel-args.js';
+export { RedisStreamsChannel } from './channels/redis-streams/redis-streams-channel.js';
+export type { RedisStreamsChannelArgs } from './channels/redis-streams/redis-streams-channel-args.js';
 export { SqliteChannel } from './channels/sqlite/sqlite-channel.js';
 export type { SqliteChannelArgs } from './channels/sqlite/sqlite-channel-args.js';
 export { createChannel } from './channels/create-channel.js';

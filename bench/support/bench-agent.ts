@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { QueueKeys } from './backlog.js';
+import type { BenchChannel } from './backlog.js';
 import type { BenchServers } from './bench-context.js';
 
 /** The compiled CLI, from dist/bench/support/. */
@@ -12,7 +12,7 @@ const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 /** Which agent to run. */
 export interface BenchAgentOptions {
   readonly servers: BenchServers;
-  readonly keys: QueueKeys;
+  readonly channel: BenchChannel;
   readonly database: string;
   /** Where the publisher writes; default the servers' influxd. */
   readonly influxUrl?: string;
@@ -41,7 +41,8 @@ export class BenchAgent {
     writeFileSync(
       configPath,
       JSON.stringify({
-        AGENT_CHANNEL_ARGS: { host: '127.0.0.1', port: options.servers.redisPort, ...options.keys },
+        AGENT_CHANNEL_TYPE: options.channel.type,
+        AGENT_CHANNEL_ARGS: { host: '127.0.0.1', port: options.servers.redisPort, ...options.channel.args },
         AGENT_PUBLISHER_TYPE: 'influxdb',
         AGENT_PUBLISHER_ARGS: { url: options.influxUrl ?? options.servers.influxUrl, database: options.database, timeout: 60 },
         AGENT_LOG_LEVEL: 'info',

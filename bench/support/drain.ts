@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { deleteKeys, pendingMessages, queueKeys, releaseBacklog, stageMessages } from './backlog.js';
+import { benchChannel, type BenchChannelType } from './backlog.js';
 import type { BenchContext } from './bench-context.js';
 import { BenchAgent } from './bench-agent.js';
 import { dropDatabase, freshDatabase, waitForPoints } from './influx-http.js';
@@ -24,9 +24,9 @@ export interface DrainResult {
 export type BacklogSource = readonly string[] | { readonly count: number; batches(): Iterable<readonly string[]> };
 
 /**
- * Stages `backlog` in Redis, starts an agent with `config` and waits for it to be ready,
- * releases the backlog at once, and measures until the queue and in-progress lists are
- * empty and InfluxDB counts every point.
+ * Stages `backlog` in Redis, starts an agent with `config` on a channel of `channelType`
+ * and waits for it to be ready, releases the backlog at once, and measures until the
+ * channel holds nothing queued or in progress and InfluxDB counts every point.
  */
 export async function drainWithAgent(
   context: BenchContext,
@@ -34,17 +34,18 @@ export async function drainWithAgent(
   name: string,
   backlog: BacklogSource,
   config: Readonly<Record<string, unknown>>,
+  channelType: BenchChannelType = 'redis',
 ): Promise<DrainResult> {
-  const keys = queueKeys(name);
+  const channel = benchChannel(name, channelType);
   const database = `bench_${name.replace(/\W/g, '_')}`;
   const count = 'count' in backlog ? backlog.count : backlog.length;
-  for (const batch of 'batches' in backlog ? backlog.batches() : [backlog]) await stageMessages(redis, keys, batch);
+  for (const batch of 'batches' in backlog ? backlog.batches() : [backlog]) await channel.stage(redis, batch);
   await freshDatabase(context.servers.influxUrl, database);
   const profileDir = process.env['KADABRA_BENCH_CPU_PROF'];
   const extraFlags = process.env['KADABRA_BENCH_NODE_FLAGS']?.split(' ').filter((flag) => flag !== '') ?? [];
   const agent = new BenchAgent({
     servers: context.servers,
-    keys,
+    channel,
     database,
     config,
     nodeFlags: [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), ...extraFlags],
@@ -55,10 +56,10 @@ export async function drainWithAgent(
     const servers = new ServerCpu(context);
     const rss = new RssSampler(agent.pid);
     const start = performance.now();
-    await releaseBacklog(redis, keys);
+    await channel.release(redis);
     const expected = count * POINTS_PER_MESSAGE;
     const timeoutMs = context.smoke ? 60_000 : 3_600_000;
-    while ((await pendingMessages(redis, keys)) > 0) {
+    while ((await channel.pending(redis)) > 0) {
       agent.checkAlive();
       if (performance.now() - start > timeoutMs) throw new Error(`${name}: backlog not drained in time\n${agent.describe()}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -80,7 +81,7 @@ export async function drainWithAgent(
     };
   } finally {
     await agent.stop();
-    await deleteKeys(redis, keys);
+    await channel.remove(redis);
     await dropDatabase(context.servers.influxUrl, database);
   }
 }

@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { Kadabra } from '../../src/client/kadabra.js';
 import type { MetricsCollector } from '../../src/client/metrics-collector.js';
 import type { BenchContext } from './bench-context.js';
+import { benchChannel, type BenchChannelType } from './backlog.js';
 import { collectGarbage } from './micro.js';
 import { produce, type ProduceResult } from './produce.js';
 import { recordTypical } from './typical-message.js';
@@ -20,7 +21,8 @@ export interface RedisSendResults {
 }
 
 /**
- * Sends `total` typical messages per run with the Kadabra client into redis-server, in
+ * Sends `total` typical messages per run with the Kadabra client into redis-server (on a
+ * channel of `channelType`), in
  * bursts of 100 per event-loop turn, until `flush()` reports every one delivered: as
  * fast as it goes, and (collectors recorded beforehand) at a steady `pacedRate`. Run 0
  * (smaller) warms up and is not reported.
@@ -30,11 +32,12 @@ export async function sendThroughKadabra(
   runs: number,
   total: number,
   pacedRate: number,
+  channelType: BenchChannelType = 'redis',
 ): Promise<RedisSendResults> {
-  const id = `bench:send:${process.pid}`;
-  const keys = { queue_key: `${id}:queue`, inprogress_key: `${id}:inprogress`, dead_key: `${id}:dead` };
+  const channel = benchChannel('send', channelType);
   const client = new Kadabra({
-    CLIENT_CHANNEL_ARGS: { host: '127.0.0.1', port: context.servers.redisPort, ...keys },
+    CLIENT_CHANNEL_TYPE: channelType,
+    CLIENT_CHANNEL_ARGS: { host: '127.0.0.1', port: context.servers.redisPort, ...channel.args },
     CLIENT_LOG_LEVEL: 'error',
     CLIENT_FLUSH_TIMEOUT_SECONDS: 300,
   });
@@ -76,10 +79,10 @@ export async function sendThroughKadabra(
     if (after.delivered - before.delivered !== count || after.dropped !== before.dropped) {
       throw new Error(`Kadabra delivered ${after.delivered - before.delivered} of ${count} (dropped ${after.dropped - before.dropped})`);
     }
-    await redis.del(keys.queue_key);
+    await channel.remove(redis);
     const how = `${prerecorded ? 'close+send' : 'record+close+send'}${ratePerSecond === undefined ? '' : ` paced at ${ratePerSecond} msg/s`}`;
     context.log(
-      `encode-send: Kadabra → Redis (${how}): ${Math.round(result.messagesPerSecond)} msg/s, ` +
+      `encode-send: Kadabra → ${channelType} (${how}): ${Math.round(result.messagesPerSecond)} msg/s, ` +
         `${result.cpuMicrosPerMessage.toFixed(2)} µs CPU/msg, ${result.cores.toFixed(2)} cores, loop p99 ${result.loopDelayP99Ms.toFixed(1)} ms ` +
         `(profile window ${result.windowMicros.join('-')})`,
     );

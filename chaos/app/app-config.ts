@@ -2,13 +2,8 @@
 export interface AppConfig {
   /** The app's name: the value of its `app` dimension. */
   readonly name: string;
-  /** Redis port on 127.0.0.1 and the scenario's keys. */
-  readonly channel: {
-    readonly port: number;
-    readonly queue_key: string;
-    readonly inprogress_key: string;
-    readonly dead_key: string;
-  };
+  /** The channel type, and its arguments (the Redis port on 127.0.0.1 and the scenario's keys). */
+  readonly channel: { readonly type: string; readonly args: Readonly<Record<string, unknown>> };
   /** Messages per second while running (steady); 0 sends `count` as fast as the client takes them. */
   readonly ratePerSecond: number;
   /** Stop after this many messages (then close and report without waiting for SIGTERM). */

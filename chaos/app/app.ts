@@ -9,7 +9,8 @@ import { MetricsCollector } from '../../src/client/metrics-collector.js';
 import { componentLogger, createLogger } from '../../src/logging/logger.js';
 import { encodeMetrics } from '../../src/wire/codec.js';
 import { REPORT_PREFIX, type AppConfig, type AppReport, type LoopSample } from './app-config.js';
-import { countingRedisChannel } from './counting-channel.js';
+import { countingChannel } from './counting-channel.js';
+import { createChannel } from '../../src/channels/create-channel.js';
 
 const TICK_MS = 5;
 const LOOP_RESOLUTION_MS = 10;
@@ -17,13 +18,14 @@ const TIMELINE_POLL_MS = 20;
 
 const config = JSON.parse(process.env['CHAOS_APP'] ?? '{}') as AppConfig;
 
-const channelArgs = { host: '127.0.0.1', ...config.channel, connect_timeout: 1 };
+const channelArgs = { host: '127.0.0.1', ...config.channel.args, connect_timeout: 1 };
 const logger = createLogger({ level: 'warn' });
-const counting = countingRedisChannel(channelArgs, componentLogger(logger, 'kadabra.channel'));
+const counting = countingChannel(createChannel(config.channel.type, channelArgs, componentLogger(logger, 'kadabra.channel')));
 const client = config.control
   ? undefined
   : new Kadabra(
       {
+        CLIENT_CHANNEL_TYPE: config.channel.type,
         CLIENT_CHANNEL_ARGS: channelArgs,
         CLIENT_FLUSH_TIMEOUT_SECONDS: config.flushTimeoutSeconds,
         CLIENT_OVERFLOW_LOG_INTERVAL_SECONDS: 1,

@@ -1,9 +1,6 @@
 import type { Channel } from '../../src/channels/channel.js';
-import { RedisChannel } from '../../src/channels/redis/redis-channel.js';
-import type { RedisChannelArgs } from '../../src/channels/redis/redis-channel-args.js';
-import type { KadabraLogger } from '../../src/logging/logger.js';
 
-/** A Redis channel for the client that counts the messages of writes that failed after being sent. */
+/** A channel for the client that counts the messages of writes that failed after being sent. */
 export interface CountingChannel {
   readonly channel: Channel;
   /**
@@ -33,9 +30,8 @@ function seqOf(message: string): number | undefined {
 // channel's own wait, or ioredis without an offline queue).
 const NOT_SENT = /redis not ready|Stream isn't writeable|enableOfflineQueue/;
 
-/** Wraps a real `RedisChannel`; every call goes to it unchanged. */
-export function countingRedisChannel(args: Partial<RedisChannelArgs>, logger: KadabraLogger): CountingChannel {
-  const redis = new RedisChannel(args, logger);
+/** Wraps a real channel (list or streams); every call goes to it unchanged. */
+export function countingChannel(redis: Channel): CountingChannel {
   let failed = 0;
   const acked = new Set<number>();
   const ackedWrites: [number, number, number][] = [];

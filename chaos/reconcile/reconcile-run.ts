@@ -21,7 +21,7 @@ export async function reconcileRun(run: ScenarioRun, drainSeconds: number): Prom
   const total = (pick: (a: AppReconciliation) => number): number => apps.reduce((sum, a) => sum + pick(a), 0);
   const stored = total((a) => a.stored);
   const published = run.agents.reduce((sum, agent) => sum + agent.publishedTotal, 0);
-  const dead = await reconcileDeadLetters(run.env.inspector, run.keys.dead_key, run.bad);
+  const dead = await reconcileDeadLetters(run.env.inspector, run.channel.deadKey, run.bad);
   const storedPoints = await countPoints(run.env.influx, run.database);
 
   for (const a of apps) {
@@ -50,7 +50,7 @@ export async function reconcileRun(run: ScenarioRun, drainSeconds: number): Prom
   }
   const failedAttempts = run.agents.reduce((sum, agent) => sum + agent.counts.failedAttempts, 0);
   run.notes.push(`publishes by ${Object.entries(byComponent).map(([c, n]) => `${c} ${n}`).join(', ') || 'none'}`);
-  if (run.orphans.size > 0) run.notes.push(`messages left in progress by the SIGKILLs: ${run.orphans.size}`);
+  if (run.orphans.size > 0) run.notes.push(`messages left in progress by the SIGKILLs: ${run.orphans.size} (${run.leftByKills} counted at each kill)`);
   if (run.completeFailed() > 0) run.notes.push(`published but not completed (Redis down): ${run.completeFailed()}`);
   if (total((a) => a.droppedStored) > 0) {
     run.notes.push(`counted as dropped but stored anyway (the write reached Redis, its acknowledgement was lost): ${total((a) => a.droppedStored)}`);

@@ -75,7 +75,7 @@ export const allAtOnce: Scenario = {
     await run.endCalm();
     checkAppSide(run, small, from, to);
     run.expectRepublishedAtMost(
-      () => run.orphans.size + run.lostAnswerPoints() + run.completeFailed() + run.failedWrites(),
+      () => run.leftByKills + run.lostAnswerPoints() + run.completeFailed() + run.failedWrites(),
       'messages left in progress by the SIGKILLs, written by InfluxDB after their publish timed out ' +
         `(held through the InfluxDB outage and slowness: counted as past the nanny threshold); ${REDIS_REPUBLISH_CAUSE}`,
     );

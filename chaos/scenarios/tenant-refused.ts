@@ -1,4 +1,4 @@
-import { RedisChannel } from '../../src/channels/redis/redis-channel.js';
+import { createChannel } from '../../src/channels/create-channel.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { countAndSumByApp } from '../reconcile/influx-values.js';
 import { sleep } from '../scenario-run.js';
@@ -23,7 +23,7 @@ export const tenantRefused: Scenario = {
     const { profile, env } = run;
     run.step(`influxd restarted with max-series-per-database ${profile.apps}`);
     await env.influx.restartWith({ maxSeriesPerDatabase: profile.apps });
-    const channel = new RedisChannel({ host: '127.0.0.1', ...run.keys }, createLogger({ level: 'silent' }));
+    const channel = createChannel(run.channel.type, { host: '127.0.0.1', ...run.channel.args }, createLogger({ level: 'silent' }));
     let raised = false;
     try {
       const agent = await run.startCalm();
@@ -36,7 +36,7 @@ export const tenantRefused: Scenario = {
       const report = await tenant.stop();
       run.reports.push(report);
       const deadline = Date.now() + profile.drainDeadlineSeconds * 1000;
-      while ((await env.inspector.llen(run.keys.dead_key)) < report.stats.delivered && Date.now() < deadline) await sleep(0.1);
+      while ((await env.inspector.llen(run.channel.deadKey)) < report.stats.delivered && Date.now() < deadline) await sleep(0.1);
       const dead = await channel.deadLetters(report.stats.delivered + 10);
       const closed = agent.counts.gateClosed - closedBefore;
       if (closed > 0) run.failures.push(`the receivers stopped ${closed} time(s) while one tenant was refused`);

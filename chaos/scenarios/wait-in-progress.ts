@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { ScenarioRun } from '../scenario-run.js';
 
 /**
@@ -9,8 +8,8 @@ import type { ScenarioRun } from '../scenario-run.js';
 export async function waitForInProgress(run: ScenarioRun, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const newest = await run.env.inspector.lindexBuffer(run.keys.inprogress_key, 0);
-    if (newest && !run.orphans.has(createHash('sha1').update(newest).digest('hex'))) return;
+    const [newest] = await run.channel.inProgressIds();
+    if (newest !== undefined && !run.orphans.has(newest)) return;
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
   run.step('no new message in progress; killing anyway');

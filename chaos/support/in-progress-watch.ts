@@ -1,11 +1,11 @@
-import type { Redis } from 'ioredis';
 
 /** How often the watch reads the in-progress records. */
 const POLL_MS = 100;
 
 /**
- * Watches a channel's in-progress records (the `entered` HASH: sha1 of a message -> ms it
- * entered in-progress, written by the agents' own clock on this machine) and collects the
+ * Watches a channel's in-progress records (list: the `entered` HASH, sha1 of a message ->
+ * ms it entered in-progress; streams: each pending entry's idle time; by a clock on this
+ * machine) and collects the
  * messages the nanny was entitled to publish again: those still in progress when they had
  * been there longer than the nanny threshold. The nanny re-publishes exactly those, by
  * design, whether a fault held them (an InfluxDB outage, a dead agent) or only a slow,
@@ -23,9 +23,11 @@ export class InProgressWatch {
   private stopped = false;
   private readonly loop: Promise<void>;
 
+  /**
+   * @param enteredTimes when each message in progress entered it (`ChaosChannel.enteredTimes`).
+   */
   constructor(
-    private readonly redis: Redis,
-    private readonly enteredKey: string,
+    private readonly enteredTimes: () => Promise<Map<string, number>>,
     private readonly thresholdMs: number,
   ) {
     this.loop = this.run();
@@ -39,9 +41,9 @@ export class InProgressWatch {
   }
 
   private async poll(): Promise<void> {
-    let current: Record<string, string>;
+    let current: Map<string, number>;
     try {
-      current = await this.redis.hgetall(this.enteredKey);
+      current = await this.enteredTimes();
     } catch {
       return; // Redis restarting: the next poll judges the longer gap.
     }
@@ -49,7 +51,7 @@ export class InProgressWatch {
     for (const [digest, entered] of this.last) {
       if (now - entered > this.thresholdMs) this.overdue.add(digest);
     }
-    this.last = new Map(Object.entries(current).map(([digest, ms]) => [digest, Number(ms)]));
+    this.last = current;
   }
 
   /** Stops polling after one last look. */

@@ -136,6 +136,7 @@ export class Agent {
       limits: { maxMessageBytes, maxBatchBytes: config.AGENT_NANNY_MAX_BATCH_BYTES },
       frequencySeconds: config.AGENT_NANNY_FREQUENCY_SECONDS,
       thresholdSeconds: config.AGENT_NANNY_THRESHOLD_SECONDS,
+      maxDeliveries: config.AGENT_MAX_DELIVERIES,
     };
     if (config.AGENT_TYPE === 'batched') {
       this.receiver = new BatchedReceiver({

@@ -43,7 +43,15 @@ export interface NannyLoopOptions {
   readonly limits?: ReceiveLimits;
   /** Where the agent's figures, heartbeats and readiness are recorded. Default: nowhere. */
   readonly stats?: AgentStats;
+  /**
+   * On a channel that claims stuck messages (`Channel.claimStuck`): one delivered this
+   * many times is dead-lettered with its history instead (`AGENT_MAX_DELIVERIES`). Default 10.
+   */
+  readonly maxDeliveries?: number;
 }
+
+/** `AGENT_MAX_DELIVERIES`' default. */
+const DEFAULT_MAX_DELIVERIES = 10;
 
 /** What a run's republishing did, counted as it goes. */
 export interface RepublishCounts {
@@ -82,6 +90,12 @@ const EMPTY_REPORT: NannyRunReport = Object.freeze({
  * the next run, after a backoff that honours Retry-After) instead of hammering a
  * database that is down. A run is skipped while the receivers' gate is closed, and a
  * failing channel is logged and retried on the next run.
+ *
+ * On a channel with `claimStuck` (Redis Streams) a run claims the stuck items instead of
+ * listing them, so the nannies of several agents never republish the same one at once,
+ * and an item delivered `maxDeliveries` times is dead-lettered by the channel. Skipped
+ * while the gate is closed, a nanny claims nothing during a database outage: entries do
+ * not move between agents that could not publish them anyway.
  */
 export abstract class NannyLoop extends ComponentLifecycle {
   private readonly channel: Channel;
@@ -93,6 +107,7 @@ export abstract class NannyLoop extends ComponentLifecycle {
   private readonly channelFailures: ChannelFailures;
   private readonly backoff: Backoff;
   private readonly stats: AgentStats | undefined;
+  private readonly maxDeliveries: number;
 
   /**
    * @param readLimit most in-progress items one run reads.
@@ -111,6 +126,7 @@ export abstract class NannyLoop extends ComponentLifecycle {
     this.frequencyMs = secondsToMilliseconds(options.frequencySeconds);
     this.thresholdMs = secondsToMilliseconds(options.thresholdSeconds);
     this.stats = options.stats;
+    this.maxDeliveries = options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES;
     this.channelFailures = new ChannelFailures(this.logger, {}, options.stats?.readiness);
     this.backoff = new Backoff(
       options.publishBackoff ?? { initialMs: this.frequencyMs, maxMs: this.frequencyMs * 8 },
@@ -160,12 +176,12 @@ export abstract class NannyLoop extends ComponentLifecycle {
     let items: InProgressMessage[];
     try {
       // A server that stopped answering must not hold a stopping agent.
-      const listed = await untilAborted(this.channel.inProgress(this.readLimit, this.limits), signal);
+      const listed = await untilAborted(this.stuckOrInProgress(), signal);
       if (!listed) return EMPTY_REPORT;
       items = listed;
       this.channelFailures.succeeded();
     } catch (error) {
-      this.channelFailures.record(error, 'inProgress');
+      this.channelFailures.record(error, this.channel.claimStuck ? 'claimStuck' : 'inProgress');
       return EMPTY_REPORT;
     }
     const stuck = stuckMessages(items, this.thresholdMs);
@@ -187,6 +203,17 @@ export abstract class NannyLoop extends ComponentLifecycle {
       transient: transient !== undefined,
       retryAfterMs: transient?.retryAfterMs,
     };
+  }
+
+  /**
+   * The items to look at: on a channel that claims (Redis Streams), those it handed over
+   * to this agent (stuck, and now this nanny's alone); else the oldest in progress.
+   */
+  private stuckOrInProgress(): Promise<InProgressMessage[]> {
+    if (this.channel.claimStuck) {
+      return this.channel.claimStuck({ ...this.limits, thresholdMs: this.thresholdMs, limit: this.readLimit, maxDeliveries: this.maxDeliveries });
+    }
+    return this.channel.inProgress(this.readLimit, this.limits);
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { ArgumentsSpec } from '../config/parse-arguments.js';
 import { REDIS_CHANNEL_DEFAULT_ARGS, redisChannelArgsSchema } from './redis/redis-channel-args.js';
+import { REDIS_STREAMS_CHANNEL_DEFAULT_ARGS, redisStreamsChannelArgsSchema } from './redis-streams/redis-streams-channel-args.js';
 import { SQLITE_CHANNEL_DEFAULT_ARGS, sqliteChannelArgsSchema } from './sqlite/sqlite-channel-args.js';
 
 /**
@@ -9,5 +10,6 @@ import { SQLITE_CHANNEL_DEFAULT_ARGS, sqliteChannelArgsSchema } from './sqlite/s
  */
 export const CHANNEL_TYPES: Readonly<Record<string, ArgumentsSpec>> = Object.freeze({
   redis: { schema: redisChannelArgsSchema, defaults: REDIS_CHANNEL_DEFAULT_ARGS },
+  'redis-streams': { schema: redisStreamsChannelArgsSchema, defaults: REDIS_STREAMS_CHANNEL_DEFAULT_ARGS },
   sqlite: { schema: sqliteChannelArgsSchema, defaults: SQLITE_CHANNEL_DEFAULT_ARGS },
 });

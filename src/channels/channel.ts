@@ -12,8 +12,8 @@ export interface Receipt {
   /**
    * The message's identity in its channel, stable across receives and republishes: the
    * Redis list channel: the hex SHA-1 of its exact bytes (identical bytes in flight twice
-   * share it: either copy may be the one removed); SQLite: its row id; a future stream
-   * channel: its entry id.
+   * share it: either copy may be the one removed); SQLite: its row id; Redis Streams:
+   * its entry id (the stream key is the `shard`).
    */
   readonly id: string;
   /** The shard (e.g. a stream key) that holds it; `''` for an unsharded channel. `(id, shard)` names a message. */
@@ -76,6 +76,33 @@ export interface ChannelStatus {
    * error level, `kadabra status` exits non-zero). Dead letters are never deleted for it.
    */
   readonly deadLetterAlarmThreshold: number;
+  /**
+   * A channel whose agents read as named consumers (Redis Streams): each consumer and what
+   * it holds; undefined for the others.
+   */
+  readonly consumers?: readonly ConsumerStatus[];
+}
+
+/** One consumer of a channel read by named consumers, and what it holds (`ChannelStatus.consumers`). */
+export interface ConsumerStatus {
+  readonly name: string;
+  /** Messages delivered to it and not yet completed. */
+  readonly pending: number;
+  /** Milliseconds since it last read, by the channel's clock. */
+  readonly idleMs: number;
+}
+
+/** What `Channel.claimStuck` takes. */
+export interface ClaimOptions extends ReceiveLimits {
+  /** Claim messages in progress (since their last delivery) longer than this, in ms by the channel's clock. */
+  readonly thresholdMs: number;
+  /** Most messages examined. */
+  readonly limit: number;
+  /**
+   * A message already delivered this many times is not delivered again: it is
+   * dead-lettered with its delivery history (`AGENT_MAX_DELIVERIES`).
+   */
+  readonly maxDeliveries: number;
 }
 
 /** Which dead letters a requeue takes. */
@@ -222,6 +249,15 @@ export interface Channel {
    * dead-lettered instead, without being read.
    */
   inProgress(limit: number, limits?: ReceiveLimits): Promise<InProgressMessage[]>;
+  /**
+   * Optional, for channels whose consumers own what they were delivered (Redis Streams):
+   * takes over the messages in progress longer than `thresholdMs`, oldest first, so that
+   * no other agent's nanny takes them too until they are stuck again, and returns them
+   * with how long they had been in progress. One delivered `maxDeliveries` times already
+   * is dead-lettered with its history instead. A nanny uses this instead of `inProgress`
+   * when the channel has it.
+   */
+  claimStuck?(options: ClaimOptions): Promise<InProgressMessage[]>;
   /**
    * Moves a message out of in-progress into the dead-letter list with a reason (nothing
    * happens when it is no longer in progress). Dead letters are never trimmed; past

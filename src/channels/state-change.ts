@@ -59,3 +59,23 @@ export function addToTotal(namespace: string, name: string, total: bigint, amoun
   }
   return sum;
 }
+
+/** `name, amount, name, amount, ...`: a state change's totals as script arguments. */
+export function totalsArgs(add: ReadonlyMap<string, bigint>): string[] {
+  const args: string[] = [];
+  for (const [name, amount] of add) args.push(name, amount.toString());
+  return args;
+}
+
+/**
+ * What a failed completing script call throws: an overflowing total (the script restored
+ * those it had added and removed nothing) as an InvalidArgumentError, anything else as it is.
+ */
+export function overflowFailure(error: unknown, change: StateChange): Error {
+  if (error instanceof Error && error.message.startsWith('state total ')) {
+    return new InvalidArgumentError(
+      `completing with a change to state namespace "${change.namespace}" failed, nothing was applied: ${error.message}`,
+    );
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}

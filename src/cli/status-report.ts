@@ -16,6 +16,8 @@ export interface StatusReport {
   readonly deadLetterAlarmThreshold: number;
   /** Whether `deadLetters` exceeds the threshold (`kadabra status` then exits 3). */
   readonly deadLetterAlarm: boolean;
+  /** On a channel read by named consumers (`redis-streams`): each one, what it holds, seconds since it last read. */
+  readonly consumers?: readonly { readonly name: string; readonly pending: number; readonly idleSeconds: number }[];
 }
 
 /** Builds the report from a channel status (ages by the channel's clock, not this process's). */
@@ -29,6 +31,9 @@ export function statusReport(endpoint: string, status: ChannelStatus): StatusRep
     deadLetters: status.deadLetters,
     deadLetterAlarmThreshold: status.deadLetterAlarmThreshold,
     deadLetterAlarm: status.deadLetters > status.deadLetterAlarmThreshold,
+    ...(status.consumers
+      ? { consumers: status.consumers.map(({ name, pending, idleMs }) => ({ name, pending, idleSeconds: idleMs / 1000 })) }
+      : {}),
   };
 }
 
@@ -49,6 +54,12 @@ export function formatStatus(report: StatusReport): string {
     `queued:       ${report.queued}`,
     `in progress:  ${report.inProgress}${oldest}`,
     `dead letters: ${report.deadLetters} (alarm above ${report.deadLetterAlarmThreshold})`,
+    ...(report.consumers
+      ? [
+          `consumers:    ${report.consumers.length}`,
+          ...report.consumers.map((c) => `  ${c.name}: holds ${c.pending}, last read ${c.idleSeconds.toFixed(1)} s ago`),
+        ]
+      : []),
     ...(report.deadLetterAlarm
       ? [
           `ALARM: ${report.deadLetters} dead letters, more than dead_max_length (${report.deadLetterAlarmThreshold}); none is deleted.`,

@@ -1,5 +1,6 @@
 import { CHANNEL_TYPES } from '../channels/channel-types.js';
 import type { RedisChannelArgs } from '../channels/redis/redis-channel-args.js';
+import type { RedisStreamsChannelArgs } from '../channels/redis-streams/redis-streams-channel-args.js';
 import type { SqliteChannelArgs } from '../channels/sqlite/sqlite-channel-args.js';
 import { PUBLISHER_TYPES, type PublisherArgsByType } from '../publishers/publisher-types.js';
 import type { ConfigKeyName } from './config-keys.js';
@@ -13,6 +14,7 @@ export type { PublisherArgsByType };
  */
 export interface ChannelArgsByType {
   redis: RedisChannelArgs;
+  'redis-streams': RedisStreamsChannelArgs;
   sqlite: SqliteChannelArgs;
 }
 

@@ -185,6 +185,12 @@ export const CONFIG_KEYS = Object.freeze({
     60,
     'How long a message must have been in progress before the nanny re-publishes it.',
   ),
+  AGENT_MAX_DELIVERIES: key(
+    'agent',
+    positiveInteger(),
+    10,
+    'On a channel that counts deliveries (`redis-streams`): a message delivered this many times without being completed (its publish crashed or hung the agent each time) is dead-lettered with its delivery history by the next nanny that finds it stuck, instead of being delivered again.',
+  ),
   AGENT_NANNY_QUERY_LIMIT: key(
     'agent',
     positiveInteger(),

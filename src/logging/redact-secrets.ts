@@ -66,7 +66,7 @@ const MIN_SECRET_LENGTH = 4;
 const knownSecrets = new Set<string>();
 
 /** Kadabra's own arguments whose names look secret-like but hold no credential. */
-const NOT_SECRET = new Set(['queue_key', 'inprogress_key', 'dead_key', 'key', 'cert', 'ca', 'servername']);
+const NOT_SECRET = new Set(['queue_key', 'inprogress_key', 'dead_key', 'stream_key', 'key', 'cert', 'ca', 'servername']);
 
 function words(name: string): string[] {
   return name
@@ -89,8 +89,8 @@ function nearSecretWord(word: string): boolean {
  * password, passwd, pwd, secret, token, key, auth, credential, cookie, bearer, private
  * (in any case, as a word or inside one: `api_key`, `authToken`, `mypassword`), or one of
  * its words is a near miss of those (`pasword`, `tokn`, `secert`: 1 edit for words up to
- * 6 letters, 2 for longer ones). Kadabra's own `queue_key`, `inprogress_key`, `dead_key` and
- * the TLS file arguments `key`, `cert`, `ca` (paths, not key material) are not secret.
+ * 6 letters, 2 for longer ones). Kadabra's own `queue_key`, `inprogress_key`, `dead_key`,
+ * `stream_key` and the TLS file arguments `key`, `cert`, `ca` (paths, not key material) are not secret.
  */
 export function isSecretName(name: string): boolean {
   if (NOT_SECRET.has(name)) return false;

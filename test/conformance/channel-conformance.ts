@@ -144,7 +144,9 @@ export function channelConformance(name: string, makeTarget: () => Promise<Confo
       assert.ok(items.every((item, i) => i === 0 || item.enteredAt >= (items[i - 1]?.enteredAt ?? 0)), 'oldest first');
       assert.deepEqual((await channel.inProgress(1)).map(nameOf), ['p0']);
       const status = await channel.status();
-      assert.equal(status.oldestInProgressAt, first.enteredAt);
+      // A channel that keeps the time since delivery (Redis Streams' idle time) derives the
+      // entry time from two readings of the server's clock: a ms or two apart.
+      assert.ok(Math.abs((status.oldestInProgressAt ?? Number.NaN) - first.enteredAt) <= 2, `oldest entered at ${first.enteredAt}`);
       assert.equal(status.queued, 1);
       assert.equal(status.inProgress, 3);
     });
@@ -166,7 +168,9 @@ export function channelConformance(name: string, makeTarget: () => Promise<Confo
       await channel.complete([other.receipt]);
       assert.equal((await channel.status()).inProgress, 0);
       await channel.complete([other.receipt]); // already gone: harmless
-      assert.deepEqual(await channel.status(), {
+      // Without the consumers a channel read by named consumers lists: channel-specific.
+      const { consumers: _consumers, ...status } = await channel.status();
+      assert.deepEqual(status, {
         queued: 0, inProgress: 0, oldestInProgressAt: undefined, oldestInProgressMs: undefined, deadLetters: 0, deadLetterAlarmThreshold: 10_000,
       });
     });

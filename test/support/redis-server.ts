@@ -138,3 +138,8 @@ export function uniqueKeys(prefix = 'test'): { queue_key: string; inprogress_key
   const id = `${prefix}:${process.pid}:${Math.random().toString(36).slice(2, 10)}`;
   return { queue_key: `${id}:queue`, inprogress_key: `${id}:inprogress`, dead_key: `${id}:dead` };
 }
+
+/** A stream key unique to one test, with a hash tag of its own (as the streams channel requires). */
+export function uniqueStreamKey(prefix = 'test'): string {
+  return `{${prefix}:${process.pid}:${Math.random().toString(36).slice(2, 10)}}:stream`;
+}

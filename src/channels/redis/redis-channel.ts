@@ -1,10 +1,10 @@
 import { parseChannelArgs } from '../parse-channel-args.js';
 import { hash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { WireFormatError } from '../../errors/wire-format-error.js';
 import { createLogger, type KadabraLogger } from '../../logging/logger.js';
 import type { Metrics } from '../../metrics/metrics.js';
-import { decodeMetrics, encodeMetrics } from '../../wire/codec.js';
+import { encodeMetrics } from '../../wire/codec.js';
+import { decodeOrReason } from '../decode-or-reason.js';
 import type {
   Channel,
   ChannelDescription,
@@ -19,42 +19,25 @@ import type {
   ReceiveOptions,
   StateChange,
 } from '../channel.js';
-import { DEFAULT_RECEIVE_TIMEOUT_SECONDS } from '../channel.js';
-import { InvalidArgumentError } from '../../errors/invalid-argument-error.js';
 import { ownReceipts } from '../receipt.js';
-import { checkNamespace, checkStateChange } from '../state-change.js';
+import { checkNamespace, checkStateChange, overflowFailure, totalsArgs } from '../state-change.js';
 import { RedisListReceipt } from './redis-list-receipt.js';
-import { sleepUnlessAborted, untilAborted } from '../until-aborted.js';
+import { untilAborted } from '../until-aborted.js';
 import type { EncodedMessage } from '../encoded-message.js';
-import { deadLetterBytes, deadLetterRecord, parseDeadLetter } from './dead-letter-record.js';
+import { deadLetterRecord } from './dead-letter-record.js';
 import {
   REDIS_CHANNEL_DEFAULT_ARGS,
   redisChannelArgsSchema,
   type RedisChannelArgs,
 } from './redis-channel-args.js';
-import { LpushCommands } from './lpush-command.js';
-import { describeEndpoint, openConnection, redisTlsOptions, whenReady } from './redis-connection.js';
+import { LpushCommands } from './bulk-commands.js';
+import { ChannelConnection, describeEndpoint, redisTlsOptions } from './redis-connection.js';
+import { DeadLetterList } from './dead-letter-list.js';
+import { pollReceive } from './poll-receive.js';
 import { reportDeadLetter, reportOversized } from '../report-dead-letter.js';
-import { secondsToMilliseconds } from '../../config/duration-seconds.js';
-import { backoffDelayMs, type BackoffSteps } from '../../retry/backoff.js';
 
-/** How long a non-blocking command waits for a (re)connecting server before failing. */
-const READY_TIMEOUT_MS = 1000;
-/**
- * An empty queue is polled every `POLL_BACKOFF.initialMs` for the first `BUSY_POLL_FOR_MS`
- * of a wait, then less and less often (by half each time) up to every `POLL_BACKOFF.maxMs`. Under
- * steady traffic a message waits at most a few ms and messages are taken one by one as
- * they arrive (so the receivers' batches, and what they hold during an outage, stay as
- * with a blocking move); an idle queue costs about 20 calls a second per worker.
- */
-const POLL_BACKOFF: BackoffSteps = { initialMs: 4, maxMs: 50, factor: 1.5 };
-const BUSY_POLL_FOR_MS = 1000;
-/** How long `close()` waits for QUIT's answer before dropping the connection. */
-const QUIT_TIMEOUT_MS = 500;
 /** Messages per complete script call: bounds how long one call holds Redis. */
 const COMPLETE_CHUNK = 10_000;
-/** Dead-letter records read at once by a requeue. */
-const REQUEUE_PAGE = 1000;
 
 /** The Redis keys one channel uses. */
 interface ChannelKeys {
@@ -80,38 +63,6 @@ function enteredRecords(digests: readonly string[], nowMs: number): string[] {
   return args;
 }
 
-/** QUIT, or a dropped connection if the server has not answered it within `timeoutMs`. */
-async function quitWithin(connection: Redis, timeoutMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, timeoutMs);
-  });
-  try {
-    await Promise.race([connection.quit(), timedOut]);
-  } finally {
-    clearTimeout(timer);
-    // After QUIT's answer the server closes the connection anyway; without it, this ends the wait.
-    connection.disconnect();
-  }
-}
-
-/** The metrics of `raw`, or why it has none (the dead-letter reason). Synchronous: it runs per message. */
-function decodeOrReason(raw: Buffer): Metrics | string {
-  try {
-    return decodeMetrics(raw);
-  } catch (error) {
-    if (error instanceof WireFormatError) return error.message;
-    throw error;
-  }
-}
-
-/** `name, amount, name, amount, ...`: the complete script's state arguments. */
-function totalsArgs(add: ReadonlyMap<string, bigint>): string[] {
-  const args: string[] = [];
-  for (const [name, amount] of add) args.push(name, amount.toString());
-  return args;
-}
-
 /**
  * A channel over Redis, wire-compatible with the Python original: the queue and the
  * in-progress list are LISTs of the exact message bytes (a Python client or agent can
@@ -131,9 +82,9 @@ export class RedisChannel implements Channel {
   readonly args: RedisChannelArgs;
   private readonly keys: ChannelKeys;
   private readonly logger: KadabraLogger;
-  private commandConnection: Redis | undefined;
-  private closing: Promise<void> | undefined;
+  private readonly commands: ChannelConnection;
   private readonly closed = new AbortController();
+  private readonly dead: DeadLetterList;
   private readonly lpush = new LpushCommands();
 
   /**
@@ -153,6 +104,8 @@ export class RedisChannel implements Channel {
       dead: dead_key,
       statePrefix: `${queue_key}:state:`,
     });
+    this.commands = new ChannelConnection(this.args, this.logger);
+    this.dead = new DeadLetterList(dead_key);
   }
 
   /** `redis`, and where it connects (without credentials: no user, no password). */
@@ -160,16 +113,8 @@ export class RedisChannel implements Channel {
     return { type: 'redis', endpoint: describeEndpoint(this.args) };
   }
 
-  private get connection(): Redis {
-    this.commandConnection ??= openConnection(this.args, this.logger, 'command');
-    return this.commandConnection;
-  }
-
-  private async ready(): Promise<Redis> {
-    if (this.closing) throw new Error('channel is closed');
-    const connection = this.connection;
-    await whenReady(connection, READY_TIMEOUT_MS);
-    return connection;
+  private ready(): Promise<Redis> {
+    return this.commands.ready();
   }
 
   /** Encodes and enqueues one message. */
@@ -193,33 +138,11 @@ export class RedisChannel implements Channel {
    * `signal` or closing the channel ends the wait at once with `null`, even while the
    * server does not answer.
    *
-   * The move is the size-checking receive script, called again at once while messages
-   * are waiting, every 4 ms for the first second on an empty queue, then up to every 50 ms: a blocking BRPOPLPUSH would hand
-   * over any message whole, whatever its size.
+   * The move is the size-checking receive script, polled (`pollReceive`): a blocking
+   * BRPOPLPUSH would hand over any message whole, whatever its size.
    */
-  async receive(options: ReceiveOptions = {}): Promise<ReceivedMessage | null> {
-    const { signal } = options;
-    const timeoutMs = secondsToMilliseconds(options.timeoutSeconds ?? DEFAULT_RECEIVE_TIMEOUT_SECONDS);
-    const deadline = Date.now() + timeoutMs;
-    const limits: ReceiveLimits = options.maxMessageBytes === undefined ? {} : { maxMessageBytes: options.maxMessageBytes };
-    let idleSince = Date.now();
-    let slowdowns = 0;
-    while (!signal?.aborted && !this.closing) {
-      const taken = await this.take(1, limits, signal);
-      if (!taken) return null;
-      const [message] = taken.messages;
-      if (message) return message;
-      if (taken.moved > 0) {
-        idleSince = Date.now();
-        slowdowns = 0;
-        continue;
-      }
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) return null;
-      await sleepUnlessAborted(Math.min(backoffDelayMs(slowdowns, POLL_BACKOFF), remaining), signal, this.closed.signal);
-      if (Date.now() - idleSince >= BUSY_POLL_FOR_MS) slowdowns += 1;
-    }
-    return null;
+  receive(options: ReceiveOptions = {}): Promise<ReceivedMessage | null> {
+    return pollReceive((limits, signal) => this.take(1, limits, signal), options, this.closed.signal);
   }
 
   /**
@@ -314,13 +237,7 @@ export class RedisChannel implements Channel {
         ...own.map((receipt) => receipt.message), ...own.map((receipt) => receipt.id), ...totalsArgs(change.add),
       );
     } catch (error) {
-      // A total would overflow: the script restored those it had added and removed nothing.
-      if (error instanceof Error && error.message.startsWith('state total ')) {
-        throw new InvalidArgumentError(
-          `completing with a change to state namespace "${change.namespace}" failed, nothing was applied: ${error.message}`,
-        );
-      }
-      throw error;
+      throw overflowFailure(error, change);
     }
   }
 
@@ -400,9 +317,7 @@ export class RedisChannel implements Channel {
 
   /** Up to `limit` dead letters, newest first. */
   async deadLetters(limit: number): Promise<DeadLetter[]> {
-    const connection = await this.ready();
-    const records = await connection.lrangeBuffer(this.keys.dead, 0, Math.max(limit, 1) - 1);
-    return records.map(parseDeadLetter);
+    return this.dead.list(await this.ready(), limit);
   }
 
   /**
@@ -414,39 +329,13 @@ export class RedisChannel implements Channel {
   async requeueDeadLetters(limit: number, filter: DeadLetterFilter = {}): Promise<number> {
     const connection = await this.ready();
     const { dead, queue } = this.keys;
-    let requeued = 0;
-    // Pages are read from the oldest end. Records another requeue removes meanwhile shift
-    // the pages and can hide one, so passes repeat until one finds nothing to take.
-    for (;;) {
-      let found = 0;
-      let offset = 0;
-      while (requeued < limit) {
-        // Buffers: a record of a message over the maximum holds its raw bytes.
-        const records = await connection.lrangeBuffer(dead, -(offset + REQUEUE_PAGE), -(offset + 1));
-        let removed = 0;
-        for (const record of records.reverse()) {
-          if (requeued >= limit) break;
-          const letter = parseDeadLetter(record);
-          if (filter.reason !== undefined && !letter.reason.includes(filter.reason)) continue;
-          found += 1;
-          if ((await connection.kadabraRequeueDeadLetter(dead, queue, record, deadLetterBytes(letter))) === 1) {
-            requeued += 1;
-            removed += 1;
-          }
-        }
-        if (records.length < REQUEUE_PAGE) break;
-        offset += records.length - removed;
-      }
-      if (found === 0 || requeued >= limit) return requeued;
-    }
+    return this.dead.requeue(connection, limit, filter, (record, message) =>
+      connection.kadabraRequeueDeadLetter(dead, queue, record, message));
   }
 
   /** Deletes every dead letter; returns how many there were. */
   async purgeDeadLetters(): Promise<number> {
-    const connection = await this.ready();
-    const results = await connection.multi().llen(this.keys.dead).del(this.keys.dead).exec();
-    const count = results?.[0]?.[1];
-    return typeof count === 'number' ? count : 0;
+    return this.dead.purge(await this.ready());
   }
 
   /**
@@ -456,15 +345,7 @@ export class RedisChannel implements Channel {
    * still waiting on it.
    */
   close(): Promise<void> {
-    this.closing ??= (async () => {
-      this.closed.abort();
-      const connection = this.commandConnection;
-      if (!connection) return;
-      // QUIT waits for the server's answer: a server that stopped answering (SIGSTOP, a
-      // black-holed network) gets QUIT_TIMEOUT_MS, then the socket is dropped.
-      if (connection.status === 'ready') await quitWithin(connection, QUIT_TIMEOUT_MS);
-      else connection.disconnect();
-    })();
-    return this.closing;
+    this.closed.abort();
+    return this.commands.close();
   }
 }

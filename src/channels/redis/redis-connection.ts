@@ -2,7 +2,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { LogLimiter } from '../../logging/log-limiter.js';
 import type { KadabraLogger } from '../../logging/logger.js';
 import { registerSecret, registerUrlSecret } from '../../logging/redact-secrets.js';
-import type { RedisChannelArgs } from './redis-channel-args.js';
+import type { RedisConnectionArgs } from './redis-channel-args.js';
 import { defineScripts } from './redis-scripts.js';
 import { RedisNotReadyError } from './redis-not-ready-error.js';
 import { readTlsFiles, type TlsOptions } from '../../config/tls-files.js';
@@ -10,6 +10,10 @@ import { explainConnectionFailure, type ConnectionTarget } from '../../logging/e
 import { secondsToMilliseconds } from '../../config/duration-seconds.js';
 import { backoffDelayMs, type BackoffSteps } from '../../retry/backoff.js';
 
+/** How long a non-blocking command waits for a (re)connecting server before failing. */
+const READY_TIMEOUT_MS = 1000;
+/** How long `close()` waits for QUIT's answer before dropping the connection. */
+const QUIT_TIMEOUT_MS = 500;
 /** Pauses between reconnection attempts: 100 ms (the first attempt is number 1), doubling up to 2 s. */
 const RECONNECT_BACKOFF: BackoffSteps = { initialMs: 50, maxMs: 2000 };
 /**
@@ -32,7 +36,7 @@ const REDIS_TARGET: ConnectionTarget = {
 const lastErrors = new WeakMap<Redis, unknown>();
 const targets = new WeakMap<Redis, ConnectionTarget>();
 
-const tlsOptions = new WeakMap<RedisChannelArgs, TlsOptions | undefined>();
+const tlsOptions = new WeakMap<RedisConnectionArgs, TlsOptions | undefined>();
 
 /**
  * The TLS options of a channel's connections, or undefined without TLS (`rediss://` url or
@@ -41,7 +45,7 @@ const tlsOptions = new WeakMap<RedisChannelArgs, TlsOptions | undefined>();
  *
  * @throws ConfigurationError naming the argument and the path it cannot read.
  */
-export function redisTlsOptions(args: RedisChannelArgs): TlsOptions | undefined {
+export function redisTlsOptions(args: RedisConnectionArgs): TlsOptions | undefined {
   if (tlsOptions.has(args)) return tlsOptions.get(args);
   const enabled = args.tls || args.url?.startsWith('rediss://') === true;
   const files = readTlsFiles(args, {
@@ -56,7 +60,7 @@ export function redisTlsOptions(args: RedisChannelArgs): TlsOptions | undefined 
 }
 
 /** Where the channel connects, safe to log (never the password). */
-export function describeEndpoint(args: RedisChannelArgs): string {
+export function describeEndpoint(args: RedisConnectionArgs): string {
   if (args.url) {
     const url = new URL(args.url);
     return `${url.protocol}//${url.hostname}:${url.port || '6379'}${url.pathname || ''}`;
@@ -70,7 +74,7 @@ export function describeEndpoint(args: RedisChannelArgs): string {
  * waits unboundedly inside the client library and nothing is sent twice behind our back.
  */
 export function openConnection(
-  args: RedisChannelArgs,
+  args: RedisConnectionArgs,
   logger: KadabraLogger,
   role: string,
 ): Redis {
@@ -154,4 +158,64 @@ export function whenReady(connection: Redis, timeoutMs: number): Promise<void> {
     timer.unref();
     connection.once('ready', onReady);
   });
+}
+
+/** QUIT, or a dropped connection if the server has not answered it within `timeoutMs`. */
+async function quitWithin(connection: Redis, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs);
+  });
+  try {
+    await Promise.race([connection.quit(), timedOut]);
+  } finally {
+    clearTimeout(timer);
+    // After QUIT's answer the server closes the connection anyway; without it, this ends the wait.
+    connection.disconnect();
+  }
+}
+
+/**
+ * A channel's command connection: opened on first use, waited for (briefly) before each
+ * command, closed once. Every Redis channel holds one.
+ */
+export class ChannelConnection {
+  private connection: Redis | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly args: RedisConnectionArgs,
+    private readonly logger: KadabraLogger,
+  ) {}
+
+  /** Whether `close()` was called. */
+  get isClosed(): boolean {
+    return this.closing !== undefined;
+  }
+
+  /**
+   * The connection, once it is ready (waiting up to 1 s for a (re)connecting server).
+   * @throws Error once closed; RedisNotReadyError when the server is not reachable.
+   */
+  async ready(): Promise<Redis> {
+    if (this.closing) throw new Error('channel is closed');
+    this.connection ??= openConnection(this.args, this.logger, 'command');
+    await whenReady(this.connection, READY_TIMEOUT_MS);
+    return this.connection;
+  }
+
+  /**
+   * Closes the connection; idempotent. Bounded whatever the server does: a server that
+   * does not answer QUIT within 0.5 s (stopped, or behind a black hole) has the
+   * connection dropped, failing what was still waiting on it.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      const connection = this.connection;
+      if (!connection) return;
+      if (connection.status === 'ready') await quitWithin(connection, QUIT_TIMEOUT_MS);
+      else connection.disconnect();
+    })();
+    return this.closing;
+  }
 }

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Redis, Result } from 'ioredis';
 
+/** What the Redis Streams channel's scripts share: the clock, and dead-lettering an entry unread. */
+const STREAM_SHARED = ['receive-helpers.lua', 'stream-helpers.lua'] as const;
+
 /**
  * Each Lua script (scripts/<verb>-<numKeys>.lua, with its KEYS/ARGV header), the command
  * name it gets, and the shared parts (scripts/shared/*.lua) put in front of it when it is
@@ -8,10 +11,17 @@ import type { Redis, Result } from 'ioredis';
  */
 const SCRIPTS: Readonly<Record<string, { file: string; keys: number; shared?: readonly string[] }>> = {
   kadabraReceiveBatch: { file: 'receive-batch-3.lua', keys: 3, shared: ['receive-helpers.lua'] },
-  kadabraComplete: { file: 'complete-3.lua', keys: 3 },
+  kadabraComplete: { file: 'complete-3.lua', keys: 3, shared: ['state-totals.lua'] },
   kadabraInProgress: { file: 'in-progress-3.lua', keys: 3, shared: ['receive-helpers.lua'] },
   kadabraDeadLetter: { file: 'dead-letter-3.lua', keys: 3 },
   kadabraRequeueDeadLetter: { file: 'requeue-dead-letter-2.lua', keys: 2 },
+  kadabraStreamReceive: { file: 'stream-receive-2.lua', keys: 2, shared: STREAM_SHARED },
+  kadabraStreamInProgress: { file: 'stream-in-progress-2.lua', keys: 2, shared: STREAM_SHARED },
+  kadabraStreamClaim: { file: 'stream-claim-2.lua', keys: 2, shared: STREAM_SHARED },
+  kadabraStreamComplete: { file: 'stream-complete-2.lua', keys: 2, shared: ['state-totals.lua'] },
+  kadabraStreamDeadLetter: { file: 'stream-dead-letter-2.lua', keys: 2, shared: STREAM_SHARED },
+  kadabraStreamRequeueDeadLetter: { file: 'stream-requeue-dead-letter-2.lua', keys: 2 },
+  kadabraStreamPruneConsumers: { file: 'stream-prune-consumers-1.lua', keys: 1 },
 };
 
 type ScriptArg = string | number | Buffer;
@@ -41,6 +51,32 @@ declare module 'ioredis' {
     ): Result<number, Context>;
     /** Returns 1 when this call moved the record's message to the queue, 0 when it was gone. */
     kadabraRequeueDeadLetter(dead: string, queue: string, record: string | Buffer, message: Buffer): Result<number, Context>;
+    /** Returns `[server ms, dead-lettered count, dead-letter list length, last dead-lettered size, id, message, ...]`. */
+    kadabraStreamReceiveBuffer(
+      stream: string, dead: string, group: string, consumer: string, max: number, maxMessageBytes: number, maxBatchBytes: number,
+    ): Result<[number, number, number, number, ...Buffer[]], Context>;
+    /** Returns `[server ms, dead-lettered count, dead-letter list length, last dead-lettered size, id, message, idle ms, ...]`. */
+    kadabraStreamInProgressBuffer(
+      stream: string, dead: string, group: string, limit: number, maxMessageBytes: number, maxBatchBytes: number,
+    ): Result<[number, number, number, number, ...(Buffer | number)[]], Context>;
+    /** Returns `[server ms, dead-lettered count, dead-letter list length, last dead-lettered size, id, message, idle ms, ...]`. */
+    kadabraStreamClaimBuffer(
+      stream: string, dead: string, group: string, consumer: string, minIdleMs: number, limit: number,
+      maxDeliveries: number, maxMessageBytes: number, maxBatchBytes: number,
+    ): Result<[number, number, number, number, ...(Buffer | number)[]], Context>;
+    /**
+     * `totals`: how many (name, amount) pairs follow the n ids, -1 without a state change.
+     * Returns how many entries were acknowledged.
+     */
+    kadabraStreamComplete(
+      stream: string, state: string, group: string, n: number, totals: number, ...rest: string[]
+    ): Result<number, Context>;
+    /** Returns the dead-letter list's length after the push, 0 when the entry was not pending. */
+    kadabraStreamDeadLetter(stream: string, dead: string, group: string, id: string, reason: string): Result<number, Context>;
+    /** Returns 1 when this call moved the record's message to the stream, 0 when it was gone. */
+    kadabraStreamRequeueDeadLetter(dead: string, stream: string, record: string | Buffer, message: Buffer): Result<number, Context>;
+    /** Returns the names of the consumers removed. */
+    kadabraStreamPruneConsumers(stream: string, group: string, self: string, minIdleMs: number): Result<string[], Context>;
   }
 }
 

@@ -10,7 +10,8 @@ import { after, before, describe, test } from 'node:test';
 import { SHORT_PROFILE } from '../../../chaos/profile.js';
 import { formatTable, type Row } from '../../../chaos/row.js';
 import { startEnvironment, type Environment } from '../../../chaos/support/environment.js';
-import { runScenario, SCENARIOS } from '../../../chaos/suite.js';
+import { rowTitle, runScenario, SCENARIOS } from '../../../chaos/suite.js';
+import type { ChaosChannelType } from '../../../chaos/support/chaos-channel.js';
 
 /** Per scenario; the longest ("all at once") takes about 25 s on an idle machine. */
 const SCENARIO_TIMEOUT_MS = 240_000;
@@ -22,16 +23,19 @@ export const CHAOS_SHORT_PARTS: readonly (readonly string[])[] = [
   ['9', '10', 'all'],
 ];
 
-/** Runs part `part` (1-based) of `CHAOS_SHORT_PARTS`, each scenario as one test, on one environment. */
-export function chaosShortRows(part: number): void {
+/**
+ * Runs part `part` (1-based) of `CHAOS_SHORT_PARTS` on a channel of `channelType`, each
+ * scenario as one test, on one environment.
+ */
+export function chaosShortRows(part: number, channelType: ChaosChannelType = 'redis'): void {
   const keys = CHAOS_SHORT_PARTS[part - 1] ?? [];
   const scenarios = SCENARIOS.filter((scenario) => keys.includes(scenario.key));
-  if (part === 1) {
+  if (part === 1 && channelType === 'redis') {
     test('every scenario of the suite is in one part of the CI-sized run', () => {
       assert.deepEqual(CHAOS_SHORT_PARTS.flat().sort(), SCENARIOS.map((scenario) => scenario.key).sort());
     });
   }
-  describe(`chaos suite, CI-sized (npm run chaos -- --short --only ${keys.join(',')})`, { timeout: SCENARIO_TIMEOUT_MS * (scenarios.length + 1) }, () => {
+  describe(`chaos suite, CI-sized (npm run chaos -- --short --channel ${channelType} --only ${keys.join(',')})`, { timeout: SCENARIO_TIMEOUT_MS * (scenarios.length + 1) }, () => {
     let env: Environment;
     const rows: Row[] = [];
 
@@ -44,8 +48,8 @@ export function chaosShortRows(part: number): void {
     });
 
     for (const scenario of scenarios) {
-      test(scenario.title, { timeout: SCENARIO_TIMEOUT_MS }, async () => {
-        const row = await runScenario(env, SHORT_PROFILE, scenario);
+      test(rowTitle(scenario, channelType), { timeout: SCENARIO_TIMEOUT_MS }, async () => {
+        const row = await runScenario(env, SHORT_PROFILE, scenario, undefined, channelType);
         rows.push(row);
         assert.deepEqual(row.failures, [], `${row.scenario}: ${row.failures.join('; ')}\nnotes: ${row.notes.join('; ')}`);
         assert.equal(row.lost, 0);

@@ -47,6 +47,7 @@ describe('CONFIG_KEYS', () => {
     assert.equal(CONFIG_KEYS.AGENT_MESSAGE_MAX_BYTES.default, 1_048_576);
     assert.equal(CONFIG_KEYS.AGENT_RECEIVER_MAX_BATCH_BYTES.default, 8_388_608);
     assert.equal(CONFIG_KEYS.AGENT_NANNY_MAX_BATCH_BYTES.default, 8_388_608);
+    assert.equal(CONFIG_KEYS.AGENT_MAX_DELIVERIES.default, 10);
     assert.equal(CONFIG_KEYS.AGENT_HTTP_HOST.default, '127.0.0.1');
     assert.equal(CONFIG_KEYS.AGENT_HTTP_PORT.default, null);
     assert.equal(CONFIG_KEYS.AGENT_HTTP_TOKEN.default, null);
@@ -68,7 +69,7 @@ describe('CONFIG_KEYS', () => {
   });
 
   it('has type maps in step with the channel and publisher registries', () => {
-    const channelTypes: Record<keyof ChannelArgsByType, true> = { redis: true, sqlite: true };
+    const channelTypes: Record<keyof ChannelArgsByType, true> = { redis: true, 'redis-streams': true, sqlite: true };
     const publisherTypes: Record<keyof PublisherArgsByType, true> = { debug: true, influxdb: true };
     assert.deepEqual(Object.keys(channelTypes).sort(), Object.keys(CHANNEL_TYPES).sort());
     assert.deepEqual(Object.keys(publisherTypes).sort(), Object.keys(PUBLISHER_TYPES).sort());

@@ -216,7 +216,7 @@ describe('configuration errors', () => {
       () => resolveClientConfiguration({ CLIENT_CHANNEL_TYPE: 'kafka' }, NO_ENV),
       'CLIENT_CHANNEL_TYPE',
     );
-    assert.equal(channel.message, 'CLIENT_CHANNEL_TYPE must be one of "redis", "sqlite"; got "kafka"');
+    assert.equal(channel.message, 'CLIENT_CHANNEL_TYPE must be one of "redis", "redis-streams", "sqlite"; got "kafka"');
     const publisher = configurationErrorOf(
       () => resolveAgentConfiguration({ AGENT_PUBLISHER_TYPE: 'influx' }, NO_ENV),
       'AGENT_PUBLISHER_TYPE',

@@ -13,7 +13,7 @@
   is no longer in progress, nothing is removed and no total changes (so a publisher's
   totals count each message once); else the totals are added with HINCRBY, and one that
   fails (it would overflow 64 bits) restores those already added and fails the call
-  before anything is removed.
+  before anything is removed (apply_totals, from shared/state-totals.lua).
 
   KEYS[1] inprogress       LIST of messages being published
   KEYS[2] entered          HASH sha1(message) -> ms since epoch it entered in-progress
@@ -86,23 +86,9 @@ if removed == 0 or (totals >= 0 and remaining > 0) then
 end
 
 if totals > 0 then
-  local first = 2 * n + 3
-  local before = {}
-  for t = 0, totals - 1 do
-    local name = ARGV[first + 2 * t]
-    before[t + 1] = redis.call('HGET', KEYS[3], name) or false
-    local added = redis.pcall('HINCRBY', KEYS[3], name, ARGV[first + 2 * t + 1])
-    if type(added) == 'table' and added.err then
-      for u = 0, t - 1 do
-        local undo = ARGV[first + 2 * u]
-        if before[u + 1] then
-          redis.call('HSET', KEYS[3], undo, before[u + 1])
-        else
-          redis.call('HDEL', KEYS[3], undo)
-        end
-      end
-      return redis.error_reply('state total ' .. name .. ': ' .. added.err)
-    end
+  local failed = apply_totals(KEYS[3], 2 * n + 3, totals)
+  if failed then
+    return failed
   end
 end
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { LpushCommands } from '../../../src/channels/redis/lpush-command.js';
+import { LpushCommands } from '../../../src/channels/redis/bulk-commands.js';
 import type { EncodedMessage } from '../../../src/channels/encoded-message.js';
 
 function frame(commands: LpushCommands, key: string, messages: readonly EncodedMessage[]): Buffer {

@@ -4,7 +4,6 @@ import { encodedBytes, type EncodedMessage } from '../encoded-message.js';
 
 // Room for `$<length>\r\n` and the closing `\r\n` around an argument, at most.
 const FRAMING_BYTES = 16;
-const LPUSH = Buffer.from('\r\n$5\r\nLPUSH\r\n$', 'latin1');
 /** Largest buffer kept for the next command: a batch of big messages does not pin its memory. */
 const MAX_SPARE_BYTES = 8 * 1024 * 1024;
 
@@ -16,12 +15,13 @@ const MAX_SPARE_BYTES = 8 * 1024 * 1024;
  */
 class PreframedCommand extends Command {
   constructor(
+    name: string,
     key: string,
     readonly frame: Buffer,
     readonly buffer: Buffer,
   ) {
     // Only the key as argument: what ioredis reads of a command (its keys, debug output).
-    super('lpush', [key]);
+    super(name, [key]);
   }
 
   override toWritable(): Buffer {
@@ -30,23 +30,33 @@ class PreframedCommand extends Command {
 }
 
 /**
- * Builds `LPUSH key message...` commands (the first message given is pushed first), each
- * as one RESP frame that ioredis writes like any other command; the reply is the
- * list's new length. A frame of a thousand messages is most of a megabyte: the buffer of
- * a command that was acknowledged is used again for the next, instead of fresh memory
- * the kernel must map page by page.
+ * Builds commands whose last arguments are a batch of messages (`LPUSH key message...`,
+ * `EVAL script 1 key message...`), each as one RESP frame that ioredis writes like any
+ * other command. A frame of a thousand messages is most of a megabyte: the buffer of a
+ * command that was acknowledged is used again for the next, instead of fresh memory the
+ * kernel must map page by page.
  */
-export class LpushCommands {
+export class BulkCommands {
   private spare: Buffer | undefined;
 
   /**
-   * @param key - The list.
+   * @param name - The command's name, as ioredis knows it (`lpush`, `eval`).
+   * @param head - The arguments before the messages, the command's name first, for a key.
+   */
+  constructor(
+    private readonly name: string,
+    private readonly head: (key: string) => readonly string[],
+  ) {}
+
+  /**
+   * @param key - The key the command writes.
    * @param messages - At least one message; bytes are framed as they are, text as UTF-8.
    */
   create(key: string, messages: readonly EncodedMessage[]): Command {
-    const keyBytes = Buffer.from(key, 'utf8');
+    const head = this.head(key).map((arg) => Buffer.from(arg, 'utf8'));
     const bodies = messages.map(encodedBytes);
-    let size = LPUSH.length + 2 * FRAMING_BYTES + keyBytes.length;
+    let size = FRAMING_BYTES;
+    for (const arg of head) size += arg.length + FRAMING_BYTES;
     for (const body of bodies) size += body.length + FRAMING_BYTES;
     // Taken, not shared: a command whose reply has not come may still be being written.
     let buffer = this.spare;
@@ -54,22 +64,29 @@ export class LpushCommands {
     // With room to spare, so that the next batch, a little longer, fits too.
     if (buffer === undefined || buffer.length < size) buffer = Buffer.allocUnsafeSlow(size + (size >> 2));
     buffer[0] = 0x2a; // *
-    let pos = writeDigits(buffer, 1, bodies.length + 2);
-    buffer.set(LPUSH, pos);
-    pos += LPUSH.length;
-    pos = writeDigits(buffer, pos, keyBytes.length);
-    pos = framed(buffer, pos, keyBytes);
-    for (const body of bodies) {
-      buffer[pos++] = 0x24; // $
-      pos = writeDigits(buffer, pos, body.length);
-      pos = framed(buffer, pos, body);
+    let pos = writeDigits(buffer, 1, bodies.length + head.length);
+    buffer[pos++] = 0x0d;
+    buffer[pos++] = 0x0a;
+    for (const part of [head, bodies]) {
+      for (const body of part) {
+        buffer[pos++] = 0x24; // $
+        pos = writeDigits(buffer, pos, body.length);
+        pos = framed(buffer, pos, body);
+      }
     }
-    return new PreframedCommand(key, buffer.subarray(0, pos), buffer);
+    return new PreframedCommand(this.name, key, buffer.subarray(0, pos), buffer);
   }
 
   /** After `command`'s reply: the server has read all of its frame, whose buffer may serve again. */
   acknowledged(command: Command): void {
     if (command instanceof PreframedCommand && command.buffer.length <= MAX_SPARE_BYTES) this.spare = command.buffer;
+  }
+}
+
+/** `LPUSH key message...` (the first message given is pushed first); the reply is the list's new length. */
+export class LpushCommands extends BulkCommands {
+  constructor() {
+    super('lpush', (key) => ['LPUSH', key]);
   }
 }
 
