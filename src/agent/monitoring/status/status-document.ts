@@ -30,6 +30,14 @@ export interface CurrentFigures {
   readonly sample: StatusSample | null;
 }
 
+/** The agents reading the channel, or why they are not known. */
+export type OtherAgents =
+  | {
+      readonly known: true;
+      readonly consumers: readonly { readonly name: string; readonly pending: number; readonly idleSeconds: number }[];
+    }
+  | { readonly known: false; readonly why: string };
+
 /** What `/status.json` answers; every string passed through `redactSecrets`. */
 export interface StatusDocument {
   readonly agent: {
@@ -45,8 +53,11 @@ export interface StatusDocument {
   readonly history: HistoryColumns;
   readonly configuration: Readonly<Record<string, unknown>>;
   readonly deadLetters: DeadLettersView;
-  /** Other agents on the channel: no channel records them yet, so it says so. */
-  readonly otherAgents: { readonly known: false; readonly why: string };
+  /**
+   * The agents on the channel where it records them (Redis Streams: its consumers, this
+   * agent's among them, with what each holds); elsewhere why they are not known.
+   */
+  readonly otherAgents: OtherAgents;
 }
 
 /** Builds `/status.json`'s document from the agent's state (the dead-letter listing may be a few seconds old). */
@@ -76,11 +87,19 @@ export async function statusDocument(sources: StatusDocumentSources): Promise<St
     history: sources.history.columns(),
     configuration: sources.configuration,
     deadLetters: await sources.deadLetters.latest(),
-    otherAgents: {
+    otherAgents: otherAgents(sources),
+  };
+}
+
+function otherAgents(sources: StatusDocumentSources): OtherAgents {
+  const consumers = sources.history.consumers();
+  if (consumers === undefined) {
+    return {
       known: false,
       why: `the ${sources.channel.type} channel does not record which agents take from it; each agent's own page shows its figures`,
-    },
-  };
+    };
+  }
+  return { known: true, consumers: consumers.map(({ name, pending, idleMs }) => ({ name, pending, idleSeconds: idleMs / 1000 })) };
 }
 
 /**

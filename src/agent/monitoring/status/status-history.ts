@@ -1,4 +1,4 @@
-import type { Channel, ChannelStatus } from '../../../channels/channel.js';
+import type { Channel, ChannelStatus, ConsumerStatus } from '../../../channels/channel.js';
 import type { AgentStats } from '../agent-stats.js';
 import { statusWithin } from '../channel-status-within.js';
 import { Ring } from './ring.js';
@@ -50,6 +50,7 @@ export class StatusHistory {
   private readonly intervalMs: number;
   private readonly wallClock: () => number;
   private previous: StatsReading | undefined;
+  private consumersSeen: readonly ConsumerStatus[] | undefined;
   private timer: NodeJS.Timeout | undefined;
   private sampling: Promise<void> | undefined;
 
@@ -92,6 +93,14 @@ export class StatusHistory {
     return this.ring.newest();
   }
 
+  /**
+   * The agents reading the channel as named consumers (Redis Streams) at the latest
+   * sample, or undefined where the channel does not record them.
+   */
+  consumers(): readonly ConsumerStatus[] | undefined {
+    return this.consumersSeen;
+  }
+
   /** Every sample held, as columns. */
   columns(): HistoryColumns {
     const samples = this.ring.toArray();
@@ -115,6 +124,7 @@ export class StatusHistory {
 
   private async takeSample(): Promise<void> {
     const status: ChannelStatus | undefined = await statusWithin(this.options.channel);
+    if (status !== undefined) this.consumersSeen = status.consumers;
     const current = readStats(this.options.stats, this.wallClock());
     const previous = this.previous ?? current;
     this.previous = current;

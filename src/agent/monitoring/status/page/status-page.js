@@ -141,12 +141,27 @@
     document.querySelector('#configuration tbody').replaceChildren(...rows);
   }
 
+  function showOtherAgents(otherAgents) {
+    const text = document.getElementById('other-agents');
+    const table = document.getElementById('consumers');
+    if (!otherAgents.known) {
+      text.textContent = `Not known: ${otherAgents.why}.`;
+      table.hidden = true;
+      return;
+    }
+    text.textContent = `${otherAgents.consumers.length} reading the channel (this agent among them):`;
+    table.hidden = false;
+    table.querySelector('tbody').replaceChildren(
+      ...otherAgents.consumers.map((c) => row([c.name, String(c.pending), `${c.idleSeconds.toFixed(1)} s ago`])),
+    );
+  }
+
   function show(status) {
     showState(status);
     showFigures(status);
     for (const chart of CHARTS) draw(chart, status.history);
     showDeadLetters(status.deadLetters);
-    document.getElementById('other-agents').textContent = status.otherAgents.known ? '' : `Not known: ${status.otherAgents.why}.`;
+    showOtherAgents(status.otherAgents);
     showConfiguration(status.configuration);
   }
 
