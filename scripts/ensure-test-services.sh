@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the real servers the integration tests start (redis-server, influxd,
 # victoria-metrics for the InfluxDB 2.x write API; python3 for the wire-parity tests;
-# promtool, from Debian's prometheus package, to check the agent's /metrics text)
+# promtool, from Debian's prometheus package, to check the agent's /metrics text;
+# initdb and postgres, from Debian's postgresql package, for private test clusters)
 # when they are missing. The tests start their own instances on free loopback ports;
 # nothing here starts a service.
 set -euo pipefail
@@ -12,6 +13,7 @@ command -v python3 >/dev/null 2>&1 || need+=(python3)
 command -v influxd >/dev/null 2>&1 || need+=(influxdb)
 command -v victoria-metrics >/dev/null 2>&1 || need+=(victoria-metrics)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || need+=(postgresql)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != "0" ] && ! command -v sudo >/dev/null 2>&1; then
