@@ -219,8 +219,9 @@ export interface PartitionPlan {
 }
 
 /**
- * Makes one partition per UTC day from yesterday to `ahead` days after today (rows of
- * that day already in the DEFAULT partition move into it), and with `retentionDays` drops
+ * Makes one partition per UTC day from yesterday (or the day after the newest partition,
+ * if older) to `ahead` days after today (rows of that day already in the DEFAULT partition
+ * move into it), and with `retentionDays` drops
  * the daily partitions older than that and deletes older rows of the DEFAULT partition.
  * Skipped (`done: false`) while another session holds the table's advisory lock.
  */
@@ -233,9 +234,21 @@ export async function maintainPartitions(client: ClientBase, names: TableNames, 
       [names.table],
     );
     const existing = new Set(rows.map((row) => row.name));
+    const pattern = new RegExp(`^${names.bare}_p(\\d{4})(\\d{2})(\\d{2})$`);
+    const dayOf = (name: string): number | undefined => {
+      const match = pattern.exec(name);
+      return match === null ? undefined : Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+    };
     const today = Math.floor(plan.now / DAY_MS) * DAY_MS;
+    const cutoff = plan.retentionDays === undefined ? undefined : today - plan.retentionDays * DAY_MS;
+    // From yesterday, or from the day after the newest partition when the agent was away
+    // longer (no gap of days whose rows would all sit in DEFAULT), but not before the cutoff.
+    const days = [...existing].map(dayOf).filter((day) => day !== undefined);
+    let first = today - DAY_MS;
+    if (days.length > 0) first = Math.min(first, Math.max(...days) + DAY_MS);
+    if (cutoff !== undefined) first = Math.max(first, cutoff);
     const created: string[] = [];
-    for (let day = today - DAY_MS; day <= today + plan.ahead * DAY_MS; day += DAY_MS) {
+    for (let day = first; day <= today + plan.ahead * DAY_MS; day += DAY_MS) {
       const name = `${names.bare}_p${dayName(day)}`;
       if (existing.has(name)) continue;
       const partition = `${names.schemaPrefix}"${name}"`;
@@ -258,14 +271,10 @@ export async function maintainPartitions(client: ClientBase, names: TableNames, 
     }
     const dropped: string[] = [];
     let deletedFromDefault = 0;
-    if (plan.retentionDays !== undefined) {
-      const cutoff = today - plan.retentionDays * DAY_MS;
-      const pattern = new RegExp(`^${names.bare}_p(\\d{4})(\\d{2})(\\d{2})$`);
+    if (cutoff !== undefined) {
       for (const name of [...existing].sort()) {
-        const match = pattern.exec(name);
-        if (match === null) continue;
-        const start = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
-        if (start + DAY_MS > cutoff) continue;
+        const start = dayOf(name);
+        if (start === undefined || start + DAY_MS > cutoff) continue;
         await client.query(`DROP TABLE ${names.schemaPrefix}"${name}"`);
         dropped.push(name);
       }
