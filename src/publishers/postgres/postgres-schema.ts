@@ -223,12 +223,16 @@ export interface PartitionPlan {
  * if older) to `ahead` days after today (rows of that day already in the DEFAULT partition
  * move into it), and with `retentionDays` drops
  * the daily partitions older than that and deletes older rows of the DEFAULT partition.
- * Skipped (`done: false`) while another session holds the table's advisory lock.
+ * Skipped (`done: false`) while another session holds the table's advisory lock; nothing
+ * to do for a table without declarative partitions (a TimescaleDB hypertable made by hand).
  */
 export async function maintainPartitions(client: ClientBase, names: TableNames, plan: PartitionPlan): Promise<PartitionChange> {
   const { rows: locked } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [lockKey(names)]);
   if (locked[0]?.locked !== true) return { created: [], dropped: [], deletedFromDefault: 0, done: false };
   try {
+    // A table made by hand without declarative partitions (a TimescaleDB hypertable) is left alone.
+    const { rows: kind } = await client.query<{ relkind: string }>('SELECT relkind FROM pg_class WHERE oid = to_regclass($1)', [names.table]);
+    if (kind[0]?.relkind !== 'p') return { created: [], dropped: [], deletedFromDefault: 0, done: true };
     const { rows } = await client.query<{ name: string }>(
       'SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = to_regclass($1)',
       [names.table],

@@ -84,6 +84,13 @@ describe('the PostgreSQL table: schema and daily partitions', () => {
     assert.deepEqual(await partitionsOf(database), ['kadabra_points_default', ...[12, 13, 14, 15, 16, 17].map((day) => `kadabra_points_p202603${day}`)]);
   });
 
+  it('leaves a table without declarative partitions alone (a TimescaleDB hypertable made by hand)', async () => {
+    const database = await server.createDatabase();
+    await server.query('CREATE TABLE kadabra_points (time timestamptz NOT NULL)', [], database);
+    const change = await withClient(database, (client) => maintainPartitions(client, tableNames('kadabra_points'), { ahead: 3, retentionDays: 1, now: NOW }));
+    assert.deepEqual(change, { created: [], dropped: [], deletedFromDefault: 0, done: true });
+  });
+
   it('leaves the work to whoever holds the table lock', async () => {
     const database = await server.createDatabase();
     const names = tableNames('kadabra_points');
