@@ -104,10 +104,10 @@ export async function startPostgresServer(options: PostgresServerOptions = {}): 
   let port = 0;
   let child: ChildProcess | undefined;
   const admin = (database = 'postgres'): pg.ClientConfig => ({
-    host: '127.0.0.1', port, user: POSTGRES_ADMIN, password, database, connectionTimeoutMillis: 2000,
+    host: '127.0.0.1', port, user: POSTGRES_ADMIN, password, database, connectionTimeoutMillis: 10_000,
   });
   const ready = async (): Promise<boolean> => {
-    const client = new pg.Client(admin());
+    const client = new pg.Client({ ...admin(), connectionTimeoutMillis: 2000 });
     client.on('error', () => undefined);
     try {
       await client.connect();

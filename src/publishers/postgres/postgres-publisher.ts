@@ -248,12 +248,20 @@ export class PostgresPublisher implements Publisher {
   private async withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let failed: unknown;
+    // A checked-out client emits 'error' when its connection dies (the server shut down
+    // mid-statement): the pool listens only while it is idle, and an 'error' nobody
+    // listens to would end the agent. The statement in flight fails with it too.
+    const onError = (error: unknown): void => {
+      failed ??= error;
+    };
+    client.on('error', onError);
     try {
       return await work(client);
     } catch (error) {
       failed = error;
       throw error;
     } finally {
+      client.removeListener('error', onError);
       // A refused statement leaves the session fine; anything else may have broken it.
       const keep = failed === undefined || classifyPostgresError(failed, '').kind === 'refused';
       client.release(keep ? undefined : true);

@@ -183,6 +183,37 @@ describe('PostgresPublisher against a private PostgreSQL', () => {
     }
   });
 
+  it('a server shut down in the middle of a COPY: the publish throws TransientPublishError (the process lives on), and the batch is written once after', async () => {
+    const database = await server.createDatabase();
+    const publisher = await publisherFor(database, { timeout: 5 });
+    try {
+      const batch = Array.from({ length: 20_000 }, (_, i) => message(`n${i % 100}`, i, AT + BigInt(i)));
+      const identities = batch.map((_, i) => ({ id: String(i), shard: '' }));
+      let outcome: unknown;
+      for (let attempt = 0; attempt < 5 && !(outcome instanceof TransientPublishError); attempt += 1) {
+        const publishing = publisher.publish(batch, identities).catch((error: unknown) => error);
+        // Stop the server once the publisher's COPY is under way (or the publish is over).
+        let settled = false;
+        void publishing.then(() => (settled = true));
+        while (!settled) {
+          const copying = await server.query("SELECT 1 FROM pg_stat_activity WHERE query LIKE 'COPY kadabra_staging%' AND state = 'active'");
+          if (copying.length > 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 2));
+        }
+        await server.stop();
+        outcome = await publishing;
+        await server.start();
+        await server.query('TRUNCATE kadabra_points', [], database);
+      }
+      assert.ok(outcome instanceof TransientPublishError, `a publish cut short by the shutdown: ${String(outcome)}`);
+      assert.deepEqual(await publisher.publish(batch, identities), { rejected: [] });
+      const [counted] = await server.query<{ n: string }>('SELECT count(*) AS n FROM kadabra_points', [], database);
+      assert.equal(counted?.n, String(2 * batch.length));
+    } finally {
+      await publisher.close();
+    }
+  });
+
   it('names neither password nor url password in its errors or logs when the credentials are refused', async () => {
     const database = await server.createDatabase();
     const lines: string[] = [];
