@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { createLogger } from '../src/logging/logger.js';
 import { PostgresPublisher } from '../src/publishers/postgres/postgres-publisher.js';
 import { copyRows, POINT_COLUMNS } from '../src/publishers/postgres/postgres-rows.js';
 import { decodeMetrics } from '../src/wire/codec.js';
@@ -53,7 +54,7 @@ interface Run {
 /** A fresh database with the table made by the publisher's own setup, ready for `work`. */
 async function withFreshTable<T>(server: PostgresServerHandle, work: (database: string) => Promise<T>): Promise<T> {
   const database = await server.createDatabase();
-  const publisher = new PostgresPublisher({ args: { url: server.url(database), create_schema: true } });
+  const publisher = new PostgresPublisher({ args: { url: server.url(database), create_schema: true }, logger: createLogger({ level: 'silent' }) });
   await publisher.prepare();
   await publisher.close();
   try {
