@@ -47,7 +47,7 @@ export const postgresPublisherArgsSchema = z
       .boolean()
       .describe('Create or migrate the table when the agent starts (as `kadabra setup postgres` does); otherwise a missing table stops publishing until it is set up.'),
     /** Days of partitions kept ahead of today. Default 7. */
-    partitions_ahead: z.number().int().min(1).max(366).describe('Daily partitions created ahead of today (checked at start and every hour).'),
+    partitions_ahead: z.number().int().min(1).max(366).describe('Daily partitions created ahead of today (checked at the first publish and every hour after).'),
     /** Days of points kept; older partitions are dropped. Unset: kept forever. */
     retention_days: z
       .number()
