@@ -32,7 +32,7 @@ describe('docs/postgres.md queries, against a table the publisher filled with th
     for (let n = 10; n < 20; n += 1) fibonacci(client, n);
     let state = 7;
     const random = (): number => ((state = (state * 48271) % 2147483647) / 2147483647);
-    // One after another, so that the seeded draws (and so the statuses) are the same every run.
+    // One after another, so that the fixed generator's draws (and so the statuses) are the same every run.
     for (let i = 0; i < 80; i += 1) await handleRequest(client, i, random);
     const publisher = new PostgresPublisher({ args: { url: server.url(database), create_schema: true }, logger: silentLogger() });
     try {
