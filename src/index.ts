@@ -38,8 +38,12 @@ export { SqliteChannel } from './channels/sqlite/sqlite-channel.js';
 export type { SqliteChannelArgs } from './channels/sqlite/sqlite-channel-args.js';
 export { createChannel } from './channels/create-channel.js';
 
-export type { ProbeResult, Publisher, PublisherOptions, PublishOutcome, RejectedMessage } from './publishers/publisher.js';
+export type { MessageIdentity, ProbeResult, Publisher, PublisherOptions, PublishOutcome, RejectedMessage } from './publishers/publisher.js';
 export { DebugPublisher } from './publishers/debug/debug-publisher.js';
+export { PostgresPublisher } from './publishers/postgres/postgres-publisher.js';
+export type { PostgresPublisherArgs } from './publishers/postgres/postgres-publisher-args.js';
+export { SchemaVersionError } from './publishers/postgres/postgres-schema.js';
+export { decodePostgresText } from './publishers/postgres/postgres-text.js';
 export { createPublisher } from './publishers/create-publisher.js';
 
 export * from './agent/index.js';

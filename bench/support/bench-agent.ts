@@ -16,6 +16,8 @@ export interface BenchAgentOptions {
   readonly database: string;
   /** Where the publisher writes; default the servers' influxd. */
   readonly influxUrl?: string;
+  /** Another publisher than the servers' influxd (its type and arguments); `database` and `influxUrl` are then unused. */
+  readonly publisher?: { readonly type: string; readonly args: Readonly<Record<string, unknown>> };
   /** Agent configuration keys beyond channel and publisher (AGENT_TYPE, threads, intervals...). */
   readonly config: Readonly<Record<string, unknown>>;
   /** Extra node flags, e.g. `--cpu-prof`. */
@@ -25,7 +27,7 @@ export interface BenchAgentOptions {
 }
 
 /**
- * `kadabra agent` in its own process with an InfluxDB publisher, pinned with taskset to
+ * `kadabra agent` in its own process with an InfluxDB publisher (or `publisher`), pinned with taskset to
  * the servers' agent cores when they are pinned.
  */
 export class BenchAgent {
@@ -43,8 +45,8 @@ export class BenchAgent {
       JSON.stringify({
         AGENT_CHANNEL_TYPE: options.channel.type,
         AGENT_CHANNEL_ARGS: { host: '127.0.0.1', port: options.servers.redisPort, ...options.channel.args },
-        AGENT_PUBLISHER_TYPE: 'influxdb',
-        AGENT_PUBLISHER_ARGS: { url: options.influxUrl ?? options.servers.influxUrl, database: options.database, timeout: 60 },
+        AGENT_PUBLISHER_TYPE: options.publisher?.type ?? 'influxdb',
+        AGENT_PUBLISHER_ARGS: options.publisher?.args ?? { url: options.influxUrl ?? options.servers.influxUrl, database: options.database, timeout: 60 },
         AGENT_LOG_LEVEL: 'info',
         ...options.config,
       }),

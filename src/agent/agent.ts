@@ -167,7 +167,8 @@ export class Agent {
   /**
    * Starts receiving and publishing. Resolves once the agent has stopped (after `stop()`)
    * and released its channel and publisher. Rejects when the HTTP listener cannot open
-   * (the port is taken; nothing is received then), or if a part of it ended on its own,
+   * (the port is taken; nothing is received then), when the publisher's `prepare` finds a
+   * setup it can never publish with (nothing is received then either), or if a part of it ended on its own,
    * which is a bug (the agent then stops the rest first).
    */
   start(): Promise<void> {
@@ -206,6 +207,15 @@ export class Agent {
           this.logger.fatal({ err: describeError(error) }, 'the agent HTTP listener could not start (AGENT_HTTP_HOST, AGENT_HTTP_PORT); stopping the agent');
           await this.stop();
           throw new Error(`the agent HTTP listener could not start: ${describeError(error)}`);
+        }
+      }
+      if (this.publisher.prepare) {
+        try {
+          await this.publisher.prepare();
+        } catch (error) {
+          this.logger.fatal({ err: describeError(error) }, 'the publisher cannot publish with this setup; stopping the agent');
+          await this.stop();
+          throw error;
         }
       }
       const parts = [this.receiver.start(), this.nanny.start()];

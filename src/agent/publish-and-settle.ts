@@ -53,7 +53,10 @@ export async function publishAndSettle(
   let held;
   const startedAt = stats?.now() ?? 0;
   try {
-    ({ rejected, held = [] } = await publisher.publish(items.map((item) => item.metrics)));
+    ({ rejected, held = [] } = await publisher.publish(
+      items.map((item) => item.metrics),
+      items.map((item) => item.receipt),
+    ));
     if (stats) {
       stats.attempt('published', startedAt);
       stats.readiness.publisherWriting();

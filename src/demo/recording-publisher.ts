@@ -1,5 +1,5 @@
 import type { Metrics } from '../metrics/metrics.js';
-import type { Publisher, PublishOutcome } from '../publishers/publisher.js';
+import type { MessageIdentity, Publisher, PublishOutcome } from '../publishers/publisher.js';
 
 /**
  * A publisher that delegates to another and remembers every message the other one
@@ -13,8 +13,8 @@ export class RecordingPublisher implements Publisher {
   constructor(private readonly inner: Publisher) {}
 
   /** Publishes through the wrapped publisher and records what it wrote. */
-  async publish(batch: readonly Metrics[]): Promise<PublishOutcome> {
-    const outcome = await this.inner.publish(batch);
+  async publish(batch: readonly Metrics[], identities?: readonly MessageIdentity[]): Promise<PublishOutcome> {
+    const outcome = await this.inner.publish(batch, identities);
     const rejected = new Set(outcome.rejected.map((r) => r.index));
     batch.forEach((metrics, index) => {
       if (!rejected.has(index)) this.published.push(metrics);

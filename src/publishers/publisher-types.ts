@@ -5,11 +5,17 @@ import {
   influxDBPublisherArgsSchema,
   type InfluxDBPublisherArgs,
 } from './influxdb/influxdb-publisher-args.js';
+import {
+  POSTGRES_PUBLISHER_DEFAULT_ARGS,
+  postgresPublisherArgsSchema,
+  type PostgresPublisherArgs,
+} from './postgres/postgres-publisher-args.js';
 
 /** Resolved arguments of each publisher type, by type name. Mirrors `PUBLISHER_TYPES`. */
 export interface PublisherArgsByType {
   debug: DebugPublisherArgs;
   influxdb: InfluxDBPublisherArgs;
+  postgres: PostgresPublisherArgs;
 }
 
 /**
@@ -19,6 +25,7 @@ export interface PublisherArgsByType {
 export const PUBLISHER_TYPES: Readonly<Record<keyof PublisherArgsByType, ArgumentsSpec>> = Object.freeze({
   debug: { schema: debugPublisherArgsSchema, defaults: DEBUG_PUBLISHER_DEFAULT_ARGS },
   influxdb: { schema: influxDBPublisherArgsSchema, defaults: INFLUXDB_PUBLISHER_DEFAULT_ARGS },
+  postgres: { schema: postgresPublisherArgsSchema, defaults: POSTGRES_PUBLISHER_DEFAULT_ARGS },
 });
 
 /**

@@ -40,6 +40,17 @@ export interface PublishOutcome {
   readonly held?: readonly RejectedMessage[];
 }
 
+/**
+ * Which message a metrics object came from, in its channel: the receipt's `id` and
+ * `shard` (a channel's `Receipt` is one). Stable across receives and republishes, so a
+ * publisher that stores it (PostgreSQL) can tell a republish from a new message with the
+ * same content.
+ */
+export interface MessageIdentity {
+  readonly id: string;
+  readonly shard: string;
+}
+
 /** What a publisher's `probe` found. */
 export type ProbeResult =
   | { readonly ok: true }
@@ -56,7 +67,19 @@ export type ProbeResult =
  * could not be written for a reason that may pass (the agent retries it).
  */
 export interface Publisher {
-  publish(batch: readonly Metrics[]): Promise<PublishOutcome>;
+  /**
+   * @param identities the channel's identity of each message, index for index (the agent
+   *   passes its receipts); publishers that do not store it ignore it.
+   */
+  publish(batch: readonly Metrics[], identities?: readonly MessageIdentity[]): Promise<PublishOutcome>;
+  /**
+   * Checks, once before the agent receives anything, what would stop every publish for
+   * good (the PostgreSQL publisher: a table of a schema version it does not know), and
+   * sets up what it may (its table, with `create_schema`). Rejects only for such a
+   * problem, and the agent then refuses to start; a database that cannot be reached yet
+   * is no reason (publishes wait for it). Optional.
+   */
+  prepare?(): Promise<void>;
   /**
    * Checks, cheaply and without storing anything, whether a publish would be written now.
    * The agent calls it every few seconds while no publish tells (idle, or publishing

@@ -4,6 +4,7 @@ import { agentCommand } from './agent-command.js';
 import { deadLettersCommand } from './dead-letters-command.js';
 import { demoCommand } from './demo-command.js';
 import { sendCommand } from './send-command.js';
+import { setupCommand } from './setup-command.js';
 import { statusCommand } from './status-command.js';
 
 /** The `kadabra` command tree, bound to one context and outcome. */
@@ -19,6 +20,7 @@ export function rootCommand(context: CliContext, outcome: CliOutcome): CommandDe
       'dead-letters': deadLettersCommand(context, outcome),
       send: sendCommand(context, outcome),
       demo: demoCommand(context, outcome),
+      setup: setupCommand(context, outcome),
     },
   });
 }

@@ -14,7 +14,8 @@ export const STORE_ESCAPE = '\u241B';
 
 const HEX_CODE = /\u241B([0-9A-F]{4})/g;
 
-function code(unit: number): string {
+/** The escape of one UTF-16 code unit: `␛` and its four uppercase hex digits. */
+export function escapeCodeUnit(unit: number): string {
   return STORE_ESCAPE + unit.toString(16).toUpperCase().padStart(4, '0');
 }
 
@@ -87,7 +88,7 @@ export function encodeStoredText(text: string, position: TextPosition, rawNewlin
       }
     }
     if (replace) {
-      out += text.slice(plainFrom, i) + code(unit);
+      out += text.slice(plainFrom, i) + escapeCodeUnit(unit);
       plainFrom = i + 1;
     }
   }
