@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSeconds } from '../../config/duration-seconds.js';
+import { secretValue, urlWithCredentials } from '../../config/secret-setting.js';
 import { TLS_ARGUMENTS } from '../../config/tls-files.js';
 
 /** A table name, optionally with its schema: identifiers PostgreSQL takes unquoted, short enough for partition names. */
@@ -13,11 +14,13 @@ const TABLE_NAME = /^(?:[a-z_][a-z0-9_]{0,62}\.)?[a-z_][a-z0-9_]{0,39}$/;
 export const postgresPublisherArgsSchema = z
   .object({
     /** `postgres://[user[:password]@]host[:port]/database`; overrides host, port, database, username and password. */
-    url: z
-      .string()
-      .min(1)
-      .optional()
-      .describe('`postgres://[user[:password]@]host[:port]/database`; overrides host, port, database, username and password. Never logged with its password.'),
+    url: urlWithCredentials(
+      z
+        .string()
+        .min(1)
+        .optional()
+        .describe('`postgres://[user[:password]@]host[:port]/database`; overrides host, port, database, username and password. Never logged with its password.'),
+    ),
     /** PostgreSQL host. Default `localhost`. */
     host: z.string().min(1).describe('PostgreSQL host name or address.'),
     /** PostgreSQL port. Default 5432. */
@@ -27,7 +30,7 @@ export const postgresPublisherArgsSchema = z
     /** User name; the server's default (the OS user) when unset. */
     username: z.string().min(1).optional().describe('User to connect as.'),
     /** Password. Never logged. */
-    password: z.string().optional().describe('Password of `username`; never logged.'),
+    password: secretValue(z.string().optional().describe('Password of `username`; never logged.')),
     /** TLS: `disable` (default), `require` (encrypted, not verified), `verify-ca`, `verify-full` (libpq's meanings). */
     sslmode: z
       .enum(['disable', 'require', 'verify-ca', 'verify-full'])
