@@ -138,10 +138,11 @@ describe('cross-process collisions, measured', () => {
    * The bar of 1 lost point in 10,000 is a rate, and 30,000 points hold about one
    * expected loss: a count cannot be held to it without failing by chance now and then.
    * So each of the two causes is checked where it can be: the microsecond coincidences
-   * (pairs of points on one microsecond) must be few enough that their expected losses (1 in 1000 each, plus the
-   * byte-identical messages) stay within the bar, and the losses counted must be what
-   * that expectation allows (a Poisson count above its one-in-a-million quantile means
-   * the offsets no longer separate coincidences as they should).
+   * (pairs of points on one microsecond) must be few enough that their expected losses
+   * (1 in 1000 each, plus the byte-identical messages) stay within the bar, and the
+   * losses counted must be what that expectation allows (a Poisson count above its
+   * one-in-a-million quantile means the offsets no longer separate coincidences as they
+   * should).
    */
   function assertWithinBar(m: Measured): void {
     const expected = m.microsecondPairs / 1000 + m.identical;
