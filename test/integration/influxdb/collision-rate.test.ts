@@ -137,20 +137,29 @@ describe('cross-process collisions, measured', () => {
   /**
    * The bar of 1 lost point in 10,000 is a rate, and 30,000 points hold about one
    * expected loss: a count cannot be held to it without failing by chance now and then.
-   * So each of the two causes is checked where it can be: the microsecond coincidences
-   * (pairs of points on one microsecond) must be few enough that their expected losses
-   * (1 in 1000 each, plus the byte-identical messages) stay within the bar, and the
-   * losses counted must be what that expectation allows (a Poisson count above its
-   * one-in-a-million quantile means the offsets no longer separate coincidences as they
-   * should).
+   * So the publisher's part is checked where it can be: the pairs of points on one
+   * microsecond must be few enough that their expected losses (1 in 1000 each) stay
+   * within the bar, and the points lost from messages that differ must be what that
+   * expectation allows (a Poisson count above its one-in-a-million quantile means the
+   * offsets no longer separate coincidences as they should).
+   *
+   * Byte-identical messages are one message to every publisher (a re-send is stored
+   * once) and are counted apart: they need two processes whose `serialized_at` lanes lie
+   * within the few microseconds between recording and sending, a draw made once per
+   * process (docs/influxdb.md gives the measured figures).
    */
   function assertWithinBar(m: Measured): void {
-    const expected = m.microsecondPairs / 1000 + m.identical;
+    const expected = m.microsecondPairs / 1000;
     assert.ok(expected <= m.points / 10_000, `${expected} points expected lost of ${m.points}: above 1 in 10,000`);
     const allowed = poissonQuantile(expected, 1e-6);
     for (const size of [1, 100, 1000]) {
       const lost = m.lost[size] ?? 0;
-      assert.ok(lost <= allowed, `lost ${lost} of ${m.points} with batches of ${size}; ${expected} expected, at most ${allowed} by chance`);
+      // Each byte-identical message lands on a point its twin holds.
+      assert.ok(lost >= m.identical, `lost ${lost} with batches of ${size}, fewer than the ${m.identical} byte-identical messages`);
+      assert.ok(
+        lost - m.identical <= allowed,
+        `lost ${lost - m.identical} of ${m.points} distinct messages with batches of ${size}; ${expected} expected, at most ${allowed} by chance`,
+      );
     }
   }
 
@@ -178,7 +187,8 @@ describe('cross-process collisions, measured', () => {
     assert.equal(m.selfOverwritten, 0, 'one process never overwrites itself: 1,000 microseconds for 1,000 metrics');
     // Each microsecond holds 3 points, separated only by the publisher's offsets: about
     // 3 pairs x 1,000 microseconds / 1,000 = 3 points expected; the bar leaves room for chance.
-    const allowed = poissonQuantile(m.microsecondPairs / 1000 + m.identical, 1e-6);
-    assert.ok((m.lost[1000] ?? 0) <= allowed, `lost ${m.lost[1000]} of ${m.points}; at most ${allowed} by chance`);
+    const allowed = poissonQuantile(m.microsecondPairs / 1000, 1e-6);
+    const lost = (m.lost[1000] ?? 0) - m.identical;
+    assert.ok(lost <= allowed, `lost ${lost} of ${m.points} distinct messages; at most ${allowed} by chance`);
   });
 });
