@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import type { Metrics } from '../../metrics/metrics.js';
-import { messageContentKey } from '../influxdb/point-timestamps.js';
+import { messageContentKey } from '../../metrics/message-content-key.js';
 import type { MessageIdentity } from '../publisher.js';
 import { copyField, encodePostgresText, jsonObject } from './postgres-text.js';
 

@@ -6,7 +6,7 @@ import { createLogger } from '../../../src/logging/logger.js';
 import type { Metrics } from '../../../src/metrics/metrics.js';
 import { decodeMetrics } from '../../../src/wire/codec.js';
 import { InfluxDBPublisher } from '../../../src/publishers/influxdb/influxdb-publisher.js';
-import { messageContentKey } from '../../../src/publishers/influxdb/point-timestamps.js';
+import { messageContentKey } from '../../../src/metrics/message-content-key.js';
 import { metricsToPoints } from '../../support/influx-oracle/metrics-to-points.js';
 import { startInfluxDB, uniqueDatabase, type InfluxDBServerHandle } from '../../support/influxdb-server.js';
 

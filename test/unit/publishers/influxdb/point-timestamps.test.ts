@@ -3,11 +3,8 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { Counter } from '../../../../src/metrics/counter.js';
 import { Metrics } from '../../../../src/metrics/metrics.js';
-import {
-  messageContentKey,
-  PointTimestamps,
-  timestampResolutionNs,
-} from '../../../../src/publishers/influxdb/point-timestamps.js';
+import { messageContentKey } from '../../../../src/metrics/message-content-key.js';
+import { PointTimestamps, timestampResolutionNs } from '../../../../src/publishers/influxdb/point-timestamps.js';
 import { referenceContentKey } from '../../../support/influx-oracle/point-timestamp.js';
 import { anyMessage, anyString, buildMessage } from '../../metrics/arbitraries.js';
 
