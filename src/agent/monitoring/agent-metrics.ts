@@ -31,7 +31,6 @@ const gauge = (name: string, help: string, value: number | undefined): MetricFam
  */
 export async function agentMetricFamilies(sources: AgentMetricsSources): Promise<MetricFamily[]> {
   const { stats, channel, eventLoop } = sources;
-  const status = await statusWithin(channel, sources.statusTimeoutMs ?? STATUS_TIMEOUT_MS);
   // The monitor records the time between its timer's ticks: the delay is what exceeds the interval.
   const resolutionNs = sources.eventLoopResolutionMs * 1e6;
   const delay = (value: number): number | undefined => (eventLoop.count === 0 ? undefined : Math.max(0, value - resolutionNs) / 1e9);
@@ -41,7 +40,9 @@ export async function agentMetricFamilies(sources: AgentMetricsSources): Promise
     gauge('kadabra_agent_event_loop_delay_max_seconds', 'Longest event-loop delay since the previous scrape.', delay(eventLoop.max)),
   ];
   eventLoop.reset();
-  return [
+  // The counters are read before the channel is asked, so a scrape never shows a message
+  // as published (completed) and, in the same answer, still in progress.
+  const counters: MetricFamily[] = [
     counter('kadabra_agent_messages_received_total', 'Messages the receivers took from the channel.', stats.received),
     counter('kadabra_agent_messages_published_total', 'Messages written and completed (by the receivers and the nanny).', stats.published),
     counter(
@@ -77,6 +78,10 @@ export async function agentMetricFamilies(sources: AgentMetricsSources): Promise
       'Seconds publishing was unavailable (the receivers held their messages and took no new ones).',
       stats.unavailableSeconds(),
     ),
+  ];
+  const status = await statusWithin(channel, sources.statusTimeoutMs ?? STATUS_TIMEOUT_MS);
+  return [
+    ...counters,
     gauge('kadabra_agent_channel_up', 'Whether the channel answered the status query of this scrape (1) or not (0).', status ? 1 : 0),
     gauge('kadabra_agent_queue_length', 'Messages waiting in the channel.', status?.queued),
     gauge('kadabra_agent_in_progress', 'Messages in progress (taken by an agent, not yet completed).', status?.inProgress),
