@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { waitFor } from './wait-for.js';
 
 /** Debian's chromium. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -33,6 +34,12 @@ export interface StatusPageBrowser {
   figures(): Promise<ShownFigures>;
   /** Waits until every plot holds at least `points` samples and the message rates plot a message. */
   waitForPlots(points: number, timeoutMs: number): Promise<void>;
+  /**
+   * Waits until `expression` (JavaScript run in the page) is true, polled from the test's
+   * side: the page's Content-Security-Policy forbids eval, which Playwright's in-page
+   * `waitForFunction` polling needs for a predicate.
+   */
+  waitForExpression(expression: string, what: string, timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -64,6 +71,9 @@ export async function openStatusPage(
   const requests: string[] = [];
   page.on('request', (request) => requests.push(request.url()));
   await page.goto(url);
+  const waitForExpression = async (expression: string, what: string, timeoutMs: number): Promise<void> => {
+    await waitFor(async () => (await page.evaluate(expression)) === true, what, timeoutMs, () => '', 250);
+  };
   return {
     page,
     requests,
@@ -73,17 +83,18 @@ export async function openStatusPage(
         "Object.fromEntries([...document.querySelectorAll('[data-figure]')].map((e) => [e.dataset.figure, e.textContent]))",
       ) as Promise<ShownFigures>,
     async waitForPlots(points, timeoutMs) {
-      await page.waitForFunction(
+      await waitForExpression(
         `(() => {
           const charts = [...document.querySelectorAll('.chart')];
           return charts.length > 0
             && charts.every((chart) => Number(chart.dataset.points) >= ${Number(points)} && chart.querySelector('canvas') !== null)
             && document.getElementById('chart-rates').dataset.nonzero === 'true';
         })()`,
-        undefined,
-        { timeout: timeoutMs, polling: 250 },
+        `every plot with ${points} points`,
+        timeoutMs,
       );
     },
+    waitForExpression,
     async close() {
       await browser.close();
       rmSync(profile, { recursive: true, force: true });

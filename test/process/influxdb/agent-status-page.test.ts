@@ -124,7 +124,7 @@ describe('the agent status page in a real browser', () => {
       assert.equal(await browser.page.getAttribute('#chart-errors', 'data-nonzero'), 'true', 'the dead-lettering plotted');
 
       // The dead letters, with InfluxDB's reason, and the masked configuration.
-      await browser.page.waitForFunction(`document.querySelectorAll('#dead-letters tbody tr').length === ${REJECTED}`, undefined, { timeout: 15_000 });
+      await browser.waitForExpression(`document.querySelectorAll('#dead-letters tbody tr').length === ${REJECTED}`, 'the dead letters listed', 15_000);
       const deadLetters = await browser.page.textContent('#dead-letters');
       assert.match(deadLetters ?? '', /field type conflict/);
       const configuration = (await browser.page.textContent('#configuration')) ?? '';
