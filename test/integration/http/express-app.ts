@@ -1,10 +1,17 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import type express from 'express';
 import type { Kadabra } from '../../../src/client/kadabra.js';
 import { kadabraExpress } from '../../../src/http/express.js';
-import type { AppUnderTest } from './recorded-requests.js';
-import { badInputError, foreverStream, readBody, SKIPPED_PATHS, writeStream, type ScenarioSignals } from './http-scenario-app.js';
+import {
+  badInputError,
+  foreverStream,
+  readBody,
+  serveOnLoopback,
+  SKIPPED_PATHS,
+  writeStream,
+  type AppUnderTest,
+  type ScenarioSignals,
+} from './http-scenario-app.js';
 
 /** The scenario application on Express (4 or 5: both take the same calls here), on a free loopback port. */
 export async function startExpressApp(createApp: typeof express, client: Kadabra, signals: ScenarioSignals): Promise<AppUnderTest> {
@@ -48,16 +55,5 @@ export async function startExpressApp(createApp: typeof express, client: Kadabra
     throw badInputError();
   });
   app.use(metrics.recordErrors);
-  const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-  });
-  let closing: Promise<void> | undefined;
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      (closing ??= new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      })),
-  };
+  return serveOnLoopback(createServer(app));
 }

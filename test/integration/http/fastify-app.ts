@@ -2,8 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type fastify from 'fastify';
 import type { Kadabra } from '../../../src/client/kadabra.js';
 import { kadabraFastify } from '../../../src/http/fastify.js';
-import type { AppUnderTest } from './recorded-requests.js';
-import { badInputError, foreverStream, SKIPPED_PATHS, writeStream, type ScenarioSignals } from './http-scenario-app.js';
+import { badInputError, foreverStream, SKIPPED_PATHS, writeStream, type AppUnderTest, type ScenarioSignals } from './http-scenario-app.js';
 
 /** The scenario application on Fastify (4 or 5: both take the same calls here), on a free loopback port. */
 export async function startFastifyApp(createApp: typeof fastify, client: Kadabra, signals: ScenarioSignals): Promise<AppUnderTest> {

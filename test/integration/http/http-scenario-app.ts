@@ -1,4 +1,5 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 
 /*
@@ -67,4 +68,25 @@ export function foreverStream(signals: ScenarioSignals): PassThrough {
 /** An error a framework answers with status 400. */
 export function badInputError(): Error {
   return Object.assign(new Error('bad input'), { status: 400, statusCode: 400 });
+}
+
+/** A server under test, listening on a free loopback port. */
+export interface AppUnderTest {
+  readonly port: number;
+  /** Closes it, ending open connections (idempotent). */
+  close(): Promise<void>;
+}
+
+/** Starts `server` on a free loopback port. */
+export async function serveOnLoopback(server: Server): Promise<AppUnderTest> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  let closing: Promise<void> | undefined;
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      (closing ??= new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      })),
+  };
 }

@@ -1,9 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Kadabra } from '../../../src/client/kadabra.js';
 import { kadabraHttp } from '../../../src/http/node-http.js';
-import type { AppUnderTest } from './recorded-requests.js';
-import { foreverStream, readBody, SKIPPED_PATHS, writeStream, type ScenarioSignals } from './http-scenario-app.js';
+import { foreverStream, readBody, serveOnLoopback, SKIPPED_PATHS, writeStream, type AppUnderTest, type ScenarioSignals } from './http-scenario-app.js';
 
 const FIXED_ROUTES = new Set(['/echo', '/stream', '/stream-forever', '/slow', '/boom', '/bad-input', '/healthz']);
 
@@ -55,14 +53,5 @@ export async function startNodeHttpApp(client: Kadabra, signals: ScenarioSignals
   const server = createServer((req, res) => {
     instrumented(req, res).catch((error: { status?: number }) => text(res, error.status ?? 500, 'failed'));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  let closing: Promise<void> | undefined;
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      (closing ??= new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      })),
-  };
+  return serveOnLoopback(server);
 }

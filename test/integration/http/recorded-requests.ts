@@ -9,13 +9,7 @@ import { abortedRequest, httpRequest } from '../../support/http-client.js';
 import { startRedisServer, uniqueKeys, type RedisServerHandle } from '../../support/redis-server.js';
 import { waitFor } from '../../support/wait-for.js';
 import { askPython, b64 } from '../../unit/wire/python-oracle.js';
-import { FOREVER_CHUNK, ScenarioSignals, STREAM_CHUNKS } from './http-scenario-app.js';
-
-/** A server under test, listening on a free loopback port. */
-export interface AppUnderTest {
-  readonly port: number;
-  close(): Promise<void>;
-}
+import { FOREVER_CHUNK, ScenarioSignals, STREAM_CHUNKS, type AppUnderTest } from './http-scenario-app.js';
 
 /** Starts the scenario application (http-scenario-app.ts) instrumented with `client`. */
 export type StartApp = (client: Kadabra, signals: ScenarioSignals) => Promise<AppUnderTest>;
