@@ -99,7 +99,7 @@ export class MetricsCollector {
   constructor(timestampFormat: string, dimensions?: Readonly<Record<string, string>>, options: MetricsCollectorOptions = {}) {
     compileTimestampFormat(timestampFormat);
     this.timestampFormat = timestampFormat;
-    this.carriesMicros = tokenize(timestampFormat).some((piece) => 'directive' in piece && piece.directive === 'f');
+    this.carriesMicros = carriesMicros(timestampFormat);
     this.onTimestampsShared = options.onTimestampsShared;
     if (dimensions !== undefined) {
       const source = checkRecord(dimensions, () => 'dimensions');
@@ -327,6 +327,19 @@ export class MetricsCollector {
     }
     if (shared > 0 && example !== undefined) this.onTimestampsShared?.(shared, example);
   }
+}
+
+/** Whether each format seen writes microseconds: a collector per request must not re-parse its format. */
+const CARRIES_MICROS = new Map<string, boolean>();
+
+function carriesMicros(format: string): boolean {
+  let carries = CARRIES_MICROS.get(format);
+  if (carries === undefined) {
+    carries = tokenize(format).some((piece) => 'directive' in piece && piece.directive === 'f');
+    // Formats come from configuration: a handful per process. The bound only guards a misuse.
+    if (CARRIES_MICROS.size < 64) CARRIES_MICROS.set(format, carries);
+  }
+  return carries;
 }
 
 function checkName(name: unknown, method: string, kind: string): void {

@@ -1,0 +1,227 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { MetricsCollector } from '../client/metrics-collector.js';
+import { Units } from '../metrics/unit.js';
+import { resolveHttpOptions, UNMATCHED_ROUTE, type MetricsClient, type ResolvedHttpOptions } from './http-instrumentation-options.js';
+
+/** The names of the metrics recorded for every request. */
+export const HTTP_METRICS = {
+  /** Counter, 1 per request. */
+  requests: 'http_requests',
+  /** Counter, 1 for a request that failed (status 5xx, handler threw, connection closed first); absent otherwise. */
+  errors: 'http_errors',
+  /** Counter: bytes of the request body received while the request was handled. */
+  requestBytes: 'http_request_bytes',
+  /** Counter: bytes of the response body the application wrote. */
+  responseBytes: 'http_response_bytes',
+  /** Timer in milliseconds: from the request's head parsed to the response finished (or the connection closed). */
+  duration: 'http_request_duration',
+} as const;
+
+/** Why a request counts in `http_errors`: the counter's `reason` metadata. */
+export type HttpErrorReason = 'thrown' | 'aborted' | 'status';
+
+/**
+ * The `status` dimension of a request whose connection closed before a status was sent
+ * (nginx's code for "client closed request").
+ */
+export const CLOSED_BEFORE_RESPONSE_STATUS = '499';
+
+const RECORDING = Symbol('kadabra.httpRecording');
+
+/** The request properties the instrumentation adds. */
+interface InstrumentedRequest extends IncomingMessage {
+  metrics?: MetricsCollector;
+  [RECORDING]?: RequestRecording;
+}
+
+type Chunk = string | Uint8Array | null | undefined;
+
+function byteLength(chunk: unknown, encoding: unknown): number {
+  if (typeof chunk === 'string') return Buffer.byteLength(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+  if (chunk instanceof Uint8Array) return chunk.byteLength;
+  return 0;
+}
+
+/**
+ * Records one request into its own collector and sends it once, when the response's
+ * connection is done with it (`close`: after `finish`, or when the client went away).
+ */
+class RequestRecording {
+  readonly started = process.hrtime.bigint();
+  requestBytes = 0;
+  responseBytes = 0;
+  /** The route, taken when the response starts: the framework's routing state is the handler's then. */
+  route: string | undefined;
+  thrown = false;
+  private done = false;
+
+  constructor(
+    private readonly recorder: { routeOf(recording: RequestRecording): string; send(recording: RequestRecording): void },
+    readonly source: unknown,
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly collector: MetricsCollector,
+  ) {}
+
+  /** Takes the route at the first byte out. */
+  responding(): void {
+    if (this.route === undefined) this.route = this.recorder.routeOf(this);
+  }
+
+  finish(): void {
+    if (this.done) return;
+    this.done = true;
+    this.recorder.send(this);
+  }
+}
+
+/**
+ * The shared core of `kadabra/http`, `kadabra/express` and `kadabra/fastify`: one
+ * collector per request, the request's dimensions, counters and timer, sent once.
+ * `Source` is what the framework's route template is read from (its request object).
+ */
+export class HttpRequestRecorder<Source> {
+  private readonly options: ResolvedHttpOptions;
+  private readonly client: MetricsClient;
+  private warnedClosed = false;
+  private warnedRoute = false;
+
+  /**
+   * @param templateOf - The framework's route template of a request, `undefined` when no route matched.
+   * @param where - The entry point, for error messages and warnings.
+   * @throws InvalidArgumentError for a bad client or option.
+   */
+  constructor(
+    client: unknown,
+    options: unknown,
+    private readonly templateOf: (source: Source) => string | undefined,
+    private readonly where: string,
+  ) {
+    this.options = resolveHttpOptions(client, options, where);
+    this.client = client as MetricsClient;
+  }
+
+  /**
+   * Starts recording a request, unless its path is skipped: a collector on `req.metrics`
+   * (also returned), the body bytes counted both ways, the message sent when the response closes.
+   * Call it synchronously from the request listener, before the body is read.
+   */
+  begin(req: IncomingMessage, res: ServerResponse, source: Source): MetricsCollector | undefined {
+    if (this.options.skipPaths.length > 0 && this.skipped(req)) return undefined;
+    const collector = this.client.metrics();
+    const recording = new RequestRecording(this, source, req, res, collector);
+    const options = this.options;
+    if (options.method) collector.setDimension('method', req.method ?? '');
+    // Placeholders keep the dimensions in this order; both are set when the request ends.
+    if (options.route) collector.setDimension('route', '');
+    if (options.status) collector.setDimension('status', '');
+    const instrumented = req as InstrumentedRequest;
+    instrumented.metrics = collector;
+    instrumented[RECORDING] = recording;
+
+    // Node's parser hands each body chunk to push(), whether or not the application reads it.
+    const push = req.push;
+    req.push = function (this: IncomingMessage, chunk: unknown, encoding?: BufferEncoding): boolean {
+      recording.requestBytes += byteLength(chunk, encoding);
+      return push.call(this, chunk, encoding);
+    };
+    const write = res.write;
+    res.write = function (this: ServerResponse, chunk: Chunk, encoding?: unknown): boolean {
+      recording.responding();
+      recording.responseBytes += byteLength(chunk, encoding);
+      // eslint-disable-next-line prefer-rest-params
+      return Reflect.apply(write, this, arguments) as boolean;
+    } as ServerResponse['write'];
+    const end = res.end;
+    res.end = function (this: ServerResponse, chunk?: unknown, encoding?: unknown): ServerResponse {
+      recording.responding();
+      if (typeof chunk !== 'function' && !this.writableEnded) recording.responseBytes += byteLength(chunk, encoding);
+      // eslint-disable-next-line prefer-rest-params
+      return Reflect.apply(end, this, arguments) as ServerResponse;
+    } as ServerResponse['end'];
+    res.once('close', () => recording.finish());
+    return collector;
+  }
+
+  /** Marks the request's error as thrown by its handler (a no-op for a request not recorded). */
+  static markThrown(req: IncomingMessage): void {
+    const recording = (req as InstrumentedRequest)[RECORDING];
+    if (recording !== undefined) recording.thrown = true;
+  }
+
+  private skipped(req: IncomingMessage): boolean {
+    const url = req.url ?? '';
+    const query = url.indexOf('?');
+    const path = query < 0 ? url : url.slice(0, query);
+    for (const skip of this.options.skipPaths) {
+      if (typeof skip === 'string' ? skip === path : skip.test(path)) return true;
+    }
+    return false;
+  }
+
+  /** @internal The `route` dimension of a recording. */
+  routeOf(recording: RequestRecording): string {
+    let template: string | undefined;
+    let route: unknown;
+    try {
+      template = this.templateOf(recording.source as Source);
+      route = this.options.normalizeRoute(template, recording.req);
+    } catch (error) {
+      this.warnRoute(`normalizeRoute threw ${error instanceof Error ? error.message : String(error)}`);
+      return template ?? UNMATCHED_ROUTE;
+    }
+    if (typeof route === 'string') return route;
+    this.warnRoute(`normalizeRoute returned ${typeof route}, not a string`);
+    return template ?? UNMATCHED_ROUTE;
+  }
+
+  /** @internal Completes a recording's collector and sends it. */
+  send(recording: RequestRecording): void {
+    const { collector, req, res } = recording;
+    if (collector.closed) {
+      this.warnClosedOnce();
+      return;
+    }
+    const finished = res.writableFinished;
+    const status = res.headersSent ? String(res.statusCode) : CLOSED_BEFORE_RESPONSE_STATUS;
+    if (this.options.route) {
+      recording.responding();
+      collector.setDimension('route', recording.route as string);
+    }
+    if (this.options.status) collector.setDimension('status', status);
+    collector.addCount(HTTP_METRICS.requests, 1);
+    const reason: HttpErrorReason | undefined = recording.thrown
+      ? 'thrown'
+      : !finished
+        ? 'aborted'
+        : res.statusCode >= 500
+          ? 'status'
+          : undefined;
+    if (reason !== undefined) collector.addCount(HTTP_METRICS.errors, 1, { metadata: { reason } });
+    collector.addCount(HTTP_METRICS.requestBytes, recording.requestBytes);
+    // Node sends no body for these, whatever the application wrote.
+    const bodiless = req.method === 'HEAD' || res.statusCode === 204 || res.statusCode === 304;
+    collector.addCount(HTTP_METRICS.responseBytes, bodiless ? 0 : recording.responseBytes);
+    collector.setTimer(HTTP_METRICS.duration, Number(process.hrtime.bigint() - recording.started) / 1e6, Units.MILLISECONDS);
+    this.client.send(collector.close());
+  }
+
+  private warnClosedOnce(): void {
+    if (this.warnedClosed) return;
+    this.warnedClosed = true;
+    process.emitWarning(
+      `${this.where}: a request's collector (req.metrics) was closed by the application, so its request was not ` +
+        'recorded; add metrics to req.metrics and let the instrumentation close and send it',
+      { code: 'KADABRA_HTTP_COLLECTOR_CLOSED' },
+    );
+  }
+
+  private warnRoute(what: string): void {
+    if (this.warnedRoute) return;
+    this.warnedRoute = true;
+    process.emitWarning(
+      `${this.where}: ${what}; the route template (or 'unmatched') was used instead; make normalizeRoute return a string`,
+      { code: 'KADABRA_HTTP_ROUTE' },
+    );
+  }
+}

@@ -1,0 +1,191 @@
+import assert from 'node:assert/strict';
+import { Agent, createServer, request, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, describe, test } from 'node:test';
+import express from 'express';
+import { MetricsCollector } from '../../../src/client/metrics-collector.js';
+import { InvalidArgumentError } from '../../../src/errors/invalid-argument-error.js';
+import { kadabraExpress } from '../../../src/http/express.js';
+import { kadabraFastify } from '../../../src/http/fastify.js';
+import { kadabraHttp } from '../../../src/http/node-http.js';
+import { DEFAULT_TIMESTAMP_FORMAT, type Metrics } from '../../../src/metrics/metrics.js';
+import { httpRequest } from '../../support/http-client.js';
+import { waitFor } from '../../support/wait-for.js';
+import fastify from 'fastify';
+
+/** A client double that keeps what is sent (the channel's side is the recorded-requests tests'). */
+function capturingClient(): { metrics(): MetricsCollector; send(metrics: Metrics): void; sent: Metrics[] } {
+  const sent: Metrics[] = [];
+  return { metrics: () => new MetricsCollector(DEFAULT_TIMESTAMP_FORMAT), send: (metrics) => sent.push(metrics), sent };
+}
+
+const servers: Server[] = [];
+after(() => {
+  for (const server of servers) {
+    server.closeAllConnections();
+    server.close();
+  }
+});
+
+async function listen(listener: RequestListener): Promise<number> {
+  const server = createServer(listener);
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+function dimensions(metrics: Metrics | undefined): [string, string][] {
+  return (metrics?.dimensions ?? []).map((d) => [d.name, d.value]);
+}
+
+function counter(metrics: Metrics | undefined, name: string): number | undefined {
+  return metrics?.counters.find((c) => c.name === name)?.value;
+}
+
+/** Resolves with the next process warning of `code`. */
+function nextWarning(code: string): Promise<Error> {
+  return new Promise((resolve) => {
+    const onWarning = (warning: Error & { code?: string }): void => {
+      if (warning.code !== code) return;
+      process.off('warning', onWarning);
+      resolve(warning);
+    };
+    process.on('warning', onWarning);
+  });
+}
+
+describe('HTTP instrumentation options and misuse', () => {
+  test('bad options fail at setup with the bad value and what is accepted', () => {
+    const client = capturingClient();
+    const listener = (): void => undefined;
+    assert.throws(() => kadabraHttp({} as never, listener), (error: unknown) => {
+      assert.ok(error instanceof InvalidArgumentError);
+      assert.match(error.message, /kadabra\/http: the client must be a Kadabra client/);
+      return true;
+    });
+    assert.throws(
+      () => kadabraExpress(client, { dimensions: ['method', 'path' as never] }),
+      (error: unknown) => error instanceof InvalidArgumentError && /dimensions must be an array of 'method', 'route', 'status'; got \["method","path"\]/.test(error.message),
+    );
+    assert.throws(
+      () => kadabraExpress(client, { skipPaths: '/healthz' as never }),
+      (error: unknown) => error instanceof InvalidArgumentError && /skipPaths must be an array .* got "\/healthz"/.test(error.message),
+    );
+    assert.throws(
+      () => kadabraHttp(client, listener, { normalizeRoute: '/x' as never }),
+      (error: unknown) => error instanceof InvalidArgumentError && /normalizeRoute must be a function .* got "\/x"/.test(error.message),
+    );
+  });
+
+  test('dimensions: only those chosen, in their fixed order; a normaliser maps templates', async () => {
+    const client = capturingClient();
+    const port = await listen(
+      kadabraHttp(
+        client,
+        (_req, res) => {
+          res.statusCode = 503;
+          res.end('down');
+        },
+        { dimensions: ['status', 'route'], normalizeRoute: (template, req: IncomingMessage) => `${template ?? 'none'}:${req.method}` },
+      ),
+    );
+    assert.equal((await httpRequest(port, '/a')).status, 503);
+    await waitFor(() => client.sent.length === 1, 'the message');
+    assert.deepEqual(dimensions(client.sent[0]), [['route', 'none:GET'], ['status', '503']]);
+    assert.deepEqual(client.sent[0]?.counters.find((c) => c.name === 'http_errors')?.metadata, { reason: 'status' });
+  });
+
+  test('keep-alive: each request on one connection is its own message with its own bytes', async () => {
+    const client = capturingClient();
+    const port = await listen(
+      kadabraHttp(client, (req, res) => {
+        req.resume();
+        req.once('end', () => res.end('x'.repeat(Number(req.headers['x-size']))));
+      }),
+    );
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const reused: boolean[] = [];
+    try {
+      for (const size of [10, 200, 3000]) {
+        await new Promise<void>((resolve, reject) => {
+          const req = request({ host: '127.0.0.1', port, path: '/', method: 'POST', agent, headers: { 'x-size': String(size) } }, (res) => {
+            res.resume();
+            res.once('end', resolve);
+          });
+          req.once('error', reject).end('b'.repeat(size));
+          req.once('socket', () => reused.push(req.reusedSocket));
+        });
+      }
+    } finally {
+      agent.destroy();
+    }
+    assert.deepEqual(reused, [false, true, true], 'one connection');
+    await waitFor(() => client.sent.length === 3, 'three messages');
+    assert.deepEqual(client.sent.map((m) => [counter(m, 'http_request_bytes'), counter(m, 'http_response_bytes')]), [
+      [10, 10],
+      [200, 200],
+      [3000, 3000],
+    ]);
+  });
+
+  test('a normaliser that throws: the template is used, with one process warning', async () => {
+    const client = capturingClient();
+    const warning = nextWarning('KADABRA_HTTP_ROUTE');
+    const app = express();
+    app.set('env', 'test'); // Express logs every error it answers otherwise
+    app.use(kadabraExpress(client, { normalizeRoute: () => { throw new Error('no table'); } }));
+    app.get('/items/:id', (_req, res) => {
+      res.send('ok');
+    });
+    const port = await listen(app);
+    await httpRequest(port, '/items/5');
+    await httpRequest(port, '/items/6');
+    assert.match((await warning).message, /normalizeRoute threw no table; the route template \(or 'unmatched'\) was used/);
+    await waitFor(() => client.sent.length === 2, 'two messages');
+    assert.deepEqual(client.sent.map((m) => dimensions(m)[1]), [['route', '/items/:id'], ['route', '/items/:id']]);
+  });
+
+  test('a collector the handler closed is not sent twice nor thrown: one warning says what to do', async () => {
+    const client = capturingClient();
+    const warning = nextWarning('KADABRA_HTTP_COLLECTOR_CLOSED');
+    const port = await listen(
+      kadabraHttp(client, (req, res) => {
+        if (req.metrics !== undefined) client.send(req.metrics.close());
+        res.end('ok');
+      }),
+    );
+    assert.equal((await httpRequest(port, '/')).status, 200);
+    assert.match((await warning).message, /was closed by the application/);
+    assert.equal(client.sent.length, 1, 'only what the handler sent itself');
+  });
+
+  test('Express without recordErrors: a thrown error counts by its 5xx status; one answered 400 is no error', async () => {
+    const client = capturingClient();
+    const app = express();
+    app.set('env', 'test'); // Express logs every error it answers otherwise
+    app.use(kadabraExpress(client));
+    app.get('/boom', () => {
+      throw new Error('boom');
+    });
+    app.get('/bad', () => {
+      throw Object.assign(new Error('bad'), { status: 400 });
+    });
+    const port = await listen(app);
+    assert.equal((await httpRequest(port, '/boom')).status, 500);
+    assert.equal((await httpRequest(port, '/bad')).status, 400);
+    await waitFor(() => client.sent.length === 2, 'two messages');
+    assert.deepEqual(client.sent[0]?.counters.find((c) => c.name === 'http_errors')?.metadata, { reason: 'status' });
+    assert.equal(counter(client.sent[1], 'http_errors'), undefined);
+  });
+
+  test('Fastify: options are checked when the plugin registers', async () => {
+    const app = fastify();
+    await assert.rejects(
+      async () => {
+        await app.register(kadabraFastify, { client: capturingClient(), dimensions: ['verb' as never] });
+        await app.ready();
+      },
+      (error: unknown) => error instanceof InvalidArgumentError && /kadabra\/fastify: dimensions must be/.test(error.message),
+    );
+  });
+});
