@@ -109,6 +109,9 @@ export class Agent {
         componentLogger(root, config.AGENT_CHANNEL_ARGS.logger),
       );
 
+    const channel = this.channel;
+    this.publisher.useChannelState?.((namespace) => channel.readState(namespace));
+
     const gate = new PublishGate();
     this.monitoring =
       config.AGENT_HTTP_PORT === null
