@@ -1,3 +1,4 @@
+import { describeError } from '../../agent/channel-failures.js';
 import type { MetricFamily } from '../../agent/monitoring/exposition.js';
 import { createLogger, type KadabraLogger } from '../../logging/logger.js';
 import { RateLimitedWarning } from '../../logging/rate-limited-warning.js';
@@ -79,9 +80,18 @@ export class PrometheusPublisher implements Publisher {
     this.readState = read;
   }
 
-  /** Learns the series already in the channel, so that their creation is not claimed again. */
+  /**
+   * Learns the series already in the channel, so that their creation is not claimed again.
+   * A channel that does not answer yet is no reason to stop: the first scrape learns them
+   * (until then a series may be claimed twice, its `_created` then the mean of both claims).
+   */
   async prepare(): Promise<void> {
-    if (this.readState !== undefined) this.learn(groupTotals(await this.readState(PROMETHEUS_NAMESPACE)));
+    if (this.readState === undefined) return;
+    try {
+      this.learn(groupTotals(await this.readState(PROMETHEUS_NAMESPACE)));
+    } catch (error) {
+      this.logger.warn({ err: describeError(error) }, 'could not read the Prometheus totals from the channel yet; the first scrape will');
+    }
   }
 
   /**

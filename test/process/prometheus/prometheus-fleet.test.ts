@@ -2,6 +2,7 @@
 // send and restarted, and a real Prometheus scraping the agent every second: the sums
 // Prometheus reports equal exactly what was sent, on each channel type.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AgentProcess } from '../../support/agent-process.js';
@@ -91,6 +92,12 @@ async function fleetRun(channel: ChannelUnderTest): Promise<void> {
     // Scraped as OpenMetrics (Prometheus asks for it first): each series has its creation time.
     assert.equal(await prometheus.queryValue('count(requests_created)'), SENDERS);
     assert.deepEqual(await prometheus.targetHealth(), ['up']);
+    // The 0.0.4 text, fleet series included, passes promtool.
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    assert.match(text, /^requests_total\{producer="p0"\} 400$/m);
+    const promtool = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    assert.equal(promtool.status, 0, `${promtool.stdout}${promtool.stderr}`);
+    assert.equal(`${promtool.stdout}${promtool.stderr}`.trim(), '', 'no lint remark');
     await agent.stopCleanly();
   } finally {
     if (agent.running) agent.kill('SIGKILL');
