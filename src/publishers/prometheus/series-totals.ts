@@ -41,11 +41,8 @@ export function totalName(field: string, idText: string): string {
   return `${field}|${idText}`;
 }
 
-/** The series id a total's name holds, or undefined for a name this publisher did not write. */
-export function parseTotalName(total: string): { field: string; idText: string; id: SeriesId } | undefined {
-  const bar = total.indexOf('|');
-  if (bar === -1) return undefined;
-  const idText = total.slice(bar + 1);
+/** The series id of an id text, or undefined for text this publisher did not write. */
+export function parseSeriesId(idText: string): SeriesId | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(idText);
@@ -63,7 +60,7 @@ export function parseTotalName(total: string): { field: string; idText: string; 
         ? (dimensions as [string, string][])
         : undefined;
   if (pairs === undefined) return undefined;
-  return { field: total.slice(0, bar), idText, id: { kind, name, dimensions: pairs, layout } };
+  return { kind, name, dimensions: pairs, layout };
 }
 
 /** The totals of one series, read back from the channel. */
@@ -73,20 +70,26 @@ export interface SeriesTotals {
   readonly fields: Map<string, bigint>;
 }
 
-/** Groups a namespace's totals by series; totals of names this publisher did not write are left out. */
+/**
+ * Groups a namespace's totals by series (each series id parsed once); totals of names
+ * this publisher did not write are left out.
+ */
 export function groupTotals(state: ReadonlyMap<string, bigint>): Map<string, SeriesTotals> {
-  const series = new Map<string, SeriesTotals>();
+  const series = new Map<string, SeriesTotals | null>();
   for (const [total, amount] of state) {
-    const parsed = parseTotalName(total);
-    if (parsed === undefined) continue;
-    let entry = series.get(parsed.idText);
+    const bar = total.indexOf('|');
+    if (bar === -1) continue;
+    const idText = total.slice(bar + 1);
+    let entry = series.get(idText);
     if (entry === undefined) {
-      entry = { id: parsed.id, idText: parsed.idText, fields: new Map() };
-      series.set(parsed.idText, entry);
+      const id = parseSeriesId(idText);
+      entry = id === undefined ? null : { id, idText, fields: new Map() };
+      series.set(idText, entry);
     }
-    entry.fields.set(parsed.field, amount);
+    entry?.fields.set(total.slice(0, bar), amount);
   }
-  return series;
+  for (const [idText, entry] of series) if (entry === null) series.delete(idText);
+  return series as Map<string, SeriesTotals>;
 }
 
 const MILLION = 1_000_000n;
