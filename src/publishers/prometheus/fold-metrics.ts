@@ -53,8 +53,12 @@ type Point =
 
 /**
  * The points of a message, or why it cannot be folded: a value that is not a finite
- * number, or one too large for a total kept exactly. (A gauge kind, once messages carry
- * gauges, is checked here too; it folds as "the value with the latest timestamp wins".)
+ * number, or one too large for a total kept exactly.
+ *
+ * Gauges, once messages carry them, are the one kind left to add here and in the loop of
+ * `foldMetrics`: a gauge folds as "the value with the latest timestamp wins", which an
+ * amount added cannot express, so it needs a `StateChange` entry the channel applies as
+ * "set if newer" (compare the stored timestamp, in the same completing step).
  */
 function pointsOf(metrics: Metrics): Point[] | string {
   const points: Point[] = [];
