@@ -113,12 +113,15 @@ export function foldMetrics(batch: readonly Metrics[], context: FoldContext): Fo
       continue;
     }
     const dimensions = dimensionPairs(metrics);
+    const dimensionsJson = JSON.stringify(dimensions);
     for (const point of points) {
       const negative = point.kind === 'c' && (point.whole < 0n || point.millionths < 0n);
       const kind: SeriesKind = negative ? 'n' : point.kind;
       const bounds = point.kind === 'h' ? context.bucketsOf(point.name) : [];
       const layout = point.kind === 'h' ? layoutText(bounds) : '';
-      const series = seriesOf(context, claimed, { kind, name: point.name, dimensions: negative ? null : dimensions, layout });
+      const series = negative
+        ? seriesOf(context, claimed, { kind, name: point.name, dimensions: null, layout })
+        : seriesOf(context, claimed, { kind, name: point.name, dimensions, layout }, dimensionsJson);
       if (negative) context.negative(point.name);
       if (point.kind === 'c') {
         // A negative increment is kept by its size in the negative-increments total.
@@ -144,8 +147,8 @@ export function foldMetrics(batch: readonly Metrics[], context: FoldContext): Fo
  * when a new series would exceed the limits. A series new to this agent is claimed (in
  * `claimed` and the context): the fold adds its creation claim once.
  */
-function seriesOf(context: FoldContext, claimed: Set<string>, id: SeriesId): string {
-  let text = seriesIdText(id);
+function seriesOf(context: FoldContext, claimed: Set<string>, id: SeriesId, dimensionsJson?: string): string {
+  let text = seriesIdText(id, dimensionsJson);
   if (context.known(text)) return text;
   if (id.dimensions !== null && !context.admits(id.kind, id.name)) {
     context.overflowed(id.kind, id.name);

@@ -7,7 +7,7 @@ import type { Publisher, PublisherOptions, PublishOutcome, ReadChannelState } fr
 import { foldMetrics, type FoldContext } from './fold-metrics.js';
 import { PROMETHEUS_PUBLISHER_DEFAULT_ARGS, prometheusPublisherArgsSchema, type PrometheusPublisherArgs } from './prometheus-publisher-args.js';
 import { seriesFamilies } from './series-families.js';
-import { groupTotals, PROMETHEUS_NAMESPACE, type SeriesKind, type SeriesTotals } from './series-totals.js';
+import { groupTotals, PROMETHEUS_NAMESPACE, type SeriesId, type SeriesTotals } from './series-totals.js';
 
 /** At most one overflow or negative-increment warning per this many ms. */
 const WARNING_INTERVAL_MS = 10_000;
@@ -42,6 +42,8 @@ export class PrometheusPublisher implements Publisher {
   private perMetric = new Map<string, number>();
   private seriesCount = 0;
   private readonly seen = new Map<string, SeenSeries>();
+  /** Series ids parsed at earlier reads (of the series still in the channel), so a scrape parses only new ones. */
+  private parsed = new Map<string, SeriesId | null>();
   private readonly overflowWarning: RateLimitedWarning;
   private readonly negativeWarning: RateLimitedWarning;
   private readonly foldContext: FoldContext;
@@ -107,7 +109,7 @@ export class PrometheusPublisher implements Publisher {
   /** The series, read from the channel now; without `stale_after`'s idle ones. */
   async seriesFamilies(): Promise<MetricFamily[]> {
     if (this.readState === undefined) return [];
-    const series = groupTotals(await this.readState(PROMETHEUS_NAMESPACE));
+    const series = groupTotals(await this.readState(PROMETHEUS_NAMESPACE), this.parsed);
     this.learn(series);
     return seriesFamilies(this.fresh(series.values()), (name) => this.bucketsOf(name));
   }
@@ -129,6 +131,7 @@ export class PrometheusPublisher implements Publisher {
   /** Replaces what this agent knows about the series with what the channel holds. */
   private learn(series: ReadonlyMap<string, SeriesTotals>): void {
     this.stored = new Set(series.keys());
+    if (this.parsed.size > series.size * 2) this.parsed = new Map([...series].map(([idText, one]) => [idText, one.id]));
     this.claimed = new Map();
     this.perMetric = new Map();
     this.seriesCount = 0;

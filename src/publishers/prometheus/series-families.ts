@@ -1,7 +1,7 @@
 import type { MetricFamily, Sample } from '../../agent/monitoring/exposition.js';
 import { layoutText } from './fold-metrics.js';
 import { prometheusLabelName, prometheusLabelValue, prometheusMetricName } from './prometheus-names.js';
-import { decimalText, type SeriesTotals } from './series-totals.js';
+import { decimalText, type SeriesId, type SeriesTotals } from './series-totals.js';
 
 /** The family of every metric's negative counter increments. */
 export const NEGATIVE_INCREMENTS_FAMILY = 'kadabra_prometheus_negative_increments_total';
@@ -11,10 +11,18 @@ export const OVERFLOW_LABELS: Readonly<Record<string, string>> = Object.freeze({
 
 const MILLION = 1_000_000n;
 
-function labelsOf(dimensions: SeriesTotals['id']['dimensions']): Record<string, string> {
-  if (dimensions === null) return { ...OVERFLOW_LABELS };
-  const labels: Record<string, string> = {};
-  for (const [name, value] of dimensions) labels[prometheusLabelName(name)] = prometheusLabelValue(value);
+/** The labels of each series id, mapped once (ids are kept across scrapes by the publisher). */
+const LABELS = new WeakMap<SeriesId, Readonly<Record<string, string>>>();
+
+function labelsOf(id: SeriesId): Readonly<Record<string, string>> {
+  let labels = LABELS.get(id);
+  if (labels === undefined) {
+    const mapped: Record<string, string> = {};
+    if (id.dimensions === null) Object.assign(mapped, OVERFLOW_LABELS);
+    else for (const [name, value] of id.dimensions) mapped[prometheusLabelName(name)] = prometheusLabelValue(value);
+    labels = Object.freeze(mapped);
+    LABELS.set(id, labels);
+  }
   return labels;
 }
 
@@ -34,7 +42,7 @@ function withCreated(sample: Sample, created: number | undefined): Sample {
 }
 
 function histogramSamplesOf(series: SeriesTotals, bounds: readonly number[]): Sample[] {
-  const labels = labelsOf(series.id.dimensions);
+  const labels = labelsOf(series.id);
   const samples: Sample[] = [];
   let cumulative = 0n;
   for (let i = 0; i <= bounds.length; i += 1) {
@@ -72,7 +80,7 @@ export function seriesFamilies(series: Iterable<SeriesTotals>, bucketsOf: (name:
     const base = prometheusMetricName(name);
     if (kind === 'c') {
       familyOf(`${base}_total`, `Kadabra counter ${JSON.stringify(name)}: its increments summed over every process.`, 'counter').push(
-        withCreated({ labels: labelsOf(one.id.dimensions), value: counterValue(one) }, createdSeconds(one)),
+        withCreated({ labels: labelsOf(one.id), value: counterValue(one) }, createdSeconds(one)),
       );
     } else if (kind === 'h') {
       const bounds = bucketsOf(name);

@@ -31,9 +31,13 @@ export interface SeriesId {
 /** The state namespace of the Prometheus publisher. */
 export const PROMETHEUS_NAMESPACE = 'prometheus';
 
-/** The id text of a series (the part of its totals' names after `|`). */
-export function seriesIdText(id: SeriesId): string {
-  return JSON.stringify([id.kind, id.name, id.dimensions, id.layout]);
+/**
+ * The id text of a series (the part of its totals' names after `|`): the JSON text of
+ * `[kind, name, dimensions, layout]`. `dimensionsJson` is `JSON.stringify(id.dimensions)`
+ * when the caller has it already (once per message rather than once per point).
+ */
+export function seriesIdText(id: SeriesId, dimensionsJson = JSON.stringify(id.dimensions)): string {
+  return `[${JSON.stringify(id.kind)},${JSON.stringify(id.name)},${dimensionsJson},${JSON.stringify(id.layout)}]`;
 }
 
 /** The name of one total of a series. */
@@ -71,10 +75,14 @@ export interface SeriesTotals {
 }
 
 /**
- * Groups a namespace's totals by series (each series id parsed once); totals of names
- * this publisher did not write are left out.
+ * Groups a namespace's totals by series (each series id parsed once, or taken from
+ * `known`, the ids parsed at earlier reads, which it adds to); totals of names this
+ * publisher did not write are left out.
  */
-export function groupTotals(state: ReadonlyMap<string, bigint>): Map<string, SeriesTotals> {
+export function groupTotals(
+  state: ReadonlyMap<string, bigint>,
+  known: Map<string, SeriesId | null> = new Map(),
+): Map<string, SeriesTotals> {
   const series = new Map<string, SeriesTotals | null>();
   for (const [total, amount] of state) {
     const bar = total.indexOf('|');
@@ -82,8 +90,12 @@ export function groupTotals(state: ReadonlyMap<string, bigint>): Map<string, Ser
     const idText = total.slice(bar + 1);
     let entry = series.get(idText);
     if (entry === undefined) {
-      const id = parseSeriesId(idText);
-      entry = id === undefined ? null : { id, idText, fields: new Map() };
+      let id = known.get(idText);
+      if (id === undefined) {
+        id = parseSeriesId(idText) ?? null;
+        known.set(idText, id);
+      }
+      entry = id === null ? null : { id, idText, fields: new Map() };
       series.set(idText, entry);
     }
     entry?.fields.set(total.slice(0, bar), amount);
