@@ -51,9 +51,9 @@ async function timeMs(run: () => Promise<unknown>, runs: number): Promise<number
  * `registry.metrics()` of the same 10,000 series in the same process.
  */
 export async function prometheusScrapeBench(context: BenchContext): Promise<BenchRow[]> {
-  const count = context.smoke ? 1_000 : 50_000;
-  const series = context.smoke ? 1_000 : 10_000;
-  const runs = context.smoke ? 3 : 20;
+  const count = context.smoke ? 200 : 50_000;
+  const series = context.smoke ? 100 : 10_000;
+  const runs = context.smoke ? 1 : 20;
   const bench = 'prometheus-scrape';
   const rows: BenchRow[] = [];
 
