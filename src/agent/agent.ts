@@ -109,6 +109,9 @@ export class Agent {
         componentLogger(root, config.AGENT_CHANNEL_ARGS.logger),
       );
 
+    const channel = this.channel;
+    this.publisher.useChannelState?.((namespace) => channel.readState(namespace));
+
     const gate = new PublishGate();
     this.monitoring =
       config.AGENT_HTTP_PORT === null
@@ -200,6 +203,12 @@ export class Agent {
         { type: c.AGENT_TYPE, channel: c.AGENT_CHANNEL_TYPE, publisher: c.AGENT_PUBLISHER_TYPE, endpoint: this.channel.describe().endpoint },
         'agent started',
       );
+      if (this.publisher.seriesFamilies && !this.monitoring) {
+        this.logger.warn(
+          `the ${c.AGENT_PUBLISHER_TYPE} publisher serves its series on the agent's /metrics, which is off: set AGENT_HTTP_PORT ` +
+            '(messages are still counted, in the channel, and shown once it is on)',
+        );
+      }
       if (this.monitoring) {
         try {
           await this.monitoring.start();

@@ -51,9 +51,10 @@ export async function publishAndSettle(
   if (items.length === 0) return { status: 'published', completed: 0, deadLettered: 0, held: 0 };
   let rejected;
   let held;
+  let stateChange;
   const startedAt = stats?.now() ?? 0;
   try {
-    ({ rejected, held = [] } = await publisher.publish(
+    ({ rejected, held = [], stateChange } = await publisher.publish(
       items.map((item) => item.metrics),
       items.map((item) => item.receipt),
     ));
@@ -115,7 +116,10 @@ export async function publishAndSettle(
   let completed = 0;
   if (toComplete.length > 0) {
     try {
-      await channel.complete(toComplete.map((item) => item.receipt));
+      // With a state change, one atomic step: it is applied only if every message was still
+      // in progress (and so never twice); otherwise they stay there for the nanny.
+      const receipts = toComplete.map((item) => item.receipt);
+      await (stateChange === undefined ? channel.complete(receipts) : channel.complete(receipts, { stateChange }));
       completed = toComplete.length;
     } catch (error) {
       logger.error(

@@ -3,6 +3,7 @@ import type { KadabraLogger } from '../logging/logger.js';
 import { DebugPublisher } from './debug/debug-publisher.js';
 import { InfluxDBPublisher } from './influxdb/influxdb-publisher.js';
 import { PostgresPublisher } from './postgres/postgres-publisher.js';
+import { PrometheusPublisher } from './prometheus/prometheus-publisher.js';
 import type { Publisher } from './publisher.js';
 import { parsePublisherArgs, type PublisherArgsByType } from './publisher-types.js';
 
@@ -18,6 +19,7 @@ const PUBLISHER_FACTORIES: Readonly<Record<keyof PublisherArgsByType, (args: Pub
     debug: (args, logger) => new DebugPublisher({ args: parsePublisherArgs('debug', args), logger }),
     influxdb: (args, logger) => new InfluxDBPublisher({ args: parsePublisherArgs('influxdb', args), logger }),
     postgres: (args, logger) => new PostgresPublisher({ args: parsePublisherArgs('postgres', args), logger }),
+    prometheus: (args, logger) => new PrometheusPublisher({ args: parsePublisherArgs('prometheus', args), logger }),
   });
 
 function isPublisherType(type: string): type is keyof PublisherArgsByType {

@@ -6,6 +6,11 @@ import {
   type InfluxDBPublisherArgs,
 } from './influxdb/influxdb-publisher-args.js';
 import {
+  PROMETHEUS_PUBLISHER_DEFAULT_ARGS,
+  prometheusPublisherArgsSchema,
+  type PrometheusPublisherArgs,
+} from './prometheus/prometheus-publisher-args.js';
+import {
   POSTGRES_PUBLISHER_DEFAULT_ARGS,
   postgresPublisherArgsSchema,
   type PostgresPublisherArgs,
@@ -16,6 +21,7 @@ export interface PublisherArgsByType {
   debug: DebugPublisherArgs;
   influxdb: InfluxDBPublisherArgs;
   postgres: PostgresPublisherArgs;
+  prometheus: PrometheusPublisherArgs;
 }
 
 /**
@@ -26,6 +32,7 @@ export const PUBLISHER_TYPES: Readonly<Record<keyof PublisherArgsByType, Argumen
   debug: { schema: debugPublisherArgsSchema, defaults: DEBUG_PUBLISHER_DEFAULT_ARGS },
   influxdb: { schema: influxDBPublisherArgsSchema, defaults: INFLUXDB_PUBLISHER_DEFAULT_ARGS },
   postgres: { schema: postgresPublisherArgsSchema, defaults: POSTGRES_PUBLISHER_DEFAULT_ARGS },
+  prometheus: { schema: prometheusPublisherArgsSchema, defaults: PROMETHEUS_PUBLISHER_DEFAULT_ARGS },
 });
 
 /**

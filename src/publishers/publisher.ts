@@ -1,3 +1,5 @@
+import type { MetricFamily } from '../agent/monitoring/exposition.js';
+import type { StateChange } from '../channels/channel.js';
 import type { KadabraLogger } from '../logging/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 
@@ -38,7 +40,17 @@ export interface PublishOutcome {
    * and they are tried again later. Every message neither rejected nor held was written.
    */
   readonly held?: readonly RejectedMessage[];
+  /**
+   * What the written messages (neither rejected nor held) add to the publisher's totals
+   * in the channel: the agent completes them with it (`Channel.complete`), so the change
+   * is applied exactly when the channel removes them, once. Publishers that keep no state
+   * in the channel leave it out.
+   */
+  readonly stateChange?: StateChange;
 }
+
+/** Reads a publisher's totals from the agent's channel (`Channel.readState`). */
+export type ReadChannelState = (namespace: string) => Promise<Map<string, bigint>>;
 
 /**
  * Which message a metrics object came from, in its channel: the receipt's `id` and
@@ -87,6 +99,16 @@ export interface Publisher {
    * rejects. Optional: without it readiness follows the publishes alone.
    */
   probe?(): Promise<ProbeResult>;
+  /**
+   * Hands a publisher that keeps totals in the channel (`stateChange`) the way to read
+   * them; the agent calls it once, before `prepare`. Optional.
+   */
+  useChannelState?(read: ReadChannelState): void;
+  /**
+   * The series a publisher serves on the agent's `/metrics` (the Prometheus publisher's
+   * fleet series), read at scrape time. Optional.
+   */
+  seriesFamilies?(): Promise<MetricFamily[]>;
   /** Releases connections; idempotent. */
   close(): Promise<void>;
 }

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { KadabraLogger } from '../../logging/logger.js';
 import { describeError } from '../channel-failures.js';
-import { EXPOSITION_CONTENT_TYPE } from './exposition.js';
+import { EXPOSITION_CONTENT_TYPE, negotiateExposition, OPENMETRICS_CONTENT_TYPE, type ExpositionFormat } from './exposition.js';
 
 /** What the listener answers from. */
 export interface AgentHttpHandlers {
@@ -11,8 +11,8 @@ export interface AgentHttpHandlers {
   liveness(): readonly string[];
   /** Why the agent is not ready, or undefined when it is (`/readyz`). */
   readiness(): string | undefined;
-  /** The Prometheus text of `/metrics`. */
-  metrics(): Promise<string>;
+  /** The text of `/metrics`, in the format the scraper asked for (`negotiateExposition`). */
+  metrics(format: ExpositionFormat): Promise<string>;
   /** The JSON the status page polls (`/status.json`). */
   status(): Promise<string>;
 }
@@ -143,8 +143,9 @@ export class AgentHttpServer {
       answer(response, problem === undefined ? 200 : 503, problem ?? 'ready');
       return;
     }
-    const body = await this.options.handlers.metrics();
-    answer(response, 200, body, EXPOSITION_CONTENT_TYPE);
+    const format = negotiateExposition(request.headers.accept);
+    const body = await this.options.handlers.metrics(format);
+    answer(response, 200, body, format === 'openmetrics' ? OPENMETRICS_CONTENT_TYPE : EXPOSITION_CONTENT_TYPE);
   }
 
   /**

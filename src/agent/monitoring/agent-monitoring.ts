@@ -9,7 +9,8 @@ import type { PublishGate } from '../publish-gate.js';
 import { AgentHttpServer } from './agent-http-server.js';
 import { agentMetricFamilies } from './agent-metrics.js';
 import { AgentStats } from './agent-stats.js';
-import { renderExposition } from './exposition.js';
+import { renderExposition, type MetricFamily } from './exposition.js';
+import { describeError } from '../channel-failures.js';
 import { PublisherProbe } from './publisher-probe.js';
 import { loadPageFiles } from './status/page-files.js';
 import { RecentDeadLetters } from './status/recent-dead-letters.js';
@@ -89,15 +90,34 @@ export class AgentMonitoring {
           })),
         liveness: () => this.stats.heartbeats.problems(),
         readiness: () => this.stats.readiness.problem(),
-        metrics: async () =>
-          renderExposition(await agentMetricFamilies({
+        metrics: async (format) => {
+          const families = await agentMetricFamilies({
             stats: this.stats,
             channel: parts.channel,
             eventLoop: this.eventLoop,
             eventLoopResolutionMs: EVENT_LOOP_RESOLUTION_MS,
-          })),
+          });
+          return renderExposition([...families, ...(await this.publisherFamilies())], format);
+        },
       },
     });
+  }
+
+  /**
+   * The publisher's own series (the Prometheus publisher's fleet series), read after the
+   * agent's figures; none when it serves none. When they cannot be read (the channel does
+   * not answer), the agent's figures are served without them and a warning is logged:
+   * Prometheus then sees the series absent from one scrape, never a counter reset.
+   */
+  private async publisherFamilies(): Promise<MetricFamily[]> {
+    const { publisher } = this.parts;
+    if (publisher.seriesFamilies === undefined) return [];
+    try {
+      return await publisher.seriesFamilies();
+    } catch (error) {
+      this.parts.logger.warn({ err: describeError(error) }, "could not read the publisher's series for /metrics; served without them");
+      return [];
+    }
   }
 
   /**

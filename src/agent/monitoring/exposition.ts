@@ -2,7 +2,14 @@
 export interface Sample {
   readonly suffix?: string;
   readonly labels?: Readonly<Record<string, string>>;
-  readonly value: number;
+  /** A number, or an exact decimal text (`12.000001`) written as it is. */
+  readonly value: number | string;
+  /**
+   * Set on the last sample of a series (a counter's sample, a histogram's `_count`): when
+   * the series began, in seconds since the epoch. OpenMetrics writes it as the series'
+   * `_created` sample; the 0.0.4 text format as a gauge family `<name>_created`.
+   */
+  readonly created?: number;
 }
 
 /** A metric family as the Prometheus text format writes it: HELP, TYPE, then its samples. */
@@ -16,8 +23,20 @@ export interface MetricFamily {
 /** The content type of the Prometheus text exposition format this writes. */
 export const EXPOSITION_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
-/** A number as the format writes it (`+Inf`, `-Inf`, `NaN`, else JavaScript's shortest form). */
-export function formatSampleValue(value: number): string {
+/** The content type of the OpenMetrics text format this writes, for a scraper that asks for it. */
+export const OPENMETRICS_CONTENT_TYPE = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
+
+/** `text`: the Prometheus text format 0.0.4; `openmetrics`: OpenMetrics 1.0. */
+export type ExpositionFormat = 'text' | 'openmetrics';
+
+/** Which exposition format a scraper's `Accept` header asks for: OpenMetrics when it names it (Prometheus does, first). */
+export function negotiateExposition(accept: string | undefined): ExpositionFormat {
+  return accept !== undefined && /application\/openmetrics-text/i.test(accept) ? 'openmetrics' : 'text';
+}
+
+/** A number as the format writes it (`+Inf`, `-Inf`, `NaN`, else JavaScript's shortest form); a decimal text as it is. */
+export function formatSampleValue(value: number | string): string {
+  if (typeof value === 'string') return value;
   if (Number.isNaN(value)) return 'NaN';
   if (value === Number.POSITIVE_INFINITY) return '+Inf';
   if (value === Number.NEGATIVE_INFINITY) return '-Inf';
@@ -28,8 +47,26 @@ function escapeLabelValue(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
-function escapeHelp(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+function escapeHelp(text: string, format: ExpositionFormat): string {
+  const escaped = text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+  return format === 'openmetrics' ? escaped.replace(/"/g, '\\"') : escaped;
+}
+
+function sampleLine(name: string, labels: Readonly<Record<string, string>> | undefined, value: number | string): string {
+  const pairs = Object.entries(labels ?? {});
+  const labelText = pairs.length === 0 ? '' : `{${pairs.map(([label, text]) => `${label}="${escapeLabelValue(text)}"`).join(',')}}`;
+  return `${name}${labelText} ${formatSampleValue(value)}\n`;
+}
+
+/** A sample's labels without `le` (the labels of its series). */
+function seriesLabels(sample: Sample): Record<string, string> {
+  const { le: _le, ...labels } = sample.labels ?? {};
+  return labels;
+}
+
+/** The name a family's series share before their suffixes: a counter's without `_total`. */
+function familyBase(family: MetricFamily): string {
+  return family.type === 'counter' && family.name.endsWith('_total') ? family.name.slice(0, -'_total'.length) : family.name;
 }
 
 /**
@@ -40,23 +77,32 @@ function escapeHelp(text: string): string {
  * label lookups on the publish path or resetting and refilling every metric per scrape.
  * Twenty families of text are less code than either, and need no runtime dependency.
  *
- * Writes `families` in the Prometheus text exposition format (version 0.0.4): each
- * family's `# HELP` and `# TYPE` lines, then one line per sample. A family without
- * samples is left out whole (a figure that could not be read is absent, not zero).
+ * Writes `families` in the Prometheus text exposition format (version 0.0.4), or in
+ * OpenMetrics 1.0 (counter families named without `_total`, `_created` samples in their
+ * series, `# EOF` at the end): each family's `# HELP` and `# TYPE` lines, then one line
+ * per sample. A family without samples is left out whole (a figure that could not be
+ * read is absent, not zero).
  */
-export function renderExposition(families: readonly MetricFamily[]): string {
+export function renderExposition(families: readonly MetricFamily[], format: ExpositionFormat = 'text'): string {
   let text = '';
   for (const family of families) {
     if (family.samples.length === 0) continue;
-    text += `# HELP ${family.name} ${escapeHelp(family.help)}\n# TYPE ${family.name} ${family.type}\n`;
+    const base = familyBase(family);
+    const head = format === 'openmetrics' ? base : family.name;
+    text += `# HELP ${head} ${escapeHelp(family.help, format)}\n# TYPE ${head} ${family.type}\n`;
+    let created = '';
     for (const sample of family.samples) {
-      const labels = Object.entries(sample.labels ?? {});
-      const labelText =
-        labels.length === 0 ? '' : `{${labels.map(([name, value]) => `${name}="${escapeLabelValue(value)}"`).join(',')}}`;
-      text += `${family.name}${sample.suffix ?? ''}${labelText} ${formatSampleValue(sample.value)}\n`;
+      text += sampleLine(`${family.name}${sample.suffix ?? ''}`, sample.labels, sample.value);
+      if (sample.created === undefined) continue;
+      const line = sampleLine(`${base}_created`, seriesLabels(sample), sample.created);
+      if (format === 'openmetrics') text += line;
+      else created += line;
+    }
+    if (created !== '') {
+      text += `# HELP ${base}_created When each series of ${base} began, in seconds since the epoch.\n# TYPE ${base}_created gauge\n${created}`;
     }
   }
-  return text;
+  return format === 'openmetrics' ? `${text}# EOF\n` : text;
 }
 
 /**

@@ -70,7 +70,7 @@ describe('CONFIG_KEYS', () => {
 
   it('has type maps in step with the channel and publisher registries', () => {
     const channelTypes: Record<keyof ChannelArgsByType, true> = { redis: true, 'redis-streams': true, sqlite: true };
-    const publisherTypes: Record<keyof PublisherArgsByType, true> = { debug: true, influxdb: true, postgres: true };
+    const publisherTypes: Record<keyof PublisherArgsByType, true> = { debug: true, influxdb: true, postgres: true, prometheus: true };
     assert.deepEqual(Object.keys(channelTypes).sort(), Object.keys(CHANNEL_TYPES).sort());
     assert.deepEqual(Object.keys(publisherTypes).sort(), Object.keys(PUBLISHER_TYPES).sort());
   });

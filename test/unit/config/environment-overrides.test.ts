@@ -98,7 +98,7 @@ describe('KADABRA_<KEY> environment overrides', () => {
     );
     assert.equal(
       error.message,
-      'AGENT_PUBLISHER_TYPE (from KADABRA_AGENT_PUBLISHER_TYPE) must be one of "debug", "influxdb", "postgres"; got "influx" (did you mean "influxdb"?)',
+      'AGENT_PUBLISHER_TYPE (from KADABRA_AGENT_PUBLISHER_TYPE) must be one of "debug", "influxdb", "postgres", "prometheus"; got "influx" (did you mean "influxdb"?)',
     );
     const number = configurationErrorOf(
       () => resolveAgentConfiguration({}, { KADABRA_AGENT_NANNY_THREADS: '"4"' }),

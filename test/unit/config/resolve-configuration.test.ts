@@ -223,7 +223,7 @@ describe('configuration errors', () => {
     );
     assert.equal(
       publisher.message,
-      'AGENT_PUBLISHER_TYPE must be one of "debug", "influxdb", "postgres"; got "influx" (did you mean "influxdb"?)',
+      'AGENT_PUBLISHER_TYPE must be one of "debug", "influxdb", "postgres", "prometheus"; got "influx" (did you mean "influxdb"?)',
     );
   });
 

@@ -25,7 +25,7 @@ describe('configuration reference', () => {
     const table = configurationKeysTable();
     for (const name of CONFIG_KEY_NAMES) assert.match(table, new RegExp(`^\\| \`${name}\` \\| (client|agent) \\| `, 'm'));
     assert.match(table, /^\| `AGENT_RECEIVER_THREADS` \| agent \| positive integer \| `3` \| /m);
-    assert.match(table, /^\| `AGENT_PUBLISHER_TYPE` \| agent \| one of `"debug"`, `"influxdb"`, `"postgres"` \| `"debug"` \| /m);
+    assert.match(table, /^\| `AGENT_PUBLISHER_TYPE` \| agent \| one of `"debug"`, `"influxdb"`, `"postgres"`, `"prometheus"` \| `"debug"` \| /m);
     assert.match(table, /^\| `CLIENT_CHANNEL_ARGS` \| client \| object or null \| `null` \| /m);
   });
 

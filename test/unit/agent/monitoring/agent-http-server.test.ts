@@ -13,7 +13,12 @@ describe('AgentHttpServer', () => {
     handlers: {
       liveness: () => state.problems,
       readiness: () => state.unready,
-      metrics: () => Promise.resolve('# HELP kadabra_agent_x_total X.\n# TYPE kadabra_agent_x_total counter\nkadabra_agent_x_total 1\n'),
+      metrics: (format) =>
+        Promise.resolve(
+          format === 'openmetrics'
+            ? '# HELP kadabra_agent_x X.\n# TYPE kadabra_agent_x counter\nkadabra_agent_x_total 1\n# EOF\n'
+            : '# HELP kadabra_agent_x_total X.\n# TYPE kadabra_agent_x_total counter\nkadabra_agent_x_total 1\n',
+        ),
       status: () => Promise.resolve('{"figures":1}'),
     },
     pageFiles: new Map([['/', { contentType: 'text/html; charset=utf-8', body: Buffer.from('<!doctype html><p>page</p>') }]]),
@@ -70,6 +75,16 @@ describe('AgentHttpServer', () => {
     const head = await get('/metrics', bearer, 'HEAD');
     assert.equal(head.status, 200);
     assert.equal(head.body, '');
+  });
+
+  it('/metrics: OpenMetrics when the scraper asks for it (as Prometheus does, first), else the 0.0.4 text', async () => {
+    const prometheus = 'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
+    const open = await get('/metrics', { ...bearer, Accept: prometheus });
+    assert.equal(open.headers.get('content-type'), 'application/openmetrics-text; version=1.0.0; charset=utf-8');
+    assert.ok(open.body.endsWith('# EOF\n'));
+    const text = await get('/metrics', { ...bearer, Accept: 'text/plain;version=0.0.4' });
+    assert.equal(text.headers.get('content-type'), 'text/plain; version=0.0.4; charset=utf-8');
+    assert.doesNotMatch(text.body, /# EOF/);
   });
 
   for (const path of ['/', '/status.json']) {

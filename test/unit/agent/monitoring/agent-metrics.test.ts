@@ -20,7 +20,7 @@ describe('agentMetricFamilies', () => {
       return { queued: 0, inProgress: 1, oldestInProgressAt: 0, oldestInProgressMs: 5, deadLetters: 0, deadLetterAlarmThreshold: 10 };
     };
     const families = await agentMetricFamilies({ stats, channel, eventLoop: monitorEventLoopDelay(), eventLoopResolutionMs: 10 });
-    const value = (name: string): number | undefined => families.find((family) => family.name === name)?.samples[0]?.value;
+    const value = (name: string): number | string | undefined => families.find((family) => family.name === name)?.samples[0]?.value;
     assert.equal(value('kadabra_agent_in_progress'), 1);
     assert.equal(value('kadabra_agent_messages_published_total'), 0, 'counted after the channel was read: left for the next scrape');
     assert.equal(value('kadabra_agent_points_written_total'), 0);

@@ -58,4 +58,60 @@ describe('histogramSamples', () => {
       { suffix: '_count', value: 5 },
     ]);
   });
+
+  it('writes OpenMetrics: counter families named without _total, _created in each series, # EOF at the end', () => {
+    const families = [
+      { name: 'hits_total', help: 'Say "hi".', type: 'counter' as const, samples: [{ labels: { a: '1' }, value: '2.5', created: 1700000000.5 }] },
+      {
+        name: 'work_seconds',
+        help: 'Work.',
+        type: 'histogram' as const,
+        samples: [
+          { suffix: '_bucket', labels: { le: '1' }, value: 1 },
+          { suffix: '_bucket', labels: { le: '+Inf' }, value: 2 },
+          { suffix: '_sum', value: '3.000001' },
+          { suffix: '_count', value: 2, created: 1700000001 },
+        ],
+      },
+    ];
+    assert.equal(
+      renderExposition(families, 'openmetrics'),
+      [
+        '# HELP hits Say \\"hi\\".',
+        '# TYPE hits counter',
+        'hits_total{a="1"} 2.5',
+        'hits_created{a="1"} 1700000000.5',
+        '# HELP work_seconds Work.',
+        '# TYPE work_seconds histogram',
+        'work_seconds_bucket{le="1"} 1',
+        'work_seconds_bucket{le="+Inf"} 2',
+        'work_seconds_sum 3.000001',
+        'work_seconds_count 2',
+        'work_seconds_created 1700000001',
+        '# EOF',
+        '',
+      ].join('\n'),
+    );
+    assert.equal(
+      renderExposition(families),
+      [
+        '# HELP hits_total Say "hi".',
+        '# TYPE hits_total counter',
+        'hits_total{a="1"} 2.5',
+        '# HELP hits_created When each series of hits began, in seconds since the epoch.',
+        '# TYPE hits_created gauge',
+        'hits_created{a="1"} 1700000000.5',
+        '# HELP work_seconds Work.',
+        '# TYPE work_seconds histogram',
+        'work_seconds_bucket{le="1"} 1',
+        'work_seconds_bucket{le="+Inf"} 2',
+        'work_seconds_sum 3.000001',
+        'work_seconds_count 2',
+        '# HELP work_seconds_created When each series of work_seconds began, in seconds since the epoch.',
+        '# TYPE work_seconds_created gauge',
+        'work_seconds_created 1700000001',
+        '',
+      ].join('\n'),
+    );
+  });
 });

@@ -1,0 +1,161 @@
+import type { Metrics } from '../../metrics/metrics.js';
+import type { RejectedMessage } from '../publisher.js';
+import { seriesIdText, splitIncrement, totalName, type SeriesId, type SeriesKind } from './series-totals.js';
+
+/** The largest magnitude one increment may add to a total (the totals hold 2^63 - 1). */
+const MAX_INCREMENT = 2n ** 62n;
+
+/** What folding needs to know about the series already in the channel. */
+export interface FoldContext {
+  /** Bucket bounds (seconds) of a timer, by its Kadabra name. */
+  bucketsOf(name: string): readonly number[];
+  /** Whether the series is known to exist (it has totals, or this agent claimed it). */
+  known(idText: string): boolean;
+  /** Whether one more series of this metric is within the cardinality limits. */
+  admits(kind: SeriesKind, name: string): boolean;
+  /** A series new to this agent, whose creation this fold claims: it counts as known from now on. */
+  claim(kind: SeriesKind, name: string, idText: string): void;
+  /** A series over the limits: its points go to the metric's overflow series. */
+  overflowed(kind: SeriesKind, name: string): void;
+  /** A counter increment below zero, kept apart (see docs/prometheus.md). */
+  negative(name: string): void;
+  /** Now, in ms since the epoch: the creation time an agent claims for a series new to it. */
+  nowMs(): number;
+}
+
+/** A batch folded into one state change, and the messages that could not be. */
+export interface FoldResult {
+  readonly add: Map<string, bigint>;
+  readonly rejected: RejectedMessage[];
+}
+
+/** A bucket layout's text in a series id: its bounds, comma-separated. */
+export function layoutText(bounds: readonly number[]): string {
+  return bounds.map(String).join(',');
+}
+
+/** The index of the bucket of an observation: the first bound at or above it, else the `+Inf` bucket. */
+function bucketIndex(bounds: readonly number[], seconds: number): number {
+  let low = 0;
+  let high = bounds.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (seconds <= (bounds[mid] as number)) high = mid;
+    else low = mid + 1;
+  }
+  return low;
+}
+
+/** One counter or timer of a message, checked and turned into integers. */
+type Point =
+  | { readonly kind: 'c'; readonly name: string; readonly whole: bigint; readonly millionths: bigint }
+  | { readonly kind: 'h'; readonly name: string; readonly micros: bigint; readonly seconds: number };
+
+/**
+ * The points of a message, or why it cannot be folded: a value that is not a finite
+ * number, or one too large for a total kept exactly.
+ *
+ * Gauges, once messages carry them, are the one kind left to add here and in the loop of
+ * `foldMetrics`: a gauge folds as "the value with the latest timestamp wins", which an
+ * amount added cannot express, so it needs a `StateChange` entry the channel applies as
+ * "set if newer" (compare the stored timestamp, in the same completing step).
+ */
+function pointsOf(metrics: Metrics): Point[] | string {
+  const points: Point[] = [];
+  for (const counter of metrics.counters) {
+    if (!Number.isFinite(counter.value)) return `counter ${JSON.stringify(counter.name)} has the value ${counter.value}, not a finite number`;
+    const { whole, millionths } = splitIncrement(counter.value);
+    if (whole >= MAX_INCREMENT || whole <= -MAX_INCREMENT) {
+      return `counter ${JSON.stringify(counter.name)} adds ${counter.value}, beyond the ±2^62 one increment of a Prometheus total may add`;
+    }
+    points.push({ kind: 'c', name: counter.name, whole, millionths });
+  }
+  for (const timer of metrics.timers) {
+    const seconds = timer.value / timer.unit.secondsOffset;
+    const micros = Math.round(timer.value * (1e6 / timer.unit.secondsOffset));
+    if (!Number.isFinite(micros)) return `timer ${JSON.stringify(timer.name)} has the value ${timer.value} ${timer.unit.name}, not a finite duration`;
+    const exact = BigInt(micros);
+    if (exact >= MAX_INCREMENT || exact <= -MAX_INCREMENT) {
+      return `timer ${JSON.stringify(timer.name)} lasts ${timer.value} ${timer.unit.name}, beyond the ±2^62 microseconds a histogram's sum may add`;
+    }
+    points.push({ kind: 'h', name: timer.name, micros: exact, seconds });
+  }
+  return points;
+}
+
+/** A message's dimensions as sorted `[name, value]` pairs; of a name given twice, the last value. */
+function dimensionPairs(metrics: Metrics): [string, string][] {
+  const byName = new Map<string, string>();
+  for (const dimension of metrics.dimensions) byName.set(dimension.name, dimension.value);
+  return [...byName].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function add(totals: Map<string, bigint>, name: string, amount: bigint): void {
+  totals.set(name, (totals.get(name) ?? 0n) + amount);
+}
+
+/**
+ * Folds a batch into the integer amounts its completion adds to the totals
+ * (`series-totals.ts` names them): counters into whole units and millionths, timers into
+ * their histogram's bucket counts and microsecond sum, a negative counter increment into
+ * the metric's negative-increments total, and, for a series this agent does not know,
+ * its creation claim. A message with a value that cannot be folded is rejected whole
+ * (with the reason) and adds nothing.
+ */
+export function foldMetrics(batch: readonly Metrics[], context: FoldContext): FoldResult {
+  const totals = new Map<string, bigint>();
+  const rejected: RejectedMessage[] = [];
+  const claimed = new Set<string>();
+  for (const [index, metrics] of batch.entries()) {
+    const points = pointsOf(metrics);
+    if (typeof points === 'string') {
+      rejected.push({ index, reason: `cannot be counted in Prometheus totals: ${points}`, reasonClass: 'invalid' });
+      continue;
+    }
+    const dimensions = dimensionPairs(metrics);
+    const dimensionsJson = JSON.stringify(dimensions);
+    for (const point of points) {
+      const negative = point.kind === 'c' && (point.whole < 0n || point.millionths < 0n);
+      const kind: SeriesKind = negative ? 'n' : point.kind;
+      const bounds = point.kind === 'h' ? context.bucketsOf(point.name) : [];
+      const layout = point.kind === 'h' ? layoutText(bounds) : '';
+      const series = negative
+        ? seriesOf(context, claimed, { kind, name: point.name, dimensions: null, layout })
+        : seriesOf(context, claimed, { kind, name: point.name, dimensions, layout }, dimensionsJson);
+      if (negative) context.negative(point.name);
+      if (point.kind === 'c') {
+        // A negative increment is kept by its size in the negative-increments total.
+        const sign = negative ? -1n : 1n;
+        add(totals, totalName('w', series), sign * point.whole);
+        add(totals, totalName('u', series), sign * point.millionths);
+      } else {
+        add(totals, totalName(`b${bucketIndex(bounds, point.seconds)}`, series), 1n);
+        add(totals, totalName('s', series), point.micros);
+      }
+    }
+  }
+  const now = BigInt(Math.round(context.nowMs()));
+  for (const series of claimed) {
+    add(totals, totalName('t', series), now);
+    add(totals, totalName('n', series), 1n);
+  }
+  return { add: totals, rejected };
+}
+
+/**
+ * The id text of the series a point adds to: its own, or its metric's overflow series
+ * when a new series would exceed the limits. A series new to this agent is claimed (in
+ * `claimed` and the context): the fold adds its creation claim once.
+ */
+function seriesOf(context: FoldContext, claimed: Set<string>, id: SeriesId, dimensionsJson?: string): string {
+  let text = seriesIdText(id, dimensionsJson);
+  if (context.known(text)) return text;
+  if (id.dimensions !== null && !context.admits(id.kind, id.name)) {
+    context.overflowed(id.kind, id.name);
+    text = seriesIdText({ ...id, dimensions: null });
+    if (context.known(text)) return text;
+  }
+  claimed.add(text);
+  context.claim(id.kind, id.name, text);
+  return text;
+}

@@ -1,0 +1,166 @@
+import { describeError } from '../../agent/channel-failures.js';
+import type { MetricFamily } from '../../agent/monitoring/exposition.js';
+import { createLogger, type KadabraLogger } from '../../logging/logger.js';
+import { RateLimitedWarning } from '../../logging/rate-limited-warning.js';
+import type { Metrics } from '../../metrics/metrics.js';
+import type { Publisher, PublisherOptions, PublishOutcome, ReadChannelState } from '../publisher.js';
+import { foldMetrics, type FoldContext } from './fold-metrics.js';
+import { PROMETHEUS_PUBLISHER_DEFAULT_ARGS, prometheusPublisherArgsSchema, type PrometheusPublisherArgs } from './prometheus-publisher-args.js';
+import { seriesFamilies } from './series-families.js';
+import { groupTotals, PROMETHEUS_NAMESPACE, type SeriesId, type SeriesTotals } from './series-totals.js';
+
+/** At most one overflow or negative-increment warning per this many ms. */
+const WARNING_INTERVAL_MS = 10_000;
+
+/** When a series' totals last changed, as this agent saw them. */
+interface SeenSeries {
+  readonly signature: string;
+  readonly sinceMs: number;
+}
+
+/**
+ * Turns every message into cumulative Prometheus series, counted exactly once: `publish`
+ * only folds a batch into the integer amounts it adds to the totals (`foldMetrics`), and
+ * the agent completes the batch with them, so the channel applies them in the step that
+ * removes the messages, and only if it does (`Channel.complete`). The totals live in the
+ * channel: every agent of the channel, and a restarted one, serves the same series on its
+ * `/metrics` (`seriesFamilies`), read from the channel at scrape time.
+ *
+ * It knows which series exist from its last read of the totals and those it created
+ * since; the cardinality limits count those (two agents racing may each admit the last
+ * series allowed: the limits hold within a few series).
+ */
+export class PrometheusPublisher implements Publisher {
+  private readonly args: PrometheusPublisherArgs;
+  private readonly logger: KadabraLogger;
+  private readState: ReadChannelState | undefined;
+  /** Series in the channel at the last read. */
+  private stored = new Set<string>();
+  /** Series this agent created since the last read. */
+  private claimed = new Map<string, string>();
+  /** Series per metric (`kind|name`), of `stored` and `claimed`. */
+  private perMetric = new Map<string, number>();
+  private seriesCount = 0;
+  private readonly seen = new Map<string, SeenSeries>();
+  /** Series ids parsed at earlier reads (of the series still in the channel), so a scrape parses only new ones. */
+  private parsed = new Map<string, SeriesId | null>();
+  private readonly overflowWarning: RateLimitedWarning;
+  private readonly negativeWarning: RateLimitedWarning;
+  private readonly foldContext: FoldContext;
+
+  constructor(options: PublisherOptions<PrometheusPublisherArgs> = {}) {
+    this.args = prometheusPublisherArgsSchema.parse({ ...PROMETHEUS_PUBLISHER_DEFAULT_ARGS, ...options.args });
+    this.logger = (options.logger ?? createLogger()).child({ component: 'prometheus' });
+    this.overflowWarning = new RateLimitedWarning({
+      logger: this.logger,
+      intervalMs: WARNING_INTERVAL_MS,
+      message: 'a metric has more series than its limit (max_series_per_metric, max_series): new dimension sets are counted in its overflow series {kadabra_overflow="true"}',
+      countField: 'points',
+    });
+    this.negativeWarning = new RateLimitedWarning({
+      logger: this.logger,
+      intervalMs: WARNING_INTERVAL_MS,
+      message: `negative counter increments are not added to the counter (a Prometheus counter only grows); they are counted in kadabra_prometheus_negative_increments_total`,
+      countField: 'increments',
+    });
+    this.foldContext = {
+      bucketsOf: (name) => this.bucketsOf(name),
+      known: (idText) => this.stored.has(idText) || this.claimed.has(idText),
+      admits: (kind, name) =>
+        this.seriesCount < this.args.max_series && (this.perMetric.get(`${kind}|${name}`) ?? 0) < this.args.max_series_per_metric,
+      claim: (kind, name, idText) => {
+        this.claimed.set(idText, `${kind}|${name}`);
+        this.count(`${kind}|${name}`);
+      },
+      overflowed: (_kind, name) => this.overflowWarning.add(1, { metric: name }),
+      negative: (name) => this.negativeWarning.add(1, { metric: name }),
+      nowMs: () => Date.now(),
+    };
+  }
+
+  useChannelState(read: ReadChannelState): void {
+    this.readState = read;
+  }
+
+  /**
+   * Learns the series already in the channel, so that their creation is not claimed again.
+   * A channel that does not answer yet is no reason to stop: the first scrape learns them
+   * (until then a series may be claimed twice, its `_created` then the mean of both claims).
+   */
+  async prepare(): Promise<void> {
+    if (this.readState === undefined) return;
+    try {
+      this.learn(groupTotals(await this.readState(PROMETHEUS_NAMESPACE)));
+    } catch (error) {
+      this.logger.warn({ err: describeError(error) }, 'could not read the Prometheus totals from the channel yet; the first scrape will');
+    }
+  }
+
+  /**
+   * Folds the batch; writes nothing. The agent completes the written messages with the
+   * returned `stateChange`. A message with a value Prometheus totals cannot count (not a
+   * finite number, beyond ±2^62) is rejected with the reason.
+   */
+  async publish(batch: readonly Metrics[]): Promise<PublishOutcome> {
+    const { add, rejected } = foldMetrics(batch, this.foldContext);
+    return add.size === 0 ? { rejected } : { rejected, stateChange: { namespace: PROMETHEUS_NAMESPACE, add } };
+  }
+
+  /** The series, read from the channel now; without `stale_after`'s idle ones. */
+  async seriesFamilies(): Promise<MetricFamily[]> {
+    if (this.readState === undefined) return [];
+    const series = groupTotals(await this.readState(PROMETHEUS_NAMESPACE), this.parsed);
+    this.learn(series);
+    return seriesFamilies(this.fresh(series.values()), (name) => this.bucketsOf(name));
+  }
+
+  async close(): Promise<void> {
+    this.overflowWarning.flush();
+    this.negativeWarning.flush();
+  }
+
+  private bucketsOf(name: string): readonly number[] {
+    return Object.hasOwn(this.args.buckets_by_metric, name) ? (this.args.buckets_by_metric[name] as number[]) : this.args.buckets;
+  }
+
+  private count(metric: string): void {
+    this.perMetric.set(metric, (this.perMetric.get(metric) ?? 0) + 1);
+    this.seriesCount += 1;
+  }
+
+  /** Replaces what this agent knows about the series with what the channel holds. */
+  private learn(series: ReadonlyMap<string, SeriesTotals>): void {
+    this.stored = new Set(series.keys());
+    if (this.parsed.size > series.size * 2) this.parsed = new Map([...series].map(([idText, one]) => [idText, one.id]));
+    this.claimed = new Map();
+    this.perMetric = new Map();
+    this.seriesCount = 0;
+    for (const { id } of series.values()) {
+      if (id.dimensions !== null) this.count(`${id.kind}|${id.name}`);
+    }
+  }
+
+  /**
+   * The series to expose: all of them, or with `stale_after` those whose totals changed
+   * within it, as this agent saw them (a series is stale once its totals stayed the same
+   * over that many seconds of this agent's scrapes; it returns when it changes).
+   */
+  private *fresh(series: Iterable<SeriesTotals>): Generator<SeriesTotals> {
+    const staleAfterMs = this.args.stale_after * 1000;
+    if (staleAfterMs === 0) {
+      yield* series;
+      return;
+    }
+    const now = Date.now();
+    for (const one of series) {
+      const signature = [...one.fields].map(([field, amount]) => `${field}=${amount}`).sort().join(',');
+      const seen = this.seen.get(one.idText);
+      if (seen === undefined || seen.signature !== signature) {
+        this.seen.set(one.idText, { signature, sinceMs: now });
+        yield one;
+      } else if (now - seen.sinceMs < staleAfterMs) {
+        yield one;
+      }
+    }
+  }
+}

@@ -1,0 +1,100 @@
+import type { MetricFamily, Sample } from '../../agent/monitoring/exposition.js';
+import { layoutText } from './fold-metrics.js';
+import { prometheusLabelName, prometheusLabelValue, prometheusMetricName } from './prometheus-names.js';
+import { decimalText, type SeriesId, type SeriesTotals } from './series-totals.js';
+
+/** The family of every metric's negative counter increments. */
+export const NEGATIVE_INCREMENTS_FAMILY = 'kadabra_prometheus_negative_increments_total';
+
+/** The label of a metric's overflow series (over its cardinality limit). */
+export const OVERFLOW_LABELS: Readonly<Record<string, string>> = Object.freeze({ kadabra_overflow: 'true' });
+
+const MILLION = 1_000_000n;
+
+/** The labels of each series id, mapped once (ids are kept across scrapes by the publisher). */
+const LABELS = new WeakMap<SeriesId, Readonly<Record<string, string>>>();
+
+function labelsOf(id: SeriesId): Readonly<Record<string, string>> {
+  let labels = LABELS.get(id);
+  if (labels === undefined) {
+    const mapped: Record<string, string> = {};
+    if (id.dimensions === null) Object.assign(mapped, OVERFLOW_LABELS);
+    else for (const [name, value] of id.dimensions) mapped[prometheusLabelName(name)] = prometheusLabelValue(value);
+    labels = Object.freeze(mapped);
+    LABELS.set(id, labels);
+  }
+  return labels;
+}
+
+/** When a series began, in seconds: the mean of its creation claims; undefined without one. */
+function createdSeconds(series: SeriesTotals): number | undefined {
+  const claims = series.fields.get('n') ?? 0n;
+  if (claims <= 0n) return undefined;
+  return Number((series.fields.get('t') ?? 0n) / claims) / 1000;
+}
+
+function counterValue(series: SeriesTotals): string {
+  return decimalText(series.fields.get('w') ?? 0n, series.fields.get('u') ?? 0n);
+}
+
+function withCreated(sample: Sample, created: number | undefined): Sample {
+  return created === undefined ? sample : { ...sample, created };
+}
+
+function histogramSamplesOf(series: SeriesTotals, bounds: readonly number[]): Sample[] {
+  const labels = labelsOf(series.id);
+  const samples: Sample[] = [];
+  let cumulative = 0n;
+  for (let i = 0; i <= bounds.length; i += 1) {
+    cumulative += series.fields.get(`b${i}`) ?? 0n;
+    const le = i < bounds.length ? String(bounds[i]) : '+Inf';
+    samples.push({ suffix: '_bucket', labels: { ...labels, le }, value: cumulative.toString() });
+  }
+  const micros = series.fields.get('s') ?? 0n;
+  samples.push({ suffix: '_sum', labels, value: decimalText(micros / MILLION, micros % MILLION) });
+  samples.push(withCreated({ suffix: '_count', labels, value: cumulative.toString() }, createdSeconds(series)));
+  return samples;
+}
+
+/**
+ * The Prometheus families of the publisher's series: per Kadabra counter a counter
+ * `<name>_total`, per timer a histogram `<name>_seconds` in the bucket layout configured
+ * now (series of another layout are left out: a change of buckets starts the histogram
+ * afresh), and `kadabra_prometheus_negative_increments_total{metric}`. HELP lines carry
+ * the Kadabra name. Families and series come in a stable order.
+ */
+export function seriesFamilies(series: Iterable<SeriesTotals>, bucketsOf: (name: string) => readonly number[]): MetricFamily[] {
+  const families = new Map<string, { family: MetricFamily; samples: Sample[] }>();
+  const familyOf = (name: string, help: string, type: MetricFamily['type']): Sample[] => {
+    let entry = families.get(name);
+    if (entry === undefined) {
+      const samples: Sample[] = [];
+      entry = { family: { name, help, type, samples }, samples };
+      families.set(name, entry);
+    }
+    return entry.samples;
+  };
+  const ordered = [...series].sort((a, b) => (a.idText < b.idText ? -1 : a.idText > b.idText ? 1 : 0));
+  for (const one of ordered) {
+    const { kind, name } = one.id;
+    const base = prometheusMetricName(name);
+    if (kind === 'c') {
+      familyOf(`${base}_total`, `Kadabra counter ${JSON.stringify(name)}: its increments summed over every process.`, 'counter').push(
+        withCreated({ labels: labelsOf(one.id), value: counterValue(one) }, createdSeconds(one)),
+      );
+    } else if (kind === 'h') {
+      const bounds = bucketsOf(name);
+      if (one.id.layout !== layoutText(bounds)) continue;
+      familyOf(`${base}_seconds`, `Kadabra timer ${JSON.stringify(name)}, in seconds, over every process.`, 'histogram').push(
+        ...histogramSamplesOf(one, bounds),
+      );
+    } else {
+      familyOf(
+        NEGATIVE_INCREMENTS_FAMILY,
+        'Negative increments of Kadabra counters (a Prometheus counter only grows): their size, by Kadabra counter name.',
+        'counter',
+      ).push(withCreated({ labels: { metric: prometheusLabelValue(name) }, value: counterValue(one) }, createdSeconds(one)));
+    }
+  }
+  return [...families.values()].map((entry) => entry.family);
+}

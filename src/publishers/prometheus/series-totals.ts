@@ -1,0 +1,133 @@
+/**
+ * The totals the Prometheus publisher keeps in its channel (`StateChange` totals, signed
+ * 64-bit integers added to at each completion), and how their names encode a series.
+ *
+ * A total's name is `<field>|<series id>`, the series id being the JSON text of
+ * `[kind, Kadabra metric name, dimensions | null, bucket layout]`:
+ * - kind `c`, a counter: fields `w` (whole units) and `u` (millionths), so a sum of
+ *   fractional increments is exact to the millionth whatever the order of adds;
+ * - kind `h`, a timer's histogram: `b<i>` the (non-cumulative) count of bucket `i` of
+ *   the layout (the last one is `+Inf`), `s` the sum in integer microseconds;
+ * - kind `n`, the negative increments of a counter (dimensions null): `w`, `u`;
+ * - every kind: `t` and `n`, the creation time claimed (ms since the epoch, summed) and
+ *   how many claims: `_created` is their mean. An agent claims a series it does not know
+ *   yet; two agents racing both claim it, within moments of each other.
+ *
+ * Dimensions are `[name, value]` pairs sorted by name (the Kadabra names, unmapped), or
+ * null for the overflow series of a metric over its cardinality limit.
+ */
+export type SeriesKind = 'c' | 'h' | 'n';
+
+/** A series' identity, as decoded from its totals' names. */
+export interface SeriesId {
+  readonly kind: SeriesKind;
+  readonly name: string;
+  /** Sorted by name; null: the metric's overflow series. */
+  readonly dimensions: readonly (readonly [string, string])[] | null;
+  /** A histogram's bucket upper bounds in seconds, comma-separated; `''` for the other kinds. */
+  readonly layout: string;
+}
+
+/** The state namespace of the Prometheus publisher. */
+export const PROMETHEUS_NAMESPACE = 'prometheus';
+
+/**
+ * The id text of a series (the part of its totals' names after `|`): the JSON text of
+ * `[kind, name, dimensions, layout]`. `dimensionsJson` is `JSON.stringify(id.dimensions)`
+ * when the caller has it already (once per message rather than once per point).
+ */
+export function seriesIdText(id: SeriesId, dimensionsJson = JSON.stringify(id.dimensions)): string {
+  return `[${JSON.stringify(id.kind)},${JSON.stringify(id.name)},${dimensionsJson},${JSON.stringify(id.layout)}]`;
+}
+
+/** The name of one total of a series. */
+export function totalName(field: string, idText: string): string {
+  return `${field}|${idText}`;
+}
+
+/** The series id of an id text, or undefined for text this publisher did not write. */
+export function parseSeriesId(idText: string): SeriesId | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(idText);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 4) return undefined;
+  const [kind, name, dimensions, layout] = parsed as unknown[];
+  if ((kind !== 'c' && kind !== 'h' && kind !== 'n') || typeof name !== 'string' || typeof layout !== 'string') return undefined;
+  const pairs =
+    dimensions === null
+      ? null
+      : Array.isArray(dimensions) &&
+          dimensions.every((pair) => Array.isArray(pair) && pair.length === 2 && pair.every((part) => typeof part === 'string'))
+        ? (dimensions as [string, string][])
+        : undefined;
+  if (pairs === undefined) return undefined;
+  return { kind, name, dimensions: pairs, layout };
+}
+
+/** The totals of one series, read back from the channel. */
+export interface SeriesTotals {
+  readonly id: SeriesId;
+  readonly idText: string;
+  readonly fields: Map<string, bigint>;
+}
+
+/**
+ * Groups a namespace's totals by series (each series id parsed once, or taken from
+ * `known`, the ids parsed at earlier reads, which it adds to); totals of names this
+ * publisher did not write are left out.
+ */
+export function groupTotals(
+  state: ReadonlyMap<string, bigint>,
+  known: Map<string, SeriesId | null> = new Map(),
+): Map<string, SeriesTotals> {
+  const series = new Map<string, SeriesTotals | null>();
+  for (const [total, amount] of state) {
+    const bar = total.indexOf('|');
+    if (bar === -1) continue;
+    const idText = total.slice(bar + 1);
+    let entry = series.get(idText);
+    if (entry === undefined) {
+      let id = known.get(idText);
+      if (id === undefined) {
+        id = parseSeriesId(idText) ?? null;
+        known.set(idText, id);
+      }
+      entry = id === null ? null : { id, idText, fields: new Map() };
+      series.set(idText, entry);
+    }
+    entry?.fields.set(total.slice(0, bar), amount);
+  }
+  for (const [idText, entry] of series) if (entry === null) series.delete(idText);
+  return series as Map<string, SeriesTotals>;
+}
+
+const MILLION = 1_000_000n;
+
+/**
+ * A whole/millionths pair as an exact decimal text (`-12.5`, `3`, `0.000001`): what the
+ * exposition writes, so Prometheus parses the nearest double of the exact total.
+ */
+export function decimalText(whole: bigint, millionths: bigint): string {
+  const total = whole * MILLION + millionths;
+  const negative = total < 0n;
+  const magnitude = negative ? -total : total;
+  const fraction = (magnitude % MILLION).toString().padStart(6, '0').replace(/0+$/, '');
+  const text = `${magnitude / MILLION}${fraction === '' ? '' : `.${fraction}`}`;
+  return negative ? `-${text}` : text;
+}
+
+/** Splits a finite increment into whole units and millionths (rounded to the nearest), both of its sign. */
+export function splitIncrement(value: number): { whole: bigint; millionths: bigint } {
+  const whole = Math.trunc(value);
+  // value - whole is exact in IEEE double: the fraction of a double is a double.
+  let millionths = Math.round((value - whole) * 1e6);
+  let wholeBig = BigInt(whole);
+  if (millionths === 1_000_000 || millionths === -1_000_000) {
+    wholeBig += BigInt(Math.sign(millionths));
+    millionths = 0;
+  }
+  return { whole: wholeBig, millionths: BigInt(millionths) };
+}
