@@ -53,11 +53,12 @@ export async function readRows(server: PostgresServerHandle, database: string, t
   }));
 }
 
-/** The rows `metrics` should store: timers, then counters; a repeated dimension keeps its last value. */
+/** The rows `metrics` should store: timers, then counters, then gauges; a repeated dimension keeps its last value. */
 export function expectedRows(metrics: Metrics): StoredRow[] {
   const dimensions = plainObject(metrics.dimensions.map((d) => [d.name, d.value] as const));
   return [
     ...metrics.timers.map((t) => ({ micros: String(t.timestamp), name: t.name, kind: 'timer', dimensions, value: t.value, unit: t.unit.name, metadata: plainObject(Object.entries(t.metadata)) })),
     ...metrics.counters.map((c) => ({ micros: String(c.timestamp), name: c.name, kind: 'counter', dimensions, value: c.value, unit: null, metadata: plainObject(Object.entries(c.metadata)) })),
+    ...metrics.gauges.map((g) => ({ micros: String(g.timestamp), name: g.name, kind: 'gauge', dimensions, value: g.value, unit: null, metadata: plainObject(Object.entries(g.metadata)) })),
   ].map((row, position) => ({ ...row, position }));
 }
