@@ -21,7 +21,7 @@ export interface RuntimeMetricSpec {
 
 /** Every runtime metric: gauges, then counters. */
 export const RUNTIME_METRICS: readonly RuntimeMetricSpec[] = Object.freeze([
-  { name: 'nodejs_eventloop_delay_p50_seconds', kind: 'gauge', description: 'median event-loop delay over the interval (`monitorEventLoopDelay`, 10 ms resolution); absent when the interval held no sample' },
+  { name: 'nodejs_eventloop_delay_p50_seconds', kind: 'gauge', description: 'median event-loop delay over the interval: how late a timer due every 100 ms fired (`monitorEventLoopDelay`); absent when the interval held no sample' },
   { name: 'nodejs_eventloop_delay_p99_seconds', kind: 'gauge', description: '99th percentile of the event-loop delay over the interval' },
   { name: 'nodejs_eventloop_delay_max_seconds', kind: 'gauge', description: 'longest event-loop delay over the interval' },
   { name: 'nodejs_eventloop_utilization', kind: 'gauge', description: 'share of the interval the event loop was busy, 0 to 1 (`performance.eventLoopUtilization`)' },

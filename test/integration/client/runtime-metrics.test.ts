@@ -31,8 +31,8 @@ function valueOf(metrics: Metrics, name: string): number {
 function checkMessage(metrics: Metrics): void {
   assert.deepEqual(metrics.timers, []);
   const gauges = metrics.gauges.map((g) => g.name);
-  // The delay statistics are absent for an interval in which the histogram's timer never
-  // fired (a loaded machine can run an interval's tick before it): all three or none.
+  // The delay statistics are absent for an interval in which the histogram's timer (every
+  // 100 ms) never fired: all three or none.
   const hasDelay = gauges.includes(DELAY_GAUGES[0]!);
   assert.deepEqual(gauges, hasDelay ? GAUGES : GAUGES.filter((name) => !DELAY_GAUGES.includes(name)), 'every gauge, as a gauge');
   assert.deepEqual(metrics.counters.map((c) => c.name), COUNTERS, 'every counter, as a counter');
@@ -45,8 +45,8 @@ function checkMessage(metrics: Metrics): void {
   assert.ok(utilization >= 0 && utilization <= 1, `utilization ${utilization}`);
   if (hasDelay) {
     const [p50, p99, max] = DELAY_GAUGES.map((name) => valueOf(metrics, name)) as [number, number, number];
-    // At least the resolution (10 ms) late, as the histogram measures it; ordered.
-    assert.ok(p50 >= 0.009 && p50 <= p99 && p99 <= max, `delay p50 ${p50} p99 ${p99} max ${max}`);
+    // Lateness (the resolution taken off), ordered, and below the length of the whole test.
+    assert.ok(p50 >= 0 && p50 <= p99 && p99 <= max && max < 60, `delay p50 ${p50} p99 ${p99} max ${max}`);
   }
   assert.ok(Number.isInteger(valueOf(metrics, 'nodejs_active_resources')) && valueOf(metrics, 'nodejs_active_resources') >= 1);
   for (const name of COUNTERS) assert.ok(valueOf(metrics, name) >= 0, `${name} is not negative`);
@@ -100,7 +100,7 @@ describe('collectRuntimeMetrics against a real redis-server', () => {
       CLIENT_DEFAULT_DIMENSIONS: { env: 'test', service: 'default' },
       CLIENT_LOG_LEVEL: 'silent',
     });
-    const stop = client.collectRuntimeMetrics({ intervalSeconds: 0.2, dimensions: { service: 'checkout', pool: 'a' } });
+    const stop = client.collectRuntimeMetrics({ intervalSeconds: 0.3, dimensions: { service: 'checkout', pool: 'a' } });
     await waitFor(async () => {
       churn();
       return (await redis.llen(keys.queue_key)) >= 3;
@@ -135,12 +135,12 @@ describe('collectRuntimeMetrics against a real redis-server', () => {
       CLIENT_CHANNEL_ARGS: { host: '127.0.0.1', port: server.port, stream_key },
       CLIENT_LOG_LEVEL: 'silent',
     });
-    client.collectRuntimeMetrics({ intervalSeconds: 0.2 });
+    client.collectRuntimeMetrics({ intervalSeconds: 0.3 });
     await waitFor(async () => (await redis.xlen(stream_key)) >= 1, 'a runtime-metrics entry', 30_000);
     await client.close();
     const entries = await redis.xrangeBuffer(stream_key, '-', '+');
     const raw = entries[0]![1][1]!;
-    assert.match(raw.toString('latin1'), /"timers": \[\], "gauges": \[\{"name": "nodejs_eventloop_delay_p50_seconds", "metadata": \{\}/);
+    assert.match(raw.toString('latin1'), /"timers": \[\], "gauges": \[\{"name": "nodejs_[a-z0-9_]+", "metadata": \{\}/);
     assert.doesNotMatch(raw.toString('latin1'), /kadabra_kind/);
     checkMessage(decodeMetrics(raw));
   });
