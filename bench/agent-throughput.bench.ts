@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { formatRatio, formatValue, type BenchRow } from './support/bench-row.js';
+import { formatRatio, formatValue, shareOfLimitRow, type BenchRow } from './support/bench-row.js';
 import type { BenchContext } from './support/bench-context.js';
 import { accepted, AGENT_CONFIGS, describeAgent, ONE_PER_PUBLISH } from './support/agent-configs.js';
 import { typicalMessages, type BenchChannelType } from './support/backlog.js';
@@ -101,16 +101,7 @@ export async function agentThroughputBench(context: BenchContext): Promise<Bench
       const rate = pick('pointsPerSecond');
       const detail = describeAgent(AGENT_CONFIGS[mode]);
       const on = channel === 'redis' ? '' : ` on ${channel}`;
-      rows.push({
-        bench,
-        figure: `${mode} agent${on} (${detail}), ${count.toLocaleString('en-US')} msgs until queryable (points/s)`,
-        ours: formatValue(rate, 'points/s'),
-        peer: `limit: ${formatValue(limit, 'points/s')}`,
-        ratio: formatRatio(rate, limit),
-        target: `≥ ${TARGET_SHARE * 100}% of limit`,
-        met: rate >= TARGET_SHARE * limit,
-        value: rate,
-      });
+      rows.push(shareOfLimitRow(bench, `${mode} agent${on} (${detail}), ${count.toLocaleString('en-US')} msgs until queryable (points/s)`, rate, limit, TARGET_SHARE));
       if (channel === 'redis-streams' && mode === 'default') {
         rows.push({
           bench,

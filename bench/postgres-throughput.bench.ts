@@ -13,7 +13,7 @@ import { AGENT_CONFIGS, describeAgent } from './support/agent-configs.js';
 import { benchChannel, typicalMessages } from './support/backlog.js';
 import type { BenchContext } from './support/bench-context.js';
 import { BenchAgent } from './support/bench-agent.js';
-import { formatRatio, formatValue, type BenchRow } from './support/bench-row.js';
+import { formatValue, shareOfLimitRow, type BenchRow } from './support/bench-row.js';
 import { cpuSeconds } from './support/proc-sampler.js';
 import { runIfMain } from './support/run-bench-main.js';
 import { median } from './support/stats.js';
@@ -168,16 +168,13 @@ export async function postgresThroughputBench(context: BenchContext): Promise<Be
       value: limit,
     },
     { bench, figure: '  limit: postgres CPU per million points', ours: cpu(pick(limits, 'postgresCpuSecondsPerMillionPoints')), value: pick(limits, 'postgresCpuSecondsPerMillionPoints') },
-    {
+    shareOfLimitRow(
       bench,
-      figure: `batched agent (${describeAgent(AGENT_CONFIGS.batched)}) into PostgreSQL, ${count.toLocaleString('en-US')} msgs until committed (points/s)`,
-      ours: formatValue(rate, 'points/s'),
-      peer: `limit: ${formatValue(limit, 'points/s')}`,
-      ratio: formatRatio(rate, limit),
-      target: `≥ ${TARGET_SHARE * 100}% of limit`,
-      met: rate >= TARGET_SHARE * limit,
-      value: rate,
-    },
+      `batched agent (${describeAgent(AGENT_CONFIGS.batched)}) into PostgreSQL, ${count.toLocaleString('en-US')} msgs until committed (points/s)`,
+      rate,
+      limit,
+      TARGET_SHARE,
+    ),
     {
       bench,
       figure: '  agent CPU per million points',

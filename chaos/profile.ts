@@ -11,6 +11,8 @@ export interface Profile {
   readonly killIntervalSeconds: number;
   /** How long InfluxDB is down (scenario 2). */
   readonly influxOutageSeconds: number;
+  /** How long PostgreSQL is down (scenario p2). */
+  readonly postgresOutageSeconds: number;
   /** How long redis-server stays down when stopped (scenarios 3 and 8). */
   readonly redisOutageSeconds: number;
   /** redis-server SIGKILLs in scenario 3. */
@@ -44,6 +46,7 @@ export const FULL_PROFILE: Profile = Object.freeze({
   calmSeconds: 5,
   killIntervalSeconds: 5,
   influxOutageSeconds: 30,
+  postgresOutageSeconds: 20,
   redisOutageSeconds: 5,
   redisKills: 3,
   slowSeconds: 20,
@@ -66,6 +69,7 @@ export const SHORT_PROFILE: Profile = Object.freeze({
   calmSeconds: 1.5,
   killIntervalSeconds: 1.5,
   influxOutageSeconds: 3,
+  postgresOutageSeconds: 3,
   redisOutageSeconds: 1.5,
   redisKills: 1,
   slowSeconds: 4,

@@ -3,7 +3,7 @@ export interface Row {
   readonly scenario: string;
   /** Messages the apps sent (`send()` calls), good ones only. */
   readonly sent: number;
-  /** Distinct messages stored in InfluxDB. */
+  /** Distinct messages stored in the row's database (InfluxDB or PostgreSQL). */
   readonly stored: number;
   /** Missing with no counted cause (must be 0). */
   readonly lost: number;
@@ -11,8 +11,12 @@ export interface Row {
   readonly doubled: number;
   /** Publishes beyond one per stored message, from the agents' own count (a publish an agent died in is not in it). */
   readonly republished: number;
-  /** Points InfluxDB accepted beyond one per stored point (every write, seen by the proxy in front of it). */
-  readonly rewritten: number;
+  /**
+   * Points InfluxDB accepted beyond one per stored point (every write, seen by the proxy
+   * in front of it); undefined for PostgreSQL, which drops a row written again at its
+   * unique key without a trace.
+   */
+  readonly rewritten: number | undefined;
   /** Messages in publish attempts that failed (timeouts among them may have been written all the same). */
   readonly failedAttempts: number;
   /** Records in the dead-letter list (the bad messages injected, each with a reason). */
@@ -41,7 +45,7 @@ const COLUMNS: readonly [string, (row: Row) => string][] = [
   ['lost', (r) => String(r.lost)],
   ['doubled', (r) => String(r.doubled)],
   ['re-published', (r) => String(r.republished)],
-  ['re-written', (r) => String(r.rewritten)],
+  ['re-written', (r) => (r.rewritten === undefined ? '-' : String(r.rewritten))],
   ['failed attempts', (r) => String(r.failedAttempts)],
   ['dead-lettered', (r) => String(r.deadLettered)],
   ['dropped (counted)', (r) => String(r.dropped)],

@@ -6,6 +6,7 @@ import type { Row } from './row.js';
 import { ChaosAgent } from './support/chaos-agent.js';
 import { AppProcess } from './support/app-process.js';
 import { chaosChannel, type ChaosChannel, type ChaosChannelType } from './support/chaos-channel.js';
+import type { ChaosStore } from './support/chaos-store.js';
 import type { Environment } from './support/environment.js';
 import { InProgressWatch } from './support/in-progress-watch.js';
 import { makeBadMessages, type BadMessage } from './support/malformed.js';
@@ -19,7 +20,7 @@ export function sleep(seconds: number): Promise<void> {
 }
 
 /**
- * One scenario's world: its own Redis keys and InfluxDB database on the shared servers,
+ * One scenario's world: its own Redis keys and database (InfluxDB or PostgreSQL) on the shared servers,
  * the apps and agents it starts, the faults it records, and the reconciliation that
  * turns all that into a table row.
  */
@@ -62,7 +63,9 @@ export class ScenarioRun {
     readonly env: Environment,
     readonly profile: Profile,
     private readonly log: (text: string) => void,
-    channelType: ChaosChannelType = 'redis',
+    channelType: ChaosChannelType,
+    /** Where the agents publish, and what the reconciliation reads. */
+    readonly store: ChaosStore,
   ) {
     this.channel = chaosChannel(channelType, env.inspector, env.redis.port, this.id);
     this.database = `chaos_${this.id}`;
@@ -85,7 +88,7 @@ export class ScenarioRun {
     return this.reports.reduce((sum, report) => sum + report.failedWrites, 0);
   }
 
-  /** Points InfluxDB wrote in this scenario whose answer found the agent gone (timed out). */
+  /** Points InfluxDB wrote in this scenario whose answer found the agent gone (timed out; InfluxDB rows only). */
   lostAnswerPoints(): number {
     return this.env.proxy.pointsInLostAnswers - this.lostAnswerPointsBefore;
   }
@@ -95,20 +98,13 @@ export class ScenarioRun {
     this.log(`[${this.name}] ${text}`);
   }
 
-  /** The agent configuration every scenario starts from (the default agent type, InfluxDB through the proxy). */
+  /** The agent configuration every scenario starts from (the default agent type, the row's store through its proxy). */
   agentConfig(overrides: Record<string, unknown> = {}): Record<string, unknown> {
     const p = this.profile;
     return {
       AGENT_CHANNEL_TYPE: this.channel.type,
       AGENT_CHANNEL_ARGS: { host: '127.0.0.1', ...this.channel.args, connect_timeout: 1 },
-      AGENT_PUBLISHER_TYPE: 'influxdb',
-      AGENT_PUBLISHER_ARGS: {
-        host: '127.0.0.1',
-        port: this.env.proxy.port,
-        database: this.database,
-        timeout: p.publisherTimeoutSeconds,
-        create_database: true,
-      },
+      ...this.store.publisherConfig(this.database, p.publisherTimeoutSeconds),
       AGENT_NANNY_FREQUENCY_SECONDS: p.nannyFrequencySeconds,
       AGENT_NANNY_THRESHOLD_SECONDS: p.nannyThresholdSeconds,
       BATCHED_AGENT_INTERVAL_SECONDS: 1,

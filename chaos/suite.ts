@@ -8,6 +8,8 @@ import { backlog } from './scenarios/backlog.js';
 import { influxOutage } from './scenarios/influx-outage.js';
 import { influxSlow } from './scenarios/influx-slow.js';
 import { malformedMessages } from './scenarios/malformed-messages.js';
+import { postgresAgentKilled } from './scenarios/postgres-agent-killed.js';
+import { postgresOutage } from './scenarios/postgres-outage.js';
 import { redisRestarts } from './scenarios/redis-restarts.js';
 import type { Scenario } from './scenarios/scenario.js';
 import { setupWrong } from './scenarios/setup-wrong.js';
@@ -16,7 +18,7 @@ import { twoAgents } from './scenarios/two-agents.js';
 import type { ChaosChannelType } from './support/chaos-channel.js';
 import type { Environment } from './support/environment.js';
 
-/** Every scenario, each alone, then all at once. */
+/** Every scenario, each alone, then all at once; then the rows that publish into PostgreSQL. */
 export const SCENARIOS: readonly Scenario[] = [
   agentKilled,
   influxOutage,
@@ -30,6 +32,8 @@ export const SCENARIOS: readonly Scenario[] = [
   setupWrong,
   tenantRefused,
   allAtOnce,
+  postgresAgentKilled,
+  postgresOutage,
 ];
 
 /** A scenario's title in its row: on the list channel as it is, on another with the type. */
@@ -49,10 +53,12 @@ export async function runScenario(
   log: (text: string) => void = () => undefined,
   channelType: ChaosChannelType = 'redis',
 ): Promise<Row> {
-  const run = new ScenarioRun(rowTitle(scenario, channelType), env, profile, log, channelType);
+  const store = await env.store(scenario.store ?? 'influxdb');
+  const run = new ScenarioRun(rowTitle(scenario, channelType), env, profile, log, channelType, store);
   const started = Date.now();
   run.step('starting');
   try {
+    await store.prepare(run.database);
     await scenario.run(run);
     const row = await run.finish();
     run.step(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -80,6 +86,7 @@ export async function runScenario(
   } finally {
     env.proxy.setAnswerDelay(0);
     env.proxy.refuseWrites(undefined);
+    env.postgres?.proxy.setAnswerDelay(0);
     await run.dispose();
     await heal(env);
   }
@@ -90,4 +97,5 @@ async function heal(env: Environment): Promise<void> {
   if ((await env.inspector.ping().catch(() => 'down')) !== 'PONG') await env.redis.restart();
   const influxUp = await fetch(`${env.influx.url}/ping`).then((r) => r.status === 204, () => false);
   if (!influxUp) await env.influx.start();
+  if (env.postgres && !(await env.postgres.server.query('SELECT 1').then(() => true, () => false))) await env.postgres.server.start();
 }

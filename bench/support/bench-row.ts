@@ -38,3 +38,20 @@ export function formatRatio(ours: number, other: number): string {
   const ratio = ours / other;
   return `${ratio >= 10 ? ratio.toFixed(0) : ratio >= 1 ? ratio.toFixed(2) : ratio.toPrecision(2)}×`;
 }
+
+/**
+ * The row of a rate that must reach `share` of a limit measured in the same run, e.g. an
+ * agent's points/s against a minimal writer's into the same database.
+ */
+export function shareOfLimitRow(bench: string, figure: string, rate: number, limit: number, share: number, unit = 'points/s'): BenchRow {
+  return {
+    bench,
+    figure,
+    ours: formatValue(rate, unit),
+    peer: `limit: ${formatValue(limit, unit)}`,
+    ratio: formatRatio(rate, limit),
+    target: `≥ ${share * 100}% of limit`,
+    met: rate >= share * limit,
+    value: rate,
+  };
+}

@@ -17,13 +17,6 @@ export async function countAndSumByApp(
   return out;
 }
 
-/** Total points of the measurement (0 when the database or measurement does not exist yet). */
-export async function countPoints(influx: InfluxDBServerHandle, database: string): Promise<number> {
-  let total = 0;
-  for (const { count } of (await countAndSumByApp(influx, database)).values()) total += count;
-  return total;
-}
-
 /** Every stored value of one app, one per point (duplicates included). */
 export async function valuesOfApp(influx: InfluxDBServerHandle, database: string, app: string): Promise<number[]> {
   const params = new URLSearchParams({

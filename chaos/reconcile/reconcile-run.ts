@@ -1,19 +1,19 @@
 import type { Row } from '../row.js';
 import type { ScenarioRun } from '../scenario-run.js';
-import { countAndSumByApp, countPoints, valuesOfApp } from './influx-values.js';
 import { reconcileApp, type AppReconciliation } from './reconcile-apps.js';
 import { reconcileDeadLetters } from './reconcile-dead-letters.js';
 
 /**
- * Compares what a scenario's apps sent with what InfluxDB holds (per app: count, SUM and
+ * Compares what a scenario's apps sent with what its store holds (per app: count, SUM and
  * every value), with the dead-letter list and with the agents' and the proxy's count of
  * publishes; records every broken promise in `run.failures` and returns the table row.
  */
 export async function reconcileRun(run: ScenarioRun, drainSeconds: number): Promise<Row> {
-  const sums = await countAndSumByApp(run.env.influx, run.database);
+  const { store, database } = run;
+  const sums = await store.countAndSumByApp(database);
   const apps: AppReconciliation[] = [];
   for (const report of run.reports) {
-    const values = await valuesOfApp(run.env.influx, run.database, report.name);
+    const values = await store.valuesOfApp(database, report.name);
     apps.push(reconcileApp(report, values, sums.get(report.name)?.sum ?? 0, run.redisKills));
     if (report.throws > 0) run.failures.push(`${report.name}: send() threw ${report.throws} time(s)`);
     if (report.stats.buffered > 0) run.failures.push(`${report.name}: ${report.stats.buffered} message(s) still buffered at exit`);
@@ -22,7 +22,8 @@ export async function reconcileRun(run: ScenarioRun, drainSeconds: number): Prom
   const stored = total((a) => a.stored);
   const published = run.agents.reduce((sum, agent) => sum + agent.publishedTotal, 0);
   const dead = await reconcileDeadLetters(run.env.inspector, run.channel.deadKey, run.bad);
-  const storedPoints = await countPoints(run.env.influx, run.database);
+  let storedPoints = 0;
+  for (const { count } of sums.values()) storedPoints += count;
 
   for (const a of apps) {
     if (a.lost > 0) run.failures.push(`${a.app}: ${a.lost} message(s) lost, e.g. seq ${a.lostExamples.join(', ')}`);
@@ -36,7 +37,7 @@ export async function reconcileRun(run: ScenarioRun, drainSeconds: number): Prom
     }
   }
   if (storedPoints !== stored + total((a) => a.doubled + a.foreign)) {
-    run.failures.push(`InfluxDB holds ${storedPoints} points, the apps account for ${stored}`);
+    run.failures.push(`${store.name} holds ${storedPoints} points, the apps account for ${stored}`);
   }
   if (dead.missing.length > 0) run.failures.push(`bad messages not dead-lettered: ${dead.missing.slice(0, 5).join(', ')}`);
   if (dead.unexpected > 0) run.failures.push(`${dead.unexpected} dead letter(s) that are not injected bad messages`);
@@ -62,7 +63,8 @@ export async function reconcileRun(run: ScenarioRun, drainSeconds: number): Prom
   }
 
   const republished = published - stored;
-  const rewritten = run.env.proxy.pointsWritten(run.database) - storedPoints;
+  const written = store.pointsWritten(database);
+  const rewritten = written === undefined ? undefined : written - storedPoints;
   if (run.republishBound) {
     const overdue = run.overdueNotOrphaned();
     const because = overdue > 0
@@ -70,7 +72,7 @@ export async function reconcileRun(run: ScenarioRun, drainSeconds: number): Prom
       : run.republishBound.because;
     const limit = run.republishBound.limit() + overdue;
     run.notes.push(`re-publishes allowed: ${limit} (${because})`);
-    const worst = Math.max(republished, rewritten);
+    const worst = Math.max(republished, rewritten ?? 0);
     if (worst > limit) run.failures.push(`${worst} re-publishes; at most ${limit} expected (${because})`);
   }
   if (run.failures.length > 0) {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { ConfigurationError } from '../errors/configuration-error.js';
-import { describeAccepted, jsonSchemaAt, jsonSchemaOf } from './describe-schema.js';
+import { describeAccepted, jsonSchemaAt, jsonSchemaOf, type JsonSchema } from './describe-schema.js';
 import { formatValue } from './format-value.js';
 import { nearestName } from './nearest-name.js';
 
@@ -28,6 +28,17 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 /**
+ * Why a value users may expect to work is not among an enum's, from the schema's
+ * `refusedValues` metadata (`z.enum([...]).meta({ refusedValues: { prefer: 'why' } })`).
+ */
+function refusedBecause(node: JsonSchema, received: string): string | undefined {
+  const refused = node['refusedValues'];
+  if (typeof refused !== 'object' || refused === null || !Object.hasOwn(refused, received)) return undefined;
+  const why: unknown = (refused as Record<string, unknown>)[received];
+  return typeof why === 'string' ? why : undefined;
+}
+
+/**
  * The error for a value `schema` rejected: names the key path, the value received
  * and what is accepted, e.g. `AGENT_RECEIVER_THREADS must be a positive integer; got "three"`.
  * `rootPath` is the key (or `KEY_ARGS`) the validated value sits at.
@@ -45,8 +56,10 @@ export function schemaIssueError(
   const lastName = issue.path.length > 0 ? String(issue.path[issue.path.length - 1]) : rootPath;
   let hint = '';
   if (node?.enum !== undefined && typeof received === 'string') {
+    const refused = refusedBecause(node, received);
     const suggestion = nearestName(received, node.enum.map(String));
-    if (suggestion !== undefined) hint = ` (did you mean ${JSON.stringify(suggestion)}?)`;
+    if (refused !== undefined) hint = `: ${refused}`;
+    else if (suggestion !== undefined) hint = ` (did you mean ${JSON.stringify(suggestion)}?)`;
   }
   // Where a dictionary belongs (`*_ARGS`), a string is likely a misplaced credential or URL:
   // it is described, not shown.

@@ -41,6 +41,11 @@ export interface RedisServerOptions {
    * `authClients` (Redis' own default) clients must present a certificate the CA signed.
    */
   readonly tls?: { readonly certificates: TestCertificates; readonly authClients: boolean };
+  /**
+   * Run as a Redis Cluster node (`--cluster-enabled yes`) with its cluster bus on a
+   * second free port and this node timeout (how long until a silent master is failed over).
+   */
+  readonly cluster?: { readonly nodeTimeoutMs: number };
 }
 
 function pingTls(port: number, tls: NonNullable<RedisServerOptions['tls']>): Promise<boolean> {
@@ -82,6 +87,7 @@ function ping(port: number): Promise<boolean> {
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServerHandle> {
   const dir = mkdtempSync(join(tmpdir(), 'kadabra-redis-'));
   let port = 0;
+  let busPort = 0;
   let child: ChildProcess | undefined;
 
   const launch = async (): Promise<void> => {
@@ -96,6 +102,11 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
       '--daemonize', 'no', '--logfile', join(dir, 'redis.log'), '--protected-mode', 'yes',
       ...(options.password ? ['--requirepass', options.password] : []),
       ...(options.appendOnly ? ['--appendonly', 'yes', '--appendfsync', options.appendFsync ?? 'always'] : ['--appendonly', 'no']),
+      ...(options.password && options.cluster ? ['--masterauth', options.password] : []),
+      ...(options.cluster
+        ? ['--cluster-enabled', 'yes', '--cluster-config-file', join(dir, 'nodes.conf'), '--cluster-port', String(busPort),
+            '--cluster-node-timeout', String(options.cluster.nodeTimeoutMs)]
+        : []),
     ];
     child = await spawnServer({
       command: 'redis-server',
@@ -107,8 +118,9 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     });
   };
 
-  await launchOnFreePorts(1, async ([chosen]) => {
+  await launchOnFreePorts(options.cluster ? 2 : 1, async ([chosen, bus]) => {
     port = chosen ?? 0;
+    busPort = bus ?? 0;
     await launch();
   });
 

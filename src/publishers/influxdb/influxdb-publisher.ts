@@ -3,6 +3,7 @@ import { TransientPublishError } from '../../errors/publish-error.js';
 import { componentLogger, createLogger, type KadabraLogger } from '../../logging/logger.js';
 import type { Metrics } from '../../metrics/metrics.js';
 import type { ProbeResult, Publisher, PublisherOptions, PublishOutcome, RejectedMessage } from '../publisher.js';
+import { PublisherWork } from '../publisher-work.js';
 import { classifyWriteAnswer, errorText, fixForRefusal, type WriteVerdict } from './classify-write-answer.js';
 import { influxDBTlsOptions, resolveEndpoint, type InfluxDBEndpoint } from './influxdb-endpoint.js';
 import { parsePublisherArgs } from '../publisher-types.js';
@@ -72,11 +73,10 @@ export class InfluxDBPublisher implements Publisher {
   private readonly client: KeepAliveClient;
   private readonly logger: KadabraLogger;
   private readonly logLimiter = new LogLimiter(LOG_INTERVAL_MS);
-  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly work = new PublisherWork('InfluxDBPublisher');
   private readonly formatter: LineFormatter;
   private readonly evidence = new RefusalEvidence();
   private databaseReady: Promise<void> | undefined;
-  private closing: Promise<void> | undefined;
 
   /**
    * Reads the TLS files now, so a wrong path fails at startup.
@@ -101,14 +101,7 @@ export class InfluxDBPublisher implements Publisher {
    *   Retry-After) or not set up (database missing, credentials refused).
    */
   publish(batch: readonly Metrics[]): Promise<PublishOutcome> {
-    if (this.closing) return Promise.reject(new Error('InfluxDBPublisher.publish() was called after close()'));
-    const run = this.publishBatch(batch);
-    this.inFlight.add(run);
-    const forget = (): void => {
-      this.inFlight.delete(run);
-    };
-    run.then(forget, forget);
-    return run;
+    return this.work.publish(() => this.publishBatch(batch));
   }
 
   /**
@@ -119,8 +112,7 @@ export class InfluxDBPublisher implements Publisher {
    * write goes through all of them and stores nothing.
    */
   probe(): Promise<ProbeResult> {
-    if (this.closing) return Promise.resolve({ ok: false, reason: 'the publisher is closed' });
-    const run = (async (): Promise<ProbeResult> => {
+    return this.work.probe(async (): Promise<ProbeResult> => {
       try {
         await this.ensureDatabase();
         await this.writeCheck();
@@ -130,19 +122,12 @@ export class InfluxDBPublisher implements Publisher {
       } catch (error) {
         return { ok: false, reason: error instanceof Error ? error.message : String(error) };
       }
-    })();
-    this.inFlight.add(run);
-    void run.then(() => this.inFlight.delete(run));
-    return run;
+    });
   }
 
   /** Waits for publishes in flight, then closes the connections. Idempotent. */
   close(): Promise<void> {
-    this.closing ??= (async () => {
-      await Promise.allSettled([...this.inFlight]);
-      this.client.close();
-    })();
-    return this.closing;
+    return this.work.close(() => this.client.close());
   }
 
   private async publishBatch(batch: readonly Metrics[]): Promise<PublishOutcome> {

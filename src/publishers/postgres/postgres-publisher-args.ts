@@ -34,6 +34,12 @@ export const postgresPublisherArgsSchema = z
     /** TLS: `disable` (default), `require` (encrypted, not verified), `verify-ca`, `verify-full` (libpq's meanings). */
     sslmode: z
       .enum(['disable', 'require', 'verify-ca', 'verify-full'])
+      .meta({
+        refusedValues: {
+          prefer: 'libpq\'s "prefer" tries TLS and silently falls back to an unencrypted connection, which node-postgres cannot do; choose "require" (or a "verify-" mode) to encrypt, or "disable"',
+          allow: 'libpq\'s "allow" tries an unencrypted connection first and TLS only if the server insists, which node-postgres cannot do; choose "disable" or "require"',
+        },
+      })
       .describe('`"disable"`: no TLS; `"require"`: TLS without verifying the server; `"verify-ca"`: its certificate must chain to `ca` (or the system CAs); `"verify-full"`: and name the host.'),
     ca: TLS_ARGUMENTS.ca.describe('PEM file of the CA to trust for TLS (instead of the system CAs).'),
     cert: TLS_ARGUMENTS.cert.describe('PEM file of a client certificate (with `key`), for a server that requires one.'),

@@ -8,6 +8,7 @@ import { LogLimiter } from '../../logging/log-limiter.js';
 import { componentLogger, createLogger, type KadabraLogger } from '../../logging/logger.js';
 import type { Metrics } from '../../metrics/metrics.js';
 import type { MessageIdentity, ProbeResult, Publisher, PublisherOptions, PublishOutcome, RejectedMessage } from '../publisher.js';
+import { PublisherWork } from '../publisher-work.js';
 import { parsePublisherArgs } from '../publisher-types.js';
 import { classifyPostgresError, errorReason, type PostgresVerdict } from './classify-postgres-error.js';
 import { postgresTarget, withoutSecret, type PostgresTarget } from './postgres-connection.js';
@@ -72,12 +73,11 @@ export class PostgresPublisher implements Publisher {
   private readonly pool: pg.Pool;
   private readonly logger: KadabraLogger;
   private readonly logLimiter = new LogLimiter(LOG_INTERVAL_MS);
-  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly work = new PublisherWork('PostgresPublisher');
   /** Connections whose session has the staging table. */
   private readonly staged = new WeakSet<pg.PoolClient>();
   private schemaReady: Promise<void> | undefined;
   private maintainedAt = Number.NEGATIVE_INFINITY;
-  private closing: Promise<void> | undefined;
 
   /**
    * Reads the TLS files now, so a wrong path fails at startup. Connects only when asked to.
@@ -124,14 +124,7 @@ export class PostgresPublisher implements Publisher {
    * @throws TransientPublishError when PostgreSQL cannot be written now (see the class).
    */
   publish(batch: readonly Metrics[], identities?: readonly MessageIdentity[]): Promise<PublishOutcome> {
-    if (this.closing) return Promise.reject(new Error('PostgresPublisher.publish() was called after close()'));
-    const run = this.publishBatch(batch, identities);
-    this.inFlight.add(run);
-    const forget = (): void => {
-      this.inFlight.delete(run);
-    };
-    run.then(forget, forget);
-    return run;
+    return this.work.publish(() => this.publishBatch(batch, identities));
   }
 
   /**
@@ -139,8 +132,7 @@ export class PostgresPublisher implements Publisher {
    * insert into it: a query that stores nothing, through the same pool.
    */
   probe(): Promise<ProbeResult> {
-    if (this.closing) return Promise.resolve({ ok: false, reason: 'the publisher is closed' });
-    const run = (async (): Promise<ProbeResult> => {
+    return this.work.probe(async (): Promise<ProbeResult> => {
       try {
         await this.withClient(async (client) => {
           await checkSchema(client, this.names);
@@ -152,19 +144,12 @@ export class PostgresPublisher implements Publisher {
       } catch (error) {
         return { ok: false, reason: this.failure(error).message };
       }
-    })();
-    this.inFlight.add(run);
-    void run.then(() => this.inFlight.delete(run));
-    return run;
+    });
   }
 
   /** Waits for publishes in flight, then closes the connections. Idempotent. */
   close(): Promise<void> {
-    this.closing ??= (async () => {
-      await Promise.allSettled([...this.inFlight]);
-      await this.pool.end();
-    })();
-    return this.closing;
+    return this.work.close(() => this.pool.end());
   }
 
   private async publishBatch(batch: readonly Metrics[], identities: readonly MessageIdentity[] | undefined): Promise<PublishOutcome> {

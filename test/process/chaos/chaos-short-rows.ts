@@ -21,6 +21,7 @@ export const CHAOS_SHORT_PARTS: readonly (readonly string[])[] = [
   ['1', '2', '3', '4'],
   ['5', '6', '6b', '7', '8'],
   ['9', '10', 'all'],
+  ['p1', 'p2'],
 ];
 
 /**

@@ -65,9 +65,8 @@ describe('kadabra agent process: 10,000 identical-looking collectors into a real
     await servers.influx.createDatabase(database);
     const channel = channelArgs(servers.redis.port, 'volume-3p');
     const queue = redisClient(servers.redis.port);
-    const agent = AgentProcess.start(influxAgentConfig('default', channel, servers.influx, database, { AGENT_RECEIVER_THREADS: 8 }));
+    let agent: AgentProcess | undefined;
     try {
-      await agent.waitUntilStarted();
       // Every value 1: the worst case, where same-microsecond messages of two processes can be byte-identical.
       const startAt = Date.now() + 1500;
       const reports = await Promise.all(
@@ -76,18 +75,30 @@ describe('kadabra agent process: 10,000 identical-looking collectors into a real
         ),
       );
       for (const report of reports) assert.deepEqual(report, { sent: PER_PROCESS, sum: PER_PROCESS, delivered: PER_PROCESS, dropped: 0 });
+      // Byte-identical messages (two processes whose serialization times met in the same
+      // microsecond, by chance) are one message on the list channel, to every publisher
+      // (docs/influxdb.md): counted apart from the publisher's bar.
+      const queued = await queue.lrangeBuffer(channel.queue_key, 0, -1);
+      assert.equal(queued.length, PROCESSES * PER_PROCESS);
+      const identical = queued.length - new Set(queued.map((bytes) => bytes.toString('latin1'))).size;
+
+      agent = AgentProcess.start(influxAgentConfig('default', channel, servers.influx, database, { AGENT_RECEIVER_THREADS: 8 }));
       await waitForDrained(queue, channel, 'drain', 100_000);
       assert.equal(await queue.llen(channel.dead_key), 0);
       const { count, sum } = await countAndSum(servers.influx, database, 'requests');
       const lost = PROCESSES * PER_PROCESS - count;
       const shared = await pointsSharingAMicrosecond(servers.influx, database, 'requests');
-      t.diagnostic(`${PROCESSES} x ${PER_PROCESS} sent at once: ${count} points stored, ${lost} lost; ${shared} stored points share their microsecond with another`);
+      t.diagnostic(
+        `${PROCESSES} x ${PER_PROCESS} sent at once: ${count} points stored, ${lost} lost, ${identical} byte-identical to another; ` +
+          `${shared} stored points share their microsecond with another`,
+      );
       assert.equal(sum, count);
-      assert.ok(lost >= 0 && lost <= MAX_LOST, `${lost} points lost`);
+      assert.ok(lost >= identical, `${lost} points lost, fewer than the ${identical} byte-identical messages (each lands on its twin's point)`);
+      assert.ok(lost - identical <= MAX_LOST, `${lost - identical} points of distinct messages lost`);
       await agent.stopCleanly();
     } finally {
       queue.disconnect();
-      await agent.dispose();
+      await agent?.dispose();
     }
   });
 });

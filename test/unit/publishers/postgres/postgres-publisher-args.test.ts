@@ -28,7 +28,11 @@ describe('PostgreSQL publisher arguments', () => {
   });
 
   it('refuses bad values naming the argument and what is accepted', () => {
-    assert.match(refusal({ sslmode: 'prefer' }), /AGENT_PUBLISHER_ARGS\.sslmode.*"disable", "require", "verify-ca", "verify-full"/);
+    assert.match(refusal({ sslmode: 'prefer' }), /AGENT_PUBLISHER_ARGS\.sslmode.*"disable", "require", "verify-ca", "verify-full"; got "prefer"/);
+    // libpq's fallback modes, which node-postgres cannot do: why, and what to choose instead.
+    assert.match(refusal({ sslmode: 'prefer' }), /silently falls back to an unencrypted connection.*choose "require"/);
+    assert.match(refusal({ sslmode: 'allow' }), /"allow" tries an unencrypted connection first.*choose "disable" or "require"/);
+    assert.match(refusal({ sslmode: 'verify_full' }), /got "verify_full" \(did you mean "verify-full"\?\)/);
     assert.match(refusal({ table: "Points; DROP TABLE x" }), /AGENT_PUBLISHER_ARGS\.table of publisher "postgres" must be a string matching .*a-z_.*; got "Points; DROP TABLE x"/);
     assert.match(refusal({ pool_size: 0 }), /AGENT_PUBLISHER_ARGS\.pool_size/);
     assert.match(refusal({ tabel: 'x' }), /tabel.*not an argument.*table/s);
