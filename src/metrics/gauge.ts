@@ -1,7 +1,5 @@
-import { compileTimestampFormat } from '../time/timestamp-format.js';
-import { readMetadata, readNumber, readObject, readString, readTimestamp } from './read-serialized.js';
-import type { SerializedGauge } from './serialized.js';
-import { frozenMetadata, type Metadata } from './metadata.js';
+import type { Metadata } from './metadata.js';
+import { readValueMetric, ValueMetric } from './value-metric.js';
 
 /**
  * The metadata entry that marks a gauge where it travels as a counter: on the Redis list
@@ -17,53 +15,19 @@ export const GAUGE_MARKER = Object.freeze({ key: 'kadabra_kind', value: 'gauge' 
  * A gauge metric: a value that is set, not summed (a queue's length, memory in use). The
  * last value set in a collector wins, with the time it was set. Publishers keep each one
  * as it is; a reader folding several gauges of one series takes the latest timestamp.
+ * Its `metadata` never holds the `GAUGE_MARKER` key.
  */
-export class Gauge {
-  /** The gauge's name. */
-  readonly name: string;
-  /** Microseconds since the Unix epoch, UTC. */
-  readonly timestamp: bigint;
-  /** Metadata for this gauge (never holds the `GAUGE_MARKER` key). */
-  readonly metadata: Metadata;
-  /** The value last set. */
-  readonly value: number;
-
-  constructor(name: string, timestamp: bigint, metadata: Metadata, value: number) {
-    this.name = name;
-    this.timestamp = timestamp;
-    this.metadata = frozenMetadata(metadata);
-    this.value = value;
-    Object.freeze(this);
-  }
-
+export class Gauge extends ValueMetric {
   /**
-   * Serializes this gauge to the dictionary of a message's `gauges` array (the form of
-   * channels no Python agent reads).
-   *
-   * @param timestampFormat - strftime format for `timestamp`.
-   * @returns `{ name, metadata, timestamp, value }`.
-   */
-  serialize(timestampFormat: string): SerializedGauge {
-    return {
-      name: this.name,
-      metadata: { ...this.metadata },
-      timestamp: compileTimestampFormat(timestampFormat).formatMicros(this.timestamp),
-      value: this.value,
-    };
-  }
-
-  /**
-   * Deserializes a dictionary of a message's `gauges` array; metadata is read as a
-   * counter's is, and a `GAUGE_MARKER` key in it is dropped.
+   * Deserializes a dictionary of a message's `gauges` array (the form of channels no
+   * Python agent reads); metadata is read as a counter's is, and a `GAUGE_MARKER` key in
+   * it is dropped.
    *
    * @throws WireFormatError naming the path of a missing or mistyped key or an unparseable timestamp.
    */
   static deserialize(value: unknown, timestampFormat: string, path = 'gauge'): Gauge {
-    const obj = readObject(value, path);
-    const name = readString(obj, 'name', path);
-    const metadata = withoutMarker(readMetadata(obj, path));
-    const timestamp = readTimestamp(obj, timestampFormat, path);
-    return new Gauge(name, timestamp, metadata, readNumber(obj, 'value', path));
+    const fields = readValueMetric(value, timestampFormat, path);
+    return new Gauge(fields.name, fields.timestamp, withoutMarker(fields.metadata), fields.value);
   }
 }
 

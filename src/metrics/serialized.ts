@@ -32,13 +32,8 @@ export interface SerializedTimer {
   value: number;
 }
 
-/** A serialized `Gauge`, as in a message's `gauges` array; `timestamp` is formatted with the message's format. */
-export interface SerializedGauge {
-  name: string;
-  metadata: Record<string, string>;
-  timestamp: string;
-  value: number;
-}
+/** A serialized `Gauge`, as in a message's `gauges` array: the same dictionary as a counter's. */
+export type SerializedGauge = SerializedCounter;
 
 /**
  * A serialized `Metrics`: one message on the channel. `gauges` is present only when the
