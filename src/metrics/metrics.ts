@@ -77,7 +77,8 @@ export class Metrics {
     const gauges = this.gauges.map((g) => g.serialize(format));
     const timers = this.timers.map((t) => t.serialize(format));
     if (dialect === 'python') {
-      for (const gauge of gauges) counters.push({ ...gauge, metadata: { ...gauge.metadata, [GAUGE_MARKER.key]: GAUGE_MARKER.value } });
+      // The marker last, once (a hand-built Gauge may hold its key), as the encoder writes it.
+      for (const gauge of gauges) counters.push({ ...gauge, metadata: { ...withoutMarker(gauge.metadata), [GAUGE_MARKER.key]: GAUGE_MARKER.value } });
     }
     if (dialect === 'python' || gauges.length === 0) return { dimensions, counters, timers, timestamp_format: format, serialized_at: serializedAt };
     return { dimensions, counters, timers, gauges, timestamp_format: format, serialized_at: serializedAt };

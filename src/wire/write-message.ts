@@ -99,6 +99,8 @@ function writeMetric(
   const metadata = metric.metadata;
   let noKeys = true;
   for (const key in metadata) {
+    // A hand-built Gauge may hold the marker's key: written once, last (a repeated key would not survive Python's re-encoding).
+    if (marked && key === GAUGE_MARKER.key) continue;
     writer.fixed(noKeys ? FIRST_KEY : NEXT_KEY);
     noKeys = false;
     writePyString(writer, key);

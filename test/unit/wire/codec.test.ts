@@ -14,6 +14,7 @@ import { Unit, Units } from '../../../src/metrics/unit.js';
 import { decodeMetrics, encodeMetrics } from '../../../src/wire/codec.js';
 import { anyMessage, buildMessage } from '../metrics/arbitraries.js';
 import { pyDumps } from './py-dumps.js';
+import { askPython, b64 } from './python-oracle.js';
 
 const T = 1_704_164_645_123_456n;
 const TS = '2024-01-02T03:04:05.123456Z';
@@ -326,5 +327,16 @@ describe('serialize() and deserialize() of the model classes', () => {
     assert.throws(() => Counter.deserialize({ name: 'c', timestamp: TS }, DEFAULT_TIMESTAMP_FORMAT), /^WireFormatError: counter\.value is missing$/);
     assert.throws(() => Timer.deserialize({}, DEFAULT_TIMESTAMP_FORMAT, 'timers[3]'), /timers\[3\]\.name is missing/);
     assert.throws(() => Dimension.deserialize(null), /dimension must be a JSON object, got null/);
+  });
+});
+
+describe('a hand-built Gauge holding the marker key in its metadata', () => {
+  test('is written with the marker once, last, and still passes the original\'s re-encoding', () => {
+    const m = new Metrics([], [], [], DEFAULT_TIMESTAMP_FORMAT, TS, [new Gauge('g', T, { kadabra_kind: 'x', a: 'b' }, 1)]);
+    const bytes = encodeMetrics(m, 'python');
+    assert.match(bytes, /"metadata": \{"a": "b", "kadabra_kind": "gauge"\}/);
+    assert.equal(bytes, pyDumps(m.serialize('python')));
+    assert.deepEqual(askPython([{ kind: 'message', args: [b64(bytes)] }]), ['ok']);
+    assert.deepEqual(decodeMetrics(bytes).gauges[0]?.metadata, { a: 'b' });
   });
 });
