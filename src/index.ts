@@ -4,16 +4,20 @@
  * @packageDocumentation
  */
 export { Kadabra, type KadabraOptions } from './client/kadabra.js';
-export { MetricsCollector, type MetricsCollectorOptions } from './client/metrics-collector.js';
+export { MetricsCollector, type MetricsCollectorOptions, type SetGaugeOptions } from './client/metrics-collector.js';
 export type { DroppedCounts, SendStats } from './client/send-stats.js';
 
 export { Metrics, DEFAULT_TIMESTAMP_FORMAT } from './metrics/metrics.js';
 export { Dimension } from './metrics/dimension.js';
 export { Counter } from './metrics/counter.js';
+export { Gauge, GAUGE_MARKER } from './metrics/gauge.js';
 export type { Metadata } from './metrics/metadata.js';
 export { Timer } from './metrics/timer.js';
 export { Unit, Units } from './metrics/unit.js';
 export { encodeMetrics, decodeMetrics } from './wire/codec.js';
+export type { WireDialect } from './metrics/wire-dialect.js';
+export type { RuntimeMetricsOptions, StopRuntimeMetrics } from './client/runtime-metrics/runtime-metrics-loop.js';
+export { RUNTIME_METRICS, type RuntimeMetricSpec } from './client/runtime-metrics/runtime-metric-names.js';
 
 export type {
   Channel,

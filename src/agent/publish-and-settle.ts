@@ -98,8 +98,8 @@ export async function publishAndSettle(
     const rejection = rejections.get(index);
     if (rejection === undefined) {
       toComplete.push(item);
-      // Written: one point per counter and timer, as InfluxDB stores them.
-      if (stats) stats.points += item.metrics.counters.length + item.metrics.timers.length;
+      // Written: one point per counter, timer and gauge, as InfluxDB stores them.
+      if (stats) stats.points += item.metrics.counters.length + item.metrics.timers.length + item.metrics.gauges.length;
       continue;
     }
     const { reason, reasonClass = 'rejected' } = rejection;

@@ -1,5 +1,6 @@
 import type { Metrics } from '../metrics/metrics.js';
 import type { EncodedMessage } from './encoded-message.js';
+import type { WireDialect } from '../metrics/wire-dialect.js';
 
 export type { EncodedMessage } from './encoded-message.js';
 
@@ -206,9 +207,15 @@ export interface ChannelDescription {
  *   with `null`, whatever the server does.
  */
 export interface Channel {
+  /**
+   * How messages for this channel are written (see `WireDialect`): `'python'` when a
+   * Python Kadabra 0.5.0 agent may read it (the Redis list channel), `'extended'` when
+   * none can. Undefined means `'python'`. The client encodes with it; `send` does too.
+   */
+  readonly dialect?: WireDialect;
   /** What this channel is and where it points (never with a password). */
   describe(): ChannelDescription;
-  /** Enqueues metrics (encoded in the Python-compatible wire format). */
+  /** Enqueues metrics (encoded in the channel's `dialect`). */
   send(metrics: Metrics): Promise<void>;
   /** Enqueues already-encoded messages, in order (the first given is received first), in one round trip. */
   sendEncoded(messages: readonly EncodedMessage[]): Promise<void>;

@@ -9,11 +9,18 @@ import { Metrics } from '../metrics/metrics.js';
 import { compileTimestampFormat } from '../time/timestamp-format.js';
 import { encodeMetricsTo } from '../wire/codec.js';
 import { WireWriter } from '../wire/writer.js';
+import { DEFAULT_WIRE_DIALECT, type WireDialect } from '../metrics/wire-dialect.js';
 import { MetricsCollector } from './metrics-collector.js';
 import { RateLimitedWarning } from '../logging/rate-limited-warning.js';
 import { SendBuffer } from './send-buffer.js';
 import type { SendStats } from './send-stats.js';
 import { secondsToMilliseconds } from '../config/duration-seconds.js';
+import { ClientClosedError } from '../errors/client-closed-error.js';
+import {
+  startRuntimeMetrics,
+  type RuntimeMetricsOptions,
+  type StopRuntimeMetrics,
+} from './runtime-metrics/runtime-metrics-loop.js';
 
 /**
  * Longest wait for the channel to close once `close()` has flushed: a server that
@@ -48,12 +55,16 @@ export class Kadabra {
   /** The resolved configuration (defaults, file/environment overrides applied). */
   readonly configuration: ClientConfiguration;
   private readonly channel: Channel;
+  /** How `send()` writes gauges: the channel's dialect, read once. */
+  private readonly dialect: WireDialect;
   private readonly buffer: SendBuffer;
   /** Where `send()` encodes messages: the buffer holds views of its slabs. */
   private readonly writer = new WireWriter();
   private readonly logger: KadabraLogger;
   private readonly sharedWarning: RateLimitedWarning;
   private timestampsShared = 0;
+  /** The runtime-metrics collections running, each by its stop function. */
+  private readonly runtimeMetrics = new Set<StopRuntimeMetrics>();
   private closing: Promise<SendStats> | undefined;
 
   /**
@@ -80,6 +91,7 @@ export class Kadabra {
         this.configuration.CLIENT_CHANNEL_ARGS,
         componentLogger(root, 'kadabra.channel'),
       );
+    this.dialect = this.channel.dialect ?? DEFAULT_WIRE_DIALECT;
     this.buffer = new SendBuffer(this.channel, {
       maxMessages: this.configuration.CLIENT_BUFFER_MAX_MESSAGES,
       maxBytes: this.configuration.CLIENT_BUFFER_MAX_BYTES,
@@ -96,6 +108,33 @@ export class Kadabra {
         'further ones share a microsecond and InfluxDB may keep only one of two such points (1 chance in 1,000 ' +
         'a pair): pass bigint microsecond timestamps, or spread the times',
     });
+    const runtimeInterval = this.configuration.CLIENT_RUNTIME_METRICS_INTERVAL_SECONDS;
+    if (runtimeInterval !== null) this.collectRuntimeMetrics({ intervalSeconds: runtimeInterval });
+  }
+
+  /**
+   * Sends the process's health every `intervalSeconds` (default 10), one collector per
+   * interval, through `send()`: event-loop delay (p50, p99, max) and utilisation, heap,
+   * external and array-buffer memory, RSS and active resources as gauges; CPU time and
+   * garbage-collection pauses (count and seconds, by kind) as counters of what the
+   * interval added. Names and meanings: docs/instrumentation.md. Its timer never keeps the
+   * process alive; `close()` stops it. On the Redis list channel the gauges travel as
+   * marked counters, so a Python Kadabra 0.5.0 agent sharing the queue still handles them.
+   *
+   * @param options - `intervalSeconds` and `dimensions` (set after the client's default dimensions).
+   * @returns The function that stops it (idempotent).
+   * @throws InvalidArgumentError for a bad interval or dimension, naming it.
+   * @throws ClientClosedError after `close()`.
+   */
+  collectRuntimeMetrics(options?: RuntimeMetricsOptions): StopRuntimeMetrics {
+    if (this.closing !== undefined) throw new ClientClosedError('collectRuntimeMetrics');
+    const stopCollection = startRuntimeMetrics(this, options, this.logger);
+    const stop: StopRuntimeMetrics = () => {
+      this.runtimeMetrics.delete(stop);
+      stopCollection();
+    };
+    this.runtimeMetrics.add(stop);
+    return stop;
   }
 
   /** A new collector with the configured default dimensions and timestamp format. */
@@ -122,7 +161,7 @@ export class Kadabra {
         `send() takes a Metrics (from collector.close()); got ${describeValue(metrics)}`,
       );
     }
-    this.buffer.push(encodeMetricsTo(this.writer, metrics));
+    this.buffer.push(encodeMetricsTo(this.writer, metrics, this.dialect));
   }
 
   /** Resolves once everything sent so far is acknowledged, or after `CLIENT_FLUSH_TIMEOUT_SECONDS`. */
@@ -136,7 +175,7 @@ export class Kadabra {
   }
 
   /**
-   * Flushes (bounded by `CLIENT_FLUSH_TIMEOUT_SECONDS`; messages sent meanwhile are
+   * Stops runtime-metrics collection, then flushes (bounded by `CLIENT_FLUSH_TIMEOUT_SECONDS`; messages sent meanwhile are
    * flushed too), then closes the channel, waiting at most one more second for it: it
    * resolves within the flush timeout plus a second whatever the server does. Idempotent.
    * What could not be delivered is reported as `buffered` (and `bufferedBytes`); what was
@@ -144,6 +183,7 @@ export class Kadabra {
    */
   close(): Promise<SendStats> {
     this.closing ??= (async () => {
+      for (const stop of [...this.runtimeMetrics]) stop();
       try {
         await this.flush();
       } finally {

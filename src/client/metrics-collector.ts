@@ -6,6 +6,7 @@ import { NO_METADATA, type Metadata } from '../metrics/metadata.js';
 import { describeValue } from '../errors/describe-value.js';
 import { isPlainObject } from '../config/is-plain-object.js';
 import { Dimension } from '../metrics/dimension.js';
+import { GAUGE_MARKER, Gauge } from '../metrics/gauge.js';
 import { millisecondsToMicros, nanosToMicros } from '../metrics/duration.js';
 import { Metrics } from '../metrics/metrics.js';
 import { Timer } from '../metrics/timer.js';
@@ -47,6 +48,17 @@ export interface SetTimerOptions {
   metadata?: Record<string, string>;
 }
 
+/** Options of {@link MetricsCollector.setGauge}. */
+export interface SetGaugeOptions {
+  /** When the value was observed: a Date, or a bigint of µs since the epoch. Default: now (UTC), at each set. */
+  timestamp?: Date | bigint;
+  /**
+   * String-to-string metadata. A non-empty object replaces the gauge's metadata
+   * completely; omitted (or empty) keeps it.
+   */
+  metadata?: Record<string, string>;
+}
+
 /** Stops a timer started by {@link MetricsCollector.startTimer}; returns the milliseconds measured. */
 export type StopTimer = () => number;
 
@@ -54,6 +66,13 @@ interface CounterSlot {
   value: number;
   timestamp: bigint;
   /** Whether `timestamp` came from a Date: its microseconds are then ours to choose at close(). */
+  fromDate: boolean;
+  metadata: Metadata;
+}
+
+interface GaugeSlot {
+  value: number;
+  timestamp: bigint;
   fromDate: boolean;
   metadata: Metadata;
 }
@@ -76,7 +95,8 @@ const MAX_DURATION_MICROS = Number.MAX_SAFE_INTEGER;
  *
  * Semantics are the Python original's: counters sum (first timestamp kept unless
  * `replaceTimestamp`), timers overwrite, dimensions overwrite in place, and everything
- * keeps first-insertion order. Misuse throws {@link InvalidArgumentError} at the call;
+ * keeps first-insertion order. Gauges (not in the original) overwrite like timers: the
+ * last value set wins, with its time. Misuse throws {@link InvalidArgumentError} at the call;
  * any use after `close()`, including a second `close()`, throws {@link CollectorClosedError}.
  */
 export class MetricsCollector {
@@ -85,6 +105,7 @@ export class MetricsCollector {
   private readonly dimensions = new Map<string, string>();
   private readonly counters = new Map<string, CounterSlot>();
   private readonly timers = new Map<string, TimerSlot>();
+  private readonly gauges = new Map<string, GaugeSlot>();
   private isClosed = false;
   /** Whether the format writes microseconds (`%f`), so that distinct ones reach the agent. */
   private readonly carriesMicros: boolean;
@@ -159,7 +180,7 @@ export class MetricsCollector {
 
   private addCountChecked(name: string, value: number | bigint, options: AddCountOptions | undefined): void {
     checkName(name, 'addCount', 'counter');
-    const amount = toFloat(name, value);
+    const amount = toFloat('addCount', name, value);
     const metadata = options?.metadata === undefined ? undefined : checkMetadata(options.metadata, 'addCount', name);
     const explicit = options?.timestamp === undefined ? undefined : toMicros(options.timestamp, () => `addCount(${describeValue(name)}) timestamp`);
     const slot = this.counters.get(name);
@@ -278,7 +299,42 @@ export class MetricsCollector {
   }
 
   /**
-   * Closes the collector and returns its metrics (dimensions, counters and timers in
+   * Sets the gauge `name` to `value`, overwriting any previous value: the last value set
+   * in this collector is the one sent, with the time it was set. For levels that go up
+   * and down (a queue's length, connections open, memory in use); use `addCount` for
+   * what accumulates.
+   *
+   * On the Redis list channel, which Python Kadabra 0.5.0 agents may share, a gauge
+   * travels as a counter whose metadata ends with `"kadabra_kind": "gauge"`: a Python
+   * agent keeps and publishes it as that counter, this agent as a gauge.
+   *
+   * @param name - The gauge's name.
+   * @param value - A finite number (negative allowed), or a bigint (converted to the nearest double).
+   * @param options - Timestamp (default: now, at each set) and metadata.
+   * @throws InvalidArgumentError for a bad name, a non-finite value, bad metadata
+   *   (including the reserved key `kadabra_kind`) or a bad timestamp.
+   * @throws CollectorClosedError after `close()`.
+   */
+  setGauge(name: string, value: number | bigint, options?: SetGaugeOptions): void {
+    if (this.isClosed) throw new CollectorClosedError('setGauge');
+    checkName(name, 'setGauge', 'gauge');
+    const amount = toFloat('setGauge', name, value);
+    const timestamp = toTimestamp(options?.timestamp, 'setGauge', name);
+    const metadata = options?.metadata === undefined ? undefined : checkMetadata(options.metadata, 'setGauge', name);
+    const fromDate = options?.timestamp instanceof Date;
+    const slot = this.gauges.get(name);
+    if (slot === undefined) {
+      this.gauges.set(name, { value: amount, timestamp: timestamp ?? nowMicros(), fromDate, metadata: metadata ?? NO_METADATA });
+      return;
+    }
+    slot.value = amount;
+    slot.timestamp = timestamp ?? nowMicros();
+    slot.fromDate = fromDate;
+    if (metadata !== undefined && Object.keys(metadata).length > 0) slot.metadata = metadata;
+  }
+
+  /**
+   * Closes the collector and returns its metrics (dimensions, counters, timers and gauges in
    * first-insertion order; `serializedAt` unset, so it is stamped when encoded).
    * Metrics given a `Date` get distinct microseconds within its millisecond, per series
    * (name and dimensions), across every collector of the process (see `SameMillisecondSlots`).
@@ -301,10 +357,14 @@ export class MetricsCollector {
     const timers = new Array<Timer>(this.timers.size);
     i = 0;
     for (const [name, t] of this.timers) timers[i++] = Timer.fromMicroseconds(name, t.timestamp, t.metadata, t.micros, t.unit);
+    const gauges = new Array<Gauge>(this.gauges.size);
+    i = 0;
+    for (const [name, g] of this.gauges) gauges[i++] = new Gauge(name, g.timestamp, g.metadata, g.value);
     Object.freeze(dimensions);
     Object.freeze(counters);
     Object.freeze(timers);
-    return new Metrics(dimensions, counters, timers, this.timestampFormat);
+    Object.freeze(gauges);
+    return new Metrics(dimensions, counters, timers, this.timestampFormat, undefined, gauges);
   }
 
   /** Gives each metric whose timestamp came from a Date its own microsecond within that millisecond. */
@@ -312,7 +372,7 @@ export class MetricsCollector {
     let dimensions: string | undefined;
     let shared = 0;
     let example: { name: string; time: string } | undefined;
-    for (const slots of [this.timers, this.counters] as const) {
+    for (const slots of [this.timers, this.counters, this.gauges] as const) {
       for (const [name, slot] of slots) {
         if (!slot.fromDate) continue;
         // InfluxDB's series: measurement and tag set, whatever the tags' order.
@@ -349,11 +409,11 @@ function checkName(name: unknown, method: string, kind: string): void {
 }
 
 /** Python's `float(value)` for the numbers JS has: numbers as they are, bigints rounded. */
-function toFloat(name: string, value: unknown): number {
+function toFloat(method: string, name: string, value: unknown): number {
   const amount = typeof value === 'bigint' ? Number(value) : value;
   if (typeof amount !== 'number' || !Number.isFinite(amount)) {
     throw new InvalidArgumentError(
-      `addCount(${describeValue(name)}) value must be a finite number, got ${describeValue(value)}`,
+      `${method}(${describeValue(name)}) value must be a finite number, got ${describeValue(value)}`,
     );
   }
   return amount;
@@ -386,6 +446,12 @@ function checkMetadata(metadata: unknown, method: string, name: string): Metadat
   if (keys.length === 0) return NO_METADATA;
   for (const key of keys) {
     const v = source[key];
+    if (key === GAUGE_MARKER.key) {
+      throw new InvalidArgumentError(
+        `${method}(${describeValue(name)}) metadata key ${describeValue(key)} is reserved: Kadabra marks gauges with it ` +
+          'where they travel as counters; rename the key',
+      );
+    }
     if (typeof v !== 'string') {
       throw new InvalidArgumentError(
         `${method}(${describeValue(name)}) metadata[${describeValue(key)}] must be a string, got ${describeValue(v)}; ` +

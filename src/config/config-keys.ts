@@ -104,6 +104,12 @@ export const CONFIG_KEYS = Object.freeze({
     'At most one buffer-overflow warning is logged per interval.',
   ),
   CLIENT_LOG_LEVEL: key('client', logLevel(), 'info', 'pino level of the client\'s log lines.'),
+  CLIENT_RUNTIME_METRICS_INTERVAL_SECONDS: key(
+    'client',
+    durationSeconds().nullable(),
+    null,
+    'When set, the client sends the process\'s runtime metrics (event-loop delay, memory, CPU, GC, active resources) every this many seconds from its construction, as `collectRuntimeMetrics({ intervalSeconds })` does; `close()` stops it. `null`: off.',
+  ),
   AGENT_LOGGER_NAME: key('agent', nonEmptyString(), 'kadabra.agent', 'Name of the logger the agent logs with.'),
   AGENT_TYPE: key(
     'agent',

@@ -15,7 +15,7 @@ export interface PublishedPoint {
   readonly fields: string;
 }
 
-/** The points of published messages: each counter and timer is one point (as InfluxDB stores them). */
+/** The points of published messages: each counter, timer and gauge is one point (as InfluxDB stores them). */
 export function publishedPoints(messages: readonly Metrics[]): PublishedPoint[] {
   const points: PublishedPoint[] = [];
   for (const metrics of messages) {
@@ -27,6 +27,9 @@ export function publishedPoints(messages: readonly Metrics[]): PublishedPoint[] 
     }
     for (const timer of metrics.timers) {
       points.push({ timestamp: timer.timestamp, measurement: timer.name, tags, value: timer.value, unit: timer.unit.name, fields: fieldsOf(timer.metadata) });
+    }
+    for (const gauge of metrics.gauges) {
+      points.push({ timestamp: gauge.timestamp, measurement: gauge.name, tags, value: gauge.value, unit: 'gauge', fields: fieldsOf(gauge.metadata) });
     }
   }
   return points.sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0));

@@ -1,14 +1,16 @@
 import { KadabraError } from './kadabra-error.js';
 
 /**
- * Kept for code that recognises it; no longer raised: `send()` after `close()` counts the
- * message as dropped (`stats().droppedBy.afterClose`) instead of throwing.
+ * A call that would start work on a client after its `close()`: `collectRuntimeMetrics()`.
+ * (`send()` after `close()` does not raise it: it counts the message as dropped,
+ * `stats().droppedBy.afterClose`.)
  */
 export class ClientClosedError extends KadabraError {
-  constructor() {
+  /** @param method the call that came too late; default `send`, for code that built this error itself. */
+  constructor(method = 'send') {
     super(
       'KADABRA_CLIENT_CLOSED',
-      'send() was called after close(); create a new Kadabra client, or close it only at shutdown',
+      `${method}() was called after close(); create a new Kadabra client, or close it only at shutdown`,
     );
   }
 }

@@ -27,12 +27,14 @@ function jsonEntries(metadata: Readonly<Record<string, string>>): string {
  * It is exactly `JSON.stringify([format, serializedAt ?? null, [[name, value], ...],
  * [[name, unitName, secondsOffset, String(timestamp), value, entries(metadata)], ...]
  * (timers), [[name, String(timestamp), value, entries(metadata)], ...] (counters)])`,
- * written out by hand because the agent computes it for every message: the digits it
+ * with, only when there are gauges, a sixth element `[[name, String(timestamp), value,
+ * entries(metadata)], ...]` (gauges), so that the key of every message without gauges
+ * stays what it was. Written out by hand because the agent computes it for every message: the digits it
  * yields are in stored points, so it must never change.
  */
 export function messageContentKey(metrics: Metrics): string {
   let key = '[' + quote(metrics.timestampFormat) + ',' + (metrics.serializedAt === undefined ? 'null' : quote(metrics.serializedAt)) + ',[';
-  const { dimensions, timers, counters } = metrics;
+  const { dimensions, timers, counters, gauges } = metrics;
   for (let i = 0; i < dimensions.length; i += 1) {
     const d = dimensions[i] as (typeof dimensions)[number];
     key += (i > 0 ? ',[' : '[') + quote(d.name) + ',' + quote(d.value) + ']';
@@ -48,6 +50,13 @@ export function messageContentKey(metrics: Metrics): string {
   for (let i = 0; i < counters.length; i += 1) {
     const c = counters[i] as (typeof counters)[number];
     key += (i > 0 ? ',[' : '[') + quote(c.name) + ',"' + String(c.timestamp) + '",' + jsonNumber(c.value) + ',' + jsonEntries(c.metadata) + ']';
+  }
+  if (gauges.length > 0) {
+    key += '],[';
+    for (let i = 0; i < gauges.length; i += 1) {
+      const g = gauges[i] as (typeof gauges)[number];
+      key += (i > 0 ? ',[' : '[') + quote(g.name) + ',"' + String(g.timestamp) + '",' + jsonNumber(g.value) + ',' + jsonEntries(g.metadata) + ']';
+    }
   }
   return key + ']]';
 }

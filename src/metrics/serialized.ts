@@ -32,11 +32,18 @@ export interface SerializedTimer {
   value: number;
 }
 
-/** A serialized `Metrics`: one message on the channel. */
+/** A serialized `Gauge`, as in a message's `gauges` array: the same dictionary as a counter's. */
+export type SerializedGauge = SerializedCounter;
+
+/**
+ * A serialized `Metrics`: one message on the channel. `gauges` is present only when the
+ * message has gauges, on channels no Python agent reads (the original knows no such key).
+ */
 export interface SerializedMetrics {
   dimensions: SerializedDimension[];
   counters: SerializedCounter[];
   timers: SerializedTimer[];
+  gauges?: SerializedGauge[];
   timestamp_format: string;
   serialized_at: string;
 }

@@ -2,6 +2,7 @@ import { WireFormatError } from '../errors/wire-format-error.js';
 import { Metrics } from '../metrics/metrics.js';
 import { WireWriter } from './writer.js';
 import { writeMessage } from './write-message.js';
+import { DEFAULT_WIRE_DIALECT, type WireDialect } from '../metrics/wire-dialect.js';
 
 /*
  * The bytes on the channel. Encoding reproduces Python's
@@ -18,12 +19,13 @@ import { writeMessage } from './write-message.js';
  *
  * @param writer - Where the message is written.
  * @param metrics - The metrics to encode.
+ * @param dialect - How gauges are written: the channel's `WireDialect` (default `'python'`).
  * @returns The message's bytes (ASCII only), a view that stays valid for as long as it is held.
  * @throws InvalidArgumentError as {@link encodeMetrics} does; nothing is written then.
  */
-export function encodeMetricsTo(writer: WireWriter, metrics: Metrics): Buffer {
+export function encodeMetricsTo(writer: WireWriter, metrics: Metrics, dialect: WireDialect = DEFAULT_WIRE_DIALECT): Buffer {
   writer.begin();
-  writeMessage(writer, metrics);
+  writeMessage(writer, metrics, dialect);
   return writer.finish();
 }
 
@@ -31,16 +33,19 @@ const textWriter = new WireWriter(4096);
 
 /**
  * Encodes metrics exactly as the Python Kadabra 0.5.0 client would. `serialized_at` is
- * `metrics.serializedAt` when set, otherwise now (UTC) in the message's format.
+ * `metrics.serializedAt` when set, otherwise now (UTC) in the message's format. Gauges,
+ * which the original does not know, are written as `dialect` says (see `WireDialect`);
+ * in the default `'python'` dialect the original still re-encodes the message byte for byte.
  *
  * @param metrics - The metrics to encode.
+ * @param dialect - How gauges are written (default `'python'`).
  * @returns The JSON text (ASCII only).
  * @throws InvalidArgumentError when a value is NaN or infinite, a timestamp lies outside
  *   years 1..9999, or the timestamp format is unsupported.
  */
-export function encodeMetrics(metrics: Metrics): string {
+export function encodeMetrics(metrics: Metrics, dialect: WireDialect = DEFAULT_WIRE_DIALECT): string {
   textWriter.begin();
-  writeMessage(textWriter, metrics);
+  writeMessage(textWriter, metrics, dialect);
   return textWriter.finishText();
 }
 

@@ -1,5 +1,6 @@
 import { serializationMicros } from '../time/clock.js';
 import type { Counter } from '../metrics/counter.js';
+import { GAUGE_MARKER, type Gauge } from '../metrics/gauge.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { pyFloat, pyString, writePyFloat, writePyString } from './python-json.js';
 import { compileTimestampFormat, type TimestampCodec } from '../time/timestamp-format.js';
@@ -7,6 +8,7 @@ import type { Timer } from '../metrics/timer.js';
 import type { Unit } from '../metrics/unit.js';
 import { writeTimestampJson } from './write-timestamp.js';
 import { FixedText, type WireWriter } from './writer.js';
+import { DEFAULT_WIRE_DIALECT, type WireDialect } from '../metrics/wire-dialect.js';
 
 /*
  * The layout of a message on the wire: Python's `json.dumps(metrics.serialize())`
@@ -29,6 +31,12 @@ const EMPTY_METADATA_TIMESTAMP = new FixedText(', "metadata": {}, "timestamp": '
 const METADATA_TIMESTAMP = new FixedText('}, "timestamp": ');
 const TIMERS = new FixedText('], "timers": [');
 const TIMERS_AFTER_ONE = new FixedText('}], "timers": [');
+const GAUGES = new FixedText('], "gauges": [');
+const GAUGES_AFTER_ONE = new FixedText('}], "gauges": [');
+/** The marker entry that ends the metadata of a gauge carried as a counter. */
+const MARKER_ENTRY = pyString(GAUGE_MARKER.key) + ': ' + pyString(GAUGE_MARKER.value);
+const MARKER_ONLY = new FixedText(', "metadata": {' + MARKER_ENTRY);
+const MARKER_AFTER_KEYS = new FixedText(', ' + MARKER_ENTRY);
 const CLOSE = new FixedText('}');
 
 /** What a message's timestamp format decides: how times are written, and the bytes from the end of `timers` to the `serialized_at` value. */
@@ -72,21 +80,36 @@ function unitPartOf(unit: Unit): FixedText {
 }
 
 /**
- * One counter (no unit) or timer of its array, from the `{` (or `}, {` after another) to
- * its value: `{"name": "latency", "unit": {...}, "metadata": {...}, "timestamp": "...", "value": 12.5`.
+ * One counter (no unit), timer or gauge of its array, from the `{` (or `}, {` after
+ * another) to its value: `{"name": "latency", "unit": {...}, "metadata": {...}, "timestamp": "...", "value": 12.5`.
+ * `marked`: a gauge carried as a counter, whose metadata ends with `GAUGE_MARKER` (last,
+ * so that the entries keep the order a JS object gives them, integer-like keys first).
  */
-function writeMetric(writer: WireWriter, codec: TimestampCodec, first: boolean, metric: Counter | Timer, unit: Unit | undefined): void {
+function writeMetric(
+  writer: WireWriter,
+  codec: TimestampCodec,
+  first: boolean,
+  metric: Counter | Timer | Gauge,
+  unit: Unit | undefined,
+  marked = false,
+): void {
   writer.fixed(first ? FIRST_NAME : NEXT_NAME);
   writePyString(writer, metric.name);
   if (unit !== undefined) writer.fixed(unitPartOf(unit));
   const metadata = metric.metadata;
   let noKeys = true;
   for (const key in metadata) {
+    // A hand-built Gauge may hold the marker's key: written once, last (a repeated key would not survive Python's re-encoding).
+    if (marked && key === GAUGE_MARKER.key) continue;
     writer.fixed(noKeys ? FIRST_KEY : NEXT_KEY);
     noKeys = false;
     writePyString(writer, key);
     writer.fixed(KEY_VALUE);
     writePyString(writer, metadata[key] as string);
+  }
+  if (marked) {
+    writer.fixed(noKeys ? MARKER_ONLY : MARKER_AFTER_KEYS);
+    noKeys = false;
   }
   writer.fixed(noKeys ? EMPTY_METADATA_TIMESTAMP : METADATA_TIMESTAMP);
   writeTimestampJson(writer, codec, metric.timestamp);
@@ -95,16 +118,19 @@ function writeMetric(writer: WireWriter, codec: TimestampCodec, first: boolean, 
 }
 
 /**
- * Writes `metrics` into `writer` as the Python Kadabra 0.5.0 client encodes them.
- * `serialized_at` is `metrics.serializedAt` when set, otherwise now. On a throw the
- * message is left unfinished: the writer's next `begin()` discards it.
+ * Writes `metrics` into `writer` as the Python Kadabra 0.5.0 client encodes them, with
+ * gauges as `dialect` says (see `WireDialect`: marked counters after the counters, or a
+ * `gauges` array after the timers). `serialized_at` is `metrics.serializedAt` when set,
+ * otherwise now. On a throw the message is left unfinished: the writer's next `begin()`
+ * discards it.
  *
  * @throws InvalidArgumentError when a value is NaN or infinite, a timestamp lies outside
  *   years 1..9999, or the timestamp format is unsupported.
  */
-export function writeMessage(writer: WireWriter, metrics: Metrics): void {
+export function writeMessage(writer: WireWriter, metrics: Metrics, dialect: WireDialect = DEFAULT_WIRE_DIALECT): void {
   const { codec, tail } = formatPartsOf(metrics.timestampFormat);
-  const { dimensions, counters, timers } = metrics;
+  const { dimensions, counters, timers, gauges } = metrics;
+  const gaugesAsCounters = dialect === 'python' ? gauges.length : 0;
   // {"dimensions": [{"name": "service", "value": "checkout"}, ...],
   writer.fixed(OPEN);
   for (let i = 0; i < dimensions.length; i += 1) {
@@ -117,11 +143,20 @@ export function writeMessage(writer: WireWriter, metrics: Metrics): void {
   // "counters": [{"name": "requests", "metadata": {...}, "timestamp": "...", "value": 1.0}, ...],
   writer.fixed(dimensions.length === 0 ? COUNTERS : COUNTERS_AFTER_ONE);
   for (let i = 0; i < counters.length; i += 1) writeMetric(writer, codec, i === 0, counters[i]!, undefined);
+  //   then, in the python dialect, {"name": "queue", "metadata": {..., "kadabra_kind": "gauge"}, ...}, ...
+  for (let i = 0; i < gaugesAsCounters; i += 1) writeMetric(writer, codec, counters.length + i === 0, gauges[i]!, undefined, true);
   // "timers": [{"name": "latency", "unit": {...}, "metadata": {...}, "timestamp": "...", "value": 12.5}, ...],
-  writer.fixed(counters.length === 0 ? TIMERS : TIMERS_AFTER_ONE);
+  writer.fixed(counters.length + gaugesAsCounters === 0 ? TIMERS : TIMERS_AFTER_ONE);
   for (let i = 0; i < timers.length; i += 1) writeMetric(writer, codec, i === 0, timers[i]!, timers[i]!.unit);
+  let lastArrayEmpty = timers.length === 0;
+  // In the extended dialect, when there are gauges: "gauges": [{"name": "queue", "metadata": {...}, ...}, ...],
+  if (gaugesAsCounters === 0 && gauges.length > 0) {
+    writer.fixed(lastArrayEmpty ? GAUGES : GAUGES_AFTER_ONE);
+    for (let i = 0; i < gauges.length; i += 1) writeMetric(writer, codec, i === 0, gauges[i]!, undefined);
+    lastArrayEmpty = false;
+  }
   // "timestamp_format": "...", "serialized_at": "..."}
-  if (timers.length > 0) writer.fixed(CLOSE);
+  if (!lastArrayEmpty) writer.fixed(CLOSE);
   writer.fixed(tail);
   if (metrics.serializedAt === undefined) writeTimestampJson(writer, codec, serializationMicros());
   else writePyString(writer, metrics.serializedAt);

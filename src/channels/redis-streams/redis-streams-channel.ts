@@ -36,6 +36,7 @@ import {
   type RedisStreamsChannelArgs,
 } from './redis-streams-channel-args.js';
 import { RedisStreamReceipt } from './redis-stream-receipt.js';
+import type { WireDialect } from '../../metrics/wire-dialect.js';
 
 /** Entry ids per complete script call without a state change: bounds how long one call holds Redis. */
 const COMPLETE_CHUNK = 10_000;
@@ -102,6 +103,9 @@ function consumerStatuses(reply: unknown): ConsumerStatus[] {
  * `shard`): a republish carries the same, two messages never share it.
  */
 export class RedisStreamsChannel implements Channel {
+  /** No Python agent reads a stream: gauges travel in their own array. */
+  readonly dialect: WireDialect = 'extended';
+
   /** Default arguments. */
   static readonly DEFAULT_ARGS = REDIS_STREAMS_CHANNEL_DEFAULT_ARGS;
 
@@ -173,7 +177,7 @@ export class RedisStreamsChannel implements Channel {
 
   /** Encodes and appends one message. */
   async send(metrics: Metrics): Promise<void> {
-    await this.sendEncoded([encodeMetrics(metrics)]);
+    await this.sendEncoded([encodeMetrics(metrics, this.dialect)]);
   }
 
   /** Appends encoded messages in order (the first given is received first), all in one step and one round trip. */

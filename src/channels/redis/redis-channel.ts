@@ -35,6 +35,7 @@ import { ChannelConnection, describeEndpoint, redisTlsOptions } from './redis-co
 import { DeadLetterList } from './dead-letter-list.js';
 import { pollReceive } from './poll-receive.js';
 import { reportDeadLetter, reportOversized } from '../report-dead-letter.js';
+import type { WireDialect } from '../../metrics/wire-dialect.js';
 
 /** Messages per complete script call: bounds how long one call holds Redis. */
 const COMPLETE_CHUNK = 10_000;
@@ -75,6 +76,9 @@ function enteredRecords(digests: readonly string[], nowMs: number): string[] {
  * leaves an item the nanny times from first sight).
  */
 export class RedisChannel implements Channel {
+  /** Python Kadabra 0.5.0 agents share the list: every message passes their re-encoding (gauges as marked counters). */
+  readonly dialect: WireDialect = 'python';
+
   /** Default arguments (the original's, plus dead letters, url, credentials, connect timeout). */
   static readonly DEFAULT_ARGS = REDIS_CHANNEL_DEFAULT_ARGS;
 
@@ -119,7 +123,7 @@ export class RedisChannel implements Channel {
 
   /** Encodes and enqueues one message. */
   async send(metrics: Metrics): Promise<void> {
-    await this.sendEncoded([encodeMetrics(metrics)]);
+    await this.sendEncoded([encodeMetrics(metrics, this.dialect)]);
   }
 
   /** Enqueues encoded messages in order (the first given is received first), one round trip. */

@@ -35,6 +35,7 @@ import { openReadOnly } from './open-read-only.js';
 import type { ChannelOpenOptions } from '../channel-open-options.js';
 import { secondsToMilliseconds } from '../../config/duration-seconds.js';
 import { backoffDelayMs, type BackoffSteps } from '../../retry/backoff.js';
+import type { WireDialect } from '../../metrics/wire-dialect.js';
 
 /** Polling an empty queue starts every `initialMs` and slows down to every `maxMs`. */
 const POLL_BACKOFF: BackoffSteps = { initialMs: 10, maxMs: 100 };
@@ -47,6 +48,9 @@ const POLL_BACKOFF: BackoffSteps = { initialMs: 10, maxMs: 100 };
  * semantics as `RedisChannel`; a received message is completed by its row id (its receipt).
  */
 export class SqliteChannel implements Channel {
+  /** No Python agent reads the file: gauges travel in their own array. */
+  readonly dialect: WireDialect = 'extended';
+
   /** Default arguments. */
   static readonly DEFAULT_ARGS = SQLITE_CHANNEL_DEFAULT_ARGS;
 
@@ -132,7 +136,7 @@ export class SqliteChannel implements Channel {
 
   /** Encodes and enqueues one message. */
   async send(metrics: Metrics): Promise<void> {
-    await this.sendEncoded([encodeMetrics(metrics)]);
+    await this.sendEncoded([encodeMetrics(metrics, this.dialect)]);
   }
 
   /** Enqueues encoded messages in order (the first given is received first), in one transaction. */

@@ -29,16 +29,19 @@ export class DebugPublisher implements Publisher {
   }
 
   /**
-   * Logs each message that has counters or timers (an empty one is skipped, as in the
-   * original) and resolves once the lines are written out.
+   * Logs each message that has counters, timers or gauges (an empty one is skipped, as in
+   * the original) and resolves once the lines are written out. Gauges are logged in the
+   * message's `gauges` array.
    */
   publish(batch: readonly Metrics[]): Promise<PublishOutcome> {
     let logged = 0;
     for (const metrics of batch) {
-      if (metrics.counters.length === 0 && metrics.timers.length === 0) continue;
+      const { counters, timers, gauges } = metrics;
+      if (counters.length + timers.length + gauges.length === 0) continue;
+      const summary = `metrics: ${counters.length} counter(s), ${timers.length} timer(s)`;
       this.logger.info(
-        { metrics: metrics.serialize() },
-        `metrics: ${metrics.counters.length} counter(s), ${metrics.timers.length} timer(s)`,
+        { metrics: metrics.serialize('extended') },
+        gauges.length === 0 ? summary : `${summary}, ${gauges.length} gauge(s)`,
       );
       logged += 1;
     }

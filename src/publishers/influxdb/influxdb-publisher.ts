@@ -47,10 +47,10 @@ interface PublishRun {
 export type InfluxDBPublisherOptions = PublisherOptions<InfluxDBPublisherArgs>;
 
 /**
- * Publishes metrics to InfluxDB over its HTTP write API. Each counter and timer is one
- * point: measurement = metric name, tags = dimensions, float field `value`, timers also
- * string field `unit`, metadata as string fields (`value`/`unit` win over metadata of
- * the same name). Strings InfluxDB cannot hold as given are stored in one reversible
+ * Publishes metrics to InfluxDB over its HTTP write API. Each counter, timer and gauge is
+ * one point: measurement = metric name, tags = dimensions, float field `value`, timers also
+ * string field `unit`, gauges also string field `kadabra_kind="gauge"`, metadata as string
+ * fields (`value`, `unit` and `kadabra_kind` win over metadata of the same name). Strings InfluxDB cannot hold as given are stored in one reversible
  * form (see `encodeStoredText`); timestamps are nanoseconds whose sub-microsecond part
  * comes from the message, so republishing writes the same points.
  *

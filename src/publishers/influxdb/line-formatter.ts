@@ -1,5 +1,6 @@
 import type { Metadata } from '../../metrics/metadata.js';
 import type { Metrics } from '../../metrics/metrics.js';
+import { GAUGE_MARKER } from '../../metrics/gauge.js';
 import { compareCodePoints } from './compare-code-points.js';
 import { PointTimestamps } from './point-timestamps.js';
 import { mayExceedKeyLimit, oversizedKeyReason } from './series-key-limit.js';
@@ -51,6 +52,14 @@ function sortByStoredKey(fields: StoredField[]): void {
   }
 }
 
+/** The string field a kind of metric adds beside `value`: a timer's `unit`, a gauge's marker. */
+interface KindField {
+  readonly key: string;
+  readonly value: string;
+}
+
+const GAUGE_FIELD: KindField = GAUGE_MARKER;
+
 function hasEntries(metadata: Metadata): boolean {
   for (const key in metadata) if (Object.hasOwn(metadata, key)) return true;
   return false;
@@ -58,18 +67,21 @@ function hasEntries(metadata: Metadata): boolean {
 
 /** The lines of one message, and whether InfluxDB can store them. */
 export interface MessageLines {
-  /** One line per timer, then one per counter (none for an empty message). */
+  /** One line per timer, then one per counter, then one per gauge (none for an empty message). */
   readonly lines: readonly string[];
   /** Why InfluxDB can never store one of the lines (a key longer than it stores), or undefined. */
   readonly unstorable: string | undefined;
 }
 
 /**
- * Writes messages as InfluxDB line protocol, one point per timer, then one per counter:
+ * Writes messages as InfluxDB line protocol, one point per timer, then one per counter,
+ * then one per gauge:
  * - measurement = the metric's name; tags = the message's dimensions (a repeated name
  *   keeps its last value, as a Python dict would), sorted by the bytes of their keys;
- * - fields, sorted likewise: metadata as string fields, a timer's `unit`, the float
- *   `value` (`value` and `unit` win over metadata of that name, as in the original);
+ * - fields, sorted likewise: metadata as string fields, a timer's `unit`, a gauge's
+ *   marker `kadabra_kind="gauge"` (`GAUGE_MARKER`: what a Python agent writes for a
+ *   gauge carried as a marked counter), the float `value` (`value`, `unit` and the
+ *   marker win over metadata of that name, as `value` and `unit` do in the original);
  * - every string in its stored form (`encodeStoredText`), then escaped: `,` and space in
  *   a measurement, also `=` in keys and tags, `"` and `\` in quoted string fields; line
  *   feeds in string fields kept raw for InfluxDB 1.x (`rawNewlines`), replaced otherwise;
@@ -90,20 +102,25 @@ export class LineFormatter {
 
   /** The lines of `metrics`, at `timestamps` (default: those of the message alone in its batch). */
   format(metrics: Metrics, timestamps?: PointTimestamps): MessageLines {
-    const { timers, counters } = metrics;
+    const { timers, counters, gauges } = metrics;
     const lines: string[] = [];
     let unstorable: string | undefined;
-    if (timers.length + counters.length === 0) return { lines, unstorable };
+    if (timers.length + counters.length + gauges.length === 0) return { lines, unstorable };
     const times = timestamps ?? new PointTimestamps(metrics);
     const tags = this.tagSet(metrics.dimensions);
     for (const timer of timers) {
       const time = times.text(timer.timestamp, lines.length);
-      const reason = this.addLine(lines, this.measurement(timer.name) + tags, timer.metadata, timer.value, timer.unit.name, time);
+      const reason = this.addLine(lines, this.measurement(timer.name) + tags, timer.metadata, timer.value, { key: 'unit', value: timer.unit.name }, time);
       unstorable ??= reason;
     }
     for (const counter of counters) {
       const time = times.text(counter.timestamp, lines.length);
       const reason = this.addLine(lines, this.measurement(counter.name) + tags, counter.metadata, counter.value, undefined, time);
+      unstorable ??= reason;
+    }
+    for (const gauge of gauges) {
+      const time = times.text(gauge.timestamp, lines.length);
+      const reason = this.addLine(lines, this.measurement(gauge.name) + tags, gauge.metadata, gauge.value, GAUGE_FIELD, time);
       unstorable ??= reason;
     }
     return { lines, unstorable };
@@ -118,13 +135,13 @@ export class LineFormatter {
     seriesKey: string,
     metadata: Metadata,
     value: number,
-    unit: string | undefined,
+    kind: KindField | undefined,
     time: string,
   ): string | undefined {
-    const line = seriesKey + ' ' + this.fieldSet(metadata, value, unit) + ' ' + time;
+    const line = seriesKey + ' ' + this.fieldSet(metadata, value, kind) + ' ' + time;
     lines.push(line);
     if (!mayExceedKeyLimit(line)) return undefined;
-    const fieldKeys = this.fields(metadata, value, unit).map((field) => escapeKey(field.stored));
+    const fieldKeys = this.fields(metadata, value, kind).map((field) => escapeKey(field.stored));
     return oversizedKeyReason(line, seriesKey, fieldKeys);
   }
 
@@ -155,25 +172,25 @@ export class LineFormatter {
   }
 
   /** The field set as written: `key=value,...`. */
-  private fieldSet(metadata: Metadata, value: number, unit: string | undefined): string {
+  private fieldSet(metadata: Metadata, value: number, kind: KindField | undefined): string {
     if (!hasEntries(metadata)) {
-      // `unit` sorts before `value`. A number without the `i` suffix is a float; String()
-      // gives forms Go parses back exactly (1e+21, 5e-324).
-      return unit === undefined ? 'value=' + String(value) : 'unit=' + this.stringField(unit) + ',value=' + String(value);
+      // `unit` and `kadabra_kind` sort before `value`. A number without the `i` suffix is
+      // a float; String() gives forms Go parses back exactly (1e+21, 5e-324).
+      return kind === undefined ? 'value=' + String(value) : kind.key + '=' + this.stringField(kind.value) + ',value=' + String(value);
     }
     let text = '';
-    for (const field of this.fields(metadata, value, unit)) text += (text === '' ? '' : ',') + escapeKey(field.stored) + '=' + field.text;
+    for (const field of this.fields(metadata, value, kind)) text += (text === '' ? '' : ',') + escapeKey(field.stored) + '=' + field.text;
     return text;
   }
 
   /** The fields of a metric, sorted by stored key. */
-  private fields(metadata: Metadata, value: number, unit: string | undefined): StoredField[] {
+  private fields(metadata: Metadata, value: number, kind: KindField | undefined): StoredField[] {
     const fields: StoredField[] = [];
     for (const key of Object.keys(metadata)) {
-      if (key === 'value' || (key === 'unit' && unit !== undefined)) continue;
+      if (key === 'value' || key === kind?.key) continue;
       fields.push({ stored: this.storedFieldKey(key), text: this.stringField(metadata[key] as string) });
     }
-    if (unit !== undefined) fields.push({ stored: 'unit', text: this.stringField(unit) });
+    if (kind !== undefined) fields.push({ stored: kind.key, text: this.stringField(kind.value) });
     fields.push({ stored: 'value', text: String(value) });
     sortByStoredKey(fields);
     return fields;

@@ -31,7 +31,7 @@ export function timestampResolutionNs(format: string): number {
  * Assigns nanosecond timestamps to the points of one message. Each metric's time is
  * kept to the resolution of the message's timestamp format (microseconds by default);
  * the digits below it are `(base + k) mod slots`, where `k` is the metric's place in
- * the message (timers first, then counters) and `base` a SHA-256 of the message's
+ * the message (timers first, then counters, then gauges) and `base` a SHA-256 of the message's
  * content key. So:
  * - a message republished gets exactly the same timestamps (same content, same base);
  * - two metrics of one message never share one (distinct `k`, below `slots` metrics);

@@ -8,6 +8,7 @@ import type { Metrics } from '../../metrics/metrics.js';
 export function unwritableReason(metrics: Metrics): string | undefined {
   for (const timer of metrics.timers) if (!Number.isFinite(timer.value)) return reason('timer', timer);
   for (const counter of metrics.counters) if (!Number.isFinite(counter.value)) return reason('counter', counter);
+  for (const gauge of metrics.gauges) if (!Number.isFinite(gauge.value)) return reason('gauge', gauge);
   return undefined;
 }
 

@@ -50,7 +50,7 @@ interface PublishRun {
 export type PostgresPublisherOptions = PublisherOptions<PostgresPublisherArgs>;
 
 /**
- * Publishes metrics to a PostgreSQL table, one row per counter and timer (see
+ * Publishes metrics to a PostgreSQL table, one row per counter, timer and gauge (see
  * docs/postgres.md for the table). Each batch is COPYed into a temporary staging table
  * and moved on by one `INSERT ... SELECT ... ON CONFLICT DO NOTHING`, in one transaction:
  * the rows' key `(time, identity, position)` makes a republish add nothing.

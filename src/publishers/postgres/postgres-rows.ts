@@ -56,12 +56,13 @@ export function identityText(metrics: Metrics, identity: MessageIdentity | undef
 
 /**
  * The rows of one message in COPY's text format (one line each, `\n`-terminated): one
- * per timer, then one per counter, `position` counting from 0 in that order. Strings are
+ * per timer, then one per counter, then one per gauge (kind `gauge`, no unit),
+ * `position` counting from 0 in that order. Strings are
  * stored as `encodePostgresText` maps them; a repeated dimension name keeps its last value.
  */
 export function copyRows(metrics: Metrics, identity: MessageIdentity | undefined): string {
-  const { timers, counters } = metrics;
-  if (timers.length === 0 && counters.length === 0) return '';
+  const { timers, counters, gauges } = metrics;
+  if (timers.length + counters.length + gauges.length === 0) return '';
   const dimensions = copyField(jsonObject(metrics.dimensions.map((d) => [d.name, d.value] as const)));
   const tail = '\t' + copyField(identityText(metrics, identity)) + '\t';
   let out = '';
@@ -73,11 +74,13 @@ export function copyRows(metrics: Metrics, identity: MessageIdentity | undefined
       copyField(jsonObject(Object.entries(timer.metadata))) + tail + String(position) + '\n';
     position += 1;
   }
-  for (const counter of counters) {
-    out +=
-      timestampText(counter.timestamp) + '\t' + copyField(encodePostgresText(counter.name)) + '\tcounter\t' + dimensions + '\t' +
-      floatText(counter.value) + '\t\\N\t' + copyField(jsonObject(Object.entries(counter.metadata))) + tail + String(position) + '\n';
-    position += 1;
+  for (const [kind, list] of [['counter', counters], ['gauge', gauges]] as const) {
+    for (const metric of list) {
+      out +=
+        timestampText(metric.timestamp) + '\t' + copyField(encodePostgresText(metric.name)) + '\t' + kind + '\t' + dimensions + '\t' +
+        floatText(metric.value) + '\t\\N\t' + copyField(jsonObject(Object.entries(metric.metadata))) + tail + String(position) + '\n';
+      position += 1;
+    }
   }
   return out;
 }

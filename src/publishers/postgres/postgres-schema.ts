@@ -94,7 +94,7 @@ export function schemaStatements(names: TableNames): string[] {
     // insert); it serves name = '...', and the unique index serves the time range.
     `CREATE INDEX "${bare}_name_idx" ON ${table} USING hash (name)`,
     `CREATE INDEX "${bare}_dimensions_idx" ON ${table} USING gin (dimensions jsonb_path_ops)`,
-    `COMMENT ON TABLE ${table} IS 'Kadabra metrics: one row per counter and timer (schema version ${SCHEMA_VERSION}, see ${schemaPrefix}${META_TABLE})'`,
+    `COMMENT ON TABLE ${table} IS 'Kadabra metrics: one row per counter, timer and gauge (schema version ${SCHEMA_VERSION}, see ${schemaPrefix}${META_TABLE})'`,
   ];
 }
 

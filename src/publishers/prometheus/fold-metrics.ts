@@ -19,6 +19,8 @@ export interface FoldContext {
   overflowed(kind: SeriesKind, name: string): void;
   /** A counter increment below zero, kept apart (see docs/prometheus.md). */
   negative(name: string): void;
+  /** A gauge, which this publisher does not publish yet (see `pointsOf`): left out, and said so. */
+  gaugeLeftOut(name: string): void;
   /** Now, in ms since the epoch: the creation time an agent claims for a series new to it. */
   nowMs(): number;
 }
@@ -55,10 +57,11 @@ type Point =
  * The points of a message, or why it cannot be folded: a value that is not a finite
  * number, or one too large for a total kept exactly.
  *
- * Gauges, once messages carry them, are the one kind left to add here and in the loop of
- * `foldMetrics`: a gauge folds as "the value with the latest timestamp wins", which an
- * amount added cannot express, so it needs a `StateChange` entry the channel applies as
- * "set if newer" (compare the stored timestamp, in the same completing step).
+ * Gauges are the one kind not folded yet: a gauge folds as "the value with the latest
+ * timestamp wins", which an amount added cannot express, so it needs a `StateChange`
+ * entry the channel applies as "set if newer" (compare the stored timestamp, in the same
+ * completing step). Until then `foldMetrics` leaves them out and says so
+ * (`FoldContext.gaugeLeftOut`); the message's counters and timers are counted.
  */
 function pointsOf(metrics: Metrics): Point[] | string {
   const points: Point[] = [];
@@ -112,6 +115,7 @@ export function foldMetrics(batch: readonly Metrics[], context: FoldContext): Fo
       rejected.push({ index, reason: `cannot be counted in Prometheus totals: ${points}`, reasonClass: 'invalid' });
       continue;
     }
+    for (const gauge of metrics.gauges) context.gaugeLeftOut(gauge.name);
     const dimensions = dimensionPairs(metrics);
     const dimensionsJson = JSON.stringify(dimensions);
     for (const point of points) {

@@ -46,6 +46,7 @@ export class PrometheusPublisher implements Publisher {
   private parsed = new Map<string, SeriesId | null>();
   private readonly overflowWarning: RateLimitedWarning;
   private readonly negativeWarning: RateLimitedWarning;
+  private readonly gaugeWarning: RateLimitedWarning;
   private readonly foldContext: FoldContext;
 
   constructor(options: PublisherOptions<PrometheusPublisherArgs> = {}) {
@@ -63,6 +64,12 @@ export class PrometheusPublisher implements Publisher {
       message: `negative counter increments are not added to the counter (a Prometheus counter only grows); they are counted in kadabra_prometheus_negative_increments_total`,
       countField: 'increments',
     });
+    this.gaugeWarning = new RateLimitedWarning({
+      logger: this.logger,
+      intervalMs: WARNING_INTERVAL_MS,
+      message: 'gauges are not published by the prometheus publisher yet and were left out (the counters and timers of their messages are counted); publish gauges with the influxdb or postgres publisher',
+      countField: 'gauges',
+    });
     this.foldContext = {
       bucketsOf: (name) => this.bucketsOf(name),
       known: (idText) => this.stored.has(idText) || this.claimed.has(idText),
@@ -74,6 +81,7 @@ export class PrometheusPublisher implements Publisher {
       },
       overflowed: (_kind, name) => this.overflowWarning.add(1, { metric: name }),
       negative: (name) => this.negativeWarning.add(1, { metric: name }),
+      gaugeLeftOut: (name) => this.gaugeWarning.add(1, { metric: name }),
       nowMs: () => Date.now(),
     };
   }
@@ -117,6 +125,7 @@ export class PrometheusPublisher implements Publisher {
   async close(): Promise<void> {
     this.overflowWarning.flush();
     this.negativeWarning.flush();
+    this.gaugeWarning.flush();
   }
 
   private bucketsOf(name: string): readonly number[] {

@@ -30,14 +30,21 @@ function plainObject(entries: Iterable<readonly [string, string]>): Record<strin
 }
 
 /** Every row of `table`, ordered by time, identity and position. */
-export async function readRows(server: PostgresServerHandle, database: string, table = 'kadabra_points'): Promise<StoredRow[]> {
+export async function readRows(
+  server: PostgresServerHandle,
+  database: string,
+  table = 'kadabra_points',
+  /** Only rows whose identity starts so (`shard/id` of the messages), when given. */
+  identityPrefix?: string,
+): Promise<StoredRow[]> {
   const rows = await server.query<{
     micros: string; name: string; kind: string; dimensions: Record<string, string>; value: string;
     unit: string | null; metadata: Record<string, string>; position: number;
   }>(
     `SELECT (extract(epoch FROM time) * 1000000)::numeric(30,0)::text AS micros, name, kind, dimensions, value::text AS value,
-            unit, metadata, position FROM ${table} ORDER BY time, identity, position`,
-    [],
+            unit, metadata, position FROM ${table}
+      ${identityPrefix === undefined ? '' : 'WHERE starts_with(identity, $1)'} ORDER BY time, identity, position`,
+    identityPrefix === undefined ? [] : [identityPrefix],
     database,
   );
   return rows.map((row) => ({
@@ -53,11 +60,12 @@ export async function readRows(server: PostgresServerHandle, database: string, t
   }));
 }
 
-/** The rows `metrics` should store: timers, then counters; a repeated dimension keeps its last value. */
+/** The rows `metrics` should store: timers, then counters, then gauges; a repeated dimension keeps its last value. */
 export function expectedRows(metrics: Metrics): StoredRow[] {
   const dimensions = plainObject(metrics.dimensions.map((d) => [d.name, d.value] as const));
   return [
     ...metrics.timers.map((t) => ({ micros: String(t.timestamp), name: t.name, kind: 'timer', dimensions, value: t.value, unit: t.unit.name, metadata: plainObject(Object.entries(t.metadata)) })),
     ...metrics.counters.map((c) => ({ micros: String(c.timestamp), name: c.name, kind: 'counter', dimensions, value: c.value, unit: null, metadata: plainObject(Object.entries(c.metadata)) })),
+    ...metrics.gauges.map((g) => ({ micros: String(g.timestamp), name: g.name, kind: 'gauge', dimensions, value: g.value, unit: null, metadata: plainObject(Object.entries(g.metadata)) })),
   ].map((row, position) => ({ ...row, position }));
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from '../../../src/metrics/metadata.js';
 import type { Metrics } from '../../../src/metrics/metrics.js';
+import { GAUGE_MARKER } from '../../../src/metrics/gauge.js';
 import { encodeStoredText } from '../../../src/publishers/influxdb/stored-text.js';
 import type { InfluxFieldValue, InfluxPoint } from './influx-point.js';
 import { referenceTimestampNs } from './point-timestamp.js';
@@ -45,7 +46,8 @@ export interface MetricsToPointsOptions {
 /**
  * The InfluxDB points of one message as the publisher's rule states them, written for
  * clarity, not speed: the oracle `LineFormatter` is compared against. One point per
- * timer, then one per counter; measurement = metric name, tags = dimensions, float field
+ * timer, then one per counter, then one per gauge (string field `kadabra_kind="gauge"`
+ * winning over metadata of that name); measurement = metric name, tags = dimensions, float field
  * `value`, timers also string field `unit`, metadata as string fields (`value`/`unit`
  * win); every string in its stored form; timestamps by `referenceTimestampNs`.
  */
@@ -67,6 +69,14 @@ export function metricsToPoints(metrics: Metrics, options: MetricsToPointsOption
       tags,
       fields: storedFields(counter.metadata, { value: counter.value }, rawNewlines),
       timestampNs: referenceTimestampNs(metrics, counter.timestamp, points.length),
+    });
+  }
+  for (const gauge of metrics.gauges) {
+    points.push({
+      measurement: encodeStoredText(gauge.name, 'measurement'),
+      tags,
+      fields: storedFields(gauge.metadata, { [GAUGE_MARKER.key]: GAUGE_MARKER.value, value: gauge.value }, rawNewlines),
+      timestampNs: referenceTimestampNs(metrics, gauge.timestamp, points.length),
     });
   }
   return points;

@@ -3,17 +3,21 @@ import type { Metrics } from '../../../src/metrics/metrics.js';
 import { timestampResolutionNs } from '../../../src/publishers/influxdb/point-timestamps.js';
 
 /**
- * The content key of a message as its rule states it: the JSON text of everything in it.
+ * The content key of a message as its rule states it: the JSON text of everything in it
+ * (gauges, when there are any, last).
  * `messageContentKey` writes the same text by hand, for speed.
  */
 export function referenceContentKey(metrics: Metrics): string {
-  return JSON.stringify([
+  const parts: unknown[] = [
     metrics.timestampFormat,
     metrics.serializedAt ?? null,
     metrics.dimensions.map((d) => [d.name, d.value]),
     metrics.timers.map((t) => [t.name, t.unit.name, t.unit.secondsOffset, String(t.timestamp), t.value, Object.entries(t.metadata)]),
     metrics.counters.map((c) => [c.name, String(c.timestamp), c.value, Object.entries(c.metadata)]),
-  ]);
+  ];
+  // Gauges only when there are any: the key of a message without them is unchanged.
+  if (metrics.gauges.length > 0) parts.push(metrics.gauges.map((g) => [g.name, String(g.timestamp), g.value, Object.entries(g.metadata)]));
+  return JSON.stringify(parts);
 }
 
 function floorDiv(a: bigint, b: bigint): bigint {

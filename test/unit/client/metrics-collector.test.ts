@@ -396,3 +396,66 @@ describe('metrics given the same Date get distinct microseconds within its milli
     assert.deepEqual(askPython(messages.map((m) => ({ kind: 'message', args: [b64(m)] }))), messages.map(() => 'ok'));
   });
 });
+
+describe('MetricsCollector gauges', () => {
+  test('setGauge overwrites value, timestamp and metadata in place: the last value set wins', () => {
+    const c = collector();
+    c.setGauge('queue', 5, { timestamp: T0, metadata: { source: 'a' } });
+    c.setGauge('free', 0.25);
+    c.setGauge('queue', -2, { timestamp: T0 + 7n });
+    c.setGauge('queue', 3n ** 40n, { timestamp: T0 + 9n });
+    const m = c.close();
+    assert.deepEqual(m.gauges.map((g) => g.name), ['queue', 'free']);
+    assert.equal(m.gauges[0]?.value, Number(3n ** 40n));
+    assert.equal(m.gauges[0]?.timestamp, T0 + 9n);
+    assert.deepEqual(m.gauges[0]?.metadata, { source: 'a' }, 'metadata kept when a later set has none');
+    assert.equal(m.counters.length, 0, 'a gauge is not a counter');
+  });
+
+  test('a gauge, a counter and a timer may share a name: three metrics', () => {
+    const c = collector();
+    c.addCount('x', 1);
+    c.setTimer('x', 1, Units.MILLISECONDS);
+    c.setGauge('x', 1);
+    const m = c.close();
+    assert.deepEqual([m.counters.length, m.timers.length, m.gauges.length], [1, 1, 1]);
+  });
+
+  test('bad names, values, metadata and timestamps fail at the call, naming the value', () => {
+    const c = collector();
+    rejects(() => c.setGauge('', 1), 'setGauge()', 'gauge name', '""');
+    rejects(() => c.setGauge('g', Number.NaN), 'setGauge("g") value must be a finite number', 'NaN');
+    rejects(() => c.setGauge('g', Number.POSITIVE_INFINITY), 'Infinity');
+    rejects(() => c.setGauge('g', 10n ** 400n), 'finite number');
+    rejects(() => c.setGauge('g', untyped<number>('3')), '"3"');
+    rejects(() => c.setGauge('g', 1, { metadata: untyped<Record<string, string>>({ n: 1 }) }), 'metadata["n"]');
+    rejects(() => c.setGauge('g', 1, { timestamp: untyped<bigint>(5) }), 'setGauge("g") timestamp');
+    assert.equal(c.close().gauges.length, 0, 'nothing was recorded by a refused call');
+  });
+
+  test('the marker key is reserved in every metadata, so that no counter is taken for a gauge', () => {
+    const c = collector();
+    const marked = { kadabra_kind: 'gauge' };
+    rejects(() => c.setGauge('g', 1, { metadata: marked }), 'setGauge("g") metadata key "kadabra_kind" is reserved', 'rename the key');
+    rejects(() => c.addCount('n', 1, { metadata: marked }), 'addCount("n") metadata key "kadabra_kind" is reserved');
+    rejects(() => c.setTimer('t', 1, Units.MILLISECONDS, { metadata: { kadabra_kind: 'x' } }), 'setTimer("t")');
+  });
+
+  test('setGauge after close() throws CollectorClosedError', () => {
+    const c = collector();
+    c.close();
+    assert.throws(() => c.setGauge('g', 1), CollectorClosedError);
+  });
+
+  test('gauges given one Date get distinct microseconds, like counters and timers', () => {
+    // A millisecond no other test uses, so the process-wide slots start fresh for it.
+    const date = new Date(Date.UTC(2032, 0, 1) + Math.floor(Math.random() * 1e9));
+    const stamps = Array.from({ length: 50 }, () => {
+      const c = collector({ host: 'gauges' });
+      c.setGauge('level', 1, { timestamp: date });
+      return c.close().gauges[0]?.timestamp;
+    });
+    assert.equal(new Set(stamps).size, 50);
+    for (const stamp of stamps) assert.equal((stamp as bigint) / 1000n, BigInt(date.getTime()));
+  });
+});

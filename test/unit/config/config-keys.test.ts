@@ -52,7 +52,8 @@ describe('CONFIG_KEYS', () => {
     assert.equal(CONFIG_KEYS.AGENT_HTTP_PORT.default, null);
     assert.equal(CONFIG_KEYS.AGENT_HTTP_TOKEN.default, null);
     assert.equal(CONFIG_KEYS.AGENT_HTTP_TOKEN.environment, 'text', 'a token is read from the environment as it is');
-    assert.equal(CONFIG_KEY_NAMES.length, 34);
+    assert.equal(CONFIG_KEYS.CLIENT_RUNTIME_METRICS_INTERVAL_SECONDS.default, null);
+    assert.equal(CONFIG_KEY_NAMES.length, 35);
   });
 
   it('gives every key a side matching its prefix, a description, and a default its schema accepts', () => {

@@ -8,7 +8,7 @@ import { Units, type Unit } from '../../../src/metrics/unit.js';
 /*
  * Shared fast-check arbitraries for wire tests: strings over all of UTF-16 (controls,
  * DEL, quotes, backslashes, BMP, astral pairs and lone surrogates) and whole messages
- * built through MetricsCollector.
+ * built through MetricsCollector (counters, timers and gauges).
  */
 
 /** One UTF-16 "character": mostly printable ASCII, plus every awkward kind. */
@@ -61,6 +61,7 @@ export interface MessageSpec {
     timestamp: bigint;
     metadata: Record<string, string> | undefined;
   }>;
+  gauges: Array<{ name: string; value: number; timestamp: bigint; metadata: Record<string, string> | undefined }>;
 }
 
 /** Random message content: full-unicode names and metadata, any double, whole-µs durations. */
@@ -82,6 +83,10 @@ export const anyMessage: fc.Arbitrary<MessageSpec> = fc.record({
     }),
     { maxLength: 4 },
   ),
+  gauges: fc.array(
+    fc.record({ name: anyName, value: anyFiniteDouble, timestamp: anyTimestamp, metadata: anyMetadata }),
+    { maxLength: 3 },
+  ),
 });
 
 /**
@@ -101,5 +106,6 @@ export function buildMessage(spec: MessageSpec): Metrics {
   for (const t of spec.timers) {
     collector.setTimer(t.name, t.micros / 1000, t.unit, { timestamp: t.timestamp, metadata: t.metadata });
   }
+  for (const g of spec.gauges) collector.setGauge(g.name, g.value, { timestamp: g.timestamp, metadata: g.metadata });
   return collector.close();
 }

@@ -8,11 +8,13 @@ import { Counter } from '../../../src/metrics/counter.js';
 import { Dimension } from '../../../src/metrics/dimension.js';
 import { DEFAULT_TIMESTAMP_FORMAT, Metrics } from '../../../src/metrics/metrics.js';
 import { Timer } from '../../../src/metrics/timer.js';
+import { Gauge } from '../../../src/metrics/gauge.js';
 import { parseTimestamp } from '../../support/timestamp-text.js';
 import { Unit, Units } from '../../../src/metrics/unit.js';
 import { decodeMetrics, encodeMetrics } from '../../../src/wire/codec.js';
 import { anyMessage, buildMessage } from '../metrics/arbitraries.js';
 import { pyDumps } from './py-dumps.js';
+import { askPython, b64 } from './python-oracle.js';
 
 const T = 1_704_164_645_123_456n;
 const TS = '2024-01-02T03:04:05.123456Z';
@@ -178,12 +180,14 @@ describe('encodeMetrics', () => {
     assert.throws(() => encodeMetrics(new Metrics([], [], [t])), InvalidArgumentError);
   });
 
-  test('equals Python json.dumps of serialize(), whose keys are in wire order', () => {
+  test('equals Python json.dumps of serialize(), whose keys are in wire order, in both dialects', () => {
     fc.assert(
       fc.property(anyMessage, (spec) => {
         const built = buildMessage(spec);
-        const m = new Metrics(built.dimensions, built.counters, built.timers, built.timestampFormat, 'stamp');
+        const m = new Metrics(built.dimensions, built.counters, built.timers, built.timestampFormat, 'stamp', built.gauges);
         assert.equal(encodeMetrics(m), pyDumps(m.serialize()));
+        assert.equal(encodeMetrics(m, 'python'), pyDumps(m.serialize('python')));
+        assert.equal(encodeMetrics(m, 'extended'), pyDumps(m.serialize('extended')));
       }),
       { numRuns: 200 },
     );
@@ -207,6 +211,63 @@ describe('encodeMetrics', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  test('gauges decode to the same gauges from either dialect, and re-encode to the same bytes in each', () => {
+    fc.assert(
+      fc.property(anyMessage, (spec) => {
+        const fresh = buildMessage(spec);
+        const built = new Metrics(fresh.dimensions, fresh.counters, fresh.timers, fresh.timestampFormat, 'stamp', fresh.gauges);
+        const python = encodeMetrics(built, 'python');
+        const extended = encodeMetrics(built, 'extended');
+        const fromPython = decodeMetrics(python);
+        const fromExtended = decodeMetrics(extended);
+        // Timestamps are kept to the format's resolution: compared between the two decodings.
+        assert.deepEqual(fromPython.gauges, fromExtended.gauges);
+        const content = (g: Gauge): unknown[] => [g.name, g.value, { ...g.metadata }];
+        assert.deepEqual(fromPython.gauges.map(content), built.gauges.map(content));
+        assert.deepEqual(fromPython.counters, fromExtended.counters);
+        assert.equal(fromPython.counters.length, built.counters.length, 'a marked counter is not also a counter');
+        assert.equal(encodeMetrics(fromPython, 'python'), python);
+        assert.equal(encodeMetrics(fromExtended, 'extended'), extended);
+        assert.equal(python === extended, built.gauges.length === 0, 'a message without gauges is the same bytes in both');
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('a gauge on the wire, in each dialect', () => {
+    const m = new Metrics([], [new Counter('c', T, {}, 1)], [], DEFAULT_TIMESTAMP_FORMAT, TS, [
+      new Gauge('queue', T, { host: 'a' }, -3),
+      new Gauge('free', T, {}, 0.5),
+    ]);
+    const counterPart = `{"name": "c", "metadata": {}, "timestamp": "${TS}", "value": 1.0}`;
+    assert.equal(
+      encodeMetrics(m, 'python'),
+      `{"dimensions": [], "counters": [${counterPart}, ` +
+        `{"name": "queue", "metadata": {"host": "a", "kadabra_kind": "gauge"}, "timestamp": "${TS}", "value": -3.0}, ` +
+        `{"name": "free", "metadata": {"kadabra_kind": "gauge"}, "timestamp": "${TS}", "value": 0.5}], ` +
+        `"timers": [], "timestamp_format": "%Y-%m-%dT%H:%M:%S.%fZ", "serialized_at": "${TS}"}`,
+    );
+    assert.equal(
+      encodeMetrics(m, 'extended'),
+      `{"dimensions": [], "counters": [${counterPart}], "timers": [], "gauges": [` +
+        `{"name": "queue", "metadata": {"host": "a"}, "timestamp": "${TS}", "value": -3.0}, ` +
+        `{"name": "free", "metadata": {}, "timestamp": "${TS}", "value": 0.5}], ` +
+        `"timestamp_format": "%Y-%m-%dT%H:%M:%S.%fZ", "serialized_at": "${TS}"}`,
+    );
+  });
+
+  test('a counter is a gauge only when its marker says exactly "gauge"', () => {
+    const other = `{"dimensions": [], "counters": [{"name": "c", "metadata": {"kadabra_kind": "other"}, "timestamp": "${TS}", "value": 1.0}], "timers": [], "timestamp_format": "%Y-%m-%dT%H:%M:%S.%fZ", "serialized_at": "${TS}"}`;
+    const decoded = decodeMetrics(other);
+    assert.equal(decoded.gauges.length, 0);
+    assert.deepEqual(decoded.counters[0]?.metadata, { kadabra_kind: 'other' });
+  });
+
+  test('a bad gauges array names its path', () => {
+    const bad = `{"dimensions": [], "counters": [], "timers": [], "gauges": [{"name": "g", "timestamp": "${TS}", "value": "x"}], "timestamp_format": "%Y-%m-%dT%H:%M:%S.%fZ"}`;
+    assert.throws(() => decodeMetrics(bad), (error: unknown) => error instanceof WireFormatError && /gauges\[0\]\.value must be a number/.test(error.message));
   });
 });
 
@@ -266,5 +327,16 @@ describe('serialize() and deserialize() of the model classes', () => {
     assert.throws(() => Counter.deserialize({ name: 'c', timestamp: TS }, DEFAULT_TIMESTAMP_FORMAT), /^WireFormatError: counter\.value is missing$/);
     assert.throws(() => Timer.deserialize({}, DEFAULT_TIMESTAMP_FORMAT, 'timers[3]'), /timers\[3\]\.name is missing/);
     assert.throws(() => Dimension.deserialize(null), /dimension must be a JSON object, got null/);
+  });
+});
+
+describe('a hand-built Gauge holding the marker key in its metadata', () => {
+  test('is written with the marker once, last, and still passes the original\'s re-encoding', () => {
+    const m = new Metrics([], [], [], DEFAULT_TIMESTAMP_FORMAT, TS, [new Gauge('g', T, { kadabra_kind: 'x', a: 'b' }, 1)]);
+    const bytes = encodeMetrics(m, 'python');
+    assert.match(bytes, /"metadata": \{"a": "b", "kadabra_kind": "gauge"\}/);
+    assert.equal(bytes, pyDumps(m.serialize('python')));
+    assert.deepEqual(askPython([{ kind: 'message', args: [b64(bytes)] }]), ['ok']);
+    assert.deepEqual(decodeMetrics(bytes).gauges[0]?.metadata, { a: 'b' });
   });
 });

@@ -17,7 +17,7 @@ const T = 1_704_164_645_123_456n;
 
 /** `m` with `serialized_at` set, so that its bytes can be told in advance. */
 function stamped(m: Metrics, serializedAt: string): Metrics {
-  return new Metrics(m.dimensions, m.counters, m.timers, m.timestampFormat, serializedAt);
+  return new Metrics(m.dimensions, m.counters, m.timers, m.timestampFormat, serializedAt, m.gauges);
 }
 
 describe('encodeMetricsTo (what Kadabra.send() does)', () => {

@@ -8,6 +8,7 @@ import { Counter } from '../../../../src/metrics/counter.js';
 import { Dimension } from '../../../../src/metrics/dimension.js';
 import { Metrics } from '../../../../src/metrics/metrics.js';
 import { Timer } from '../../../../src/metrics/timer.js';
+import { Gauge } from '../../../../src/metrics/gauge.js';
 import { Units } from '../../../../src/metrics/unit.js';
 import { compareCodePoints } from '../../../../src/publishers/influxdb/compare-code-points.js';
 import { LineFormatter } from '../../../../src/publishers/influxdb/line-formatter.js';
@@ -47,6 +48,20 @@ describe('LineFormatter', () => {
     );
     const formatter = new LineFormatter(true);
     assert.deepEqual(formatter.format(metrics).lines, reference(metrics, true));
+    assert.deepEqual(new LineFormatter(false).format(metrics).lines, reference(metrics, false));
+  });
+
+  test('a gauge is a point with the string field kadabra_kind="gauge", which wins over metadata of that name', () => {
+    const metrics = new Metrics([new Dimension('host', 'a')], [new Counter('queue', T, {}, 1)], [], undefined, undefined, [
+      new Gauge('queue', T, {}, 3),
+      new Gauge('free', T, { kadabra_kind: 'other', value: 'meta', zone: 'z' }, -0.5),
+    ]);
+    const lines = new LineFormatter(true).format(metrics).lines.map((line) => line.replace(/ \d+$/, ''));
+    assert.deepEqual(lines, [
+      'queue,host=a value=1',
+      'queue,host=a kadabra_kind="gauge",value=3',
+      'free,host=a kadabra_kind="gauge",value=-0.5,zone="z"',
+    ]);
     assert.deepEqual(new LineFormatter(false).format(metrics).lines, reference(metrics, false));
   });
 
