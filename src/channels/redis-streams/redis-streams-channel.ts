@@ -228,7 +228,6 @@ export class RedisStreamsChannel implements Channel {
   async receive(options: ReceiveOptions = {}): Promise<ReceivedMessage | null> {
     const signal = options.signal ? AbortSignal.any([options.signal, this.closed.signal]) : this.closed.signal;
     const deadline = Date.now() + secondsToMilliseconds(options.timeoutSeconds ?? DEFAULT_RECEIVE_TIMEOUT_SECONDS);
-    const { stream } = this.keys;
     for (let first = true; !signal.aborted; first = false) {
       const remaining = deadline - Date.now();
       if (!first && remaining < 1) return null;
@@ -236,12 +235,7 @@ export class RedisStreamsChannel implements Channel {
       const block = Math.ceil(Math.min(Math.max(remaining, 1), BLOCK_SLICE_MS));
       // Cut short too while the group is being made, on a server that does not answer.
       const reply = await untilAborted(
-        this.onGroup(() =>
-          this.blocking.run(
-            (connection) =>
-              connection.callBuffer('XREADGROUP', 'GROUP', this.args.group, this.consumer, 'COUNT', 1, 'BLOCK', block, 'STREAMS', stream, '>'),
-            signal,
-          )),
+        this.onGroup(() => this.blocking.run((connection) => this.readBlocking(connection, block), signal)),
         signal,
       );
       if (reply === undefined) return null;
@@ -249,6 +243,20 @@ export class RedisStreamsChannel implements Channel {
       if (message) return message;
     }
     return null;
+  }
+
+  /**
+   * `XREADGROUP ... COUNT 1 BLOCK blockMs` for this consumer, sent right after `XGROUP
+   * CREATECONSUMER` (no extra round trip): a blocking read creates its consumer only once
+   * it is served, so without it an agent waiting on an empty stream would be missing from
+   * `XINFO CONSUMERS` (the status's consumers), and its idle time would not restart.
+   */
+  private readBlocking(connection: Redis, blockMs: number): Promise<unknown> {
+    const { stream } = this.keys;
+    const { group } = this.args;
+    // Its failure (a missing group) is the read's too, which reports it.
+    connection.xgroup('CREATECONSUMER', stream, group, this.consumer).catch(() => undefined);
+    return connection.callBuffer('XREADGROUP', 'GROUP', group, this.consumer, 'COUNT', 1, 'BLOCK', blockMs, 'STREAMS', stream, '>');
   }
 
   /**

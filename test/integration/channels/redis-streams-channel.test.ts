@@ -246,8 +246,10 @@ describe('RedisStreamsChannel on a real redis-server', () => {
     const controller = new AbortController();
     const waiting = channel.receive({ timeoutSeconds: 4, signal: controller.signal });
     while ((await blockedClients()) === 0) await new Promise((resolve) => setTimeout(resolve, 10));
-    // The command connection stays free while the read blocks.
-    assert.equal((await channel.status()).queued, 0);
+    // The command connection stays free while the read blocks, and the waiting consumer is listed.
+    const status = await channel.status();
+    assert.equal(status.queued, 0);
+    assert.deepEqual(status.consumers?.map((consumer) => [consumer.name, consumer.pending]), [[channel.consumer, 0]]);
     controller.abort();
     assert.equal(await waiting, null);
     while ((await blockedClients()) > 0) await new Promise((resolve) => setTimeout(resolve, 10));
