@@ -263,7 +263,8 @@ export class RedisStreamsChannel implements Channel {
    * Delivers up to `maxBatchSize` waiting entries to this consumer, within `limits.maxBatchBytes`.
    * When `maxBatchSize` entries of `limits.maxMessageBytes` fit the budget, or there is
    * none, with a plain `XREADGROUP` (the reply is the entries as stored: nothing to copy
-   * in between); otherwise with the receive script, which looks at the sizes first.
+   * in between); otherwise with the receive script, which reads once and gives the
+   * entries past the budget back in the same step.
    */
   async receiveBatch(maxBatchSize: number, limits: ReceiveLimits = {}): Promise<ReceivedMessage[]> {
     if (maxBatchSize <= 0) return [];
