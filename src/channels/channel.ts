@@ -121,7 +121,10 @@ export interface ReceiveLimits {
   /**
    * A message longer than this many bytes is moved to the dead-letter list, whole and
    * with the reason, by the channel's server (a Lua script, an SQL statement) without
-   * its bytes ever being read into this process. Default: no limit.
+   * its bytes ever being read into this process. Default: no limit. (Redis Streams: a
+   * blocking receive, and a batch whose count times this fits its budget, read with a
+   * plain `XREADGROUP`, which cannot look at sizes first; such a message is read, at most
+   * `COUNT` of them per read, and dead-lettered without being decoded.)
    */
   readonly maxMessageBytes?: number;
   /**

@@ -18,9 +18,16 @@ export interface SendBufferOptions {
   readonly logger: KadabraLogger;
   /** Most messages written in one round trip. */
   readonly maxBatch?: number;
+  /** Most message bytes written in one round trip (a batch always holds one message). */
+  readonly maxBatchBytes?: number;
 }
 
 const DEFAULT_MAX_BATCH = 1000;
+/**
+ * A thousand typical messages are about 640 KB; a batch of large ones stops at 1 MiB, so
+ * one append (a single step on the server) never holds Redis for long, whatever the sizes.
+ */
+const DEFAULT_MAX_BATCH_BYTES = 1024 * 1024;
 
 /** Bytes of an encoded message (the client's are ASCII bytes; text is counted as UTF-8). */
 function sizeOf(message: EncodedMessage): number {
@@ -57,12 +64,14 @@ export class SendBuffer {
   private wakeRetry: (() => void) | undefined;
   private idleWaiters: (() => void)[] = [];
   private readonly maxBatch: number;
+  private readonly maxBatchBytes: number;
 
   constructor(
     private readonly channel: Pick<Channel, 'sendEncoded'>,
     private readonly options: SendBufferOptions,
   ) {
     this.maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
+    this.maxBatchBytes = options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
     const warning = (message: string): RateLimitedWarning =>
       new RateLimitedWarning({ logger: options.logger, intervalMs: options.overflowLogIntervalMs, message, countField: 'dropped' });
     this.overflowWarning = warning(
@@ -165,14 +174,14 @@ export class SendBuffer {
   private async drain(): Promise<void> {
     try {
       while (this.waiting > 0 && !this.stopped) {
-        const batch = this.pending.slice(this.head, this.head + this.maxBatch);
+        const { batch, bytes } = this.nextBatch();
         this.head += batch.length;
         this.inFlight = batch.length;
         this.compact();
         try {
           await this.channel.sendEncoded(batch);
           this.inFlight = 0;
-          this.bytes -= batch.reduce((sum, message) => sum + sizeOf(message), 0);
+          this.bytes -= bytes;
           this.delivered += batch.length;
           this.lastError = undefined;
           this.retryBackoff.reset();
@@ -188,6 +197,19 @@ export class SendBuffer {
       if (this.waiting === 0 || this.stopped) this.notifyIdle();
       else this.scheduleDrain();
     }
+  }
+
+  /** The oldest waiting messages, up to `maxBatch` of them and `maxBatchBytes`, at least one; and their bytes. */
+  private nextBatch(): { batch: EncodedMessage[]; bytes: number } {
+    const end = Math.min(this.pending.length, this.head + this.maxBatch);
+    let bytes = 0;
+    let last = this.head;
+    for (; last < end; last += 1) {
+      const size = sizeOf(this.pending[last] as EncodedMessage);
+      if (last > this.head && bytes + size > this.maxBatchBytes) break;
+      bytes += size;
+    }
+    return { batch: this.pending.slice(this.head, last), bytes };
   }
 
   private putBack(batch: EncodedMessage[]): void {

@@ -147,7 +147,7 @@ export const CONFIG_KEYS = Object.freeze({
     'agent',
     positiveInteger(),
     1048576,
-    'Largest message (bytes) the agent takes from the channel. A longer one is moved to the dead-letter list whole, with the reason, by the channel\'s server (a Lua script, an SQL statement) without the agent ever reading it, so one oversized message cannot exhaust the agent. Keep `CLIENT_MESSAGE_MAX_BYTES` at or below it.',
+    'Largest message (bytes) the agent takes from the channel. A longer one is moved to the dead-letter list whole, with the reason, by the channel\'s server (a Lua script, an SQL statement) without the agent ever reading it, so one oversized message cannot exhaust the agent (on `redis-streams`, a blocking read, which cannot look at sizes first, reads at most one and dead-letters it undecoded). Keep `CLIENT_MESSAGE_MAX_BYTES` at or below it.',
   ),
   AGENT_RECEIVER_MAX_BATCH_BYTES: key(
     'agent',

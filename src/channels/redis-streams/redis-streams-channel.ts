@@ -4,21 +4,23 @@ import type { Redis } from 'ioredis';
 import { createLogger, type KadabraLogger } from '../../logging/logger.js';
 import type { Metrics } from '../../metrics/metrics.js';
 import { encodeMetrics } from '../../wire/codec.js';
-import type {
-  Channel,
-  ChannelDescription,
-  ChannelStatus,
-  ClaimOptions,
-  CompleteOptions,
-  ConsumerStatus,
-  DeadLetter,
-  DeadLetterFilter,
-  InProgressMessage,
-  Receipt,
-  ReceivedMessage,
-  ReceiveLimits,
-  ReceiveOptions,
+import {
+  DEFAULT_RECEIVE_TIMEOUT_SECONDS,
+  type Channel,
+  type ChannelDescription,
+  type ChannelStatus,
+  type ClaimOptions,
+  type CompleteOptions,
+  type ConsumerStatus,
+  type DeadLetter,
+  type DeadLetterFilter,
+  type InProgressMessage,
+  type Receipt,
+  type ReceivedMessage,
+  type ReceiveLimits,
+  type ReceiveOptions,
 } from '../channel.js';
+import { secondsToMilliseconds } from '../../config/duration-seconds.js';
 import { decodeOrReason } from '../decode-or-reason.js';
 import type { EncodedMessage } from '../encoded-message.js';
 import { parseChannelArgs } from '../parse-channel-args.js';
@@ -26,10 +28,10 @@ import { foreignReceipt, ownReceipts } from '../receipt.js';
 import { reportDeadLetter } from '../report-dead-letter.js';
 import { checkNamespace, checkStateChange, overflowFailure, totalsArgs } from '../state-change.js';
 import { untilAborted } from '../until-aborted.js';
+import { BlockingConnections } from '../redis/blocking-connections.js';
 import { BulkCommands } from '../redis/bulk-commands.js';
 import { DeadLetterList } from '../redis/dead-letter-list.js';
-import { pollReceive, type TakeResult } from '../redis/poll-receive.js';
-import { ChannelConnection, describeEndpoint, redisTlsOptions } from '../redis/redis-connection.js';
+import { ChannelConnection, COMMAND_TIMEOUT_MS, describeEndpoint, redisTlsOptions } from '../redis/redis-connection.js';
 import {
   REDIS_STREAMS_CHANNEL_DEFAULT_ARGS,
   redisStreamsChannelArgsSchema,
@@ -37,6 +39,12 @@ import {
 } from './redis-streams-channel-args.js';
 import { RedisStreamReceipt } from './redis-stream-receipt.js';
 import type { WireDialect } from '../../metrics/wire-dialect.js';
+
+/**
+ * Longest `BLOCK` of one blocking read: a longer receive blocks again, so that every read
+ * is answered well within the command timeout, which fails one whose server stopped answering.
+ */
+const BLOCK_SLICE_MS = COMMAND_TIMEOUT_MS / 2;
 
 /** Entry ids per complete script call without a state change: bounds how long one call holds Redis. */
 const COMPLETE_CHUNK = 10_000;
@@ -61,9 +69,28 @@ function uniqueConsumerName(): string {
   return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 }
 
-/** Whether Redis refused a command for a missing stream or consumer group. */
+/**
+ * Whether Redis refused a command for a missing stream or consumer group (`UNBLOCKED`: the
+ * stream was deleted while a read blocked on it).
+ */
 function isNoGroup(error: unknown): boolean {
-  return error instanceof Error && error.message.includes('NOGROUP');
+  return error instanceof Error && (error.message.includes('NOGROUP') || error.message.startsWith('UNBLOCKED'));
+}
+
+/** An entry of an `XREADGROUP` reply (as buffers): its id, and its fields, names and values in turn. */
+type StreamEntry = [id: Buffer, fields: Buffer[]];
+
+/** The entries of an `XREADGROUP` reply on one stream, `[[key, [[id, [field, value, ...]], ...]]]`; none for a nil reply. */
+function entriesOf(reply: unknown): StreamEntry[] {
+  if (!Array.isArray(reply)) return [];
+  const [stream] = reply as [unknown, StreamEntry[]][];
+  return stream?.[1] ?? [];
+}
+
+/** The message of an entry a Kadabra client wrote: its single field `m`; `undefined` for any other entry. */
+function kadabraMessage(fields: readonly Buffer[]): Buffer | undefined {
+  const [name, value] = fields;
+  return fields.length === 2 && name?.length === 1 && name[0] === 0x6d ? value : undefined;
 }
 
 /** `[id, message, idle ms, ...]` as returned by the in-progress and claim scripts. */
@@ -116,6 +143,8 @@ export class RedisStreamsChannel implements Channel {
   private readonly keys: StreamKeys;
   private readonly logger: KadabraLogger;
   private readonly commands: ChannelConnection;
+  /** The connections of blocking reads, one per receive waiting. */
+  private readonly blocking: BlockingConnections;
   private readonly closed = new AbortController();
   private readonly dead: DeadLetterList;
   private readonly xadd = new BulkCommands('eval', (key) => ['EVAL', XADD_SCRIPT, '1', key]);
@@ -134,6 +163,7 @@ export class RedisStreamsChannel implements Channel {
     const stream = this.args.stream_key;
     this.keys = Object.freeze({ stream, dead: `${stream}:dead`, statePrefix: `${stream}:state:` });
     this.commands = new ChannelConnection(this.args, this.logger);
+    this.blocking = new BlockingConnections(this.args, this.logger);
     this.dead = new DeadLetterList(this.keys.dead);
   }
 
@@ -190,39 +220,112 @@ export class RedisStreamsChannel implements Channel {
   }
 
   /**
-   * Waits (up to `timeoutSeconds`, default 10) until an entry can be delivered to this
-   * consumer. Undecodable entries, foreign ones and those over `maxMessageBytes` (moved by
-   * the server without being read) are dead-lettered and the wait goes on. Aborting
-   * `signal` or closing the channel ends the wait at once with `null`.
-   *
-   * The read is the size-checking receive script, polled (`pollReceive`): a script cannot
-   * block, and a blocking XREADGROUP would hand over an entry whole, whatever its size.
+   * Waits (up to `timeoutSeconds`, default 10) for an entry, with a blocking
+   * `XREADGROUP ... COUNT 1 BLOCK` on a connection of its own (blocking at most 5 s at a
+   * time, well within the command timeout). An entry over `maxMessageBytes`, one not
+   * written by a Kadabra client and an undecodable one are dead-lettered without being
+   * decoded, and the wait goes on. Aborting `signal` or closing the channel ends the wait
+   * at once with `null`: the read's connection is dropped, which ends the server's wait
+   * too (an entry delivered in that instant stays pending for this consumer, for a nanny
+   * to claim once idle).
    */
-  receive(options: ReceiveOptions = {}): Promise<ReceivedMessage | null> {
-    return pollReceive((limits, signal) => this.take(1, limits, signal), options, this.closed.signal);
-  }
-
-  /** Delivers up to `maxBatchSize` waiting entries to this consumer, within `limits.maxBatchBytes`. */
-  async receiveBatch(maxBatchSize: number, limits: ReceiveLimits = {}): Promise<ReceivedMessage[]> {
-    const taken = await this.take(maxBatchSize, limits, undefined);
-    return taken?.messages ? [...taken.messages] : [];
+  async receive(options: ReceiveOptions = {}): Promise<ReceivedMessage | null> {
+    const signal = options.signal ? AbortSignal.any([options.signal, this.closed.signal]) : this.closed.signal;
+    const deadline = Date.now() + secondsToMilliseconds(options.timeoutSeconds ?? DEFAULT_RECEIVE_TIMEOUT_SECONDS);
+    for (let first = true; !signal.aborted; first = false) {
+      const remaining = deadline - Date.now();
+      if (!first && remaining < 1) return null;
+      // BLOCK 0 would wait for ever: a receive whose time is up still reads once, for 1 ms.
+      const block = Math.ceil(Math.min(Math.max(remaining, 1), BLOCK_SLICE_MS));
+      // Cut short too while the group is being made, on a server that does not answer.
+      const reply = await untilAborted(
+        this.onGroup(() => this.blocking.run((connection) => this.readBlocking(connection, block), signal)),
+        signal,
+      );
+      if (reply === undefined) return null;
+      const [message] = await this.accept(entriesOf(reply), options.maxMessageBytes ?? 0);
+      if (message) return message;
+    }
+    return null;
   }
 
   /**
-   * One receive script call, then decoding.
-   * @returns `undefined` when `signal` aborted first (entries the server delivered anyway
-   *   stay pending for this consumer, for a nanny to claim once idle).
+   * `XREADGROUP ... COUNT 1 BLOCK blockMs` for this consumer, sent right after `XGROUP
+   * CREATECONSUMER` (no extra round trip): a blocking read creates its consumer only once
+   * it is served, so without it an agent waiting on an empty stream would be missing from
+   * `XINFO CONSUMERS` (the status's consumers), and its idle time would not restart.
    */
-  private async take(max: number, limits: ReceiveLimits, signal: AbortSignal | undefined): Promise<TakeResult | undefined> {
+  private readBlocking(connection: Redis, blockMs: number): Promise<unknown> {
+    const { stream } = this.keys;
+    const { group } = this.args;
+    // Its failure (a missing group) is the read's too, which reports it.
+    connection.xgroup('CREATECONSUMER', stream, group, this.consumer).catch(() => undefined);
+    return connection.callBuffer('XREADGROUP', 'GROUP', group, this.consumer, 'COUNT', 1, 'BLOCK', blockMs, 'STREAMS', stream, '>');
+  }
+
+  /**
+   * Delivers up to `maxBatchSize` waiting entries to this consumer, within `limits.maxBatchBytes`.
+   * When `maxBatchSize` entries of `limits.maxMessageBytes` fit the budget, or there is
+   * none, with a plain `XREADGROUP` (the reply is the entries as stored: nothing to copy
+   * in between); otherwise with the receive script, which reads once and gives the
+   * entries past the budget back in the same step.
+   */
+  async receiveBatch(maxBatchSize: number, limits: ReceiveLimits = {}): Promise<ReceivedMessage[]> {
+    if (maxBatchSize <= 0) return [];
+    const { maxMessageBytes = 0, maxBatchBytes = 0 } = limits;
+    if (maxBatchBytes > 0 && !(maxMessageBytes > 0 && maxBatchSize * maxMessageBytes <= maxBatchBytes)) {
+      return this.take(maxBatchSize, maxMessageBytes, maxBatchBytes);
+    }
+    const reply = await this.onGroup((connection) =>
+      connection.callBuffer('XREADGROUP', 'GROUP', this.args.group, this.consumer, 'COUNT', maxBatchSize, 'STREAMS', this.keys.stream, '>'));
+    return this.accept(entriesOf(reply), maxMessageBytes);
+  }
+
+  /**
+   * The messages of entries a plain `XREADGROUP` delivered, in order. One over
+   * `maxMessageBytes` (0: no limit) or not written by a Kadabra client is dead-lettered
+   * undecoded, by the dead-letter script with its own check's reason (the one every
+   * receive path gives); an undecodable one is dead-lettered with the decoder's.
+   */
+  private async accept(entries: readonly StreamEntry[], maxMessageBytes: number): Promise<ReceivedMessage[]> {
+    const { stream } = this.keys;
+    const messages: ReceivedMessage[] = [];
+    for (const [idBytes, fields] of entries) {
+      const id = idBytes.toString('latin1');
+      const raw = kadabraMessage(fields);
+      if (raw === undefined || (maxMessageBytes > 0 && raw.length > maxMessageBytes)) {
+        const bytes = raw?.length ?? fields.reduce((sum, field) => sum + field.length, 0);
+        await this.deadLetterUnfit(id, bytes, maxMessageBytes);
+        continue;
+      }
+      const receipt = new RedisStreamReceipt(id, stream, raw.length);
+      const metrics = decodeOrReason(raw);
+      if (typeof metrics === 'string') await this.deadLetter(receipt, metrics);
+      else messages.push({ receipt, metrics });
+    }
+    return messages;
+  }
+
+  /** Dead-letters a delivered entry over `maxMessageBytes` or not written by a Kadabra client, with the script's reason. */
+  private async deadLetterUnfit(id: string, bytes: number, maxMessageBytes: number): Promise<void> {
     const { stream, dead } = this.keys;
-    const reply = await untilAborted(
-      this.onGroup((connection) =>
-        connection.kadabraStreamReceiveBuffer(
-          stream, dead, this.args.group, this.consumer, max, limits.maxMessageBytes ?? 0, limits.maxBatchBytes ?? 0,
-        )),
-      signal,
-    );
-    if (!reply) return undefined;
+    const connection = await this.ready();
+    const length = await connection.kadabraStreamDeadLetter(stream, dead, this.args.group, id, '', maxMessageBytes);
+    if (length > 0) {
+      reportDeadLetter(this.logger, {
+        reason: `stream entry ${id} dead-lettered undecoded (over AGENT_MESSAGE_MAX_BYTES, or not written by a Kadabra client)`,
+        bytes,
+        deadLetters: length,
+        threshold: this.args.dead_max_length,
+      });
+    }
+  }
+
+  /** One receive script call (sizes looked at first, within the budget), then decoding. */
+  private async take(max: number, maxMessageBytes: number, maxBatchBytes: number): Promise<ReceivedMessage[]> {
+    const { stream, dead } = this.keys;
+    const reply = await this.onGroup((connection) =>
+      connection.kadabraStreamReceiveBuffer(stream, dead, this.args.group, this.consumer, max, maxMessageBytes, maxBatchBytes));
     const [, deadLettered, deadLetters, lastSize, ...flat] = reply;
     this.reportUnread(deadLettered, deadLetters, lastSize);
     const messages: ReceivedMessage[] = [];
@@ -233,7 +336,7 @@ export class RedisStreamsChannel implements Channel {
       if (typeof metrics === 'string') await this.deadLetter(receipt, metrics);
       else messages.push({ receipt, metrics });
     }
-    return { messages, moved: flat.length / 2 + deadLettered };
+    return messages;
   }
 
   /** Logs what a script dead-lettered without returning it (oversized, foreign, delivered too often). */
@@ -424,6 +527,7 @@ export class RedisStreamsChannel implements Channel {
   /** Closes the connection, ending a pending receive at once with `null`; idempotent and bounded (see `ChannelConnection`). */
   close(): Promise<void> {
     this.closed.abort();
+    this.blocking.close();
     return this.commands.close();
   }
 }

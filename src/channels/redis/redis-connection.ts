@@ -11,7 +11,7 @@ import { secondsToMilliseconds } from '../../config/duration-seconds.js';
 import { backoffDelayMs, type BackoffSteps } from '../../retry/backoff.js';
 
 /** How long a non-blocking command waits for a (re)connecting server before failing. */
-const READY_TIMEOUT_MS = 1000;
+export const READY_TIMEOUT_MS = 1000;
 /** How long `close()` waits for QUIT's answer before dropping the connection. */
 const QUIT_TIMEOUT_MS = 500;
 /** Pauses between reconnection attempts: 100 ms (the first attempt is number 1), doubling up to 2 s. */
@@ -21,7 +21,7 @@ const RECONNECT_BACKOFF: BackoffSteps = { initialMs: 50, maxMs: 2000 };
  * black-holed network) fails the command instead of holding its caller forever. Every
  * command is idempotent or recoverable (an unanswered move leaves items the nanny finds).
  */
-const COMMAND_TIMEOUT_MS = 10_000;
+export const COMMAND_TIMEOUT_MS = 10_000;
 /** At most one connection-error log line per this many ms per connection. */
 const ERROR_LOG_INTERVAL_MS = 10_000;
 

@@ -71,8 +71,14 @@ declare module 'ioredis' {
     kadabraStreamComplete(
       stream: string, state: string, group: string, n: number, totals: number, ...rest: string[]
     ): Result<number, Context>;
-    /** Returns the dead-letter list's length after the push, 0 when the entry was not pending. */
-    kadabraStreamDeadLetter(stream: string, dead: string, group: string, id: string, reason: string): Result<number, Context>;
+    /**
+     * `reason` '': the entry is checked against `maxMessageBytes` and the Kadabra entry form,
+     * and dead-lettered with that check's reason only when it fails it.
+     * Returns the dead-letter list's length after the push, 0 when the entry was not pending (or passed the check).
+     */
+    kadabraStreamDeadLetter(
+      stream: string, dead: string, group: string, id: string, reason: string, maxMessageBytes?: number,
+    ): Result<number, Context>;
     /** Returns 1 when this call moved the record's message to the stream, 0 when it was gone. */
     kadabraStreamRequeueDeadLetter(dead: string, stream: string, record: string | Buffer, message: Buffer): Result<number, Context>;
     /** Returns the names of the consumers removed. */

@@ -221,6 +221,65 @@ describe('RedisStreamsChannel on a real redis-server', () => {
     assert.equal(await redis.xlen(stream_key), 1);
     assert.deepEqual((await redis.xpending(stream_key, 'kadabra') as unknown[])[0], 0);
   });
+
+  /** How many times the server ran `command` since its statistics were last reset. */
+  async function callsOf(command: string): Promise<number> {
+    const info = await redis.info('commandstats');
+    return Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(info)?.[1] ?? 0);
+  }
+
+  /** The clients blocked in a command on the server now. */
+  async function blockedClients(): Promise<number> {
+    return Number(/blocked_clients:(\d+)/.exec(await redis.info('clients'))?.[1]);
+  }
+
+  test('receive waits in one blocking XREADGROUP on a connection of its own, not by polling; an abort ends the server\'s wait too', async () => {
+    const stream_key = uniqueStreamKey('blocking');
+    const channel = open({ stream_key });
+    await channel.status();
+    await redis.config('RESETSTAT');
+    // Within one block slice (5 s): a poll would have run its script dozens of times.
+    assert.equal(await channel.receive({ timeoutSeconds: 0.6 }), null);
+    assert.equal(await callsOf('xreadgroup'), 1, 'one read for the whole wait');
+    assert.equal(await callsOf('evalsha') + await callsOf('eval'), 0, 'no receive script polled');
+
+    const controller = new AbortController();
+    const waiting = channel.receive({ timeoutSeconds: 4, signal: controller.signal });
+    while ((await blockedClients()) === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    // The command connection stays free while the read blocks, and the waiting consumer is listed.
+    const status = await channel.status();
+    assert.equal(status.queued, 0);
+    assert.deepEqual(status.consumers?.map((consumer) => [consumer.name, consumer.pending]), [[channel.consumer, 0]]);
+    controller.abort();
+    assert.equal(await waiting, null);
+    while ((await blockedClients()) > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    await channel.sendEncoded([wireMessage('after')]);
+    assert.equal(nameOf(await channel.receive({ timeoutSeconds: 5 })), 'after', 'an entry sent after the abort went to no abandoned read');
+  });
+
+  test('several receives wait at once, each on its own connection, and each gets its own entry', async () => {
+    const stream_key = uniqueStreamKey('blocking-many');
+    const channel = open({ stream_key });
+    const waits = [0, 1, 2].map(() => channel.receive({ timeoutSeconds: 10 }));
+    while ((await blockedClients()) < 3) await new Promise((resolve) => setTimeout(resolve, 10));
+    await open({ stream_key }).sendEncoded(['w0', 'w1', 'w2'].map((n) => wireMessage(n)));
+    assert.deepEqual((await Promise.all(waits)).map(nameOf).sort(), ['w0', 'w1', 'w2']);
+  });
+
+  test('a batch over its byte budget gives the entries past it back: pending for no one, delivered next, in order', async () => {
+    const stream_key = uniqueStreamKey('give-back');
+    const channel = open({ stream_key, consumer: 'first' });
+    const messages = ['g0', 'g1', 'g2', 'g3', 'g4'].map((n) => wireMessage(n));
+    await channel.sendEncoded(messages);
+    const size = Buffer.byteLength(messages[0] ?? '');
+    const batch = await channel.receiveBatch(10, { maxMessageBytes: 10_000, maxBatchBytes: size * 2 });
+    assert.deepEqual(batch.map(nameOf), ['g0', 'g1']);
+    const pending = (await redis.xpending(stream_key, 'kadabra', '-', '+', 10)) as [string, string][];
+    assert.deepEqual(pending.map(([id, consumer]) => [id, consumer]), batch.map((m) => [m.receipt.id, 'first']));
+    assert.equal(await redis.xlen(stream_key), 5, 'nothing given back left the stream');
+    const other = open({ stream_key, consumer: 'second' });
+    assert.deepEqual((await other.receiveBatch(10)).map(nameOf), ['g2', 'g3', 'g4']);
+  });
 });
 
 describe('kadabra status and dead-letters on redis-streams', () => {

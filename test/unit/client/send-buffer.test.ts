@@ -55,6 +55,23 @@ function buffer(channel: HeldChannel, options: Partial<SendBufferOptions> = {}):
 const names = (count: number, prefix = 'm'): string[] => Array.from({ length: count }, (_, i) => `${prefix}${i}`);
 
 describe('SendBuffer', () => {
+  it('a write holds at most maxBatchBytes of messages, and always one, however large', async () => {
+    const channel = new HeldChannel();
+    const sends = buffer(channel, { maxBatchBytes: 250, maxMessageBytes: 1000, maxBatch: 100 });
+    const messages = [...names(3, 'a'.repeat(98)), 'b'.repeat(400), ...names(2, 'c'.repeat(98))];
+    for (const message of messages) sends.push(message);
+    const flushed = sends.flush(10_000);
+    for (let n = 0; n < 4; n += 1) (await channel.call(n)).succeed();
+    const stats = await flushed;
+    // 99-byte messages: two fit 250 bytes, a third would not; the 400-byte one goes alone.
+    assert.deepEqual(
+      channel.calls.map((call) => call.batch),
+      [messages.slice(0, 2), messages.slice(2, 3), messages.slice(3, 4), messages.slice(4)],
+    );
+    assert.equal(stats.delivered, 6);
+    assert.equal(stats.bufferedBytes, 0, 'the bytes of each batch are released once written');
+  });
+
   it('writes every message once, in the order pushed, at most maxBatch per write', async () => {
     const channel = new HeldChannel();
     const sends = buffer(channel, { maxBatch: 3 });

@@ -5,10 +5,11 @@
 
   An entry over ARGV[4] bytes, or not written by a Kadabra client, is moved to the
   dead-letter list whole and acknowledged without being returned (dead_letter_entry,
-  from shared/stream-helpers.lua). When a budget ARGV[5] applies and the maximum size does
-  not already bound the batch within it, the entries after the group's last-delivered id
-  are looked at first (XRANGE), so that only those within the budget are delivered:
-  the batch stops before the entry that would take it over, and always holds one.
+  from shared/stream-helpers.lua). With a budget ARGV[5], the batch stops before the entry
+  that would take it over, and always holds one: the entries read past that point are
+  given back (give_back below) in the same step, so they are delivered by the next read
+  as if this one had never seen them. (Looking at the sizes first, with XRANGE, cost a
+  third more than reading once and giving back the rare tail.)
 
   KEYS[1] stream           STREAM of messages (field m)
   KEYS[2] dead             LIST of dead-letter records, newest at the head
@@ -31,68 +32,42 @@ if max <= 0 then
   return out
 end
 
-local function last_delivered_id()
-  for _, g in ipairs(redis.call('XINFO', 'GROUPS', stream)) do
-    local name, last
-    for i = 1, #g, 2 do
-      if g[i] == 'name' then
-        name = g[i + 1]
-      elseif g[i] == 'last-delivered-id' then
-        last = g[i + 1]
-      end
-    end
-    if name == group then
-      return last
-    end
+-- Undoes the delivery of entries[first ..], the tail of this call's read: out of this
+-- consumer's pending entries (XACK: each stays in the stream), and the group's
+-- last-delivered id set back to the entry before them, so the next read delivers them
+-- again, first. Nothing else ran since the read: no other consumer holds any of them.
+local function give_back(entries, first)
+  local ids = {}
+  for i = first, #entries do
+    ids[#ids + 1] = entries[i][1]
   end
-  return redis.error_reply('NOGROUP no consumer group ' .. group .. ' on ' .. stream)
+  -- In chunks, within the arguments Lua can unpack at once.
+  for i = 1, #ids, 1000 do
+    redis.call('XACK', stream, group, unpack(ids, i, math.min(i + 999, #ids)))
+  end
+  redis.call('XGROUP', 'SETID', stream, group, entries[first - 1][1])
 end
 
--- How many of the next entries fit the budget (those to be dead-lettered cost nothing).
-local function fitting_count()
-  local last = last_delivered_id()
-  if type(last) == 'table' then
-    return last
-  end
-  local entries = redis.call('XRANGE', stream, '(' .. last, '+', 'COUNT', max)
-  local count, taken, bytes = 0, 0, 0
-  for _, entry in ipairs(entries) do
-    local message = check_entry(entry[2], max_message)
-    if message then
-      if taken > 0 and bytes + #message > max_batch then
-        break
-      end
-      taken = taken + 1
-      bytes = bytes + #message
-    end
-    count = count + 1
-  end
-  return count
-end
-
-local count = max
-if max_batch > 0 and not (max_message > 0 and max * max_message <= max_batch) then
-  count = fitting_count()
-  if type(count) == 'table' then
-    return count
-  end
-  if count == 0 then
-    return out
-  end
-end
-
-local reply = redis.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', count, 'STREAMS', stream, '>')
+local reply = redis.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', max, 'STREAMS', stream, '>')
 if not reply then
   return out
 end
-for _, entry in ipairs(reply[1][2]) do
+local entries = reply[1][2]
+local taken, bytes = 0, 0
+for i, entry in ipairs(entries) do
   local id, fields = entry[1], entry[2]
   local message, reason = check_entry(fields, max_message)
-  if message then
+  if not message then
+    dead_letter_entry(out, stream, group, dead, id, fields, reason, now_ms)
+  elseif taken > 0 and max_batch > 0 and bytes + #message > max_batch then
+    -- Over the budget: this entry and those after it were never delivered.
+    give_back(entries, i)
+    break
+  else
+    taken = taken + 1
+    bytes = bytes + #message
     out[#out + 1] = id
     out[#out + 1] = message
-  else
-    dead_letter_entry(out, stream, group, dead, id, fields, reason, now_ms)
   end
 end
 return out

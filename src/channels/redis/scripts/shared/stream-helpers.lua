@@ -7,9 +7,10 @@
   entry_bytes(fields) is the size of an entry: the length of `m` for a Kadabra entry, else
   of every field name and value together.
 
-  check_entry(fields, max_message) is the message of a Kadabra entry within max_message
-  bytes (0: no limit), or nil and a dead-letter reason for one over it or not written by
-  a Kadabra client.
+  check_entry(fields, max_message, fate) is the message of a Kadabra entry within
+  max_message bytes (0: no limit), or nil and a dead-letter reason for one over it or not
+  written by a Kadabra client. `fate` ends the reason of one over the limit (default: it
+  was moved without being read).
 
   dead_letter_entry(out, stream, group, dead, id, fields, reason, now_ms, extra) moves the
   entry to the dead-letter LIST `dead` whole, unread by any agent: a one-line JSON header
@@ -30,11 +31,11 @@ local function entry_bytes(fields)
   return size
 end
 
-local function check_entry(fields, max_message)
+local function check_entry(fields, max_message, fate)
   local size = entry_bytes(fields)
   if max_message > 0 and size > max_message then
     return nil, 'message of ' .. size .. ' bytes is over the maximum of ' .. max_message ..
-      ' bytes (AGENT_MESSAGE_MAX_BYTES); it was moved here without being read'
+      ' bytes (AGENT_MESSAGE_MAX_BYTES); ' .. (fate or 'it was moved here without being read')
   end
   if #fields ~= 2 or fields[1] ~= 'm' then
     return nil, 'stream entry not written by a Kadabra client (it must have exactly one field, m, holding the message): ' ..
