@@ -28,8 +28,8 @@ export interface ClusterNode {
 export interface RedisClusterHandle {
   /** Every node's server, in the order they were started (the first three began as masters). */
   readonly servers: readonly RedisServerHandle[];
-  /** Seed nodes for a cluster client: every node. */
-  readonly seeds: readonly { readonly host: '127.0.0.1'; readonly port: number }[];
+  /** Startup nodes for a cluster client (ioredis' `new Cluster(startupNodes)`): every node. */
+  readonly startupNodes: readonly { readonly host: '127.0.0.1'; readonly port: number }[];
   /** The topology as a node that runs sees it now. */
   nodes(): Promise<ClusterNode[]>;
   /** The server that is master of `key`'s slot now. */
@@ -125,7 +125,7 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
   };
   const handle: RedisClusterHandle = {
     servers,
-    seeds: servers.map((server) => ({ host: '127.0.0.1', port: server.port })),
+    startupNodes: servers.map((server) => ({ host: '127.0.0.1', port: server.port })),
     nodes,
     async masterOf(key) {
       const [first] = await running();

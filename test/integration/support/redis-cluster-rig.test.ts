@@ -29,7 +29,7 @@ describe('the Redis Cluster test rig', { timeout: 120_000 }, () => {
   let client: Cluster;
   before(async () => {
     cluster = await startRedisCluster({ password: 'cluster-secret' });
-    client = new Cluster([...cluster.seeds], { redisOptions: { password: 'cluster-secret' } });
+    client = new Cluster([...cluster.startupNodes], { redisOptions: { password: 'cluster-secret' } });
   });
   after(async () => {
     client.disconnect();
