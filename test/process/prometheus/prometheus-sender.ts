@@ -22,8 +22,10 @@ for (let i = 0; i < count; i += 1) {
   metrics.addCount('bytes', 1.5);
   metrics.setTimer('work', i % 17, Units.MILLISECONDS);
   client.send(metrics.close());
-  // Spread the sends out so that they stream in while the agent works (and is killed).
-  if (i % 20 === 19) await new Promise((resolve) => setTimeout(resolve, 10));
+  // Spread the sends over about 10 s (400 messages) so that they stream in while the agent
+  // works and is killed three times: sent in a burst, they were all counted before the
+  // second kill, which then waited for more in vain.
+  if (i % 10 === 9) await new Promise((resolve) => setTimeout(resolve, 250));
 }
 const stats = await client.close();
 process.stdout.write(`${JSON.stringify(stats)}\n`);
