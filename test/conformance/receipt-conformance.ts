@@ -76,6 +76,15 @@ export function receiptConformance(store: StoreForTest): void {
     assert.deepEqual(await channel.readState('other-publisher'), new Map(), 'namespaces are apart');
   });
 
+  test('a total\'s name is kept as any text, read back exactly', async () => {
+    const { open } = await store();
+    const channel = open();
+    await channel.sendEncoded([wireMessage('names')]);
+    const names = ['w|["c","naïve ✓ 名前",[["k","\\"quoted\\" | bar"]],""]', 'with\nnewline\tand tab', ' ', '0'];
+    await channel.complete(receiptsOf(await channel.receiveBatch(1)), adding(Object.fromEntries(names.map((name, i) => [name, BigInt(i + 1)]))));
+    assert.deepEqual(await open().readState('prometheus'), new Map(names.map((name, i) => [name, BigInt(i + 1)])));
+  });
+
   test('with a state change a completion is all or nothing: one message gone means nothing removed, nothing added', async () => {
     const { open } = await store();
     const receiver = open();

@@ -43,7 +43,10 @@ export function formatSampleValue(value: number | string): string {
   return String(value);
 }
 
+const NEEDS_ESCAPE = /[\\"\n]/;
+
 function escapeLabelValue(value: string): string {
+  if (!NEEDS_ESCAPE.test(value)) return value;
   return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
@@ -52,15 +55,33 @@ function escapeHelp(text: string, format: ExpositionFormat): string {
   return format === 'openmetrics' ? escaped.replace(/"/g, '\\"') : escaped;
 }
 
-function sampleLine(name: string, labels: Readonly<Record<string, string>> | undefined, value: number | string): string {
-  const pairs = Object.entries(labels ?? {});
-  const labelText = pairs.length === 0 ? '' : `{${pairs.map(([label, text]) => `${label}="${escapeLabelValue(text)}"`).join(',')}}`;
-  return `${name}${labelText} ${formatSampleValue(value)}\n`;
+/**
+ * The `{name="value",...}` text of each labels object written, kept while the object
+ * lives: a publisher that keeps its series' labels across scrapes (the Prometheus
+ * publisher's thousands of series) has them escaped and joined once.
+ */
+const LABEL_TEXT = new WeakMap<Readonly<Record<string, string>>, string>();
+
+function labelText(labels: Readonly<Record<string, string>> | undefined): string {
+  if (labels === undefined) return '';
+  let text = LABEL_TEXT.get(labels);
+  if (text === undefined) {
+    text = '';
+    for (const name of Object.keys(labels)) text += `${text === '' ? '{' : ','}${name}="${escapeLabelValue(labels[name] as string)}"`;
+    if (text !== '') text += '}';
+    LABEL_TEXT.set(labels, text);
+  }
+  return text;
 }
 
-/** A sample's labels without `le` (the labels of its series). */
-function seriesLabels(sample: Sample): Record<string, string> {
-  const { le: _le, ...labels } = sample.labels ?? {};
+function sampleLine(name: string, labels: Readonly<Record<string, string>> | undefined, value: number | string): string {
+  return `${name}${labelText(labels)} ${formatSampleValue(value)}\n`;
+}
+
+/** A sample's labels without `le` (the labels of its series): the same object when it has none. */
+function seriesLabels(sample: Sample): Readonly<Record<string, string>> | undefined {
+  if (sample.labels === undefined || !Object.hasOwn(sample.labels, 'le')) return sample.labels;
+  const { le: _le, ...labels } = sample.labels;
   return labels;
 }
 

@@ -39,6 +39,7 @@ import {
 } from './redis-streams-channel-args.js';
 import { RedisStreamReceipt } from './redis-stream-receipt.js';
 import type { WireDialect } from '../../metrics/wire-dialect.js';
+import { readStateHash } from '../redis/state-hash.js';
 
 /**
  * Longest `BLOCK` of one blocking read: a longer receive blocks again, so that every read
@@ -391,8 +392,7 @@ export class RedisStreamsChannel implements Channel {
   /** The totals of a publisher's state (`<stream_key>:state:<namespace>`), exact as bigints. */
   async readState(namespace: string): Promise<Map<string, bigint>> {
     const key = `${this.keys.statePrefix}${checkNamespace(namespace)}`;
-    const totals = await (await this.ready()).hgetall(key);
-    return new Map(Object.entries(totals).map(([name, value]) => [name, BigInt(value)]));
+    return readStateHash(await this.ready(), key);
   }
 
   /**

@@ -36,6 +36,7 @@ import { DeadLetterList } from './dead-letter-list.js';
 import { pollReceive } from './poll-receive.js';
 import { reportDeadLetter, reportOversized } from '../report-dead-letter.js';
 import type { WireDialect } from '../../metrics/wire-dialect.js';
+import { readStateHash } from './state-hash.js';
 
 /** Messages per complete script call: bounds how long one call holds Redis. */
 const COMPLETE_CHUNK = 10_000;
@@ -248,9 +249,7 @@ export class RedisChannel implements Channel {
   /** The totals of a publisher's state (`<queue_key>:state:<namespace>`), exact as bigints. */
   async readState(namespace: string): Promise<Map<string, bigint>> {
     const key = `${this.keys.statePrefix}${checkNamespace(namespace)}`;
-    const connection = await this.ready();
-    const totals = await connection.hgetall(key);
-    return new Map(Object.entries(totals).map(([name, value]) => [name, BigInt(value)]));
+    return readStateHash(await this.ready(), key);
   }
 
   /**

@@ -93,8 +93,9 @@ function dimensionPairs(metrics: Metrics): [string, string][] {
   return [...byName].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
+/** Adds to a total of the state change; adding 0 is left out (a total never written reads as 0: one field fewer to store and read). */
 function add(totals: Map<string, bigint>, name: string, amount: bigint): void {
-  totals.set(name, (totals.get(name) ?? 0n) + amount);
+  if (amount !== 0n) totals.set(name, (totals.get(name) ?? 0n) + amount);
 }
 
 /**

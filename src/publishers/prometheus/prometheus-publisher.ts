@@ -6,8 +6,8 @@ import type { Metrics } from '../../metrics/metrics.js';
 import type { Publisher, PublisherOptions, PublishOutcome, ReadChannelState } from '../publisher.js';
 import { foldMetrics, type FoldContext } from './fold-metrics.js';
 import { PROMETHEUS_PUBLISHER_DEFAULT_ARGS, prometheusPublisherArgsSchema, type PrometheusPublisherArgs } from './prometheus-publisher-args.js';
-import { seriesFamilies } from './series-families.js';
-import { groupTotals, PROMETHEUS_NAMESPACE, type SeriesId, type SeriesTotals } from './series-totals.js';
+import { seriesFamilies, SeriesOrder } from './series-families.js';
+import { groupTotals, PROMETHEUS_NAMESPACE, type SeriesTotals, type TotalNameParts } from './series-totals.js';
 
 /** At most one overflow or negative-increment warning per this many ms. */
 const WARNING_INTERVAL_MS = 10_000;
@@ -42,8 +42,9 @@ export class PrometheusPublisher implements Publisher {
   private perMetric = new Map<string, number>();
   private seriesCount = 0;
   private readonly seen = new Map<string, SeenSeries>();
-  /** Series ids parsed at earlier reads (of the series still in the channel), so a scrape parses only new ones. */
-  private parsed = new Map<string, SeriesId | null>();
+  /** What each total's name read so far says (of the totals still in the channel), so that a scrape parses only new names. */
+  private parsed = new Map<string, TotalNameParts>();
+  private readonly order = new SeriesOrder();
   private readonly overflowWarning: RateLimitedWarning;
   private readonly negativeWarning: RateLimitedWarning;
   private readonly gaugeWarning: RateLimitedWarning;
@@ -117,9 +118,11 @@ export class PrometheusPublisher implements Publisher {
   /** The series, read from the channel now; without `stale_after`'s idle ones. */
   async seriesFamilies(): Promise<MetricFamily[]> {
     if (this.readState === undefined) return [];
-    const series = groupTotals(await this.readState(PROMETHEUS_NAMESPACE), this.parsed);
+    const state = await this.readState(PROMETHEUS_NAMESPACE);
+    if (this.parsed.size > state.size * 2) this.parsed = new Map();
+    const series = groupTotals(state, this.parsed);
     this.learn(series);
-    return seriesFamilies(this.fresh(series.values()), (name) => this.bucketsOf(name));
+    return seriesFamilies(this.fresh(this.order.sorted(series)), (name) => this.bucketsOf(name));
   }
 
   async close(): Promise<void> {
@@ -140,7 +143,6 @@ export class PrometheusPublisher implements Publisher {
   /** Replaces what this agent knows about the series with what the channel holds. */
   private learn(series: ReadonlyMap<string, SeriesTotals>): void {
     this.stored = new Set(series.keys());
-    if (this.parsed.size > series.size * 2) this.parsed = new Map([...series].map(([idText, one]) => [idText, one.id]));
     this.claimed = new Map();
     this.perMetric = new Map();
     this.seriesCount = 0;

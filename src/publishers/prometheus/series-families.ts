@@ -38,17 +38,29 @@ function counterValue(series: SeriesTotals): string {
 }
 
 function withCreated(sample: Sample, created: number | undefined): Sample {
-  return created === undefined ? sample : { ...sample, created };
+  return created === undefined ? sample : { suffix: sample.suffix, labels: sample.labels, value: sample.value, created };
+}
+
+/** The labels of each bucket of a series' histogram (its labels and `le`), made once per series id and layout. */
+const BUCKET_LABELS = new WeakMap<SeriesId, { readonly layout: readonly number[]; readonly labels: readonly Readonly<Record<string, string>>[] }>();
+
+function bucketLabelsOf(id: SeriesId, bounds: readonly number[]): readonly Readonly<Record<string, string>>[] {
+  const cached = BUCKET_LABELS.get(id);
+  if (cached !== undefined && cached.layout === bounds) return cached.labels;
+  const labels = labelsOf(id);
+  const each = [...bounds.map(String), '+Inf'].map((le) => Object.freeze({ ...labels, le }));
+  BUCKET_LABELS.set(id, { layout: bounds, labels: each });
+  return each;
 }
 
 function histogramSamplesOf(series: SeriesTotals, bounds: readonly number[]): Sample[] {
   const labels = labelsOf(series.id);
+  const bucketLabels = bucketLabelsOf(series.id, bounds);
   const samples: Sample[] = [];
   let cumulative = 0n;
   for (let i = 0; i <= bounds.length; i += 1) {
     cumulative += series.fields.get(`b${i}`) ?? 0n;
-    const le = i < bounds.length ? String(bounds[i]) : '+Inf';
-    samples.push({ suffix: '_bucket', labels: { ...labels, le }, value: cumulative.toString() });
+    samples.push({ suffix: '_bucket', labels: bucketLabels[i], value: cumulative.toString() });
   }
   const micros = series.fields.get('s') ?? 0n;
   samples.push({ suffix: '_sum', labels, value: decimalText(micros / MILLION, micros % MILLION) });
@@ -56,12 +68,41 @@ function histogramSamplesOf(series: SeriesTotals, bounds: readonly number[]): Sa
   return samples;
 }
 
+function byIdText(a: SeriesTotals, b: SeriesTotals): number {
+  return a.idText < b.idText ? -1 : a.idText > b.idText ? 1 : 0;
+}
+
+/**
+ * The series sorted by id, for an exposition in a stable order. Sorting ten thousand ids
+ * was a fifth of a scrape: the order of the last call is reused while the same series
+ * are read again, and the series sorted afresh when one comes or goes.
+ */
+export class SeriesOrder {
+  private order: readonly string[] = [];
+
+  sorted(series: ReadonlyMap<string, SeriesTotals>): SeriesTotals[] {
+    if (this.order.length === series.size) {
+      const same: SeriesTotals[] = [];
+      for (const idText of this.order) {
+        const one = series.get(idText);
+        if (one === undefined) break;
+        same.push(one);
+      }
+      if (same.length === series.size) return same;
+    }
+    const sorted = [...series.values()].sort(byIdText);
+    this.order = sorted.map((one) => one.idText);
+    return sorted;
+  }
+}
+
 /**
  * The Prometheus families of the publisher's series: per Kadabra counter a counter
  * `<name>_total`, per timer a histogram `<name>_seconds` in the bucket layout configured
  * now (series of another layout are left out: a change of buckets starts the histogram
  * afresh), and `kadabra_prometheus_negative_increments_total{metric}`. HELP lines carry
- * the Kadabra name. Families and series come in a stable order.
+ * the Kadabra name. Families come in the order of their first series, series in the order given
+ * (`SeriesOrder.sorted`: by id, a stable order).
  */
 export function seriesFamilies(series: Iterable<SeriesTotals>, bucketsOf: (name: string) => readonly number[]): MetricFamily[] {
   const families = new Map<string, { family: MetricFamily; samples: Sample[] }>();
@@ -74,26 +115,36 @@ export function seriesFamilies(series: Iterable<SeriesTotals>, bucketsOf: (name:
     }
     return entry.samples;
   };
-  const ordered = [...series].sort((a, b) => (a.idText < b.idText ? -1 : a.idText > b.idText ? 1 : 0));
-  for (const one of ordered) {
+  /** The samples of each Kadabra metric's family (`kind|name`), its name mapped and help written once per scrape. */
+  const ofMetric = new Map<string, Sample[]>();
+  const samplesOf = (kind: SeriesId['kind'], name: string): Sample[] => {
+    const key = `${kind}|${name}`;
+    let samples = ofMetric.get(key);
+    if (samples === undefined) {
+      const base = prometheusMetricName(name);
+      if (kind === 'c') samples = familyOf(`${base}_total`, `Kadabra counter ${JSON.stringify(name)}: its increments summed over every process.`, 'counter');
+      else if (kind === 'h') samples = familyOf(`${base}_seconds`, `Kadabra timer ${JSON.stringify(name)}, in seconds, over every process.`, 'histogram');
+      else {
+        samples = familyOf(
+          NEGATIVE_INCREMENTS_FAMILY,
+          'Negative increments of Kadabra counters (a Prometheus counter only grows): their size, by Kadabra counter name.',
+          'counter',
+        );
+      }
+      ofMetric.set(key, samples);
+    }
+    return samples;
+  };
+  for (const one of series) {
     const { kind, name } = one.id;
-    const base = prometheusMetricName(name);
     if (kind === 'c') {
-      familyOf(`${base}_total`, `Kadabra counter ${JSON.stringify(name)}: its increments summed over every process.`, 'counter').push(
-        withCreated({ labels: labelsOf(one.id), value: counterValue(one) }, createdSeconds(one)),
-      );
+      samplesOf(kind, name).push(withCreated({ labels: labelsOf(one.id), value: counterValue(one) }, createdSeconds(one)));
     } else if (kind === 'h') {
       const bounds = bucketsOf(name);
       if (one.id.layout !== layoutText(bounds)) continue;
-      familyOf(`${base}_seconds`, `Kadabra timer ${JSON.stringify(name)}, in seconds, over every process.`, 'histogram').push(
-        ...histogramSamplesOf(one, bounds),
-      );
+      samplesOf(kind, name).push(...histogramSamplesOf(one, bounds));
     } else {
-      familyOf(
-        NEGATIVE_INCREMENTS_FAMILY,
-        'Negative increments of Kadabra counters (a Prometheus counter only grows): their size, by Kadabra counter name.',
-        'counter',
-      ).push(withCreated({ labels: { metric: prometheusLabelValue(name) }, value: counterValue(one) }, createdSeconds(one)));
+      samplesOf(kind, name).push(withCreated({ labels: { metric: prometheusLabelValue(name) }, value: counterValue(one) }, createdSeconds(one)));
     }
   }
   return [...families.values()].map((entry) => entry.family);

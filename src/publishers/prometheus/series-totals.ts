@@ -74,34 +74,48 @@ export interface SeriesTotals {
   readonly fields: Map<string, bigint>;
 }
 
+/** What a total's name says: the field of which series; null for a name this publisher did not write. */
+export type TotalNameParts = { readonly field: string; readonly idText: string; readonly id: SeriesId } | null;
+
 /**
- * Groups a namespace's totals by series (each series id parsed once, or taken from
- * `known`, the ids parsed at earlier reads, which it adds to); totals of names this
- * publisher did not write are left out.
+ * Groups a namespace's totals by series; totals of names this publisher did not write are
+ * left out. Each name is parsed once: `known` keeps what every name read so far says (the
+ * publisher keeps it across scrapes, so a scrape of unchanged series parses nothing).
  */
 export function groupTotals(
   state: ReadonlyMap<string, bigint>,
-  known: Map<string, SeriesId | null> = new Map(),
+  known: Map<string, TotalNameParts> = new Map(),
 ): Map<string, SeriesTotals> {
-  const series = new Map<string, SeriesTotals | null>();
+  const series = new Map<string, SeriesTotals>();
+  const ids = new Map<string, SeriesId | null>();
   for (const [total, amount] of state) {
-    const bar = total.indexOf('|');
-    if (bar === -1) continue;
-    const idText = total.slice(bar + 1);
-    let entry = series.get(idText);
-    if (entry === undefined) {
-      let id = known.get(idText);
-      if (id === undefined) {
-        id = parseSeriesId(idText) ?? null;
-        known.set(idText, id);
-      }
-      entry = id === null ? null : { id, idText, fields: new Map() };
-      series.set(idText, entry);
+    let parts = known.get(total);
+    if (parts === undefined) {
+      parts = partsOf(total, ids);
+      known.set(total, parts);
     }
-    entry?.fields.set(total.slice(0, bar), amount);
+    if (parts === null) continue;
+    let entry = series.get(parts.idText);
+    if (entry === undefined) {
+      entry = { id: parts.id, idText: parts.idText, fields: new Map() };
+      series.set(parts.idText, entry);
+    }
+    entry.fields.set(parts.field, amount);
   }
-  for (const [idText, entry] of series) if (entry === null) series.delete(idText);
-  return series as Map<string, SeriesTotals>;
+  return series;
+}
+
+/** The parts of a total's name; the series ids parsed so far in `ids`, so that a series' fields share one id. */
+function partsOf(total: string, ids: Map<string, SeriesId | null>): TotalNameParts {
+  const bar = total.indexOf('|');
+  if (bar === -1) return null;
+  const idText = total.slice(bar + 1);
+  let id = ids.get(idText);
+  if (id === undefined) {
+    id = parseSeriesId(idText) ?? null;
+    ids.set(idText, id);
+  }
+  return id === null ? null : { field: total.slice(0, bar), idText, id };
 }
 
 const MILLION = 1_000_000n;

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decimalText, groupTotals, seriesIdText, splitIncrement, totalName } from '../../../../src/publishers/prometheus/series-totals.js';
+import { SeriesOrder } from '../../../../src/publishers/prometheus/series-families.js';
+import {
+  decimalText,
+  groupTotals,
+  seriesIdText,
+  splitIncrement,
+  totalName,
+  type SeriesTotals,
+  type TotalNameParts,
+} from '../../../../src/publishers/prometheus/series-totals.js';
 
 describe('series totals', () => {
   it('writes whole units and millionths as an exact decimal, whatever their signs', () => {
@@ -43,5 +52,40 @@ describe('series totals', () => {
     assert.deepEqual([...series.keys()], [id]);
     assert.deepEqual(series.get(id)?.id, { kind: 'c', name: 'a|b', dimensions: [['k', 'v|w']], layout: '' });
     assert.deepEqual(series.get(id)?.fields, new Map([['w', 3n], ['u', 5n]]));
+  });
+
+  it('parses each name once across reads, and groups the next read by what the names said', () => {
+    const id = seriesIdText({ kind: 'c', name: 'requests', dimensions: [['route', '/a']], layout: '' });
+    const known = new Map<string, TotalNameParts>();
+    groupTotals(new Map([[totalName('w', id), 1n], ['foreign', 1n]]), known);
+    assert.deepEqual([...known.keys()], [totalName('w', id), 'foreign']);
+    assert.equal(known.get('foreign'), null);
+    const parts = known.get(totalName('w', id));
+    const again = groupTotals(new Map([[totalName('w', id), 4n], [totalName('u', id), 2n]]), known);
+    assert.equal(known.get(totalName('w', id)), parts, 'a name read before is not parsed again');
+    assert.deepEqual(again.get(id)?.fields, new Map([['w', 4n], ['u', 2n]]));
+  });
+});
+
+describe('series order', () => {
+  const series = (...names: string[]): Map<string, SeriesTotals> =>
+    new Map(
+      names.map((name) => {
+        const id = { kind: 'c' as const, name, dimensions: [], layout: '' };
+        const idText = seriesIdText(id);
+        return [idText, { id, idText, fields: new Map([['w', 1n]]) }];
+      }),
+    );
+  const namesOf = (ordered: readonly SeriesTotals[]): string[] => ordered.map((one) => one.id.name);
+
+  it('sorts by id, takes the same series in the same order again, and sorts afresh when one comes or goes', () => {
+    const order = new SeriesOrder();
+    assert.deepEqual(namesOf(order.sorted(series('c', 'a', 'b'))), ['a', 'b', 'c']);
+    assert.deepEqual(namesOf(order.sorted(series('b', 'c', 'a'))), ['a', 'b', 'c']);
+    const next = series('b', 'c', 'a');
+    assert.equal(order.sorted(next)[0], next.get(seriesIdText({ kind: 'c', name: 'a', dimensions: [], layout: '' })), 'this read\'s totals');
+    assert.deepEqual(namesOf(order.sorted(series('c', 'd', 'a'))), ['a', 'c', 'd'], 'one replaced by another');
+    assert.deepEqual(namesOf(order.sorted(series('c', 'a'))), ['a', 'c'], 'one gone');
+    assert.deepEqual(namesOf(order.sorted(series('e', 'c', 'a'))), ['a', 'c', 'e'], 'one come');
   });
 });
