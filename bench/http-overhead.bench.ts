@@ -1,5 +1,6 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
+import { Duplex } from 'node:stream';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import { formatRatio, formatValue, type BenchRow } from './support/bench-row.js';
@@ -8,7 +9,8 @@ import { HTTP_BENCH_VARIANTS, type HttpBenchVariant } from './support/http-bench
 import { MetricsCollector } from '../src/client/metrics-collector.js';
 import { HttpRequestRecorder } from '../src/http/http-request-recorder.js';
 import { DEFAULT_TIMESTAMP_FORMAT, type Metrics } from '../src/metrics/metrics.js';
-import { encodeMetrics } from '../src/wire/codec.js';
+import { encodeMetricsTo } from '../src/wire/codec.js';
+import { WireWriter } from '../src/wire/writer.js';
 import type { Loop } from './support/micro.js';
 import { cpuSeconds } from './support/proc-sampler.js';
 import { runIfMain } from './support/run-bench-main.js';
@@ -41,25 +43,32 @@ async function cpuPerRequest(variant: HttpBenchVariant, context: BenchContext, r
 }
 
 /**
- * One request's life in process, without a socket: a request and response object, the
- * response ended and closed; `instrumented` adds Kadabra's recording, closing and encoding.
+ * One request's life in process, without a network: a request and response object, the
+ * response written to a sink, finished and closed; `instrumented` adds Kadabra's
+ * recording, closing and encoding (into bytes, as `Kadabra.send()` does).
  */
 function requestLoop(instrumented: boolean): Loop {
   let bytes = 0;
+  const writer = new WireWriter();
   const client = {
     metrics: () => new MetricsCollector(DEFAULT_TIMESTAMP_FORMAT, { service: 'api' }),
-    send: (metrics: Metrics) => (bytes += encodeMetrics(metrics).length),
+    send: (metrics: Metrics) => (bytes += encodeMetricsTo(writer, metrics).length),
   };
   const recorder = new HttpRequestRecorder<IncomingMessage>(client, {}, () => '/users/:id', 'bench');
   const socket = new Socket();
+  // Takes what the response writes, at once: the response finishes as over a socket, so
+  // the request is recorded as answered, not as aborted (which would add an error counter).
+  const sink = new Duplex({ write: (_chunk, _encoding, done: () => void) => done(), read: () => undefined });
   return (calls) => {
     for (let i = 0; i < calls; i += 1) {
       const req = new IncomingMessage(socket);
       req.method = 'GET';
       req.url = '/users/42';
       const res = new ServerResponse(req);
+      res.assignSocket(sink as Socket);
       if (instrumented) recorder.begin(req, res, req);
       res.end('{"id":"42"}');
+      res.detachSocket(sink as Socket);
       res.emit('close');
     }
     if (bytes < 0) throw new Error('unreachable');

@@ -64,7 +64,7 @@ export async function prometheusScrapeBench(context: BenchContext): Promise<Benc
     for (let run = 0; run < (context.smoke ? 1 : 3); run += 1) {
       for (let i = 0; i < messages.length; i += 5000) await foldChannel.sendEncoded(messages.slice(i, i + 5000));
       const publisher = new PrometheusPublisher({ logger: createLogger({ level: 'silent' }) });
-      publisher.useChannelState((namespace) => foldChannel.readState(namespace));
+      publisher.useChannelState((namespace, select) => foldChannel.readState(namespace, select));
       const start = performance.now();
       await drain(foldChannel, publisher);
       foldRates.push((count * POINTS_PER_MESSAGE) / ((performance.now() - start) / 1000));
@@ -84,7 +84,7 @@ export async function prometheusScrapeBench(context: BenchContext): Promise<Benc
   const channel = open(context);
   try {
     const publisher = new PrometheusPublisher({ logger: createLogger({ level: 'silent' }), args: { max_series: series * 2 } });
-    publisher.useChannelState((namespace) => channel.readState(namespace));
+    publisher.useChannelState((namespace, select) => channel.readState(namespace, select));
     const perMetric = series / METRICS;
     for (let i = 0; i < series; i += 1) {
       await channel.send(new Metrics([new Dimension('route', `/route/${i % perMetric}`)], [new Counter(`requests_${Math.floor(i / perMetric)}`, 0n, {}, 1)], []));

@@ -110,7 +110,7 @@ export class Agent {
       );
 
     const channel = this.channel;
-    this.publisher.useChannelState?.((namespace) => channel.readState(namespace));
+    this.publisher.useChannelState?.((namespace, select) => channel.readState(namespace, select));
 
     const gate = new PublishGate();
     this.monitoring =

@@ -161,6 +161,19 @@ export interface StateChange {
   readonly add: ReadonlyMap<string, bigint>;
 }
 
+/**
+ * Which totals of a namespace `Channel.readState` reads: those whose name starts with
+ * `prefix`, or those of `names` that exist. A publisher with many totals names them so
+ * that what it reads often shares a prefix (the Prometheus publisher reads every series'
+ * values at each scrape, their creation claims only once per series).
+ *
+ * A prefix read may be taken in several steps on a large namespace (Redis `HSCAN`): a
+ * completion that lands meanwhile may show in some of its totals and not yet in others.
+ */
+export type StateSelection =
+  | { readonly prefix: string; readonly names?: undefined }
+  | { readonly names: readonly string[]; readonly prefix?: undefined };
+
 /** Options of `complete`. */
 export interface CompleteOptions {
   /**
@@ -249,10 +262,10 @@ export interface Channel {
   complete(receipts: readonly Receipt[], options?: CompleteOptions): Promise<void>;
   /**
    * A publisher's totals in `namespace`, as left by completions (empty when there are
-   * none); durable like the messages.
-   * @throws InvalidArgumentError for a bad namespace.
+   * none); durable like the messages. With `select`, only some of them (see `StateSelection`).
+   * @throws InvalidArgumentError for a bad namespace or selection.
    */
-  readState(namespace: string): Promise<Map<string, bigint>>;
+  readState(namespace: string, select?: StateSelection): Promise<Map<string, bigint>>;
   /**
    * Up to `limit` in-progress messages (and up to `limits.maxBatchBytes`), oldest first,
    * each with when it entered in-progress; those over `limits.maxMessageBytes` are

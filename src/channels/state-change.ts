@@ -1,6 +1,6 @@
 import { describeValue } from '../errors/describe-value.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
-import type { StateChange } from './channel.js';
+import type { StateChange, StateSelection } from './channel.js';
 
 /** A namespace names storage (a Redis key, SQLite rows): a short, plain word. */
 const NAMESPACE = /^[A-Za-z0-9_-]{1,64}$/;
@@ -78,4 +78,38 @@ export function overflowFailure(error: unknown, change: StateChange): Error {
     );
   }
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/**
+ * Checks a `readState` selection: a string `prefix`, or `names`, an array of strings; not both.
+ * @throws InvalidArgumentError naming the bad part.
+ */
+export function checkStateSelection(select: StateSelection | undefined): StateSelection | undefined {
+  if (select === undefined) return undefined;
+  const { prefix, names } = select as { prefix?: unknown; names?: unknown };
+  if (prefix !== undefined && names !== undefined) {
+    throw new InvalidArgumentError('a state selection takes a prefix or names, not both; read twice for both');
+  }
+  if (prefix !== undefined) {
+    if (typeof prefix !== 'string') throw new InvalidArgumentError(`a state selection's prefix must be a string; got ${describeValue(prefix)}`);
+    return select;
+  }
+  if (!Array.isArray(names) || !names.every((name) => typeof name === 'string')) {
+    throw new InvalidArgumentError(`a state selection needs a prefix (a string) or names (an array of strings); got ${describeValue(select)}`);
+  }
+  return select;
+}
+
+/** The totals of `totals` that `select` picks, for channels that hold a namespace's totals in memory. */
+export function selectTotals(totals: ReadonlyMap<string, bigint>, select: StateSelection | undefined): Map<string, bigint> {
+  if (select === undefined) return new Map(totals);
+  if (select.names !== undefined) {
+    const picked = new Map<string, bigint>();
+    for (const name of select.names) {
+      const total = totals.get(name);
+      if (total !== undefined) picked.set(name, total);
+    }
+    return picked;
+  }
+  return new Map([...totals].filter(([name]) => name.startsWith(select.prefix)));
 }

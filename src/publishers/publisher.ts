@@ -1,5 +1,5 @@
 import type { MetricFamily } from '../agent/monitoring/exposition.js';
-import type { StateChange } from '../channels/channel.js';
+import type { StateChange, StateSelection } from '../channels/channel.js';
 import type { KadabraLogger } from '../logging/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 
@@ -50,7 +50,7 @@ export interface PublishOutcome {
 }
 
 /** Reads a publisher's totals from the agent's channel (`Channel.readState`). */
-export type ReadChannelState = (namespace: string) => Promise<Map<string, bigint>>;
+export type ReadChannelState = (namespace: string, select?: StateSelection) => Promise<Map<string, bigint>>;
 
 /**
  * Which message a metrics object came from, in its channel: the receipt's `id` and

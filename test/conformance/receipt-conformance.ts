@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Receipt, ReceivedMessage, StateChange } from '../../src/channels/channel.js';
+import type { Receipt, ReceivedMessage, StateChange, StateSelection } from '../../src/channels/channel.js';
 import { InvalidArgumentError } from '../../src/errors/invalid-argument-error.js';
 import { nameOf, receiptsOf, wireMessage, type StoreForTest } from './conformance-support.js';
 
@@ -74,6 +74,34 @@ export function receiptConformance(store: StoreForTest): void {
     await channel.complete(receipts, adding({ requests: 3n, errors: 0n }));
     assert.deepEqual(await open().readState('prometheus'), expected, 'applied once, seen by every instance');
     assert.deepEqual(await channel.readState('other-publisher'), new Map(), 'namespaces are apart');
+  });
+
+  test('readState picks totals by prefix (taken literally) or by name, and refuses a bad selection', async () => {
+    const { open } = await store();
+    const channel = open();
+    await channel.sendEncoded([wireMessage('select')]);
+    // Enough totals that a Redis prefix read takes several HSCAN steps.
+    const many = Object.fromEntries(Array.from({ length: 25_000 }, (_, i) => [`v|${i}`, BigInt(i + 1)]));
+    const others = { 'c|1': 5n, 'v*x': 6n, 'v[ab]': 7n, 'vé|1': 8n, v: 9n };
+    await channel.complete(receiptsOf(await channel.receiveBatch(1)), adding({ ...many, ...others }));
+    const reader = open();
+    const prefixed = await reader.readState('prometheus', { prefix: 'v|' });
+    assert.equal(prefixed.size, 25_000);
+    assert.equal(prefixed.get('v|24999'), 25_000n);
+    assert.deepEqual(await reader.readState('prometheus', { prefix: 'v*' }), new Map([['v*x', 6n]]), 'glob characters are literal');
+    assert.deepEqual(await reader.readState('prometheus', { prefix: 'v[' }), new Map([['v[ab]', 7n]]));
+    assert.deepEqual(await reader.readState('prometheus', { prefix: 'vé' }), new Map([['vé|1', 8n]]));
+    assert.deepEqual(await reader.readState('prometheus', { prefix: 'nothing' }), new Map());
+    assert.equal((await reader.readState('prometheus', { prefix: '' })).size, 25_005);
+    assert.deepEqual(
+      await reader.readState('prometheus', { names: ['c|1', 'v|0', 'absent', 'v'] }),
+      new Map([['c|1', 5n], ['v|0', 1n], ['v', 9n]]),
+      'the names that exist',
+    );
+    assert.deepEqual(await reader.readState('prometheus', { names: [] }), new Map());
+    assert.deepEqual(await reader.readState('other-publisher', { prefix: 'v' }), new Map(), 'namespaces are apart');
+    const bad = [{ prefix: 'v', names: ['v'] }, { prefix: 3 }, { names: 'v' }, {}] as unknown as StateSelection[];
+    for (const select of bad) await assert.rejects(reader.readState('prometheus', select), isInvalidArgument(/state selection/));
   });
 
   test('a total\'s name is kept as any text, read back exactly', async () => {

@@ -10,10 +10,11 @@ import type {
   ReceiveLimits,
   ReceiveOptions,
   DeadLetterFilter,
+  StateSelection,
 } from '../../src/channels/channel.js';
 import { encodedBytes, type EncodedMessage } from '../../src/channels/encoded-message.js';
 import { foreignReceipt, ownReceipts } from '../../src/channels/receipt.js';
-import { addToTotal, checkNamespace, checkStateChange } from '../../src/channels/state-change.js';
+import { addToTotal, checkNamespace, checkStateChange, checkStateSelection, selectTotals } from '../../src/channels/state-change.js';
 import type { Metrics } from '../../src/metrics/metrics.js';
 import { decodeMetrics, encodeMetrics } from '../../src/wire/codec.js';
 
@@ -242,9 +243,9 @@ export class MemoryChannel implements Channel {
     for (const entry of entries) this.removeEntry(entry);
   }
 
-  async readState(namespace: string): Promise<Map<string, bigint>> {
+  async readState(namespace: string, select?: StateSelection): Promise<Map<string, bigint>> {
     await Promise.resolve();
-    return new Map(this.store.state.get(checkNamespace(namespace)));
+    return selectTotals(this.store.state.get(checkNamespace(namespace)) ?? new Map(), checkStateSelection(select));
   }
 
   async inProgress(limit: number, limits: ReceiveLimits = {}): Promise<InProgressMessage[]> {

@@ -19,6 +19,7 @@ import {
   type ReceivedMessage,
   type ReceiveLimits,
   type ReceiveOptions,
+  type StateSelection,
 } from '../channel.js';
 import { secondsToMilliseconds } from '../../config/duration-seconds.js';
 import { decodeOrReason } from '../decode-or-reason.js';
@@ -390,9 +391,9 @@ export class RedisStreamsChannel implements Channel {
   }
 
   /** The totals of a publisher's state (`<stream_key>:state:<namespace>`), exact as bigints. */
-  async readState(namespace: string): Promise<Map<string, bigint>> {
+  async readState(namespace: string, select?: StateSelection): Promise<Map<string, bigint>> {
     const key = `${this.keys.statePrefix}${checkNamespace(namespace)}`;
-    return readStateHash(await this.ready(), key);
+    return readStateHash(await this.ready(), key, select);
   }
 
   /**

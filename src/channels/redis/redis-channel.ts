@@ -18,6 +18,7 @@ import type {
   ReceiveLimits,
   ReceiveOptions,
   StateChange,
+  StateSelection,
 } from '../channel.js';
 import { ownReceipts } from '../receipt.js';
 import { checkNamespace, checkStateChange, overflowFailure, totalsArgs } from '../state-change.js';
@@ -247,9 +248,9 @@ export class RedisChannel implements Channel {
   }
 
   /** The totals of a publisher's state (`<queue_key>:state:<namespace>`), exact as bigints. */
-  async readState(namespace: string): Promise<Map<string, bigint>> {
+  async readState(namespace: string, select?: StateSelection): Promise<Map<string, bigint>> {
     const key = `${this.keys.statePrefix}${checkNamespace(namespace)}`;
-    return readStateHash(await this.ready(), key);
+    return readStateHash(await this.ready(), key, select);
   }
 
   /**

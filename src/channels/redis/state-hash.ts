@@ -1,4 +1,9 @@
 import { Command, type Redis } from 'ioredis';
+import type { StateSelection } from '../channel.js';
+import { checkStateSelection } from '../state-change.js';
+
+/** Fields asked of each `HSCAN` step and each `HMGET`: large enough that a namespace of tens of thousands of totals takes a few steps. */
+const STEP_FIELDS = 20_000;
 
 /**
  * `HGETALL key` answered as Redis sends it, a flat array of field, value, field, value:
@@ -15,13 +20,43 @@ class FlatHgetall extends Command {
   }
 }
 
-/** The totals of a publisher's state HASH, exact as bigints. */
-export async function readStateHash(connection: Redis, key: string): Promise<Map<string, bigint>> {
-  const flat = (await connection.sendCommand(new FlatHgetall(key))) as Buffer[] | null;
-  const totals = new Map<string, bigint>();
-  if (flat === null) return totals;
+/** A glob pattern matching the names that start with `prefix` (its `*?[]\\` taken literally). */
+function prefixPattern(prefix: string): string {
+  return `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+}
+
+function addFlat(totals: Map<string, bigint>, flat: readonly Buffer[]): void {
   for (let i = 0; i + 1 < flat.length; i += 2) {
     totals.set((flat[i] as Buffer).toString('utf8'), BigInt((flat[i + 1] as Buffer).toString('latin1')));
+  }
+}
+
+/**
+ * The totals of a publisher's state HASH, exact as bigints: all of them (`HGETALL`), those
+ * whose name starts with a prefix (`HSCAN ... MATCH`, in steps), or some by name (`HMGET`).
+ * @throws InvalidArgumentError for a bad selection.
+ */
+export async function readStateHash(connection: Redis, key: string, select?: StateSelection): Promise<Map<string, bigint>> {
+  const totals = new Map<string, bigint>();
+  const selection = checkStateSelection(select);
+  if (selection === undefined) {
+    addFlat(totals, ((await connection.sendCommand(new FlatHgetall(key))) as Buffer[] | null) ?? []);
+  } else if (selection.names !== undefined) {
+    for (let i = 0; i < selection.names.length; i += STEP_FIELDS) {
+      const names = selection.names.slice(i, i + STEP_FIELDS);
+      const values = await connection.hmget(key, ...names);
+      values.forEach((value, j) => {
+        if (value !== null) totals.set(names[j] as string, BigInt(value));
+      });
+    }
+  } else {
+    const pattern = prefixPattern(selection.prefix);
+    let cursor = '0';
+    do {
+      const [next, flat] = await connection.hscanBuffer(key, cursor, 'MATCH', pattern, 'COUNT', STEP_FIELDS);
+      addFlat(totals, flat);
+      cursor = next.toString();
+    } while (cursor !== '0');
   }
   return totals;
 }

@@ -18,10 +18,11 @@ import type {
   ReceivedMessage,
   ReceiveLimits,
   ReceiveOptions,
+  StateSelection,
 } from '../channel.js';
 import { DEFAULT_RECEIVE_TIMEOUT_SECONDS } from '../channel.js';
 import { ownReceipts } from '../receipt.js';
-import { checkNamespace, checkStateChange } from '../state-change.js';
+import { checkNamespace, checkStateChange, checkStateSelection } from '../state-change.js';
 import { SqliteReceipt } from './sqlite-receipt.js';
 import { encodedBytes, type EncodedMessage } from '../encoded-message.js';
 import { reportDeadLetter, reportOversized } from '../report-dead-letter.js';
@@ -229,9 +230,10 @@ export class SqliteChannel implements Channel {
   }
 
   /** The totals of a publisher's state, from the file's `kadabra_state` table. */
-  async readState(namespace: string): Promise<Map<string, bigint>> {
+  async readState(namespace: string, select?: StateSelection): Promise<Map<string, bigint>> {
     checkNamespace(namespace);
-    return this.run((queue) => queue.readState(namespace));
+    checkStateSelection(select);
+    return this.run((queue) => queue.readState(namespace, select));
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { ChannelStatus, DeadLetter, ReceiveLimits, StateChange } from '../channel.js';
+import type { ChannelStatus, DeadLetter, ReceiveLimits, StateChange, StateSelection } from '../channel.js';
 import { DEAD_LETTERS_TABLE, MESSAGES_TABLE } from './sqlite-schema.js';
 import { SqliteState } from './sqlite-state.js';
 
@@ -187,8 +187,8 @@ export class SqliteQueue {
   }
 
   /** The totals of a publisher's state `namespace`. */
-  readState(namespace: string): Map<string, bigint> {
-    return this.db.transaction(() => this.state.read(namespace))();
+  readState(namespace: string, select?: StateSelection): Map<string, bigint> {
+    return this.db.transaction(() => this.state.read(namespace, select))();
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { StateChange } from '../channel.js';
+import type { StateChange, StateSelection } from '../channel.js';
 import { addToTotal } from '../state-change.js';
 
 /** Table of publishers' totals, by namespace and name. */
@@ -19,6 +19,7 @@ interface StateStatements {
   readonly get: Statement<[string, string], { value: bigint }>;
   readonly put: Statement<[string, string, bigint]>;
   readonly all: Statement<[string], { name: string; value: bigint }>;
+  readonly prefixed: Statement<[string, string, string], { name: string; value: bigint }>;
 }
 
 /**
@@ -46,10 +47,19 @@ export class SqliteState {
   }
 
   /** The totals of `namespace` (none when no change was ever applied to this file). */
-  read(namespace: string): Map<string, bigint> {
+  read(namespace: string, select?: StateSelection): Map<string, bigint> {
     const statements = this.prepared(false);
     if (!statements) return new Map();
-    return new Map(statements.all.all(namespace).map((row) => [row.name, row.value]));
+    if (select?.names !== undefined) {
+      const totals = new Map<string, bigint>();
+      for (const name of select.names) {
+        const total = statements.get.get(namespace, name)?.value;
+        if (total !== undefined) totals.set(name, total);
+      }
+      return totals;
+    }
+    const rows = select === undefined ? statements.all.all(namespace) : statements.prefixed.all(namespace, select.prefix, select.prefix);
+    return new Map(rows.map((row) => [row.name, row.value]));
   }
 
   /** The statements, creating the table first when `create` (else undefined while it is missing). */
@@ -69,6 +79,11 @@ export class SqliteState {
         `INSERT INTO ${t} (namespace, name, value) VALUES (?, ?, ?) ON CONFLICT (namespace, name) DO UPDATE SET value = excluded.value`,
       ),
       all: this.db.prepare<[string], { name: string; value: bigint }>(`SELECT name, value FROM ${t} WHERE namespace = ? ORDER BY name`).safeIntegers(true),
+      prefixed: this.db
+        .prepare<[string, string, string], { name: string; value: bigint }>(
+          `SELECT name, value FROM ${t} WHERE namespace = ? AND substr(name, 1, length(?)) = ? ORDER BY name`,
+        )
+        .safeIntegers(true),
     };
     // A table created just now is rolled back with the caller's transaction if that fails:
     // then it is looked for again next time.

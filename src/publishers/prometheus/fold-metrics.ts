@@ -1,6 +1,6 @@
 import type { Metrics } from '../../metrics/metrics.js';
 import type { RejectedMessage } from '../publisher.js';
-import { seriesIdText, splitIncrement, totalName, type SeriesId, type SeriesKind } from './series-totals.js';
+import { FIELD, seriesIdText, splitIncrement, totalName, type SeriesId, type SeriesKind } from './series-totals.js';
 
 /** The largest magnitude one increment may add to a total (the totals hold 2^63 - 1). */
 const MAX_INCREMENT = 2n ** 62n;
@@ -93,9 +93,12 @@ function dimensionPairs(metrics: Metrics): [string, string][] {
   return [...byName].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** Adds to a total of the state change; adding 0 is left out (a total never written reads as 0: one field fewer to store and read). */
-function add(totals: Map<string, bigint>, name: string, amount: bigint): void {
-  if (amount !== 0n) totals.set(name, (totals.get(name) ?? 0n) + amount);
+/**
+ * Adds to a total of the state change. Adding 0 is left out unless `evenZero` (a total
+ * never written reads as 0: one field fewer to store and read at every scrape).
+ */
+function add(totals: Map<string, bigint>, name: string, amount: bigint, evenZero = false): void {
+  if (amount !== 0n || evenZero) totals.set(name, (totals.get(name) ?? 0n) + amount);
 }
 
 /**
@@ -131,18 +134,19 @@ export function foldMetrics(batch: readonly Metrics[], context: FoldContext): Fo
       if (point.kind === 'c') {
         // A negative increment is kept by its size in the negative-increments total.
         const sign = negative ? -1n : 1n;
-        add(totals, totalName('w', series), sign * point.whole);
-        add(totals, totalName('u', series), sign * point.millionths);
+        // The whole units even when 0: a series is read by its values' fields.
+        add(totals, totalName(FIELD.whole, series), sign * point.whole, true);
+        add(totals, totalName(FIELD.millionths, series), sign * point.millionths);
       } else {
-        add(totals, totalName(`b${bucketIndex(bounds, point.seconds)}`, series), 1n);
-        add(totals, totalName('s', series), point.micros);
+        add(totals, totalName(FIELD.bucket(bucketIndex(bounds, point.seconds)), series), 1n);
+        add(totals, totalName(FIELD.sumMicros, series), point.micros);
       }
     }
   }
   const now = BigInt(Math.round(context.nowMs()));
   for (const series of claimed) {
-    add(totals, totalName('t', series), now);
-    add(totals, totalName('n', series), 1n);
+    add(totals, totalName(FIELD.claimedMs, series), now);
+    add(totals, totalName(FIELD.claims, series), 1n);
   }
   return { add: totals, rejected };
 }

@@ -6,8 +6,16 @@ import type { Metrics } from '../../metrics/metrics.js';
 import type { Publisher, PublisherOptions, PublishOutcome, ReadChannelState } from '../publisher.js';
 import { foldMetrics, type FoldContext } from './fold-metrics.js';
 import { PROMETHEUS_PUBLISHER_DEFAULT_ARGS, prometheusPublisherArgsSchema, type PrometheusPublisherArgs } from './prometheus-publisher-args.js';
-import { seriesFamilies, SeriesOrder } from './series-families.js';
-import { groupTotals, PROMETHEUS_NAMESPACE, type SeriesTotals, type TotalNameParts } from './series-totals.js';
+import { createdSeconds, seriesFamilies, SeriesOrder } from './series-families.js';
+import {
+  FIELD,
+  groupTotals,
+  PROMETHEUS_NAMESPACE,
+  totalName,
+  VALUE_PREFIX,
+  type SeriesTotals,
+  type TotalNameParts,
+} from './series-totals.js';
 
 /** At most one overflow or negative-increment warning per this many ms. */
 const WARNING_INTERVAL_MS = 10_000;
@@ -45,6 +53,8 @@ export class PrometheusPublisher implements Publisher {
   /** What each total's name read so far says (of the totals still in the channel), so that a scrape parses only new names. */
   private parsed = new Map<string, TotalNameParts>();
   private readonly order = new SeriesOrder();
+  /** When each series served began (seconds since the epoch), read once per series. */
+  private readonly created = new Map<string, number>();
   private readonly overflowWarning: RateLimitedWarning;
   private readonly negativeWarning: RateLimitedWarning;
   private readonly gaugeWarning: RateLimitedWarning;
@@ -99,7 +109,7 @@ export class PrometheusPublisher implements Publisher {
   async prepare(): Promise<void> {
     if (this.readState === undefined) return;
     try {
-      this.learn(groupTotals(await this.readState(PROMETHEUS_NAMESPACE)));
+      this.learn(groupTotals(await this.readState(PROMETHEUS_NAMESPACE, { prefix: VALUE_PREFIX }), this.parsed));
     } catch (error) {
       this.logger.warn({ err: describeError(error) }, 'could not read the Prometheus totals from the channel yet; the first scrape will');
     }
@@ -115,14 +125,20 @@ export class PrometheusPublisher implements Publisher {
     return add.size === 0 ? { rejected } : { rejected, stateChange: { namespace: PROMETHEUS_NAMESPACE, add } };
   }
 
-  /** The series, read from the channel now; without `stale_after`'s idle ones. */
+  /**
+   * The series, read from the channel now; without `stale_after`'s idle ones. Each scrape
+   * reads every series' values; a series' creation claims are read the first time it is
+   * served (they are half the totals of a counter series).
+   */
   async seriesFamilies(): Promise<MetricFamily[]> {
-    if (this.readState === undefined) return [];
-    const state = await this.readState(PROMETHEUS_NAMESPACE);
+    const read = this.readState;
+    if (read === undefined) return [];
+    const state = await read(PROMETHEUS_NAMESPACE, { prefix: VALUE_PREFIX });
     if (this.parsed.size > state.size * 2) this.parsed = new Map();
     const series = groupTotals(state, this.parsed);
     this.learn(series);
-    return seriesFamilies(this.fresh(this.order.sorted(series)), (name) => this.bucketsOf(name));
+    await this.readCreated(read, series);
+    return seriesFamilies(this.fresh(this.order.sorted(series)), (name) => this.bucketsOf(name), (idText) => this.created.get(idText));
   }
 
   async close(): Promise<void> {
@@ -138,6 +154,23 @@ export class PrometheusPublisher implements Publisher {
   private count(metric: string): void {
     this.perMetric.set(metric, (this.perMetric.get(metric) ?? 0) + 1);
     this.seriesCount += 1;
+  }
+
+  /** Reads the creation time of the series served for the first time. */
+  private async readCreated(read: ReadChannelState, series: ReadonlyMap<string, SeriesTotals>): Promise<void> {
+    if (this.created.size > series.size * 2) {
+      for (const idText of this.created.keys()) if (!series.has(idText)) this.created.delete(idText);
+    }
+    const first = [...series.keys()].filter((idText) => !this.created.has(idText));
+    if (first.length === 0) return;
+    const claims = await read(PROMETHEUS_NAMESPACE, {
+      names: first.flatMap((idText) => [totalName(FIELD.claimedMs, idText), totalName(FIELD.claims, idText)]),
+    });
+    for (const idText of first) {
+      const created = createdSeconds(claims, idText);
+      // Claimed in the step that wrote the series' first values, so present: without one, read again next time.
+      if (created !== undefined) this.created.set(idText, created);
+    }
   }
 
   /** Replaces what this agent knows about the series with what the channel holds. */

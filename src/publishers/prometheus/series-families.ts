@@ -1,7 +1,7 @@
 import type { MetricFamily, Sample } from '../../agent/monitoring/exposition.js';
 import { layoutText } from './fold-metrics.js';
 import { prometheusLabelName, prometheusLabelValue, prometheusMetricName } from './prometheus-names.js';
-import { decimalText, type SeriesId, type SeriesTotals } from './series-totals.js';
+import { decimalText, FIELD, totalName, type SeriesId, type SeriesTotals } from './series-totals.js';
 
 /** The family of every metric's negative counter increments. */
 export const NEGATIVE_INCREMENTS_FAMILY = 'kadabra_prometheus_negative_increments_total';
@@ -26,15 +26,18 @@ function labelsOf(id: SeriesId): Readonly<Record<string, string>> {
   return labels;
 }
 
-/** When a series began, in seconds: the mean of its creation claims; undefined without one. */
-function createdSeconds(series: SeriesTotals): number | undefined {
-  const claims = series.fields.get('n') ?? 0n;
-  if (claims <= 0n) return undefined;
-  return Number((series.fields.get('t') ?? 0n) / claims) / 1000;
+/**
+ * When a series began, in seconds since the epoch: the mean of its creation claims
+ * (`ct`, `cn`, as read by `readState` with their names); undefined without a claim.
+ */
+export function createdSeconds(claims: ReadonlyMap<string, bigint>, idText: string): number | undefined {
+  const count = claims.get(totalName(FIELD.claims, idText)) ?? 0n;
+  if (count <= 0n) return undefined;
+  return Number((claims.get(totalName(FIELD.claimedMs, idText)) ?? 0n) / count) / 1000;
 }
 
 function counterValue(series: SeriesTotals): string {
-  return decimalText(series.fields.get('w') ?? 0n, series.fields.get('u') ?? 0n);
+  return decimalText(series.fields.get(FIELD.whole) ?? 0n, series.fields.get(FIELD.millionths) ?? 0n);
 }
 
 function withCreated(sample: Sample, created: number | undefined): Sample {
@@ -53,18 +56,18 @@ function bucketLabelsOf(id: SeriesId, bounds: readonly number[]): readonly Reado
   return each;
 }
 
-function histogramSamplesOf(series: SeriesTotals, bounds: readonly number[]): Sample[] {
+function histogramSamplesOf(series: SeriesTotals, bounds: readonly number[], created: number | undefined): Sample[] {
   const labels = labelsOf(series.id);
   const bucketLabels = bucketLabelsOf(series.id, bounds);
   const samples: Sample[] = [];
   let cumulative = 0n;
   for (let i = 0; i <= bounds.length; i += 1) {
-    cumulative += series.fields.get(`b${i}`) ?? 0n;
+    cumulative += series.fields.get(FIELD.bucket(i)) ?? 0n;
     samples.push({ suffix: '_bucket', labels: bucketLabels[i], value: cumulative.toString() });
   }
-  const micros = series.fields.get('s') ?? 0n;
+  const micros = series.fields.get(FIELD.sumMicros) ?? 0n;
   samples.push({ suffix: '_sum', labels, value: decimalText(micros / MILLION, micros % MILLION) });
-  samples.push(withCreated({ suffix: '_count', labels, value: cumulative.toString() }, createdSeconds(series)));
+  samples.push(withCreated({ suffix: '_count', labels, value: cumulative.toString() }, created));
   return samples;
 }
 
@@ -104,7 +107,11 @@ export class SeriesOrder {
  * the Kadabra name. Families come in the order of their first series, series in the order given
  * (`SeriesOrder.sorted`: by id, a stable order).
  */
-export function seriesFamilies(series: Iterable<SeriesTotals>, bucketsOf: (name: string) => readonly number[]): MetricFamily[] {
+export function seriesFamilies(
+  series: Iterable<SeriesTotals>,
+  bucketsOf: (name: string) => readonly number[],
+  createdOf: (idText: string) => number | undefined = () => undefined,
+): MetricFamily[] {
   const families = new Map<string, { family: MetricFamily; samples: Sample[] }>();
   const familyOf = (name: string, help: string, type: MetricFamily['type']): Sample[] => {
     let entry = families.get(name);
@@ -138,13 +145,15 @@ export function seriesFamilies(series: Iterable<SeriesTotals>, bucketsOf: (name:
   for (const one of series) {
     const { kind, name } = one.id;
     if (kind === 'c') {
-      samplesOf(kind, name).push(withCreated({ labels: labelsOf(one.id), value: counterValue(one) }, createdSeconds(one)));
+      samplesOf(kind, name).push(withCreated({ labels: labelsOf(one.id), value: counterValue(one) }, createdOf(one.idText)));
     } else if (kind === 'h') {
       const bounds = bucketsOf(name);
       if (one.id.layout !== layoutText(bounds)) continue;
-      samplesOf(kind, name).push(...histogramSamplesOf(one, bounds));
+      samplesOf(kind, name).push(...histogramSamplesOf(one, bounds, createdOf(one.idText)));
     } else {
-      samplesOf(kind, name).push(withCreated({ labels: { metric: prometheusLabelValue(name) }, value: counterValue(one) }, createdSeconds(one)));
+      samplesOf(kind, name).push(
+        withCreated({ labels: { metric: prometheusLabelValue(name) }, value: counterValue(one) }, createdOf(one.idText)),
+      );
     }
   }
   return [...families.values()].map((entry) => entry.family);

@@ -3,15 +3,18 @@
  * 64-bit integers added to at each completion), and how their names encode a series.
  *
  * A total's name is `<field>|<series id>`, the series id being the JSON text of
- * `[kind, Kadabra metric name, dimensions | null, bucket layout]`:
- * - kind `c`, a counter: fields `w` (whole units) and `u` (millionths), so a sum of
- *   fractional increments is exact to the millionth whatever the order of adds;
- * - kind `h`, a timer's histogram: `b<i>` the (non-cumulative) count of bucket `i` of
- *   the layout (the last one is `+Inf`), `s` the sum in integer microseconds;
- * - kind `n`, the negative increments of a counter (dimensions null): `w`, `u`;
- * - every kind: `t` and `n`, the creation time claimed (ms since the epoch, summed) and
+ * `[kind, Kadabra metric name, dimensions | null, bucket layout]`. The fields of a
+ * series' values start with `v` (`VALUE_PREFIX`): a scrape reads them alone, every time.
+ * - kind `c`, a counter: fields `vw` (whole units, always written) and `vu` (millionths,
+ *   written when not 0), so a sum of fractional increments is exact to the millionth
+ *   whatever the order of adds;
+ * - kind `h`, a timer's histogram: `vb<i>` the (non-cumulative) count of bucket `i` of
+ *   the layout (the last one is `+Inf`), `vs` the sum in integer microseconds;
+ * - kind `n`, the negative increments of a counter (dimensions null): `vw`, `vu`;
+ * - every kind: `ct` and `cn`, the creation time claimed (ms since the epoch, summed) and
  *   how many claims: `_created` is their mean. An agent claims a series it does not know
- *   yet; two agents racing both claim it, within moments of each other.
+ *   yet; two agents racing both claim it, within moments of each other. An agent reads
+ *   a series' claims once, the first time it serves the series.
  *
  * Dimensions are `[name, value]` pairs sorted by name (the Kadabra names, unmapped), or
  * null for the overflow series of a metric over its cardinality limit.
@@ -30,6 +33,19 @@ export interface SeriesId {
 
 /** The state namespace of the Prometheus publisher. */
 export const PROMETHEUS_NAMESPACE = 'prometheus';
+
+/** What the fields of a series' values start with, and the claims' fields do not. */
+export const VALUE_PREFIX = 'v';
+
+/** The fields of a series' totals (see the top of this file). */
+export const FIELD = Object.freeze({
+  whole: 'vw',
+  millionths: 'vu',
+  sumMicros: 'vs',
+  bucket: (index: number): string => `vb${index}`,
+  claimedMs: 'ct',
+  claims: 'cn',
+});
 
 /**
  * The id text of a series (the part of its totals' names after `|`): the JSON text of
@@ -125,6 +141,7 @@ const MILLION = 1_000_000n;
  * exposition writes, so Prometheus parses the nearest double of the exact total.
  */
 export function decimalText(whole: bigint, millionths: bigint): string {
+  if (millionths === 0n) return whole.toString();
   const total = whole * MILLION + millionths;
   const negative = total < 0n;
   const magnitude = negative ? -total : total;

@@ -25,7 +25,7 @@ function message(dimensions: Record<string, string>, counters: Record<string, nu
 
 function publisherOn(channel: MemoryChannel, args: Partial<PrometheusPublisherArgs> = {}, logger = silentLogger()): PrometheusPublisher {
   const publisher = new PrometheusPublisher({ args, logger });
-  publisher.useChannelState((namespace) => channel.readState(namespace));
+  publisher.useChannelState((namespace, select) => channel.readState(namespace, select));
   return publisher;
 }
 
@@ -107,6 +107,27 @@ describe('PrometheusPublisher', () => {
     assert.match(open, /# TYPE hits counter\nhits_total\{k="v"\} 2\nhits_created\{k="v"\} \S+\n/);
     assert.match(open, /t_seconds_count\{k="v"\} 2\nt_seconds_created\{k="v"\} \S+\n/);
     assert.ok(open.endsWith('# EOF\n'));
+  });
+
+  it('reads every series\' values at each scrape and its creation claims once; serves a counter that only added 0', async () => {
+    const channel = new MemoryChannel();
+    const reads: string[] = [];
+    const publisher = new PrometheusPublisher({ logger: silentLogger() });
+    publisher.useChannelState((namespace, select) => {
+      reads.push(select?.names !== undefined ? `names:${select.names.length}` : `prefix:${String(select?.prefix)}`);
+      return channel.readState(namespace, select);
+    });
+    await deliver(channel, publisher, [message({ k: 'a' }, { zero: 0 }), message({ k: 'b' }, { zero: 0 })]);
+    assert.deepEqual(await samples(publisher), ['zero_total{k="a"} 0', 'zero_total{k="b"} 0']);
+    assert.deepEqual(reads, ['prefix:v', 'names:4'], 'the claims of two new series');
+    await deliver(channel, publisher, [message({ k: 'a' }, { zero: 1 }), message({ k: 'c' }, { zero: 2 })]);
+    reads.length = 0;
+    const text = renderExposition(await publisher.seriesFamilies());
+    assert.deepEqual(reads, ['prefix:v', 'names:2'], 'the claims of the one new series only');
+    assert.equal(text.match(/^zero_created\{k="[abc]"\} \d/gm)?.length, 3, text);
+    reads.length = 0;
+    await publisher.seriesFamilies();
+    assert.deepEqual(reads, ['prefix:v']);
   });
 
   it('keeps negative increments out of the counter, counted apart', async () => {
