@@ -167,8 +167,9 @@ export interface StateChange {
  * that what it reads often shares a prefix (the Prometheus publisher reads every series'
  * values at each scrape, their creation claims only once per series).
  *
- * A prefix read may be taken in several steps on a large namespace (Redis `HSCAN`): a
- * completion that lands meanwhile may show in some of its totals and not yet in others.
+ * A prefix read of a very large namespace may be taken in several steps (Redis `HSCAN`,
+ * past a million totals): a completion that lands meanwhile may then show in some of
+ * its totals and not yet in others.
  */
 export type StateSelection =
   | { readonly prefix: string; readonly names?: undefined }

@@ -80,7 +80,6 @@ export function receiptConformance(store: StoreForTest): void {
     const { open } = await store();
     const channel = open();
     await channel.sendEncoded([wireMessage('select')]);
-    // Enough totals that a Redis prefix read takes several HSCAN steps.
     const many = Object.fromEntries(Array.from({ length: 25_000 }, (_, i) => [`v|${i}`, BigInt(i + 1)]));
     const others = { 'c|1': 5n, 'v*x': 6n, 'v[ab]': 7n, 'vé|1': 8n, v: 9n };
     await channel.complete(receiptsOf(await channel.receiveBatch(1)), adding({ ...many, ...others }));

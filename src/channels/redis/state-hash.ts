@@ -2,8 +2,14 @@ import { Command, type Redis } from 'ioredis';
 import type { StateSelection } from '../channel.js';
 import { checkStateSelection } from '../state-change.js';
 
-/** Fields asked of each `HSCAN` step and each `HMGET`: large enough that a namespace of tens of thousands of totals takes a few steps. */
-const STEP_FIELDS = 20_000;
+/**
+ * The `COUNT` of each `HSCAN` step: a hash of up to this many fields is scanned in one
+ * step, so one command reads them all at one moment, as `HGETALL` does (and blocks Redis
+ * as long). A larger namespace is read in several.
+ */
+const SCAN_FIELDS = 1_000_000;
+/** Names asked of each `HMGET`. */
+const NAMES_PER_READ = 20_000;
 
 /**
  * `HGETALL key` answered as Redis sends it, a flat array of field, value, field, value:
@@ -33,17 +39,23 @@ function addFlat(totals: Map<string, bigint>, flat: readonly Buffer[]): void {
 
 /**
  * The totals of a publisher's state HASH, exact as bigints: all of them (`HGETALL`), those
- * whose name starts with a prefix (`HSCAN ... MATCH`, in steps), or some by name (`HMGET`).
+ * whose name starts with a prefix (`HSCAN ... MATCH`, in steps of `scanFields`), or some
+ * by name (`HMGET`).
  * @throws InvalidArgumentError for a bad selection.
  */
-export async function readStateHash(connection: Redis, key: string, select?: StateSelection): Promise<Map<string, bigint>> {
+export async function readStateHash(
+  connection: Redis,
+  key: string,
+  select?: StateSelection,
+  scanFields = SCAN_FIELDS,
+): Promise<Map<string, bigint>> {
   const totals = new Map<string, bigint>();
   const selection = checkStateSelection(select);
   if (selection === undefined) {
     addFlat(totals, ((await connection.sendCommand(new FlatHgetall(key))) as Buffer[] | null) ?? []);
   } else if (selection.names !== undefined) {
-    for (let i = 0; i < selection.names.length; i += STEP_FIELDS) {
-      const names = selection.names.slice(i, i + STEP_FIELDS);
+    for (let i = 0; i < selection.names.length; i += NAMES_PER_READ) {
+      const names = selection.names.slice(i, i + NAMES_PER_READ);
       const values = await connection.hmget(key, ...names);
       values.forEach((value, j) => {
         if (value !== null) totals.set(names[j] as string, BigInt(value));
@@ -53,7 +65,7 @@ export async function readStateHash(connection: Redis, key: string, select?: Sta
     const pattern = prefixPattern(selection.prefix);
     let cursor = '0';
     do {
-      const [next, flat] = await connection.hscanBuffer(key, cursor, 'MATCH', pattern, 'COUNT', STEP_FIELDS);
+      const [next, flat] = await connection.hscanBuffer(key, cursor, 'MATCH', pattern, 'COUNT', scanFields);
       addFlat(totals, flat);
       cursor = next.toString();
     } while (cursor !== '0');
