@@ -45,9 +45,14 @@ function series(result: { results: readonly { series?: readonly InfluxSeries[]; 
 
 /** The guide's three queries, checked against what the guide says they show. */
 async function checkGuideQueries(influx: InfluxDBServerHandle, database: string): Promise<void> {
+  // InfluxDB indexes a new measurement before its points can be read: wait for the points.
+  const answered = async (query: string): Promise<boolean> => ((await influx.query(query, database)).results[0]?.series?.length ?? 0) > 0;
   await waitFor(
-    async () => (await influx.query('SHOW MEASUREMENTS', database)).results[0]?.series?.[0]?.values?.length === 2,
-    'both measurements stored',
+    async () =>
+      (await influx.query('SHOW MEASUREMENTS', database)).results[0]?.series?.[0]?.values?.length === 2 &&
+      (await answered('SELECT * FROM runTime')) &&
+      (await answered('SELECT * FROM iterations')),
+    'both measurements stored and readable',
     20_000,
   );
   assert.deepEqual(series(await influx.query('SHOW MEASUREMENTS', database)).values, [['iterations'], ['runTime']]);
