@@ -49,11 +49,13 @@ export class RemoteWriteReceiver {
   private readonly headers: Readonly<Record<string, string>>;
   private readonly logger: KadabraLogger;
   private readonly backoff = new Backoff({ initialMs: 250, maxMs: 30_000 });
-  private readonly logs = new LogLimiter(LOG_INTERVAL_MS);
+  private readonly retryLogs = new LogLimiter(LOG_INTERVAL_MS);
+  private readonly refusalLogs = new LogLimiter(LOG_INTERVAL_MS);
   private busy = false;
   /** No push before this time (ms since the epoch): the backoff after a failure. */
   private retryAt = 0;
-  private failing = false;
+  /** Whether the last request could not be taken (5xx, 429, no connection). */
+  private unavailable = false;
 
   /**
    * @throws ConfigurationError for a TLS file that cannot be read, or TLS arguments on an http:// url.
@@ -78,38 +80,18 @@ export class RemoteWriteReceiver {
   }
 
   /**
-   * Pushes one snapshot (a snappy-compressed `WriteRequest`) unless a push is still in
-   * flight or the backoff says wait; tries again after transient failures until
-   * `untilMs` (when the next snapshot is due) or `signal` aborts. Never rejects.
-   * @returns whether the receiver stored it.
+   * Pushes one snapshot (its requests: snappy-compressed `WriteRequest`s, in order) unless
+   * a push is still in flight or the backoff says wait. A request the receiver cannot
+   * take now is tried again after the backoff while that falls before `untilMs` (when the
+   * next snapshot is due); after that, the rest of this snapshot is left to the next one.
+   * A refused request is skipped. Ends when `signal` aborts. Never rejects.
    */
-  async push(body: Buffer, untilMs: number, signal: AbortSignal): Promise<boolean> {
-    if (this.busy || Date.now() < this.retryAt) return false;
+  async push(requests: readonly Buffer[], untilMs: number, signal: AbortSignal): Promise<void> {
+    if (this.busy || Date.now() < this.retryAt) return;
     this.busy = true;
     try {
-      for (;;) {
-        const verdict = await this.attempt(body);
-        // Stopping closed the connection under it: nothing to report.
-        if (signal.aborted) return verdict.kind === 'written';
-        if (verdict.kind === 'written') {
-          if (this.failing) this.logger.info('the remote-write receiver takes pushes again');
-          this.failing = false;
-          this.backoff.reset();
-          this.logs.reset();
-          return true;
-        }
-        this.failing = true;
-        if (verdict.kind === 'refused') {
-          this.log('refused', 'error', { reason: verdict.reason, fix: verdict.fix }, 'the remote-write receiver refused a push; it is not sent again, the next snapshot is');
-          return false;
-        }
-        const delayMs = this.backoff.next(verdict.retryAfterMs);
-        this.log('retry', 'warn', { reason: verdict.reason, retryInMs: Math.round(delayMs) }, 'the remote-write receiver cannot take pushes now; retrying with backoff (the totals are kept: the newest snapshot is sent once it can)');
-        if (Date.now() + delayMs >= untilMs) {
-          this.retryAt = Date.now() + delayMs;
-          return false;
-        }
-        if (!(await abortableSleep(delayMs, signal))) return false;
+      for (const body of requests) {
+        if (!(await this.deliver(body, untilMs, signal))) return;
       }
     } finally {
       this.busy = false;
@@ -121,17 +103,45 @@ export class RemoteWriteReceiver {
     this.client.close();
   }
 
+  /** Sends one request until it is written or refused (true), or the rest must wait for the next snapshot (false). */
+  private async deliver(body: Buffer, untilMs: number, signal: AbortSignal): Promise<boolean> {
+    for (;;) {
+      const verdict = await this.attempt(body);
+      // Stopping closed the connection under it: nothing to report.
+      if (signal.aborted) return false;
+      if (verdict.kind === 'written') {
+        if (this.unavailable) this.logger.info('the remote-write receiver takes pushes again');
+        this.unavailable = false;
+        this.backoff.reset();
+        this.retryLogs.reset();
+        return true;
+      }
+      if (verdict.kind === 'refused') {
+        this.refusalLogs.log(this.logger, 'error', 'refused', { reason: verdict.reason, fix: verdict.fix }, 'the remote-write receiver refused a push; it is not sent again, the next snapshot is');
+        return true;
+      }
+      this.unavailable = true;
+      const delayMs = this.backoff.next(verdict.retryAfterMs);
+      this.retryLogs.log(
+        this.logger,
+        'warn',
+        'unavailable',
+        { reason: verdict.reason, retryInMs: Math.round(delayMs) },
+        'the remote-write receiver cannot take pushes now; retrying with backoff (the totals are kept: the newest snapshot is sent once it can)',
+      );
+      if (Date.now() + delayMs >= untilMs) {
+        this.retryAt = Date.now() + delayMs;
+        return false;
+      }
+      if (!(await abortableSleep(delayMs, signal))) return false;
+    }
+  }
+
   private async attempt(body: Buffer): Promise<RemoteWriteVerdict> {
     try {
       return classifyRemoteWriteAnswer(await this.client.post(this.path, body, this.headers));
     } catch (error) {
       return { kind: 'retry', reason: describeError(error), retryAfterMs: undefined };
     }
-  }
-
-  private log(key: string, level: 'warn' | 'error', fields: Record<string, unknown>, message: string): void {
-    const heldBack = this.logs.admit(key);
-    if (heldBack === undefined) return;
-    this.logger[level]({ ...fields, ...(heldBack > 0 ? { heldBack } : {}) }, message);
   }
 }

@@ -19,6 +19,13 @@ export const REMOTE_WRITE_LEASE = 'prometheus-remote-write';
 /** A lease lasts this many intervals: its holder renews it every interval, so one late renewal does not lose it. */
 export const LEASE_INTERVALS = 3;
 
+/**
+ * Most series (of one sample each) in one request: a snapshot of many series goes as
+ * several requests (each a few hundred KiB before compression at most), well within the
+ * request size limits of receivers.
+ */
+export const SERIES_PER_REQUEST = 2000;
+
 /** At most one line per kind of trouble per this many ms. */
 const LOG_INTERVAL_MS = 60_000;
 
@@ -36,6 +43,8 @@ export interface RemoteWriterOptions {
   readonly logger: KadabraLogger;
   /** Who this agent is to the lease. Default: host, pid and a random part. */
   readonly owner?: string;
+  /** Most series (one sample each) in one request. Default `SERIES_PER_REQUEST`. */
+  readonly seriesPerRequest?: number;
 }
 
 /**
@@ -55,6 +64,7 @@ export class RemoteWriter implements PublisherTask {
   private readonly options: RemoteWriterOptions;
   private readonly receivers: RemoteWriteReceiver[];
   private readonly owner: string;
+  private readonly seriesPerRequest: number;
   private readonly logger: KadabraLogger;
   private readonly logs = new LogLimiter(LOG_INTERVAL_MS);
   private readonly controller = new AbortController();
@@ -68,6 +78,7 @@ export class RemoteWriter implements PublisherTask {
     this.options = options;
     this.logger = options.logger;
     this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+    this.seriesPerRequest = options.seriesPerRequest ?? SERIES_PER_REQUEST;
     this.receivers = options.receivers.map((receiver) => new RemoteWriteReceiver(receiver, this.logger));
   }
 
@@ -125,7 +136,7 @@ export class RemoteWriter implements PublisherTask {
       held = await this.options.lease(REMOTE_WRITE_LEASE, this.owner, ttlMs);
     } catch (error) {
       held = false;
-      this.log('lease', { err: describeError(error) }, 'could not take or renew the remote-write lease (the channel does not answer); not pushing until it does');
+      this.logs.log(this.logger, 'warn', 'lease', { err: describeError(error) }, 'could not take or renew the remote-write lease (the channel does not answer); not pushing until it does');
     }
     if (held !== this.holding) {
       this.logger.info(
@@ -137,25 +148,24 @@ export class RemoteWriter implements PublisherTask {
       this.holding = held;
     }
     if (!held || signal.aborted) return;
-    let body: Buffer;
+    let requests: Buffer[];
     try {
       const families = await this.options.families();
       const series = remoteWriteSeries(families, Date.now(), this.options.labels);
-      if (series.length === 0) return;
-      body = Buffer.from(snappy.compress(encodeWriteRequest(series)));
+      requests = [];
+      for (let i = 0; i < series.length; i += this.seriesPerRequest) {
+        requests.push(Buffer.from(snappy.compress(encodeWriteRequest(series.slice(i, i + this.seriesPerRequest)))));
+      }
     } catch (error) {
-      this.log('read', { err: describeError(error) }, 'could not read the series from the channel for remote write; trying again at the next interval');
+      this.logs.log(this.logger, 'warn', 'read', { err: describeError(error) }, 'could not read the series from the channel for remote write; trying again at the next interval');
       return;
     }
+    if (requests.length === 0) return;
     for (const receiver of this.receivers) {
-      const push = receiver.push(body, nextAt, signal);
+      const push = receiver.push(requests, nextAt, signal);
       this.pushes.add(push);
       void push.finally(() => this.pushes.delete(push));
     }
   }
 
-  private log(key: string, fields: Record<string, unknown>, message: string): void {
-    const heldBack = this.logs.admit(key);
-    if (heldBack !== undefined) this.logger.warn({ ...fields, ...(heldBack > 0 ? { heldBack } : {}) }, message);
-  }
 }

@@ -94,6 +94,34 @@ describe('RemoteWriter', () => {
     }
   });
 
+  it('sends a snapshot of many series as several requests of at most seriesPerRequest series', async () => {
+    const receiver = await fakeReceiver();
+    const families: MetricFamily[] = [
+      { name: 'n_total', help: 'h', type: 'counter', samples: [1, 2, 3, 4, 5].map((i) => ({ labels: { i: String(i) }, value: i })) },
+    ];
+    const remote = new RemoteWriter({
+      receivers: [{ url: receiver.url }],
+      intervalSeconds: 60,
+      labels: {},
+      families: async () => families,
+      lease: async () => true,
+      logger: silentLogger(),
+      seriesPerRequest: 2,
+    });
+    const running = remote.start();
+    try {
+      await waitFor(() => receiver.received.length >= 3, 'the three requests of the first snapshot');
+      assert.deepEqual(receiver.received.map((one) => one.series.length), [2, 2, 1]);
+      const values = receiver.received.flatMap((one) => one.series.map((series) => series.samples[0]?.value));
+      assert.deepEqual(values, [1, 2, 3, 4, 5]);
+      assert.equal(new Set(receiver.received.flatMap((one) => one.series.map((series) => series.samples[0]?.timestampMs))).size, 1);
+    } finally {
+      await remote.stop();
+      await running;
+      await receiver.close();
+    }
+  });
+
   it('retries a snapshot the receiver cannot take now (503), and sends a refused one (400) once, naming the fix', async () => {
     const flaky = await fakeReceiver((n) => (n < 2 ? 503 : 204));
     const refusing = await fakeReceiver(() => 400);
