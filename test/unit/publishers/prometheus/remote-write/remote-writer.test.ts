@@ -1,44 +1,11 @@
 import assert from 'node:assert/strict';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import type { MetricFamily } from '../../../../../src/agent/monitoring/exposition.js';
 import { RemoteWriter } from '../../../../../src/publishers/prometheus/remote-write/remote-writer.js';
 import type { RemoteWriteReceiverArgs } from '../../../../../src/publishers/prometheus/remote-write/remote-write-args.js';
-import type { TimeSeries } from '../../../../../src/publishers/prometheus/remote-write/write-request.js';
 import { MemoryChannel, MemoryStore } from '../../../../support/memory-channel.js';
-import { decodeRemoteWriteBody } from '../../../../support/remote-write-decoder.js';
+import { fakeReceiver } from '../../../../support/fake-remote-write-receiver.js';
 import { captureLogger, silentLogger, waitFor } from '../../../agent/helpers.js';
-
-interface Received {
-  readonly headers: IncomingHttpHeaders;
-  readonly series: TimeSeries[];
-}
-
-/** A loopback HTTP receiver recording each push; `status(n)` answers the n-th (from 0). */
-async function fakeReceiver(status: (n: number) => number = () => 204): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
-  const received: Received[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      received.push({ headers: req.headers, series: decodeRemoteWriteBody(Buffer.concat(chunks)) });
-      const code = status(received.length - 1);
-      res.writeHead(code, code === 503 ? { 'Retry-After': '0' } : {});
-      res.end(code >= 400 ? `answer ${code}: out of order sample` : '');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/api/v1/write`,
-    received,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
-}
 
 const FAMILIES: MetricFamily[] = [{ name: 'requests_total', help: 'h', type: 'counter', samples: [{ labels: { route: '/a' }, value: '7' }] }];
 
