@@ -71,6 +71,8 @@ export class Agent {
   private readonly ownsPublisher: boolean;
   private readonly receiver: AgentComponent;
   private readonly nanny: AgentComponent;
+  /** The publisher's own work beside publishing (remote write), if it has any. */
+  private readonly background: AgentComponent | undefined;
   /** The HTTP listener and what it reports; undefined while `AGENT_HTTP_PORT` is unset. */
   private readonly monitoring: AgentMonitoring | undefined;
   private running: Promise<void> | undefined;
@@ -111,6 +113,7 @@ export class Agent {
 
     const channel = this.channel;
     this.publisher.useChannelState?.((namespace, select) => channel.readState(namespace, select));
+    this.background = this.publisher.backgroundTask?.((name, owner, ttlMs) => channel.lease(name, owner, ttlMs));
 
     const gate = new PublishGate();
     this.monitoring =
@@ -203,7 +206,7 @@ export class Agent {
         { type: c.AGENT_TYPE, channel: c.AGENT_CHANNEL_TYPE, publisher: c.AGENT_PUBLISHER_TYPE, endpoint: this.channel.describe().endpoint },
         'agent started',
       );
-      if (this.publisher.seriesFamilies && !this.monitoring) {
+      if (this.publisher.seriesFamilies && !this.monitoring && !this.background) {
         this.logger.warn(
           `the ${c.AGENT_PUBLISHER_TYPE} publisher serves its series on the agent's /metrics, which is off: set AGENT_HTTP_PORT ` +
             '(messages are still counted, in the channel, and shown once it is on)',
@@ -227,7 +230,7 @@ export class Agent {
           throw error;
         }
       }
-      const parts = [this.receiver.start(), this.nanny.start()];
+      const parts = [this.receiver.start(), this.nanny.start(), ...(this.background ? [this.background.start()] : [])];
       // A stop ends the wait too: a part hung on a server that does not answer must not hold it.
       await Promise.race([...parts, this.stopRequested]);
       const unexpected = this.stopping === undefined;
@@ -242,7 +245,12 @@ export class Agent {
 
   private async shutdown(): Promise<void> {
     this.logger.info('agent stopping: finishing in-flight publishes');
-    const components = [this.receiver.stop(), this.nanny.stop(), ...(this.monitoring ? [this.monitoring.stopProbe()] : [])];
+    const components = [
+      this.receiver.stop(),
+      this.nanny.stop(),
+      ...(this.background ? [this.background.stop()] : []),
+      ...(this.monitoring ? [this.monitoring.stopProbe()] : []),
+    ];
     const stopping = Promise.allSettled(components).then((results) => {
       for (const result of results) {
         if (result.status === 'rejected') this.logger.error({ err: describeError(result.reason) }, 'stopping a component failed');

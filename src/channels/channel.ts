@@ -268,6 +268,17 @@ export interface Channel {
    */
   readState(namespace: string, select?: StateSelection): Promise<Map<string, bigint>>;
   /**
+   * Takes, renews or gives up the lease `name`, kept in the channel's server, so that of
+   * all the processes sharing the channel one at a time does a job (the Prometheus
+   * publisher's remote write). With `ttlMs` > 0: takes the lease when nobody holds it
+   * (never taken, given up, or its holder's time ran out), renews it when `owner` holds
+   * it, for `ttlMs` from now by the channel's clock, and resolves whether `owner` holds
+   * it now. With `ttlMs` 0: gives it up if `owner` holds it, and resolves false. One
+   * atomic step: two owners racing never both hold it.
+   * @throws InvalidArgumentError for a bad name (1 to 64 letters, digits, `-`, `_`), owner (non-empty) or ttl (whole ms).
+   */
+  lease(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  /**
    * Up to `limit` in-progress messages (and up to `limits.maxBatchBytes`), oldest first,
    * each with when it entered in-progress; those over `limits.maxMessageBytes` are
    * dead-lettered instead, without being read.

@@ -65,6 +65,11 @@ export function schemaIssueError(
   // it is described, not shown.
   const expectsObject = node?.type === 'object' || node?.anyOf?.some((option) => option.type === 'object') === true;
   const shown = expectsObject ? formatValue(received) : formatValue(received, lastName);
+  // A refinement's own words say what is wrong with a value of the right type (a bound out
+  // of order, a reserved name); the schema's type alone would say "must be a string".
+  if (issue.code === 'custom' && issue.message !== '') {
+    return new ConfigurationError(path, `${path}${sourceNote(source)} ${issue.message}; got ${shown}`);
+  }
   return new ConfigurationError(
     path,
     `${path}${sourceNote(source)} must be ${describeAccepted(node)}; got ${shown}${hint}`,

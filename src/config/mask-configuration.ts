@@ -1,7 +1,20 @@
 import { ARGUMENT_KEYS } from './argument-keys.js';
 import { CONFIG_KEYS, configKeysOf, type ConfigSide } from './config-keys.js';
-import { jsonSchemaOf } from './describe-schema.js';
+import { jsonSchemaAt, jsonSchemaOf, type JsonSchema } from './describe-schema.js';
 import { maskSetting, secretKindOf, type SecretKind } from './secret-setting.js';
+
+/**
+ * An argument's value as it may be shown, by its schema node: masked whole when the node
+ * marks it a credential or no node describes it; inside an object or array (a list of
+ * receivers with their passwords), each part by its own node.
+ */
+function maskArgument(value: unknown, node: JsonSchema | undefined): unknown {
+  if (node === undefined) return maskSetting(value, 'value');
+  const kind: SecretKind | undefined = secretKindOf(node);
+  if (kind !== undefined || value === null || typeof value !== 'object') return maskSetting(value, kind);
+  if (Array.isArray(value)) return value.map((item: unknown, index) => maskArgument(item, jsonSchemaAt(node, [index])));
+  return Object.fromEntries(Object.entries(value).map(([key, part]) => [key, maskArgument(part, jsonSchemaAt(node, [key]))]));
+}
 
 /**
  * A resolved configuration of `side` as it may be shown (the agent's status page): every
@@ -25,8 +38,7 @@ export function maskConfiguration(side: ConfigSide, configuration: Readonly<Reco
     shown[name] = Object.fromEntries(
       Object.entries(value).map(([argument, argumentValue]) => {
         const node = properties[argument];
-        const kind: SecretKind | undefined = typeof node === 'object' ? secretKindOf(node) : 'value';
-        return [argument, maskSetting(argumentValue, kind)];
+        return [argument, maskArgument(argumentValue, typeof node === 'object' ? node : undefined)];
       }),
     );
   }

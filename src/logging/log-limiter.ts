@@ -1,3 +1,5 @@
+import type { KadabraLogger } from './logger.js';
+
 /**
  * Lets a repeated log line through at most once per interval per key, counting what it
  * held back, so an outage that fails every write logs a line a minute, not thousands.
@@ -22,6 +24,15 @@ export class LogLimiter {
     }
     this.last.set(key, { at: now, suppressed: 0 });
     return entry?.suppressed ?? 0;
+  }
+
+  /**
+   * Logs `message` at `level` if `admit(key)` lets it through, with how many lines were
+   * held back since the last one (`heldBack`) when there were any.
+   */
+  log(logger: KadabraLogger, level: 'warn' | 'error', key: string, fields: Record<string, unknown>, message: string): void {
+    const heldBack = this.admit(key);
+    if (heldBack !== undefined) logger[level]({ ...fields, ...(heldBack > 0 ? { heldBack } : {}) }, message);
   }
 
   /** Forgets every key (after a success, the next failure is news again). */

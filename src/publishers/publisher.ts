@@ -52,6 +52,17 @@ export interface PublishOutcome {
 /** Reads a publisher's totals from the agent's channel (`Channel.readState`). */
 export type ReadChannelState = (namespace: string, select?: StateSelection) => Promise<Map<string, bigint>>;
 
+/** Takes, renews or gives up a lease in the agent's channel (`Channel.lease`): whether `owner` holds it now. */
+export type ChannelLease = (name: string, owner: string, ttlMs: number) => Promise<boolean>;
+
+/** Work a publisher does on its own while the agent runs; the agent starts and stops it. */
+export interface PublisherTask {
+  /** Runs until `stop()` is called, and resolves then. Never rejects. */
+  start(): Promise<void>;
+  /** Stops, and resolves once the work has wound down. Idempotent. */
+  stop(): Promise<void>;
+}
+
 /**
  * Which message a metrics object came from, in its channel: the receipt's `id` and
  * `shard` (a channel's `Receipt` is one). Stable across receives and republishes, so a
@@ -109,6 +120,13 @@ export interface Publisher {
    * fleet series), read at scrape time. Optional.
    */
   seriesFamilies?(): Promise<MetricFamily[]>;
+  /**
+   * Work the publisher does on its own while the agent runs (the Prometheus publisher's
+   * remote write), given the channel's `lease` so that one agent of a channel does it at
+   * a time; undefined when it has none (none configured). The agent asks once, when it is
+   * made, starts the task after `prepare` and stops it with its receivers. Optional.
+   */
+  backgroundTask?(lease: ChannelLease): PublisherTask | undefined;
   /** Releases connections; idempotent. */
   close(): Promise<void>;
 }

@@ -11,6 +11,7 @@ import {
   type ConformanceStore,
   type ConformanceTarget,
 } from './conformance-support.js';
+import { leaseConformance } from './lease-conformance.js';
 import { receiptConformance } from './receipt-conformance.js';
 
 export { nameOf, wireMessage, type ConformanceStore, type ConformanceTarget, type OpenOptions } from './conformance-support.js';
@@ -19,8 +20,9 @@ export { nameOf, wireMessage, type ConformanceStore, type ConformanceTarget, typ
  * The behaviour every `Channel` implementation shares (see `Channel` in
  * src/channels/channel.ts), run against one implementation: ordering, blocking receive
  * with timeout and abort, batches, in-progress with entry times, complete, dead letters,
- * concurrent producers and consumers, a consumer that goes away mid-publish, and (in
- * receipt-conformance.ts) receipts, `describe()` and publisher state.
+ * concurrent producers and consumers, a consumer that goes away mid-publish, (in
+ * receipt-conformance.ts) receipts, `describe()` and publisher state, and (in
+ * lease-conformance.ts) leases.
  *
  * @param name the implementation, for test names.
  * @param makeTarget starts what the implementation needs (a server, a directory).
@@ -458,5 +460,6 @@ export function channelConformance(name: string, makeTarget: () => Promise<Confo
     });
 
     receiptConformance(store);
+    leaseConformance(store);
   });
 }

@@ -13,6 +13,7 @@ import type {
   StateSelection,
 } from '../../src/channels/channel.js';
 import { encodedBytes, type EncodedMessage } from '../../src/channels/encoded-message.js';
+import { checkLease } from '../../src/channels/channel-lease.js';
 import { foreignReceipt, ownReceipts } from '../../src/channels/receipt.js';
 import { addToTotal, checkNamespace, checkStateChange, checkStateSelection, selectTotals } from '../../src/channels/state-change.js';
 import type { Metrics } from '../../src/metrics/metrics.js';
@@ -48,6 +49,8 @@ export class MemoryStore {
   readonly dead: DeadLetter[] = [];
   /** Publishers' totals by namespace. */
   readonly state = new Map<string, Map<string, bigint>>();
+  /** Leases by name: who holds each, until when (the channels' clock, ms). */
+  readonly leases = new Map<string, { readonly owner: string; readonly expiresAt: number }>();
   readonly waiters = new Set<() => void>();
   private entries = 0;
 
@@ -241,6 +244,21 @@ export class MemoryChannel implements Channel {
       this.store.state.set(change.namespace, totals);
     }
     for (const entry of entries) this.removeEntry(entry);
+  }
+
+  async lease(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    const request = checkLease(name, owner, ttlMs);
+    await Promise.resolve();
+    const now = this.now();
+    const held = this.store.leases.get(request.name);
+    const free = held === undefined || held.expiresAt <= now;
+    if (request.ttlMs === 0) {
+      if (!free && held.owner === request.owner) this.store.leases.delete(request.name);
+      return false;
+    }
+    if (!free && held.owner !== request.owner) return false;
+    this.store.leases.set(request.name, { owner: request.owner, expiresAt: now + request.ttlMs });
+    return true;
   }
 
   async readState(namespace: string, select?: StateSelection): Promise<Map<string, bigint>> {

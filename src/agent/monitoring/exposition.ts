@@ -86,7 +86,7 @@ function seriesLabels(sample: Sample): Readonly<Record<string, string>> | undefi
 }
 
 /** The name a family's series share before their suffixes: a counter's without `_total`. */
-function familyBase(family: MetricFamily): string {
+export function familyBase(family: MetricFamily): string {
   return family.type === 'counter' && family.name.endsWith('_total') ? family.name.slice(0, -'_total'.length) : family.name;
 }
 

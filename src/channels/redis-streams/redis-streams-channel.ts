@@ -28,6 +28,7 @@ import { parseChannelArgs } from '../parse-channel-args.js';
 import { foreignReceipt, ownReceipts } from '../receipt.js';
 import { reportDeadLetter } from '../report-dead-letter.js';
 import { checkNamespace, checkStateChange, overflowFailure, totalsArgs } from '../state-change.js';
+import { redisLease } from '../redis/redis-lease.js';
 import { untilAborted } from '../until-aborted.js';
 import { BlockingConnections } from '../redis/blocking-connections.js';
 import { BulkCommands } from '../redis/bulk-commands.js';
@@ -64,6 +65,8 @@ interface StreamKeys {
   readonly dead: string;
   /** Prefix of the HASH of each publisher's state: `<stream_key>:state:<namespace>`. */
   readonly statePrefix: string;
+  /** Prefix of each lease's key: `<stream_key>:lease:<name>`. */
+  readonly leasePrefix: string;
 }
 
 /** A consumer name unique to this process and channel: host, pid and a random part. */
@@ -163,7 +166,7 @@ export class RedisStreamsChannel implements Channel {
     this.logger = logger ?? createLogger().child({ name: this.args.logger });
     this.consumer = this.args.consumer ?? uniqueConsumerName();
     const stream = this.args.stream_key;
-    this.keys = Object.freeze({ stream, dead: `${stream}:dead`, statePrefix: `${stream}:state:` });
+    this.keys = Object.freeze({ stream, dead: `${stream}:dead`, statePrefix: `${stream}:state:`, leasePrefix: `${stream}:lease:` });
     this.commands = new ChannelConnection(this.args, this.logger);
     this.blocking = new BlockingConnections(this.args, this.logger);
     this.dead = new DeadLetterList(this.keys.dead);
@@ -394,6 +397,14 @@ export class RedisStreamsChannel implements Channel {
   async readState(namespace: string, select?: StateSelection): Promise<Map<string, bigint>> {
     const key = `${this.keys.statePrefix}${checkNamespace(namespace)}`;
     return readStateHash(await this.ready(), key, select);
+  }
+
+  /**
+   * The lease `name` in the key `<stream_key>:lease:<name>`, under the stream's hash tag
+   * (the script `lease-1.lua`; its time is the server's).
+   */
+  async lease(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    return redisLease(() => this.ready(), this.keys.leasePrefix, name, owner, ttlMs);
   }
 
   /**

@@ -20,6 +20,7 @@ import type {
   StateChange,
   StateSelection,
 } from '../channel.js';
+import { redisLease } from './redis-lease.js';
 import { ownReceipts } from '../receipt.js';
 import { checkNamespace, checkStateChange, overflowFailure, totalsArgs } from '../state-change.js';
 import { RedisListReceipt } from './redis-list-receipt.js';
@@ -51,6 +52,8 @@ interface ChannelKeys {
   readonly dead: string;
   /** Prefix of the HASH of each publisher's state: `<queue>:state:<namespace>`. */
   readonly statePrefix: string;
+  /** Prefix of each lease's key: `<queue>:lease:<name>`. */
+  readonly leasePrefix: string;
 }
 
 /** The key of a message's entered-time record; the same as Lua's `redis.sha1hex(message)`. */
@@ -109,6 +112,7 @@ export class RedisChannel implements Channel {
       entered: `${inprogress_key}:entered`,
       dead: dead_key,
       statePrefix: `${queue_key}:state:`,
+      leasePrefix: `${queue_key}:lease:`,
     });
     this.commands = new ChannelConnection(this.args, this.logger);
     this.dead = new DeadLetterList(dead_key);
@@ -251,6 +255,11 @@ export class RedisChannel implements Channel {
   async readState(namespace: string, select?: StateSelection): Promise<Map<string, bigint>> {
     const key = `${this.keys.statePrefix}${checkNamespace(namespace)}`;
     return readStateHash(await this.ready(), key, select);
+  }
+
+  /** The lease `name` in the key `<queue_key>:lease:<name>` (the script `lease-1.lua`; its time is the server's). */
+  async lease(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    return redisLease(() => this.ready(), this.keys.leasePrefix, name, owner, ttlMs);
   }
 
   /**

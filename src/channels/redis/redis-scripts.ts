@@ -22,6 +22,7 @@ const SCRIPTS: Readonly<Record<string, { file: string; keys: number; shared?: re
   kadabraStreamDeadLetter: { file: 'stream-dead-letter-2.lua', keys: 2, shared: STREAM_SHARED },
   kadabraStreamRequeueDeadLetter: { file: 'stream-requeue-dead-letter-2.lua', keys: 2 },
   kadabraStreamPruneConsumers: { file: 'stream-prune-consumers-1.lua', keys: 1 },
+  kadabraLease: { file: 'lease-1.lua', keys: 1 },
 };
 
 type ScriptArg = string | number | Buffer;
@@ -83,6 +84,8 @@ declare module 'ioredis' {
     kadabraStreamRequeueDeadLetter(dead: string, stream: string, record: string | Buffer, message: Buffer): Result<number, Context>;
     /** Returns the names of the consumers removed. */
     kadabraStreamPruneConsumers(stream: string, group: string, self: string, minIdleMs: number): Result<string[], Context>;
+    /** Takes or renews (`ttlMs` > 0) or gives up (0) a lease; returns 1 when `owner` holds it after the call. */
+    kadabraLease(key: string, owner: string, ttlMs: number): Result<number, Context>;
   }
 }
 

@@ -24,6 +24,8 @@ import { DEFAULT_RECEIVE_TIMEOUT_SECONDS } from '../channel.js';
 import { ownReceipts } from '../receipt.js';
 import { checkNamespace, checkStateChange, checkStateSelection } from '../state-change.js';
 import { SqliteReceipt } from './sqlite-receipt.js';
+import { SqliteLease } from './sqlite-lease.js';
+import { checkLease } from '../channel-lease.js';
 import { encodedBytes, type EncodedMessage } from '../encoded-message.js';
 import { reportDeadLetter, reportOversized } from '../report-dead-letter.js';
 import { SYNCHRONOUS_BUSY_WAIT_MS, withBusyRetry } from './busy-retry.js';
@@ -66,6 +68,7 @@ export class SqliteChannel implements Channel {
   private db: Database | undefined;
   private closing: Promise<void> | undefined;
   private readonly readOnly: boolean;
+  private leases: SqliteLease | undefined;
 
   /**
    * @param args overrides of `DEFAULT_ARGS` (`path`, `dead_max_length`, `busy_timeout`, ...).
@@ -227,6 +230,17 @@ export class SqliteChannel implements Channel {
     const change = options.stateChange && checkStateChange(options.stateChange);
     if (ids.length === 0) return;
     await this.run((queue) => queue.complete(ids, change));
+  }
+
+  /** The lease `name`, a row of the file's `kadabra_leases` table, timed by SQLite's clock. */
+  async lease(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    const request = checkLease(name, owner, ttlMs);
+    await this.queue();
+    const db = this.db;
+    if (db === undefined) throw new Error('channel is closed');
+    this.leases ??= new SqliteLease(db);
+    const leases = this.leases;
+    return this.retrying(() => leases.hold(request));
   }
 
   /** The totals of a publisher's state, from the file's `kadabra_state` table. */

@@ -33,6 +33,8 @@ export interface KeepAliveClientOptions {
   readonly timeoutMs: number;
   /** For https: CA, client certificate and key (file contents), server name to verify. */
   readonly tls?: TlsOptions | undefined;
+  /** The server and its arguments, named by connection errors. Default: InfluxDB, `AGENT_PUBLISHER_ARGS`. */
+  readonly target?: Omit<ConnectionTarget, 'tls'>;
 }
 
 const INFLUXDB_TARGET: ConnectionTarget = {
@@ -54,14 +56,14 @@ export class KeepAliveClient {
   private readonly request: typeof httpRequest;
   private readonly target: ConnectionTarget;
 
-  constructor({ base, timeoutMs, tls }: KeepAliveClientOptions) {
+  constructor({ base, timeoutMs, tls, target = INFLUXDB_TARGET }: KeepAliveClientOptions) {
     this.base = base;
     this.timeoutMs = timeoutMs;
     const https = base.protocol === 'https:';
     const options = { keepAlive: true, maxSockets: 4, scheduling: 'lifo' as const };
     this.agent = https ? new HttpsAgent({ ...options, ...tls }) : new HttpAgent(options);
     this.request = https ? httpsRequest : httpRequest;
-    this.target = { ...INFLUXDB_TARGET, tls: https };
+    this.target = { ...target, tls: https };
   }
 
   /** POSTs `body` to `path` (path and query, from the origin). */

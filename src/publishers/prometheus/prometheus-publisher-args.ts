@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REMOTE_WRITE_ARGUMENTS, REMOTE_WRITE_DEFAULT_ARGS } from './remote-write/remote-write-args.js';
 
 /**
  * Histogram bucket upper bounds in seconds, as client libraries default to
@@ -41,6 +42,7 @@ export const prometheusPublisherArgsSchema = z
       .min(0)
       .meta({ unit: 'seconds' })
       .describe('Leave a series out of `/metrics` once it has not changed for this many seconds (its totals are kept; it returns when it changes); 0 keeps every series.'),
+    ...REMOTE_WRITE_ARGUMENTS,
   })
   .strict();
 
@@ -54,4 +56,5 @@ export const PROMETHEUS_PUBLISHER_DEFAULT_ARGS: Readonly<PrometheusPublisherArgs
   max_series_per_metric: 2000,
   max_series: 100_000,
   stale_after: 0,
+  ...REMOTE_WRITE_DEFAULT_ARGS,
 });

@@ -3,7 +3,7 @@ import type { MetricFamily } from '../../agent/monitoring/exposition.js';
 import { createLogger, type KadabraLogger } from '../../logging/logger.js';
 import { RateLimitedWarning } from '../../logging/rate-limited-warning.js';
 import type { Metrics } from '../../metrics/metrics.js';
-import type { Publisher, PublisherOptions, PublishOutcome, ReadChannelState } from '../publisher.js';
+import type { ChannelLease, Publisher, PublisherOptions, PublisherTask, PublishOutcome, ReadChannelState } from '../publisher.js';
 import { foldMetrics, type FoldContext } from './fold-metrics.js';
 import { PROMETHEUS_PUBLISHER_DEFAULT_ARGS, prometheusPublisherArgsSchema, type PrometheusPublisherArgs } from './prometheus-publisher-args.js';
 import { createdSeconds, seriesFamilies, SeriesOrder } from './series-families.js';
@@ -16,6 +16,7 @@ import {
   type SeriesTotals,
   type TotalNameParts,
 } from './series-totals.js';
+import { RemoteWriter } from './remote-write/remote-writer.js';
 
 /** At most one overflow or negative-increment warning per this many ms. */
 const WARNING_INTERVAL_MS = 10_000;
@@ -139,6 +140,23 @@ export class PrometheusPublisher implements Publisher {
     this.learn(series);
     await this.readCreated(read, series);
     return seriesFamilies(this.fresh(this.order.sorted(series)), (name) => this.bucketsOf(name), (idText) => this.created.get(idText));
+  }
+
+  /**
+   * The remote write (`remote_write`): the series of `/metrics` pushed every
+   * `remote_write_interval` by the agent of the channel that holds the lease; undefined
+   * without receivers.
+   */
+  backgroundTask(lease: ChannelLease): PublisherTask | undefined {
+    if (this.args.remote_write.length === 0) return undefined;
+    return new RemoteWriter({
+      receivers: this.args.remote_write,
+      intervalSeconds: this.args.remote_write_interval,
+      labels: this.args.remote_write_labels,
+      families: () => this.seriesFamilies(),
+      lease,
+      logger: this.logger.child({ task: 'remote write' }),
+    });
   }
 
   async close(): Promise<void> {
