@@ -20,6 +20,8 @@ export interface SeriesRssResult {
   readonly series: number;
   /** Highest VmRSS while it folded them and served the scrapes. */
   readonly peakRssMb: number;
+  /** Highest VmRSS while it folded them, before the first scrape. */
+  readonly foldPeakRssMb: number;
   /** Seconds until the last message was completed. */
   readonly foldSeconds: number;
 }
@@ -69,12 +71,13 @@ export async function prometheusSeriesRss(context: BenchContext, redis: Redis, s
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const foldSeconds = (performance.now() - start) / 1000;
+    const foldPeakRssMb = rss.peakMb;
     for (let scrape = 0; scrape < SCRAPES; scrape += 1) {
       const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       const served = text.split('\n').filter((line) => /^(counter_\d+_total|gauge_\d+)\{/.test(line)).length;
       if (served !== series) throw new Error(`prometheus series: /metrics served ${served} series, not ${series}\n${agent.describe()}`);
     }
-    return { series, peakRssMb: rss.stop(), foldSeconds };
+    return { series, peakRssMb: rss.stop(), foldPeakRssMb, foldSeconds };
   } finally {
     await agent.stop();
     await channel.remove(redis);
