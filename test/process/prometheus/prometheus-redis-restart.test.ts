@@ -6,7 +6,7 @@
 // nothing for it): the sender counts such messages, and only they may count twice.
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, type TestContext } from 'node:test';
 import { AgentProcess } from '../../support/agent-process.js';
 import { freePort } from '../../support/process-rig.js';
 import { runNode } from '../../support/node-child.js';
@@ -29,7 +29,7 @@ after(async () => {
 
 const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
 
-async function restartRun(type: string, channelArgs: Record<string, unknown>): Promise<void> {
+async function restartRun(t: TestContext, type: string, channelArgs: Record<string, unknown>): Promise<void> {
   const port = await freePort();
   const prometheus = await startPrometheus({ targets: [`127.0.0.1:${port}`] });
   const config = {
@@ -67,6 +67,7 @@ async function restartRun(type: string, channelArgs: Record<string, unknown>): P
       assert.equal(run.code, 0, run.stderr);
       failedWrites += (JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as { failedWrites: number }).failedWrites;
     }
+    t.diagnostic(`messages in client writes that failed and were sent again: ${failedWrites}`);
     const total = SENDERS * PER_SENDER;
     const settle = async (promql: string, low: number, high: number): Promise<number> => {
       let last: number | undefined;
@@ -101,8 +102,8 @@ async function restartRun(type: string, channelArgs: Record<string, unknown>): P
 }
 
 describe('the Prometheus publisher with a real Prometheus, redis-server restarted (TERM, KILL) while senders send', () => {
-  it('counts every message once on the redis channel', { timeout: 110_000 }, () =>
-    restartRun('redis', { host: '127.0.0.1', port: redis.port, ...uniqueKeys('prom_restart') }));
-  it('counts every message once on the redis-streams channel', { timeout: 110_000 }, () =>
-    restartRun('redis-streams', { host: '127.0.0.1', port: redis.port, stream_key: uniqueStreamKey('prom_restart'), group: 'agents' }));
+  it('counts every message once on the redis channel', { timeout: 110_000 }, (t) =>
+    restartRun(t, 'redis', { host: '127.0.0.1', port: redis.port, ...uniqueKeys('prom_restart') }));
+  it('counts every message once on the redis-streams channel', { timeout: 110_000 }, (t) =>
+    restartRun(t, 'redis-streams', { host: '127.0.0.1', port: redis.port, stream_key: uniqueStreamKey('prom_restart'), group: 'agents' }));
 });
