@@ -238,6 +238,17 @@ describe('PrometheusPublisher', () => {
     assert.ok(dead.every((letter) => /cannot be counted in Prometheus totals/.test(letter.reason)), JSON.stringify(dead));
   });
 
+  it('rejects a message whose gauge the channel cannot compare (a timestamp beyond 64 bits of µs), folding nothing of it', async () => {
+    const publisher = publisherOn(new MemoryChannel());
+    const far = new Metrics([], [new Counter('a', T, {}, 1)], [], undefined, undefined, [new Gauge('g', 2n ** 63n, {}, 1)]);
+    const near = new Metrics([], [], [], undefined, undefined, [new Gauge('g', T, {}, 2)]);
+    const outcome = await publisher.publish([far, near]);
+    assert.deepEqual(outcome.rejected.map(({ index }) => index), [0]);
+    assert.match(outcome.rejected[0]?.reason ?? '', /gauge "g" has the timestamp 9223372036854775808 µs, beyond the signed 64-bit range/);
+    assert.deepEqual([...(outcome.stateChange?.set ?? new Map()).values()], [{ value: 2, timestamp: T }]);
+    assert.equal(outcome.stateChange?.add.size, 0);
+  });
+
   it('leaves idle series out with stale_after, and shows them again when they change', async (t) => {
     t.mock.timers.enable({ apis: ['Date'], now: 1_000_000 });
     const channel = new MemoryChannel();
