@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { FIELD, totalName } from '../../src/publishers/prometheus/series-totals.js';
 import { benchChannel, type BenchChannel, type BenchChannelType } from './backlog.js';
 import type { BenchContext } from './bench-context.js';
 import { BenchAgent } from './bench-agent.js';
@@ -33,7 +34,8 @@ export const PROMETHEUS_PUBLISHER = { type: 'prometheus', args: {} } as const;
 async function requestsCounted(redis: Redis, channel: BenchChannel): Promise<bigint> {
   const key = `${channel.args['queue_key'] ?? channel.args['stream_key']}:state:prometheus`;
   let total = 0n;
-  for (const [field, value] of Object.entries(await redis.hgetall(key))) if (field.startsWith('w|["c","requests",')) total += BigInt(value);
+  const requests = totalName(FIELD.whole, '["c","requests",');
+  for (const [field, value] of Object.entries(await redis.hgetall(key))) if (field.startsWith(requests)) total += BigInt(value);
   return total;
 }
 
