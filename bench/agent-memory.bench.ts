@@ -4,12 +4,16 @@ import { typicalMessages, type BenchChannelType } from './support/backlog.js';
 import { formatValue, type BenchRow } from './support/bench-row.js';
 import type { BenchContext } from './support/bench-context.js';
 import { drainWithAgent, type DrainResult } from './support/drain.js';
+import { prometheusSeriesRss, type SeriesRssResult } from './support/prometheus-series.js';
 import { runIfMain } from './support/run-bench-main.js';
 
 const TARGET_RSS_MB = 200;
 const STAGE_BATCH = 10_000;
 
-/** Agent memory and CPU: each agent draining a big backlog, its RSS sampled every 50 ms. */
+/**
+ * Agent memory and CPU: each agent draining a big backlog, its RSS sampled every 50 ms; and
+ * the agent with the Prometheus publisher holding 100,000 live series.
+ */
 export async function agentMemoryBench(context: BenchContext): Promise<BenchRow[]> {
   const count = context.smoke ? 2_000 : 1_000_000;
   const redis = new Redis({ host: '127.0.0.1', port: context.servers.redisPort });
@@ -21,6 +25,7 @@ export async function agentMemoryBench(context: BenchContext): Promise<BenchRow[
     },
   };
   const results: [keyof typeof AGENT_CONFIGS, BenchChannelType, DrainResult][] = [];
+  let prometheus: SeriesRssResult;
   try {
     const contenders = [['batched', 'redis'], ['default', 'redis'], ['default', 'redis-streams']] as const;
     for (const [mode, channel] of contenders) {
@@ -31,11 +36,22 @@ export async function agentMemoryBench(context: BenchContext): Promise<BenchRow[
       );
       results.push([mode, channel, result]);
     }
+    prometheus = await prometheusSeriesRss(context, redis, context.smoke ? 10_000 : 100_000);
+    context.log(`agent-memory: prometheus agent, ${prometheus.series} series folded in ${prometheus.foldSeconds.toFixed(1)} s, peak RSS ${prometheus.peakRssMb.toFixed(0)} MB (${prometheus.foldPeakRssMb.toFixed(0)} MB before the first scrape)`);
   } finally {
     redis.disconnect();
   }
   const bench = 'agent-memory';
-  return results.flatMap(([mode, channel, result]) => {
+  const seriesRow: BenchRow = {
+    bench,
+    figure: `peak RSS, prometheus agent with ${prometheus.series.toLocaleString('en-US')} live series (40 counters + 10 gauges × dimension sets), folded and scraped 5×`,
+    ours: formatValue(prometheus.peakRssMb, 'MB'),
+    peer: `folding only, before the first scrape: ${formatValue(prometheus.foldPeakRssMb, 'MB')}`,
+    target: `≤ ${TARGET_RSS_MB} MB`,
+    met: prometheus.peakRssMb <= TARGET_RSS_MB,
+    value: prometheus.peakRssMb,
+  };
+  return [...results.flatMap(([mode, channel, result]) => {
     const on = channel === 'redis' ? '' : ` on ${channel}`;
     const what = `${mode} agent${on} (${describeAgent(AGENT_CONFIGS[mode])}) draining ${count.toLocaleString('en-US')} msgs`;
     return [
@@ -43,7 +59,7 @@ export async function agentMemoryBench(context: BenchContext): Promise<BenchRow[
       { bench, figure: '  same: CPU per million points', ours: formatValue(result.cpuSecondsPerMillionPoints, 'CPU s'), value: result.cpuSecondsPerMillionPoints },
       { bench, figure: '  same: drain rate (points/s)', ours: formatValue(result.pointsPerSecond, 'points/s'), value: result.pointsPerSecond },
     ];
-  });
+  }), seriesRow];
 }
 
 runIfMain(import.meta.url, agentMemoryBench);

@@ -3,7 +3,7 @@ import { formatRatio, formatValue, shareOfLimitRow, type BenchRow } from './supp
 import type { BenchContext } from './support/bench-context.js';
 import { accepted, AGENT_CONFIGS, describeAgent, ONE_PER_PUBLISH } from './support/agent-configs.js';
 import { typicalMessages, type BenchChannelType } from './support/backlog.js';
-import { drainWithAgent, type DrainResult } from './support/drain.js';
+import { drainWithAgent, PROMETHEUS_PUBLISHER, type DrainResult } from './support/drain.js';
 import { dropDatabase, freshDatabase, waitForPoints } from './support/influx-http.js';
 import { gzipBatches, postBatches } from './support/limit-writer.js';
 import { ServerCpu } from './support/proc-sampler.js';
@@ -42,7 +42,9 @@ async function limitRun(context: BenchContext, bodies: readonly Buffer[], points
 
 /**
  * Agent throughput end to end, default and batched, on the list and the streams channel,
- * against a minimal writer's limit on the same influxd, interleaved in one run.
+ * against a minimal writer's limit on the same influxd, interleaved in one run; and the
+ * default agent with the Prometheus publisher (folding into totals in the channel) on
+ * each channel, against the InfluxDB default agent on the same channel.
  */
 export async function agentThroughputBench(context: BenchContext): Promise<BenchRow[]> {
   const count = context.smoke ? 1_000 : 200_000;
@@ -55,6 +57,7 @@ export async function agentThroughputBench(context: BenchContext): Promise<Bench
   const limits: LimitResult[] = [];
   const results = new Map<Contender, DrainResult[]>();
   const onePerPublish: DrainResult[] = [];
+  const prometheus = new Map<(typeof CHANNELS)[number], DrainResult[]>();
   try {
     // Interleaved, so a busy spell on the shared machine hits every contender alike.
     for (let run = 0; run < runs; run += 1) {
@@ -70,6 +73,9 @@ export async function agentThroughputBench(context: BenchContext): Promise<Bench
               `${result.cpuSecondsPerMillionPoints.toFixed(1)} CPU s/M points, peak RSS ${result.peakRssMb.toFixed(0)} MB`,
           );
         }
+        const folded = await drainWithAgent(context, redis, 'throughput_prometheus', messages, AGENT_CONFIGS.default, channel, PROMETHEUS_PUBLISHER);
+        prometheus.set(channel, [...(prometheus.get(channel) ?? []), folded]);
+        context.log(`agent-throughput: ${channel} prometheus default run ${run}: ${Math.round(folded.pointsPerSecond)} points/s, peak RSS ${folded.peakRssMb.toFixed(0)} MB`);
       }
     }
     if (accepted(ONE_PER_PUBLISH)) {
@@ -137,6 +143,31 @@ export async function agentThroughputBench(context: BenchContext): Promise<Bench
         { bench, figure: `  ${mode} agent${on} peak RSS`, ours: formatValue(pick('peakRssMb'), 'MB'), value: pick('peakRssMb') },
       );
     }
+  }
+  for (const channel of CHANNELS) {
+    const folded = prometheus.get(channel) ?? [];
+    const rate = median(folded.map((result) => result.pointsPerSecond));
+    const influx = pickOf(`${channel} default`)('pointsPerSecond');
+    const on = channel === 'redis' ? '' : ` on ${channel}`;
+    rows.push(
+      {
+        bench,
+        figure: `prometheus default agent${on} (${describeAgent(AGENT_CONFIGS.default)}), ${count.toLocaleString('en-US')} msgs until every point is counted (points/s)`,
+        ours: formatValue(rate, 'points/s'),
+        peer: `influxdb default agent${on}: ${formatValue(influx, 'points/s')}`,
+        ratio: formatRatio(rate, influx),
+        target: '≥ influxdb default agent',
+        met: rate >= influx,
+        value: rate,
+      },
+      {
+        bench,
+        figure: `  prometheus default agent${on} CPU per million points`,
+        ours: cpu(median(folded.map((result) => result.cpuSecondsPerMillionPoints))),
+        peer: `redis-server ${cpu(median(folded.map((result) => result.redisCpuSecondsPerMillionPoints)))}`,
+        value: median(folded.map((result) => result.cpuSecondsPerMillionPoints)),
+      },
+    );
   }
   for (const result of onePerPublish) {
     rows.push({

@@ -64,7 +64,7 @@ export async function prometheusScrapeBench(context: BenchContext): Promise<Benc
     for (let run = 0; run < (context.smoke ? 1 : 3); run += 1) {
       for (let i = 0; i < messages.length; i += 5000) await foldChannel.sendEncoded(messages.slice(i, i + 5000));
       const publisher = new PrometheusPublisher({ logger: createLogger({ level: 'silent' }) });
-      publisher.useChannelState((namespace, select) => foldChannel.readState(namespace, select));
+      publisher.useChannelState((namespace, select) => foldChannel.readState(namespace, select), (namespace) => foldChannel.readLatest(namespace));
       const start = performance.now();
       await drain(foldChannel, publisher);
       foldRates.push((count * POINTS_PER_MESSAGE) / ((performance.now() - start) / 1000));
@@ -84,7 +84,7 @@ export async function prometheusScrapeBench(context: BenchContext): Promise<Benc
   const channel = open(context);
   try {
     const publisher = new PrometheusPublisher({ logger: createLogger({ level: 'silent' }), args: { max_series: series * 2 } });
-    publisher.useChannelState((namespace, select) => channel.readState(namespace, select));
+    publisher.useChannelState((namespace, select) => channel.readState(namespace, select), (namespace) => channel.readLatest(namespace));
     const perMetric = series / METRICS;
     for (let i = 0; i < series; i += 1) {
       await channel.send(new Metrics([new Dimension('route', `/route/${i % perMetric}`)], [new Counter(`requests_${Math.floor(i / perMetric)}`, 0n, {}, 1)], []));
@@ -94,7 +94,7 @@ export async function prometheusScrapeBench(context: BenchContext): Promise<Benc
     const firstScrapes: number[] = [];
     for (let i = 0; i < (context.smoke ? 1 : 5); i += 1) {
       const restarted = new PrometheusPublisher({ logger: createLogger({ level: 'silent' }), args: { max_series: series * 2 } });
-      restarted.useChannelState((namespace, select) => channel.readState(namespace, select));
+      restarted.useChannelState((namespace, select) => channel.readState(namespace, select), (namespace) => channel.readLatest(namespace));
       await restarted.prepare();
       const start = performance.now();
       renderExposition(await restarted.seriesFamilies());

@@ -31,6 +31,7 @@ export type {
   ReceivedMessage,
   ReceiveOptions,
   StateChange,
+  LatestValue,
   ClaimOptions,
   ConsumerStatus,
 } from './channels/channel.js';

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import { benchChannel, type BenchChannelType } from './backlog.js';
+import { FIELD, totalName } from '../../src/publishers/prometheus/series-totals.js';
+import { benchChannel, type BenchChannel, type BenchChannelType } from './backlog.js';
 import type { BenchContext } from './bench-context.js';
 import { BenchAgent } from './bench-agent.js';
 import { dropDatabase, freshDatabase, waitForPoints } from './influx-http.js';
@@ -23,10 +24,27 @@ export interface DrainResult {
 /** How to fill the backlog: the messages themselves, or batches of them made on demand (big backlogs). */
 export type BacklogSource = readonly string[] | { readonly count: number; batches(): Iterable<readonly string[]> };
 
+/** The Prometheus publisher: every point is counted once its message is completed. */
+export const PROMETHEUS_PUBLISHER = { type: 'prometheus', args: {} } as const;
+
+/**
+ * The `requests` counter's total in a Prometheus agent's state (`<queue or stream key>:state:prometheus`):
+ * how many typical messages it counted.
+ */
+async function requestsCounted(redis: Redis, channel: BenchChannel): Promise<bigint> {
+  const key = `${channel.args['queue_key'] ?? channel.args['stream_key']}:state:prometheus`;
+  let total = 0n;
+  const requests = totalName(FIELD.whole, '["c","requests",');
+  for (const [field, value] of Object.entries(await redis.hgetall(key))) if (field.startsWith(requests)) total += BigInt(value);
+  return total;
+}
+
 /**
  * Stages `backlog` in Redis, starts an agent with `config` on a channel of `channelType`
  * and waits for it to be ready, releases the backlog at once, and measures until the
- * channel holds nothing queued or in progress and InfluxDB counts every point.
+ * channel holds nothing queued or in progress and InfluxDB counts every point; with the
+ * Prometheus publisher (`PROMETHEUS_PUBLISHER`), until the channel holds nothing (a
+ * message's points are counted in the step that completes it), checked afterwards.
  */
 export async function drainWithAgent(
   context: BenchContext,
@@ -35,18 +53,20 @@ export async function drainWithAgent(
   backlog: BacklogSource,
   config: Readonly<Record<string, unknown>>,
   channelType: BenchChannelType = 'redis',
+  publisher?: typeof PROMETHEUS_PUBLISHER,
 ): Promise<DrainResult> {
   const channel = benchChannel(name, channelType);
   const database = `bench_${name.replace(/\W/g, '_')}`;
   const count = 'count' in backlog ? backlog.count : backlog.length;
   for (const batch of 'batches' in backlog ? backlog.batches() : [backlog]) await channel.stage(redis, batch);
-  await freshDatabase(context.servers.influxUrl, database);
+  if (!publisher) await freshDatabase(context.servers.influxUrl, database);
   const profileDir = process.env['KADABRA_BENCH_CPU_PROF'];
   const extraFlags = process.env['KADABRA_BENCH_NODE_FLAGS']?.split(' ').filter((flag) => flag !== '') ?? [];
   const agent = new BenchAgent({
     servers: context.servers,
     channel,
     database,
+    ...(publisher ? { publisher } : {}),
     config,
     nodeFlags: [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), ...extraFlags],
   });
@@ -64,12 +84,17 @@ export async function drainWithAgent(
       if (performance.now() - start > timeoutMs) throw new Error(`${name}: backlog not drained in time\n${agent.describe()}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    const end = await waitForPoints(context.servers.influxUrl, database, TYPICAL_MEASUREMENTS, expected, 120_000);
+    const end = publisher
+      ? performance.now()
+      : await waitForPoints(context.servers.influxUrl, database, TYPICAL_MEASUREMENTS, expected, 120_000);
     const cpu = (cpuSeconds(agent.pid) ?? cpuBefore) - cpuBefore;
     const { redis: redisCpu, influx: influxCpu } = servers.used();
     const peakRssMb = rss.stop();
     if (extraFlags.length > 0) context.log(`${name}: agent output (node ${extraFlags.join(' ')}):\n${agent.describe()}`);
     const seconds = (end - start) / 1000;
+    if (publisher && (await requestsCounted(redis, channel)) !== BigInt(count)) {
+      throw new Error(`${name}: the Prometheus totals count ${await requestsCounted(redis, channel)} messages, not ${count}\n${agent.describe()}`);
+    }
     const perMillion = (value: number): number => (value / expected) * 1e6;
     return {
       seconds,
@@ -82,6 +107,6 @@ export async function drainWithAgent(
   } finally {
     await agent.stop();
     await channel.remove(redis);
-    await dropDatabase(context.servers.influxUrl, database);
+    if (!publisher) await dropDatabase(context.servers.influxUrl, database);
   }
 }

@@ -112,7 +112,7 @@ export class Agent {
       );
 
     const channel = this.channel;
-    this.publisher.useChannelState?.((namespace, select) => channel.readState(namespace, select));
+    this.publisher.useChannelState?.((namespace, select) => channel.readState(namespace, select), (namespace) => channel.readLatest(namespace));
     this.background = this.publisher.backgroundTask?.((name, owner, ttlMs) => channel.lease(name, owner, ttlMs));
 
     const gate = new PublishGate();

@@ -159,6 +159,22 @@ export interface StateChange {
    * applies nothing.
    */
   readonly add: ReadonlyMap<string, bigint>;
+  /**
+   * Values set if newer (a Prometheus gauge: the value with the latest timestamp wins),
+   * by name. Each is kept when the name has no value yet, or its `timestamp` is later
+   * than the kept one's, or the same and its `value` greater (`isNewerLatest`): so the
+   * value kept is the same whatever order changes are applied in. Applied only with the
+   * completion, like `add`. Read back with `readLatest`.
+   */
+  readonly set?: ReadonlyMap<string, LatestValue>;
+}
+
+/** A value set if newer (`StateChange.set`), as kept by the channel. */
+export interface LatestValue {
+  /** A finite number (`-0` is kept as `0`). */
+  readonly value: number;
+  /** When it was set, in µs since the epoch (signed 64-bit): the later one wins. */
+  readonly timestamp: bigint;
 }
 
 /**
@@ -278,6 +294,12 @@ export interface Channel {
    * @throws InvalidArgumentError for a bad name (1 to 64 letters, digits, `-`, `_`), owner (non-empty) or ttl (whole ms).
    */
   lease(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  /**
+   * A publisher's values set if newer in `namespace` (`StateChange.set`), as left by
+   * completions (empty when there are none); durable like the messages.
+   * @throws InvalidArgumentError for a bad namespace.
+   */
+  readLatest(namespace: string): Promise<Map<string, LatestValue>>;
   /**
    * Up to `limit` in-progress messages (and up to `limits.maxBatchBytes`), oldest first,
    * each with when it entered in-progress; those over `limits.maxMessageBytes` are

@@ -1,6 +1,6 @@
 import { describeValue } from '../errors/describe-value.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
-import type { StateChange, StateSelection } from './channel.js';
+import type { LatestValue, StateChange, StateSelection } from './channel.js';
 
 /** A namespace names storage (a Redis key, SQLite rows): a short, plain word. */
 const NAMESPACE = /^[A-Za-z0-9_-]{1,64}$/;
@@ -42,7 +42,42 @@ export function checkStateChange(change: StateChange): StateChange {
       );
     }
   }
+  if (change.set !== undefined) checkLatest(change.set);
   return change;
+}
+
+function checkLatest(set: unknown): void {
+  if (!(set instanceof Map)) {
+    throw new InvalidArgumentError(`stateChange.set must be a Map of names to { value, timestamp }; got ${describeValue(set)}`);
+  }
+  for (const [name, latest] of set as Map<unknown, Partial<LatestValue> | undefined>) {
+    if (typeof name !== 'string' || name === '') {
+      throw new InvalidArgumentError(`a state value's name must be a non-empty string; got ${describeValue(name)}`);
+    }
+    if (typeof latest?.value !== 'number' || !Number.isFinite(latest.value)) {
+      throw new InvalidArgumentError(`the value set for state value ${describeValue(name)} must be a finite number; got ${describeValue(latest?.value)}`);
+    }
+    if (typeof latest.timestamp !== 'bigint' || latest.timestamp < TOTAL_MIN || latest.timestamp > TOTAL_MAX) {
+      throw new InvalidArgumentError(
+        `the timestamp of state value ${describeValue(name)} must be a bigint of µs within the signed 64-bit range; got ${describeValue(latest.timestamp)}`,
+      );
+    }
+  }
+}
+
+/**
+ * Whether `candidate` replaces `kept` (`StateChange.set`): it is the first, or it has the
+ * later timestamp, or the same timestamp and the greater value. A total order, so the
+ * value kept does not depend on the order values arrive in (nor on how they are merged).
+ */
+export function isNewerLatest(candidate: LatestValue, kept: LatestValue | undefined): boolean {
+  if (kept === undefined || candidate.timestamp > kept.timestamp) return true;
+  return candidate.timestamp === kept.timestamp && candidate.value > kept.value;
+}
+
+/** Keeps `latest` under `name` in `values` when it is newer than what is there (`isNewerLatest`). */
+export function keepNewest(values: Map<string, LatestValue>, name: string, latest: LatestValue): void {
+  if (isNewerLatest(latest, values.get(name))) values.set(name, { value: latest.value === 0 ? 0 : latest.value, timestamp: latest.timestamp });
 }
 
 /**
@@ -60,11 +95,35 @@ export function addToTotal(namespace: string, name: string, total: bigint, amoun
   return sum;
 }
 
+/**
+ * The Redis key of a namespace's values set if newer: its totals' key and `:latest` (a
+ * namespace has no `:`, so it is no other namespace's key).
+ */
+export function latestKey(statePrefix: string, namespace: string): string {
+  return `${statePrefix}${namespace}:latest`;
+}
+
 /** `name, amount, name, amount, ...`: a state change's totals as script arguments. */
 export function totalsArgs(add: ReadonlyMap<string, bigint>): string[] {
   const args: string[] = [];
   for (const [name, amount] of add) args.push(name, amount.toString());
   return args;
+}
+
+/**
+ * `name, timestamp, value, ...`: a state change's values set if newer as script arguments
+ * (the timestamp as a decimal integer, the value in JavaScript's shortest round-trip form).
+ */
+export function latestArgs(set: ReadonlyMap<string, LatestValue> | undefined): string[] {
+  const args: string[] = [];
+  for (const [name, { value, timestamp }] of set ?? []) args.push(name, timestamp.toString(), String(value === 0 ? 0 : value));
+  return args;
+}
+
+/** A value set if newer as a script stores it in a HASH field: `<timestamp> <value>`. */
+export function parseLatest(text: string): LatestValue {
+  const space = text.indexOf(' ');
+  return { timestamp: BigInt(text.slice(0, space)), value: Number(text.slice(space + 1)) };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { MetricFamily } from '../agent/monitoring/exposition.js';
-import type { StateChange, StateSelection } from '../channels/channel.js';
+import type { LatestValue, StateChange, StateSelection } from '../channels/channel.js';
 import type { KadabraLogger } from '../logging/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 
@@ -51,6 +51,9 @@ export interface PublishOutcome {
 
 /** Reads a publisher's totals from the agent's channel (`Channel.readState`). */
 export type ReadChannelState = (namespace: string, select?: StateSelection) => Promise<Map<string, bigint>>;
+
+/** Reads a publisher's values set if newer from the agent's channel (`Channel.readLatest`). */
+export type ReadChannelLatest = (namespace: string) => Promise<Map<string, LatestValue>>;
 
 /** Takes, renews or gives up a lease in the agent's channel (`Channel.lease`): whether `owner` holds it now. */
 export type ChannelLease = (name: string, owner: string, ttlMs: number) => Promise<boolean>;
@@ -112,9 +115,9 @@ export interface Publisher {
   probe?(): Promise<ProbeResult>;
   /**
    * Hands a publisher that keeps totals in the channel (`stateChange`) the way to read
-   * them; the agent calls it once, before `prepare`. Optional.
+   * them and its values set if newer; the agent calls it once, before `prepare`. Optional.
    */
-  useChannelState?(read: ReadChannelState): void;
+  useChannelState?(read: ReadChannelState, readLatest: ReadChannelLatest): void;
   /**
    * The series a publisher serves on the agent's `/metrics` (the Prometheus publisher's
    * fleet series), read at scrape time. Optional.

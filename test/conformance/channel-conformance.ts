@@ -12,6 +12,7 @@ import {
   type ConformanceTarget,
 } from './conformance-support.js';
 import { leaseConformance } from './lease-conformance.js';
+import { latestConformance } from './latest-conformance.js';
 import { receiptConformance } from './receipt-conformance.js';
 
 export { nameOf, wireMessage, type ConformanceStore, type ConformanceTarget, type OpenOptions } from './conformance-support.js';
@@ -21,8 +22,8 @@ export { nameOf, wireMessage, type ConformanceStore, type ConformanceTarget, typ
  * src/channels/channel.ts), run against one implementation: ordering, blocking receive
  * with timeout and abort, batches, in-progress with entry times, complete, dead letters,
  * concurrent producers and consumers, a consumer that goes away mid-publish, (in
- * receipt-conformance.ts) receipts, `describe()` and publisher state, and (in
- * lease-conformance.ts) leases.
+ * receipt-conformance.ts and latest-conformance.ts) receipts, `describe()` and publisher
+ * state, and (in lease-conformance.ts) leases.
  *
  * @param name the implementation, for test names.
  * @param makeTarget starts what the implementation needs (a server, a directory).
@@ -461,5 +462,6 @@ export function channelConformance(name: string, makeTarget: () => Promise<Confo
 
     receiptConformance(store);
     leaseConformance(store);
+    latestConformance(store);
   });
 }

@@ -5,6 +5,7 @@ import type {
   CompleteOptions,
   DeadLetter,
   InProgressMessage,
+  LatestValue,
   Receipt,
   ReceivedMessage,
   ReceiveLimits,
@@ -15,7 +16,7 @@ import type {
 import { encodedBytes, type EncodedMessage } from '../../src/channels/encoded-message.js';
 import { checkLease } from '../../src/channels/channel-lease.js';
 import { foreignReceipt, ownReceipts } from '../../src/channels/receipt.js';
-import { addToTotal, checkNamespace, checkStateChange, checkStateSelection, selectTotals } from '../../src/channels/state-change.js';
+import { addToTotal, checkNamespace, checkStateChange, checkStateSelection, keepNewest, selectTotals } from '../../src/channels/state-change.js';
 import type { Metrics } from '../../src/metrics/metrics.js';
 import { decodeMetrics, encodeMetrics } from '../../src/wire/codec.js';
 
@@ -51,6 +52,7 @@ export class MemoryStore {
   readonly state = new Map<string, Map<string, bigint>>();
   /** Leases by name: who holds each, until when (the channels' clock, ms). */
   readonly leases = new Map<string, { readonly owner: string; readonly expiresAt: number }>();
+  readonly latest = new Map<string, Map<string, LatestValue>>();
   readonly waiters = new Set<() => void>();
   private entries = 0;
 
@@ -242,6 +244,9 @@ export class MemoryChannel implements Channel {
       const sums = [...change.add].map(([name, amount]) => [name, addToTotal(change.namespace, name, totals.get(name) ?? 0n, amount)] as const);
       for (const [name, sum] of sums) totals.set(name, sum);
       this.store.state.set(change.namespace, totals);
+      const latest = this.store.latest.get(change.namespace) ?? new Map<string, LatestValue>();
+      for (const [name, value] of change.set ?? []) keepNewest(latest, name, value);
+      this.store.latest.set(change.namespace, latest);
     }
     for (const entry of entries) this.removeEntry(entry);
   }
@@ -264,6 +269,11 @@ export class MemoryChannel implements Channel {
   async readState(namespace: string, select?: StateSelection): Promise<Map<string, bigint>> {
     await Promise.resolve();
     return selectTotals(this.store.state.get(checkNamespace(namespace)) ?? new Map(), checkStateSelection(select));
+  }
+
+  async readLatest(namespace: string): Promise<Map<string, LatestValue>> {
+    await Promise.resolve();
+    return new Map(this.store.latest.get(checkNamespace(namespace)));
   }
 
   async inProgress(limit: number, limits: ReceiveLimits = {}): Promise<InProgressMessage[]> {

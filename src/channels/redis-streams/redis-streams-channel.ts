@@ -15,6 +15,7 @@ import {
   type DeadLetter,
   type DeadLetterFilter,
   type InProgressMessage,
+  type LatestValue,
   type Receipt,
   type ReceivedMessage,
   type ReceiveLimits,
@@ -27,7 +28,7 @@ import type { EncodedMessage } from '../encoded-message.js';
 import { parseChannelArgs } from '../parse-channel-args.js';
 import { foreignReceipt, ownReceipts } from '../receipt.js';
 import { reportDeadLetter } from '../report-dead-letter.js';
-import { checkNamespace, checkStateChange, overflowFailure, totalsArgs } from '../state-change.js';
+import { checkNamespace, checkStateChange, latestArgs, latestKey, overflowFailure, parseLatest, totalsArgs } from '../state-change.js';
 import { redisLease } from '../redis/redis-lease.js';
 import { untilAborted } from '../until-aborted.js';
 import { BlockingConnections } from '../redis/blocking-connections.js';
@@ -367,7 +368,8 @@ export class RedisStreamsChannel implements Channel {
   /**
    * Acknowledges and deletes the entries (XACK + XDEL). Without a state change, in script
    * calls of up to 10,000 entries, skipping those no longer pending; with one, in a single
-   * call, all or nothing, with the HINCRBYs of the change on `<stream_key>:state:<namespace>`.
+   * call, all or nothing, with the HINCRBYs of the change on `<stream_key>:state:<namespace>` and its values
+   * set if newer on `...:latest`.
    */
   async complete(receipts: readonly Receipt[], options: CompleteOptions = {}): Promise<void> {
     const own = this.own(receipts);
@@ -379,8 +381,8 @@ export class RedisStreamsChannel implements Channel {
     if (change) {
       try {
         await connection.kadabraStreamComplete(
-          stream, `${statePrefix}${change.namespace}`, group, own.length, change.add.size,
-          ...own.map((receipt) => receipt.id), ...totalsArgs(change.add),
+          stream, `${statePrefix}${change.namespace}`, latestKey(statePrefix, change.namespace), group,
+          own.length, change.add.size, change.set?.size ?? 0, ...own.map((receipt) => receipt.id), ...totalsArgs(change.add), ...latestArgs(change.set),
         );
       } catch (error) {
         throw overflowFailure(error, change);
@@ -389,7 +391,7 @@ export class RedisStreamsChannel implements Channel {
     }
     for (let i = 0; i < own.length; i += COMPLETE_CHUNK) {
       const chunk = own.slice(i, i + COMPLETE_CHUNK);
-      await connection.kadabraStreamComplete(stream, statePrefix, group, chunk.length, -1, ...chunk.map((receipt) => receipt.id));
+      await connection.kadabraStreamComplete(stream, statePrefix, statePrefix, group, chunk.length, -1, 0, ...chunk.map((receipt) => receipt.id));
     }
   }
 
@@ -397,6 +399,12 @@ export class RedisStreamsChannel implements Channel {
   async readState(namespace: string, select?: StateSelection): Promise<Map<string, bigint>> {
     const key = `${this.keys.statePrefix}${checkNamespace(namespace)}`;
     return readStateHash(await this.ready(), key, select);
+  }
+
+  /** The values set if newer of a publisher's state (`<stream_key>:state:<namespace>:latest`). */
+  async readLatest(namespace: string): Promise<Map<string, LatestValue>> {
+    const values = await (await this.ready()).hgetall(latestKey(this.keys.statePrefix, checkNamespace(namespace)));
+    return new Map(Object.entries(values).map(([name, text]) => [name, parseLatest(text)]));
   }
 
   /**

@@ -19,10 +19,11 @@ import type {
   ReceiveOptions,
   StateChange,
   StateSelection,
+  LatestValue,
 } from '../channel.js';
 import { redisLease } from './redis-lease.js';
 import { ownReceipts } from '../receipt.js';
-import { checkNamespace, checkStateChange, overflowFailure, totalsArgs } from '../state-change.js';
+import { checkNamespace, checkStateChange, latestArgs, latestKey, overflowFailure, parseLatest, totalsArgs } from '../state-change.js';
 import { RedisListReceipt } from './redis-list-receipt.js';
 import { untilAborted } from '../until-aborted.js';
 import type { EncodedMessage } from '../encoded-message.js';
@@ -218,7 +219,7 @@ export class RedisChannel implements Channel {
    * from whichever end holds the oldest of them, so a batch completes in time
    * proportional to the batch. Without a state change, in script calls of up to 10,000
    * messages; with one, in a single call (all or nothing, with the HINCRBYs of the change
-   * on `<queue_key>:state:<namespace>`).
+   * on `<queue_key>:state:<namespace>` and its values set if newer on `...:latest`).
    */
   async complete(receipts: readonly Receipt[], options: CompleteOptions = {}): Promise<void> {
     const own = ownReceipts('RedisChannel', RedisListReceipt, receipts);
@@ -233,7 +234,7 @@ export class RedisChannel implements Channel {
     for (let i = 0; i < own.length; i += COMPLETE_CHUNK) {
       const chunk = own.slice(i, i + COMPLETE_CHUNK);
       await connection.kadabraComplete(
-        inprogress, entered, statePrefix, chunk.length, -1, ...chunk.map((receipt) => receipt.message), ...chunk.map((receipt) => receipt.id),
+        inprogress, entered, statePrefix, statePrefix, chunk.length, -1, 0, ...chunk.map((receipt) => receipt.message), ...chunk.map((receipt) => receipt.id),
       );
     }
   }
@@ -243,8 +244,9 @@ export class RedisChannel implements Channel {
     const { inprogress, entered, statePrefix } = this.keys;
     try {
       await connection.kadabraComplete(
-        inprogress, entered, `${statePrefix}${change.namespace}`, own.length, change.add.size,
-        ...own.map((receipt) => receipt.message), ...own.map((receipt) => receipt.id), ...totalsArgs(change.add),
+        inprogress, entered, `${statePrefix}${change.namespace}`, latestKey(statePrefix, change.namespace),
+        own.length, change.add.size, change.set?.size ?? 0,
+        ...own.map((receipt) => receipt.message), ...own.map((receipt) => receipt.id), ...totalsArgs(change.add), ...latestArgs(change.set),
       );
     } catch (error) {
       throw overflowFailure(error, change);
@@ -260,6 +262,13 @@ export class RedisChannel implements Channel {
   /** The lease `name` in the key `<queue_key>:lease:<name>` (the script `lease-1.lua`; its time is the server's). */
   async lease(name: string, owner: string, ttlMs: number): Promise<boolean> {
     return redisLease(() => this.ready(), this.keys.leasePrefix, name, owner, ttlMs);
+  }
+
+  /** The values set if newer of a publisher's state (`<queue_key>:state:<namespace>:latest`). */
+  async readLatest(namespace: string): Promise<Map<string, LatestValue>> {
+    const key = latestKey(this.keys.statePrefix, checkNamespace(namespace));
+    const values = await (await this.ready()).hgetall(key);
+    return new Map(Object.entries(values).map(([name, text]) => [name, parseLatest(text)]));
   }
 
   /**

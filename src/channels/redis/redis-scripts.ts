@@ -11,14 +11,14 @@ const STREAM_SHARED = ['receive-helpers.lua', 'stream-helpers.lua'] as const;
  */
 const SCRIPTS: Readonly<Record<string, { file: string; keys: number; shared?: readonly string[] }>> = {
   kadabraReceiveBatch: { file: 'receive-batch-3.lua', keys: 3, shared: ['receive-helpers.lua'] },
-  kadabraComplete: { file: 'complete-3.lua', keys: 3, shared: ['state-totals.lua'] },
+  kadabraComplete: { file: 'complete-4.lua', keys: 4, shared: ['state-totals.lua'] },
   kadabraInProgress: { file: 'in-progress-3.lua', keys: 3, shared: ['receive-helpers.lua'] },
   kadabraDeadLetter: { file: 'dead-letter-3.lua', keys: 3 },
   kadabraRequeueDeadLetter: { file: 'requeue-dead-letter-2.lua', keys: 2 },
   kadabraStreamReceive: { file: 'stream-receive-2.lua', keys: 2, shared: STREAM_SHARED },
   kadabraStreamInProgress: { file: 'stream-in-progress-2.lua', keys: 2, shared: STREAM_SHARED },
   kadabraStreamClaim: { file: 'stream-claim-2.lua', keys: 2, shared: STREAM_SHARED },
-  kadabraStreamComplete: { file: 'stream-complete-2.lua', keys: 2, shared: ['state-totals.lua'] },
+  kadabraStreamComplete: { file: 'stream-complete-3.lua', keys: 3, shared: ['state-totals.lua'] },
   kadabraStreamDeadLetter: { file: 'stream-dead-letter-2.lua', keys: 2, shared: STREAM_SHARED },
   kadabraStreamRequeueDeadLetter: { file: 'stream-requeue-dead-letter-2.lua', keys: 2 },
   kadabraStreamPruneConsumers: { file: 'stream-prune-consumers-1.lua', keys: 1 },
@@ -34,12 +34,13 @@ declare module 'ioredis' {
       queue: string, inprogress: string, dead: string, max: number, maxMessageBytes: number, maxBatchBytes: number,
     ): Result<[number, number, number, number, ...Buffer[]], Context>;
     /**
-     * `totals`: how many (name, amount) pairs follow, -1 without a state change. `rest`:
-     * the n messages, their n SHA-1 digests (hex) in the same order, then the pairs.
+     * `totals`: how many (name, amount) pairs follow, -1 without a state change; `sets`:
+     * how many (name, timestamp, value) triples of values set if newer follow them. `rest`:
+     * the n messages, their n SHA-1 digests (hex) in the same order, then the pairs and triples.
      * Returns how many messages were removed.
      */
     kadabraComplete(
-      inprogress: string, entered: string, state: string, n: number, totals: number, ...rest: ScriptArg[]
+      inprogress: string, entered: string, state: string, latest: string, n: number, totals: number, sets: number, ...rest: ScriptArg[]
     ): Result<number, Context>;
     /** Returns `[server ms, dead-lettered count, dead-letter list length, last dead-lettered size, message, entered ms, ...]`. */
     kadabraInProgressBuffer(
@@ -66,11 +67,12 @@ declare module 'ioredis' {
       maxDeliveries: number, maxMessageBytes: number, maxBatchBytes: number,
     ): Result<[number, number, number, number, ...(Buffer | number)[]], Context>;
     /**
-     * `totals`: how many (name, amount) pairs follow the n ids, -1 without a state change.
+     * `totals`: how many (name, amount) pairs follow the n ids, -1 without a state change;
+     * `sets`: how many (name, timestamp, value) triples of values set if newer follow them.
      * Returns how many entries were acknowledged.
      */
     kadabraStreamComplete(
-      stream: string, state: string, group: string, n: number, totals: number, ...rest: string[]
+      stream: string, state: string, latest: string, group: string, n: number, totals: number, sets: number, ...rest: string[]
     ): Result<number, Context>;
     /**
      * `reason` '': the entry is checked against `maxMessageBytes` and the Kadabra entry form,

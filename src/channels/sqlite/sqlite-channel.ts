@@ -14,6 +14,7 @@ import type {
   DeadLetter,
   DeadLetterFilter,
   InProgressMessage,
+  LatestValue,
   Receipt,
   ReceivedMessage,
   ReceiveLimits,
@@ -248,6 +249,12 @@ export class SqliteChannel implements Channel {
     checkNamespace(namespace);
     checkStateSelection(select);
     return this.run((queue) => queue.readState(namespace, select));
+  }
+
+  /** The values set if newer of a publisher's state, from the file's `kadabra_state_latest` table. */
+  async readLatest(namespace: string): Promise<Map<string, LatestValue>> {
+    checkNamespace(namespace);
+    return this.run((queue) => queue.readLatest(namespace));
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { ChannelStatus, DeadLetter, ReceiveLimits, StateChange, StateSelection } from '../channel.js';
+import type { ChannelStatus, DeadLetter, LatestValue, ReceiveLimits, StateChange, StateSelection } from '../channel.js';
 import { DEAD_LETTERS_TABLE, MESSAGES_TABLE } from './sqlite-schema.js';
 import { SqliteState } from './sqlite-state.js';
 
@@ -189,6 +189,11 @@ export class SqliteQueue {
   /** The totals of a publisher's state `namespace`. */
   readState(namespace: string, select?: StateSelection): Map<string, bigint> {
     return this.db.transaction(() => this.state.read(namespace, select))();
+  }
+
+  /** The values set if newer of a publisher's state `namespace`. */
+  readLatest(namespace: string): Map<string, LatestValue> {
+    return this.db.transaction(() => this.state.readLatest(namespace))();
   }
 
   /**

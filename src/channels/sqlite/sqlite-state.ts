@@ -1,9 +1,12 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { StateChange, StateSelection } from '../channel.js';
+import type { LatestValue, StateChange, StateSelection } from '../channel.js';
 import { addToTotal } from '../state-change.js';
 
 /** Table of publishers' totals, by namespace and name. */
 export const STATE_TABLE = 'kadabra_state';
+
+/** Table of publishers' values set if newer (`StateChange.set`), by namespace and name. */
+export const LATEST_TABLE = 'kadabra_state_latest';
 
 // Created on first use rather than with the other tables: files made before it existed
 // get it without a new schema version, and earlier Kadabra versions ignore it.
@@ -13,6 +16,13 @@ CREATE TABLE IF NOT EXISTS ${STATE_TABLE} (
   name TEXT NOT NULL,
   value INTEGER NOT NULL,
   PRIMARY KEY (namespace, name)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS ${LATEST_TABLE} (
+  namespace TEXT NOT NULL,
+  name TEXT NOT NULL,
+  timestamp INTEGER NOT NULL,
+  value REAL NOT NULL,
+  PRIMARY KEY (namespace, name)
 ) WITHOUT ROWID`;
 
 interface StateStatements {
@@ -20,6 +30,9 @@ interface StateStatements {
   readonly put: Statement<[string, string, bigint]>;
   readonly all: Statement<[string], { name: string; value: bigint }>;
   readonly prefixed: Statement<[string, string, string], { name: string; value: bigint }>;
+  /** Keeps a value when newer than the one kept (the order of `isNewerLatest`). */
+  readonly setIfNewer: Statement<[string, string, bigint, number]>;
+  readonly allLatest: Statement<[string], { name: string; timestamp: bigint; value: number }>;
 }
 
 /**
@@ -44,6 +57,15 @@ export class SqliteState {
       return [name, addToTotal(change.namespace, name, total, amount)] as const;
     });
     for (const [name, sum] of sums) put.run(change.namespace, name, sum);
+    const { setIfNewer } = this.prepared(true);
+    for (const [name, { value, timestamp }] of change.set ?? []) setIfNewer.run(change.namespace, name, timestamp, value === 0 ? 0 : value);
+  }
+
+  /** The values set if newer of `namespace` (none when no change ever set one in this file). */
+  readLatest(namespace: string): Map<string, LatestValue> {
+    const statements = this.prepared(false);
+    if (!statements) return new Map();
+    return new Map(statements.allLatest.all(namespace).map((row) => [row.name, { value: row.value, timestamp: row.timestamp }]));
   }
 
   /** The totals of `namespace` (none when no change was ever applied to this file). */
@@ -67,12 +89,15 @@ export class SqliteState {
   private prepared(create: boolean): StateStatements | undefined;
   private prepared(create: boolean): StateStatements | undefined {
     if (this.statements) return this.statements;
-    const exists = this.db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(STATE_TABLE) !== undefined;
-    if (!exists) {
+    // The two tables are created together, at the first state change.
+    const exists = this.db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN (?, ?)`).get(STATE_TABLE, LATEST_TABLE) as { n: number | bigint };
+    const bothExist = Number(exists.n) === 2;
+    if (!bothExist) {
       if (!create) return undefined;
       this.db.exec(CREATE_STATE_TABLE);
     }
     const t = STATE_TABLE;
+    const l = LATEST_TABLE;
     const statements: StateStatements = {
       get: this.db.prepare<[string, string], { value: bigint }>(`SELECT value FROM ${t} WHERE namespace = ? AND name = ?`).safeIntegers(true),
       put: this.db.prepare<[string, string, bigint]>(
@@ -84,10 +109,18 @@ export class SqliteState {
           `SELECT name, value FROM ${t} WHERE namespace = ? AND substr(name, 1, length(?)) = ? ORDER BY name`,
         )
         .safeIntegers(true),
+      setIfNewer: this.db.prepare<[string, string, bigint, number]>(
+        `INSERT INTO ${l} (namespace, name, timestamp, value) VALUES (?, ?, ?, ?) ON CONFLICT (namespace, name) DO UPDATE ` +
+          'SET timestamp = excluded.timestamp, value = excluded.value ' +
+          'WHERE excluded.timestamp > timestamp OR (excluded.timestamp = timestamp AND excluded.value > value)',
+      ),
+      allLatest: this.db
+        .prepare<[string], { name: string; timestamp: bigint; value: number }>(`SELECT name, timestamp, value FROM ${l} WHERE namespace = ? ORDER BY name`)
+        .safeIntegers(true),
     };
     // A table created just now is rolled back with the caller's transaction if that fails:
     // then it is looked for again next time.
-    if (exists) this.statements = statements;
+    if (bothExist) this.statements = statements;
     return statements;
   }
 }

@@ -1,3 +1,5 @@
+import type { LatestValue } from '../../channels/channel.js';
+import { keepNewest, TOTAL_MAX, TOTAL_MIN } from '../../channels/state-change.js';
 import type { Metrics } from '../../metrics/metrics.js';
 import type { RejectedMessage } from '../publisher.js';
 import { FIELD, seriesIdText, splitIncrement, totalName, type SeriesId, type SeriesKind } from './series-totals.js';
@@ -19,8 +21,6 @@ export interface FoldContext {
   overflowed(kind: SeriesKind, name: string): void;
   /** A counter increment below zero, kept apart (see docs/prometheus.md). */
   negative(name: string): void;
-  /** A gauge, which this publisher does not publish yet (see `pointsOf`): left out, and said so. */
-  gaugeLeftOut(name: string): void;
   /** Now, in ms since the epoch: the creation time an agent claims for a series new to it. */
   nowMs(): number;
 }
@@ -28,6 +28,8 @@ export interface FoldContext {
 /** A batch folded into one state change, and the messages that could not be. */
 export interface FoldResult {
   readonly add: Map<string, bigint>;
+  /** Each gauge series' newest value in the batch, by series id text: set if newer. */
+  readonly set: Map<string, LatestValue>;
   readonly rejected: RejectedMessage[];
 }
 
@@ -48,20 +50,16 @@ function bucketIndex(bounds: readonly number[], seconds: number): number {
   return low;
 }
 
-/** One counter or timer of a message, checked and turned into integers. */
+/** One counter, timer or gauge of a message, checked and turned into what its series keeps. */
 type Point =
   | { readonly kind: 'c'; readonly name: string; readonly whole: bigint; readonly millionths: bigint }
-  | { readonly kind: 'h'; readonly name: string; readonly micros: bigint; readonly seconds: number };
+  | { readonly kind: 'h'; readonly name: string; readonly micros: bigint; readonly seconds: number }
+  | { readonly kind: 'g'; readonly name: string; readonly latest: LatestValue };
 
 /**
  * The points of a message, or why it cannot be folded: a value that is not a finite
- * number, or one too large for a total kept exactly.
- *
- * Gauges are the one kind not folded yet: a gauge folds as "the value with the latest
- * timestamp wins", which an amount added cannot express, so it needs a `StateChange`
- * entry the channel applies as "set if newer" (compare the stored timestamp, in the same
- * completing step). Until then `foldMetrics` leaves them out and says so
- * (`FoldContext.gaugeLeftOut`); the message's counters and timers are counted.
+ * number, or one too large for a total kept exactly (a gauge's timestamp too, which the
+ * channel compares as a signed 64-bit integer of µs).
  */
 function pointsOf(metrics: Metrics): Point[] | string {
   const points: Point[] = [];
@@ -82,6 +80,13 @@ function pointsOf(metrics: Metrics): Point[] | string {
       return `timer ${JSON.stringify(timer.name)} lasts ${timer.value} ${timer.unit.name}, beyond the ±2^62 microseconds a histogram's sum may add`;
     }
     points.push({ kind: 'h', name: timer.name, micros: exact, seconds });
+  }
+  for (const gauge of metrics.gauges) {
+    if (!Number.isFinite(gauge.value)) return `gauge ${JSON.stringify(gauge.name)} has the value ${gauge.value}, not a finite number`;
+    if (gauge.timestamp < TOTAL_MIN || gauge.timestamp > TOTAL_MAX) {
+      return `gauge ${JSON.stringify(gauge.name)} has the timestamp ${gauge.timestamp} µs, beyond the signed 64-bit range`;
+    }
+    points.push({ kind: 'g', name: gauge.name, latest: { value: gauge.value, timestamp: gauge.timestamp } });
   }
   return points;
 }
@@ -105,24 +110,32 @@ function add(totals: Map<string, bigint>, name: string, amount: bigint, evenZero
  * Folds a batch into the integer amounts its completion adds to the totals
  * (`series-totals.ts` names them): counters into whole units and millionths, timers into
  * their histogram's bucket counts and microsecond sum, a negative counter increment into
- * the metric's negative-increments total, and, for a series this agent does not know,
- * its creation claim. A message with a value that cannot be folded is rejected whole
- * (with the reason) and adds nothing.
+ * the metric's negative-increments total, and, for a counter or histogram series this
+ * agent does not know, its creation claim; and gauges into the newest value of each
+ * gauge series, which the completion sets if newer than the one kept. A message with a
+ * value that cannot be folded is rejected whole (with the reason) and adds nothing.
  */
 export function foldMetrics(batch: readonly Metrics[], context: FoldContext): FoldResult {
   const totals = new Map<string, bigint>();
+  const set = new Map<string, LatestValue>();
   const rejected: RejectedMessage[] = [];
   const claimed = new Set<string>();
+  // Gauges have no `_created`: their claims only count them as known.
+  const gaugesClaimed = new Set<string>();
   for (const [index, metrics] of batch.entries()) {
     const points = pointsOf(metrics);
     if (typeof points === 'string') {
       rejected.push({ index, reason: `cannot be counted in Prometheus totals: ${points}`, reasonClass: 'invalid' });
       continue;
     }
-    for (const gauge of metrics.gauges) context.gaugeLeftOut(gauge.name);
     const dimensions = dimensionPairs(metrics);
     const dimensionsJson = JSON.stringify(dimensions);
     for (const point of points) {
+      if (point.kind === 'g') {
+        const series = seriesOf(context, gaugesClaimed, { kind: 'g', name: point.name, dimensions, layout: '' }, dimensionsJson);
+        keepNewest(set, series, point.latest);
+        continue;
+      }
       const negative = point.kind === 'c' && (point.whole < 0n || point.millionths < 0n);
       const kind: SeriesKind = negative ? 'n' : point.kind;
       const bounds = point.kind === 'h' ? context.bucketsOf(point.name) : [];
@@ -148,7 +161,7 @@ export function foldMetrics(batch: readonly Metrics[], context: FoldContext): Fo
     add(totals, totalName(FIELD.claimedMs, series), now);
     add(totals, totalName(FIELD.claims, series), 1n);
   }
-  return { add: totals, rejected };
+  return { add: totals, set, rejected };
 }
 
 /**

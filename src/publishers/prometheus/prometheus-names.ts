@@ -13,8 +13,11 @@ import { STORE_ESCAPE, escapeCodeUnit } from '../influxdb/stored-text.js';
  */
 export const ESCAPE_PREFIX = 'U__';
 
-/** Every name the series of one Kadabra metric can add to its base name. */
-export const SERIES_SUFFIXES = ['_total', '_created', '_seconds', '_bucket', '_sum', '_count'] as const;
+/**
+ * Every name the series of one Kadabra metric can add to its base name (`_gauge`: a gauge
+ * named as a counter is, see `gauge-families.ts`).
+ */
+export const SERIES_SUFFIXES = ['_total', '_created', '_seconds', '_bucket', '_sum', '_count', '_gauge'] as const;
 
 /**
  * Metric name prefixes never kept: the agent's own series', and `_` (Prometheus reserves
@@ -42,7 +45,7 @@ function escapeName(name: string, kept: RegExp): string {
  * The base name of a Kadabra metric's series (before `_total`, `_seconds`...): kept
  * when it matches `[a-zA-Z_:][a-zA-Z0-9_:]*`, does not start with `U__`, `_`,
  * `kadabra_agent_` or `kadabra_prometheus_`, and does not end in a suffix a series adds
- * (`_total`, `_created`, `_seconds`, `_bucket`, `_sum`, `_count`); escaped otherwise.
+ * (`_total`, `_created`, `_seconds`, `_bucket`, `_sum`, `_count`, `_gauge`); escaped otherwise.
  * Ending in such a suffix is reserved so that `x_total` (a counter named `x_total`) can
  * never be the `_total` of a counter named `x`.
  */

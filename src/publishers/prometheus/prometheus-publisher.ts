@@ -3,8 +3,9 @@ import type { MetricFamily } from '../../agent/monitoring/exposition.js';
 import { createLogger, type KadabraLogger } from '../../logging/logger.js';
 import { RateLimitedWarning } from '../../logging/rate-limited-warning.js';
 import type { Metrics } from '../../metrics/metrics.js';
-import type { ChannelLease, Publisher, PublisherOptions, PublisherTask, PublishOutcome, ReadChannelState } from '../publisher.js';
+import type { ChannelLease, Publisher, PublisherOptions, PublisherTask, PublishOutcome, ReadChannelLatest, ReadChannelState } from '../publisher.js';
 import { foldMetrics, type FoldContext } from './fold-metrics.js';
+import { gaugeFamilies, groupGauges, type GaugeSeries } from './gauge-families.js';
 import { PROMETHEUS_PUBLISHER_DEFAULT_ARGS, prometheusPublisherArgsSchema, type PrometheusPublisherArgs } from './prometheus-publisher-args.js';
 import { createdSeconds, seriesFamilies, SeriesOrder } from './series-families.js';
 import {
@@ -13,6 +14,7 @@ import {
   PROMETHEUS_NAMESPACE,
   totalName,
   VALUE_PREFIX,
+  type SeriesId,
   type SeriesTotals,
   type TotalNameParts,
 } from './series-totals.js';
@@ -43,6 +45,7 @@ export class PrometheusPublisher implements Publisher {
   private readonly args: PrometheusPublisherArgs;
   private readonly logger: KadabraLogger;
   private readState: ReadChannelState | undefined;
+  private readLatest: ReadChannelLatest | undefined;
   /** Series in the channel at the last read. */
   private stored = new Set<string>();
   /** Series this agent created since the last read. */
@@ -53,12 +56,13 @@ export class PrometheusPublisher implements Publisher {
   private readonly seen = new Map<string, SeenSeries>();
   /** What each total's name read so far says (of the totals still in the channel), so that a scrape parses only new names. */
   private parsed = new Map<string, TotalNameParts>();
+  /** The gauge series ids parsed so far (of the gauges still in the channel). */
+  private gaugeIds = new Map<string, SeriesId | null>();
   private readonly order = new SeriesOrder();
   /** When each series served began (seconds since the epoch), read once per series. */
   private readonly created = new Map<string, number>();
   private readonly overflowWarning: RateLimitedWarning;
   private readonly negativeWarning: RateLimitedWarning;
-  private readonly gaugeWarning: RateLimitedWarning;
   private readonly foldContext: FoldContext;
 
   constructor(options: PublisherOptions<PrometheusPublisherArgs> = {}) {
@@ -76,12 +80,6 @@ export class PrometheusPublisher implements Publisher {
       message: `negative counter increments are not added to the counter (a Prometheus counter only grows); they are counted in kadabra_prometheus_negative_increments_total`,
       countField: 'increments',
     });
-    this.gaugeWarning = new RateLimitedWarning({
-      logger: this.logger,
-      intervalMs: WARNING_INTERVAL_MS,
-      message: 'gauges are not published by the prometheus publisher yet and were left out (the counters and timers of their messages are counted); publish gauges with the influxdb or postgres publisher',
-      countField: 'gauges',
-    });
     this.foldContext = {
       bucketsOf: (name) => this.bucketsOf(name),
       known: (idText) => this.stored.has(idText) || this.claimed.has(idText),
@@ -93,13 +91,13 @@ export class PrometheusPublisher implements Publisher {
       },
       overflowed: (_kind, name) => this.overflowWarning.add(1, { metric: name }),
       negative: (name) => this.negativeWarning.add(1, { metric: name }),
-      gaugeLeftOut: (name) => this.gaugeWarning.add(1, { metric: name }),
       nowMs: () => Date.now(),
     };
   }
 
-  useChannelState(read: ReadChannelState): void {
+  useChannelState(read: ReadChannelState, readLatest: ReadChannelLatest): void {
     this.readState = read;
+    this.readLatest = readLatest;
   }
 
   /**
@@ -108,9 +106,13 @@ export class PrometheusPublisher implements Publisher {
    * (until then a series may be claimed twice, its `_created` then the mean of both claims).
    */
   async prepare(): Promise<void> {
-    if (this.readState === undefined) return;
+    if (this.readState === undefined || this.readLatest === undefined) return;
     try {
-      this.learn(groupTotals(await this.readState(PROMETHEUS_NAMESPACE, { prefix: VALUE_PREFIX }), this.parsed));
+      const [state, latest] = await Promise.all([
+        this.readState(PROMETHEUS_NAMESPACE, { prefix: VALUE_PREFIX }),
+        this.readLatest(PROMETHEUS_NAMESPACE),
+      ]);
+      this.learn(groupTotals(state, this.parsed), groupGauges(latest, this.gaugeIds));
     } catch (error) {
       this.logger.warn({ err: describeError(error) }, 'could not read the Prometheus totals from the channel yet; the first scrape will');
     }
@@ -118,12 +120,13 @@ export class PrometheusPublisher implements Publisher {
 
   /**
    * Folds the batch; writes nothing. The agent completes the written messages with the
-   * returned `stateChange`. A message with a value Prometheus totals cannot count (not a
-   * finite number, beyond ±2^62) is rejected with the reason.
+   * returned `stateChange` (its gauges' values set if newer). A message with a value
+   * Prometheus totals cannot count (not a finite number, beyond ±2^62) is rejected with the reason.
    */
   async publish(batch: readonly Metrics[]): Promise<PublishOutcome> {
-    const { add, rejected } = foldMetrics(batch, this.foldContext);
-    return add.size === 0 ? { rejected } : { rejected, stateChange: { namespace: PROMETHEUS_NAMESPACE, add } };
+    const { add, set, rejected } = foldMetrics(batch, this.foldContext);
+    if (add.size === 0 && set.size === 0) return { rejected };
+    return { rejected, stateChange: set.size === 0 ? { namespace: PROMETHEUS_NAMESPACE, add } : { namespace: PROMETHEUS_NAMESPACE, add, set } };
   }
 
   /**
@@ -133,13 +136,20 @@ export class PrometheusPublisher implements Publisher {
    */
   async seriesFamilies(): Promise<MetricFamily[]> {
     const read = this.readState;
-    if (read === undefined) return [];
-    const state = await read(PROMETHEUS_NAMESPACE, { prefix: VALUE_PREFIX });
+    if (read === undefined || this.readLatest === undefined) return [];
+    const [state, latest] = await Promise.all([read(PROMETHEUS_NAMESPACE, { prefix: VALUE_PREFIX }), this.readLatest(PROMETHEUS_NAMESPACE)]);
     if (this.parsed.size > state.size * 2) this.parsed = new Map();
+    if (this.gaugeIds.size > latest.size * 2) this.gaugeIds = new Map();
     const series = groupTotals(state, this.parsed);
-    this.learn(series);
+    const gauges = groupGauges(latest, this.gaugeIds);
+    this.learn(series, gauges);
     await this.readCreated(read, series);
-    return seriesFamilies(this.fresh(this.order.sorted(series)), (name) => this.bucketsOf(name), (idText) => this.created.get(idText));
+    const counterNames = new Set<string>();
+    for (const { id } of series.values()) if (id.kind === 'c') counterNames.add(id.name);
+    return [
+      ...seriesFamilies(this.fresh(this.order.sorted(series), totalsSignature), (name) => this.bucketsOf(name), (idText) => this.created.get(idText)),
+      ...gaugeFamilies(this.fresh(gauges.values(), gaugeSignature), counterNames),
+    ];
   }
 
   /**
@@ -162,7 +172,6 @@ export class PrometheusPublisher implements Publisher {
   async close(): Promise<void> {
     this.overflowWarning.flush();
     this.negativeWarning.flush();
-    this.gaugeWarning.flush();
   }
 
   private bucketsOf(name: string): readonly number[] {
@@ -192,12 +201,12 @@ export class PrometheusPublisher implements Publisher {
   }
 
   /** Replaces what this agent knows about the series with what the channel holds. */
-  private learn(series: ReadonlyMap<string, SeriesTotals>): void {
-    this.stored = new Set(series.keys());
+  private learn(series: ReadonlyMap<string, SeriesTotals>, gauges: ReadonlyMap<string, GaugeSeries>): void {
+    this.stored = new Set([...series.keys(), ...gauges.keys()]);
     this.claimed = new Map();
     this.perMetric = new Map();
     this.seriesCount = 0;
-    for (const { id } of series.values()) {
+    for (const { id } of [...series.values(), ...gauges.values()]) {
       if (id.dimensions !== null) this.count(`${id.kind}|${id.name}`);
     }
   }
@@ -207,7 +216,7 @@ export class PrometheusPublisher implements Publisher {
    * within it, as this agent saw them (a series is stale once its totals stayed the same
    * over that many seconds of this agent's scrapes; it returns when it changes).
    */
-  private *fresh(series: Iterable<SeriesTotals>): Generator<SeriesTotals> {
+  private *fresh<T extends { readonly idText: string }>(series: Iterable<T>, signatureOf: (one: T) => string): Generator<T> {
     const staleAfterMs = this.args.stale_after * 1000;
     if (staleAfterMs === 0) {
       yield* series;
@@ -215,7 +224,7 @@ export class PrometheusPublisher implements Publisher {
     }
     const now = Date.now();
     for (const one of series) {
-      const signature = [...one.fields].map(([field, amount]) => `${field}=${amount}`).sort().join(',');
+      const signature = signatureOf(one);
       const seen = this.seen.get(one.idText);
       if (seen === undefined || seen.signature !== signature) {
         this.seen.set(one.idText, { signature, sinceMs: now });
@@ -225,4 +234,14 @@ export class PrometheusPublisher implements Publisher {
       }
     }
   }
+}
+
+/** What a series' totals are now, to tell whether they changed. */
+function totalsSignature(series: SeriesTotals): string {
+  return [...series.fields].map(([field, amount]) => `${field}=${amount}`).sort().join(',');
+}
+
+/** What a gauge series' value is now, to tell whether it changed. */
+function gaugeSignature(gauge: GaugeSeries): string {
+  return `${gauge.latest.timestamp} ${gauge.latest.value}`;
 }

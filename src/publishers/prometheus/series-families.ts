@@ -14,7 +14,8 @@ const MILLION = 1_000_000n;
 /** The labels of each series id, mapped once (ids are kept across scrapes by the publisher). */
 const LABELS = new WeakMap<SeriesId, Readonly<Record<string, string>>>();
 
-function labelsOf(id: SeriesId): Readonly<Record<string, string>> {
+/** The labels of a series (its dimensions mapped, or the overflow label), mapped once per id. */
+export function labelsOf(id: SeriesId): Readonly<Record<string, string>> {
   let labels = LABELS.get(id);
   if (labels === undefined) {
     const mapped: Record<string, string> = {};

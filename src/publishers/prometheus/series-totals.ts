@@ -16,10 +16,13 @@
  *   yet; two agents racing both claim it, within moments of each other. An agent reads
  *   a series' claims once, the first time it serves the series.
  *
+ * Kind `g`, a gauge, has no totals: its value is one of the namespace's values set if
+ * newer (`StateChange.set`, `Channel.readLatest`), named by the series id text alone.
+ *
  * Dimensions are `[name, value]` pairs sorted by name (the Kadabra names, unmapped), or
  * null for the overflow series of a metric over its cardinality limit.
  */
-export type SeriesKind = 'c' | 'h' | 'n';
+export type SeriesKind = 'c' | 'h' | 'n' | 'g';
 
 /** A series' identity, as decoded from its totals' names. */
 export interface SeriesId {
@@ -71,7 +74,7 @@ export function parseSeriesId(idText: string): SeriesId | undefined {
   }
   if (!Array.isArray(parsed) || parsed.length !== 4) return undefined;
   const [kind, name, dimensions, layout] = parsed as unknown[];
-  if ((kind !== 'c' && kind !== 'h' && kind !== 'n') || typeof name !== 'string' || typeof layout !== 'string') return undefined;
+  if ((kind !== 'c' && kind !== 'h' && kind !== 'n' && kind !== 'g') || typeof name !== 'string' || typeof layout !== 'string') return undefined;
   const pairs =
     dimensions === null
       ? null

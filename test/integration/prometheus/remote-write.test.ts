@@ -77,7 +77,7 @@ describe('remote write into real Prometheus and VictoriaMetrics', () => {
 
       // The channel's totals, read as a second agent would: what /metrics serves, and what was sent.
       const reader = new PrometheusPublisher({ args: { buckets: [0.005, 0.01, 0.1] }, logger: silentLogger() });
-      reader.useChannelState((namespace) => channel.readState(namespace));
+      reader.useChannelState((namespace, select) => channel.readState(namespace, select), (namespace) => channel.readLatest(namespace));
       await waitFor(async () => {
         const families = await reader.seriesFamilies();
         const requests = families.find((family) => family.name === 'requests_total');

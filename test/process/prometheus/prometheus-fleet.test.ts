@@ -1,6 +1,7 @@
 // Several sender processes, one agent with the Prometheus publisher SIGKILLed while they
 // send and restarted, and a real Prometheus scraping the agent every second: the sums
-// Prometheus reports equal exactly what was sent, on each channel type.
+// Prometheus reports equal exactly what was sent, and each gauge the value last set, on
+// each channel type (the nanny's republishes bring older gauge values after newer ones).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -95,6 +96,7 @@ async function fleetRun(channel: ChannelUnderTest): Promise<void> {
     for (let i = 0; i < SENDERS; i += 1) {
       await expect(`work_seconds_sum{producer="p${i}"}`, Number(workSumText(PER_SENDER)));
       await expect(`requests_total{producer="p${i}"}`, PER_SENDER);
+      await expect(`level{producer="p${i}"}`, PER_SENDER - 1);
     }
     // No counter reset was seen by Prometheus across the kills: the totals live in the channel.
     await expect('sum(resets(requests_total[10m]))', 0);
@@ -104,6 +106,7 @@ async function fleetRun(channel: ChannelUnderTest): Promise<void> {
     // The 0.0.4 text, fleet series included, passes promtool.
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     assert.match(text, /^requests_total\{producer="p0"\} 400$/m);
+    assert.match(text, /# TYPE level gauge\nlevel\{producer="p0"\} 399\n/);
     const promtool = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
     assert.equal(promtool.status, 0, `${promtool.stdout}${promtool.stderr}`);
     assert.equal(`${promtool.stdout}${promtool.stderr}`.trim(), '', 'no lint remark');

@@ -25,7 +25,7 @@ function message(dimensions: Record<string, string>, counters: Record<string, nu
 
 function publisherOn(channel: MemoryChannel, args: Partial<PrometheusPublisherArgs> = {}, logger = silentLogger()): PrometheusPublisher {
   const publisher = new PrometheusPublisher({ args, logger });
-  publisher.useChannelState((namespace, select) => channel.readState(namespace, select));
+  publisher.useChannelState((namespace, select) => channel.readState(namespace, select), (namespace) => channel.readLatest(namespace));
   return publisher;
 }
 
@@ -116,7 +116,7 @@ describe('PrometheusPublisher', () => {
     publisher.useChannelState((namespace, select) => {
       reads.push(select?.names !== undefined ? `names:${select.names.length}` : `prefix:${String(select?.prefix)}`);
       return channel.readState(namespace, select);
-    });
+    }, (namespace) => channel.readLatest(namespace));
     await deliver(channel, publisher, [message({ k: 'a' }, { zero: 0 }), message({ k: 'b' }, { zero: 0 })]);
     assert.deepEqual(await samples(publisher), ['zero_total{k="a"} 0', 'zero_total{k="b"} 0']);
     assert.deepEqual(reads, ['prefix:v', 'names:4'], 'the claims of two new series');
@@ -143,16 +143,52 @@ describe('PrometheusPublisher', () => {
     assert.ok(lines.some((line) => /negative counter increments/.test(String(line.msg))));
   });
 
-  it('leaves gauges out, saying so, and counts the counters of their messages', async () => {
+  it('folds gauges into the value with the latest timestamp, whatever the order and batching, the greater value on a tie', async () => {
+    const gauge = (dimensions: Record<string, string>, name: string, timestamp: bigint, value: number): Metrics =>
+      new Metrics(
+        Object.entries(dimensions).map(([key, text]) => new Dimension(key, text)),
+        [], [], undefined, undefined, [new Gauge(name, timestamp, {}, value)],
+      );
+    const sets = [
+      gauge({ q: 'a' }, 'queue.length', T + 2n, 7),
+      gauge({ q: 'a' }, 'queue.length', T + 5n, 3),
+      gauge({ q: 'a' }, 'queue.length', T + 1n, 11),
+      gauge({ q: 'b' }, 'queue.length', T, 4),
+      gauge({ q: 'b' }, 'queue.length', T, 4.5),
+      gauge({}, 'free', T, -0.25),
+    ];
+    const expected = ['U__queue_2e_length{q="a"} 3', 'U__queue_2e_length{q="b"} 4.5', 'free -0.25'];
+    for (const [order, batch] of [[[0, 1, 2, 3, 4, 5], 1], [[5, 4, 3, 2, 1, 0], 3], [[2, 4, 1, 5, 0, 3], 6]] as const) {
+      const channel = new MemoryChannel();
+      const publisher = publisherOn(channel);
+      await deliver(channel, publisher, order.map((i) => sets[i] as Metrics), batch);
+      assert.deepEqual((await samples(publisher)).sort(), [...expected].sort(), `order ${order.join(',')}, batches of ${batch}`);
+      const text = renderExposition(await publisher.seriesFamilies());
+      assert.match(text, /# HELP U__queue_2e_length Kadabra gauge "queue\.length": the value set with the latest timestamp, over every process\.\n# TYPE U__queue_2e_length gauge\n/);
+      assert.doesNotMatch(text, /_created/, 'a gauge has no _created');
+    }
+  });
+
+  it('names a gauge that shares its name with a counter <name>_gauge, so OpenMetrics families stay unique', async () => {
     const channel = new MemoryChannel();
-    const { logger, lines } = captureLogger();
-    const publisher = publisherOn(channel, {}, logger);
+    const publisher = publisherOn(channel);
     const base = message({ h: 'x' }, { jobs: 2 });
-    const withGauge = new Metrics(base.dimensions, base.counters, base.timers, undefined, undefined, [new Gauge('queue_length', T, {}, 7)]);
-    await deliver(channel, publisher, [withGauge]);
-    assert.deepEqual(await samples(publisher), ['jobs_total{h="x"} 2']);
-    await publisher.close();
-    assert.ok(lines.some((line) => /gauges are not published by the prometheus publisher yet/.test(String(line.msg)) && line['metric'] === 'queue_length'));
+    const gauges = [new Gauge('jobs', T, {}, 7), new Gauge('idle', T, {}, 1)];
+    await deliver(channel, publisher, [new Metrics(base.dimensions, base.counters, base.timers, undefined, undefined, gauges)]);
+    assert.deepEqual(await samples(publisher), ['jobs_total{h="x"} 2', 'idle{h="x"} 1', 'jobs_gauge{h="x"} 7']);
+    const open = renderExposition(await publisher.seriesFamilies(), 'openmetrics');
+    const families = [...open.matchAll(/^# TYPE (\S+) /gm)].map((match) => match[1]);
+    assert.deepEqual(families, ['jobs', 'idle', 'jobs_gauge']);
+    await deliver(channel, publisher, [new Metrics([], [], [], undefined, undefined, [new Gauge('x_gauge', T, {}, 1)])]);
+    assert.ok((await samples(publisher)).includes('U__x__gauge 1'), 'a Kadabra name ending in _gauge is escaped');
+  });
+
+  it('counts gauge series against the cardinality limits: over them, the overflow series holds the newest value', async () => {
+    const channel = new MemoryChannel();
+    const publisher = publisherOn(channel, { max_series_per_metric: 2 });
+    const sets = ['a', 'b', 'c', 'd'].map((host, i) => new Metrics([new Dimension('host', host)], [], [], undefined, undefined, [new Gauge('load', T + BigInt(i), {}, i)]));
+    await deliver(channel, publisher, sets, 1);
+    assert.deepEqual(await samples(publisher), ['load{host="a"} 0', 'load{host="b"} 1', 'load{kadabra_overflow="true"} 3']);
   });
 
   it('maps reserved and empty labels', async () => {
@@ -200,6 +236,17 @@ describe('PrometheusPublisher', () => {
     const dead = await channel.deadLetters(10);
     assert.equal(dead.length, 2);
     assert.ok(dead.every((letter) => /cannot be counted in Prometheus totals/.test(letter.reason)), JSON.stringify(dead));
+  });
+
+  it('rejects a message whose gauge the channel cannot compare (a timestamp beyond 64 bits of µs), folding nothing of it', async () => {
+    const publisher = publisherOn(new MemoryChannel());
+    const far = new Metrics([], [new Counter('a', T, {}, 1)], [], undefined, undefined, [new Gauge('g', 2n ** 63n, {}, 1)]);
+    const near = new Metrics([], [], [], undefined, undefined, [new Gauge('g', T, {}, 2)]);
+    const outcome = await publisher.publish([far, near]);
+    assert.deepEqual(outcome.rejected.map(({ index }) => index), [0]);
+    assert.match(outcome.rejected[0]?.reason ?? '', /gauge "g" has the timestamp 9223372036854775808 µs, beyond the signed 64-bit range/);
+    assert.deepEqual([...(outcome.stateChange?.set ?? new Map()).values()], [{ value: 2, timestamp: T }]);
+    assert.equal(outcome.stateChange?.add.size, 0);
   });
 
   it('leaves idle series out with stale_after, and shows them again when they change', async (t) => {

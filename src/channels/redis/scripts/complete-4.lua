@@ -13,26 +13,31 @@
   is no longer in progress, nothing is removed and no total changes (so a publisher's
   totals count each message once); else the totals are added with HINCRBY, and one that
   fails (it would overflow 64 bits) restores those already added and fails the call
-  before anything is removed (apply_totals, from shared/state-totals.lua).
+  before anything is removed (apply_totals, from shared/state-totals.lua); then the
+  values set if newer are kept (apply_latest, same file).
 
   KEYS[1] inprogress       LIST of messages being published
   KEYS[2] entered          HASH sha1(message) -> ms since epoch it entered in-progress
   KEYS[3] state            HASH total name -> integer, a publisher's state (untouched
                            without a state change)
+  KEYS[4] latest           HASH name -> '<timestamp> <value>', its values set if newer
   ARGV[1] n, the number of messages
   ARGV[2] m, the number of totals in the state change; -1 without a state change
-  ARGV[3 .. n+2] messages
-  ARGV[n+3 .. 2n+2] the SHA-1 (hex) of each message, in the same order
-  ARGV[2n+3 ..] m pairs: total name, integer amount to add
+  ARGV[3] g, the number of values set if newer (0 without a state change)
+  ARGV[4 .. n+3] messages
+  ARGV[n+4 .. 2n+3] the SHA-1 (hex) of each message, in the same order
+  ARGV[2n+4 ..] m pairs: total name, integer amount to add; then g triples: name,
+                timestamp (decimal integer), value
 
   Returns how many messages were removed.
 ]]
 local n = tonumber(ARGV[1])
 local totals = tonumber(ARGV[2])
+local sets = tonumber(ARGV[3])
 local wanted = {}
 local digest_of = {}
 local remaining = 0
-for i = 3, n + 2 do
+for i = 4, n + 3 do
   local m = ARGV[i]
   wanted[m] = (wanted[m] or 0) + 1
   digest_of[m] = ARGV[i + n]
@@ -86,10 +91,13 @@ if removed == 0 or (totals >= 0 and remaining > 0) then
 end
 
 if totals > 0 then
-  local failed = apply_totals(KEYS[3], 2 * n + 3, totals)
+  local failed = apply_totals(KEYS[3], 2 * n + 4, totals)
   if failed then
     return failed
   end
+end
+if sets > 0 then
+  apply_latest(KEYS[4], 2 * n + 4 + 2 * totals, sets)
 end
 
 if from_head then
