@@ -46,9 +46,8 @@ export async function agentMemoryBench(context: BenchContext): Promise<BenchRow[
     bench,
     figure: `peak RSS, prometheus agent with ${prometheus.series.toLocaleString('en-US')} live series (40 counters + 10 gauges × dimension sets), folded and scraped 5×`,
     ours: formatValue(prometheus.peakRssMb, 'MB'),
+    // A figure to report (the 200 MB target is the backlog drain's, not this one's).
     peer: `folding only, before the first scrape: ${formatValue(prometheus.foldPeakRssMb, 'MB')}`,
-    target: `≤ ${TARGET_RSS_MB} MB`,
-    met: prometheus.peakRssMb <= TARGET_RSS_MB,
     value: prometheus.peakRssMb,
   };
   return [...results.flatMap(([mode, channel, result]) => {
