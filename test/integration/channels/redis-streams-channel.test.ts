@@ -58,7 +58,7 @@ describe('RedisStreamsChannel on a real redis-server', () => {
     assert.notEqual(received[0]?.receipt.id, received[1]?.receipt.id, 'identical bytes are two messages, two identities');
   });
 
-  test('every key of a stream carries its hash tag: stream, dead letters, publisher state', async () => {
+  test('every key of a stream carries its hash tag: stream, dead letters, publisher state, shard count, producer records', async () => {
     const stream_key = uniqueStreamKey('slots');
     const channel = open({ stream_key });
     await channel.sendEncoded(['h0', 'h1'].map((n) => wireMessage(n)));
@@ -68,7 +68,12 @@ describe('RedisStreamsChannel on a real redis-server', () => {
     await channel.deadLetter(h1.receipt, 'for the test');
     const tag = stream_key.slice(0, stream_key.indexOf('}') + 1);
     const keys = (await redis.keys(`${tag.replace(/[{}]/g, '\\$&')}*`)).sort();
-    assert.deepEqual(keys, [stream_key, `${stream_key}:dead`, `${stream_key}:state:prometheus`].sort());
+    const sent = keys.filter((key) => key.startsWith(`${stream_key}:sent:`));
+    assert.equal(sent.length, 1, "the producer's last batch number");
+    assert.deepEqual(
+      keys.filter((key) => !sent.includes(key)),
+      [stream_key, `${stream_key}:dead`, `${stream_key}:shards`, `${stream_key}:state:prometheus`].sort(),
+    );
   });
 
   test('a stream key without a hash tag is refused, naming the argument and the form accepted', () => {
@@ -236,7 +241,8 @@ describe('RedisStreamsChannel on a real redis-server', () => {
   test('receive waits in one blocking XREADGROUP on a connection of its own, not by polling; an abort ends the server\'s wait too', async () => {
     const stream_key = uniqueStreamKey('blocking');
     const channel = open({ stream_key });
-    await channel.status();
+    // Connected, and the shard count checked (a script, once per channel).
+    await channel.prepare();
     await redis.config('RESETSTAT');
     // Within one block slice (5 s): a poll would have run its script dozens of times.
     assert.equal(await channel.receive({ timeoutSeconds: 0.6 }), null);
