@@ -3,21 +3,15 @@
 // and a process with another count refused (agent included), totals summed over shards,
 // a batch sent again after an unconfirmed append appended once only.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, test } from 'node:test';
-import { Redis } from 'ioredis';
+import { describe, test } from 'node:test';
 import { Agent } from '../../../src/agent/agent.js';
-import type { Channel } from '../../../src/channels/channel.js';
-import { RedisStreamsChannel } from '../../../src/channels/redis-streams/redis-streams-channel.js';
-import type { RedisStreamsChannelArgs } from '../../../src/channels/redis-streams/redis-streams-channel-args.js';
 import { shardCountKey, streamShardKeys } from '../../../src/channels/redis-streams/stream-shard-keys.js';
 import { ConfigurationError } from '../../../src/errors/configuration-error.js';
 import { InvalidArgumentError } from '../../../src/errors/invalid-argument-error.js';
-import { createLogger } from '../../../src/logging/logger.js';
 import { nameOf, receiptsOf, wireMessage } from '../../conformance/conformance-support.js';
-import { startRedisServer, uniqueStreamKey, type RedisServerHandle } from '../../support/redis-server.js';
+import { uniqueStreamKey } from '../../support/redis-server.js';
 import { FakePublisher } from '../../unit/agent/fake-publisher.js';
-
-const silent = createLogger({ level: 'silent' });
+import { streamsFixture } from './redis-streams-fixture.js';
 
 /** A ConfigurationError on `shards` naming both counts. */
 function refusedWith(recorded: number, configured: number): (error: unknown) => boolean {
@@ -37,35 +31,14 @@ test('the shard key rule: one shard is the stream key itself; N shards add :i in
 });
 
 describe('RedisStreamsChannel with shards on a real redis-server', () => {
-  let server: RedisServerHandle;
-  let redis: Redis;
-  let opened: Channel[] = [];
-
-  before(async () => {
-    server = await startRedisServer();
-    redis = new Redis(server.port, '127.0.0.1');
-    redis.on('error', () => undefined);
-  });
-  afterEach(async () => {
-    await Promise.all(opened.map((channel) => channel.close()));
-    opened = [];
-  });
-  after(async () => {
-    redis.disconnect();
-    await server.dispose();
-  });
-
-  function open(args: Partial<RedisStreamsChannelArgs> = {}): RedisStreamsChannel {
-    const channel = new RedisStreamsChannel({ host: '127.0.0.1', port: server.port, ...args }, silent);
-    opened.push(channel);
-    return channel;
-  }
+  const streams = streamsFixture();
+  const { open } = streams;
 
   test('batches go to the shards in turn, each whole to one; a reader takes them from every shard', async () => {
     const stream_key = uniqueStreamKey('spread');
     const producer = open({ stream_key, shards: 3 });
     for (let batch = 0; batch < 6; batch += 1) await producer.sendEncoded([wireMessage(`s${batch}a`), wireMessage(`s${batch}b`)]);
-    const lengths = await Promise.all(streamShardKeys(stream_key, 3).map((key) => redis.xlen(key)));
+    const lengths = await Promise.all(streamShardKeys(stream_key, 3).map((key) => streams.redis.xlen(key)));
     assert.deepEqual(lengths, [4, 4, 4], 'two batches of two on each shard');
     const reader = open({ stream_key, shards: 3 });
     const names: string[] = [];
@@ -78,29 +51,29 @@ describe('RedisStreamsChannel with shards on a real redis-server', () => {
     const status = await reader.status();
     assert.equal(status.inProgress, 12);
     assert.deepEqual(status.shards?.map((shard) => [shard.stream, shard.inProgress, shard.queued]), streamShardKeys(stream_key, 3).map((key) => [key, 4, 0]));
-    assert.ok(status.shards?.every((shard) => shard.node === `redis://127.0.0.1:${server.port}/0` && shard.oldestInProgressMs !== undefined));
+    assert.ok(status.shards?.every((shard) => shard.node === `redis://127.0.0.1:${streams.server.port}/0` && shard.oldestInProgressMs !== undefined));
   });
 
   test('the shard count is recorded on first use; a channel with another count refuses, naming both', async () => {
     const stream_key = uniqueStreamKey('count');
     await open({ stream_key, shards: 3 }).sendEncoded([wireMessage('first')]);
-    assert.equal(await redis.get(shardCountKey(stream_key)), '3');
+    assert.equal(await streams.redis.get(shardCountKey(stream_key)), '3');
     const other = open({ stream_key, shards: 2 });
     await assert.rejects(other.sendEncoded([wireMessage('never')]), refusedWith(3, 2));
     await assert.rejects(other.receiveBatch(10), refusedWith(3, 2));
     await assert.rejects(other.prepare(), refusedWith(3, 2));
     await assert.rejects(other.status(), refusedWith(3, 2));
     await assert.rejects(open({ stream_key }).sendEncoded([wireMessage('never')]), refusedWith(3, 1));
-    const lengths = await Promise.all([stream_key, ...streamShardKeys(stream_key, 3)].map((key) => redis.xlen(key)));
+    const lengths = await Promise.all([stream_key, ...streamShardKeys(stream_key, 3)].map((key) => streams.redis.xlen(key)));
     assert.equal(lengths.reduce((sum, length) => sum + length, 0), 1, 'nothing was written by the refused ones');
   });
 
   test('a stream written before the count was recorded counts as one shard: more are refused', async () => {
     const stream_key = uniqueStreamKey('before');
-    await redis.xadd(stream_key, '*', 'm', wireMessage('old'));
+    await streams.redis.xadd(stream_key, '*', 'm', wireMessage('old'));
     await assert.rejects(open({ stream_key, shards: 4 }).prepare(), refusedWith(1, 4));
     await open({ stream_key }).prepare();
-    assert.equal(await redis.get(shardCountKey(stream_key)), '1');
+    assert.equal(await streams.redis.get(shardCountKey(stream_key)), '1');
   });
 
   test('an agent configured with another shard count refuses to start, naming both', async () => {
@@ -110,7 +83,7 @@ describe('RedisStreamsChannel with shards on a real redis-server', () => {
       {
         AGENT_LOG_LEVEL: 'silent',
         AGENT_CHANNEL_TYPE: 'redis-streams',
-        AGENT_CHANNEL_ARGS: { host: '127.0.0.1', port: server.port, stream_key, shards: 3 },
+        AGENT_CHANNEL_ARGS: { host: '127.0.0.1', port: streams.server.port, stream_key, shards: 3 },
       },
       { publisher: new FakePublisher(), env: {} },
     );
@@ -135,7 +108,7 @@ describe('RedisStreamsChannel with shards on a real redis-server', () => {
     await channel.complete(receiptsOf(first), adding(BigInt(first.length)));
     await channel.complete(receiptsOf(second), adding(BigInt(second.length)));
     assert.deepEqual(await open({ stream_key, shards: 2 }).readState('prometheus'), new Map([['messages', 3n]]));
-    for (const key of streamShardKeys(stream_key, 2)) assert.equal(await redis.exists(`${key}:state:prometheus`), 1, `${key} keeps its own`);
+    for (const key of streamShardKeys(stream_key, 2)) assert.equal(await streams.redis.exists(`${key}:state:prometheus`), 1, `${key} keeps its own`);
     // Without a change, receipts of several shards complete together.
     await channel.sendEncoded([wireMessage('u0')]);
     await channel.sendEncoded([wireMessage('u1')]);
@@ -152,9 +125,9 @@ describe('RedisStreamsChannel with shards on a real redis-server', () => {
     // No replica: WAIT confirms none, so the batch is appended but not counted as delivered.
     await assert.rejects(channel.sendEncoded(batch), /reached 0 of the 1 replicas wait_replicas asks for/);
     await assert.rejects(channel.sendEncoded([...batch, wireMessage('r2')]), /reached 0 of the 1 replicas/);
-    assert.deepEqual((await redis.xrange(stream_key, '-', '+')).map(([, fields]) => fields[1]), batch, 'appended once, r2 not yet: the old batch first');
+    assert.deepEqual((await streams.redis.xrange(stream_key, '-', '+')).map(([, fields]) => fields[1]), batch, 'appended once, r2 not yet: the old batch first');
     const direct = open({ stream_key });
     await direct.sendEncoded([wireMessage('d0')]);
-    assert.equal(await redis.xlen(stream_key), 3);
+    assert.equal(await streams.redis.xlen(stream_key), 3);
   });
 });

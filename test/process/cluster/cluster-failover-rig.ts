@@ -9,12 +9,13 @@
 // Prometheus publisher adds them to its totals in the step that completes the message,
 // so a message is stored once however often it is published; a message appended twice
 // would be counted twice.
+import { after, before, test } from 'node:test';
 import { Kadabra } from '../../../src/client/kadabra.js';
 import { RedisStreamsChannel } from '../../../src/channels/redis-streams/redis-streams-channel.js';
 import { streamShardKeys } from '../../../src/channels/redis-streams/stream-shard-keys.js';
 import { createLogger } from '../../../src/logging/logger.js';
 import { AgentProcess } from '../../support/agent-process.js';
-import type { RedisClusterHandle } from '../../support/redis-cluster.js';
+import { startRedisCluster, type RedisClusterHandle } from '../../support/redis-cluster.js';
 import { uniqueStreamKey } from '../../support/redis-server.js';
 import { waitFor } from '../../support/wait-for.js';
 import { FAST_AGENT } from '../agent-rig.js';
@@ -136,4 +137,23 @@ export async function failoverRun(cluster: RedisClusterHandle, waitReplicas: num
     await reader.close();
     await Promise.all(agents.map((agent) => agent.stop('SIGTERM')));
   }
+}
+
+/**
+ * One test file's failover test: a cluster started for it, one `failoverRun` with
+ * `waitReplicas`, its figures printed (docs/channels.md quotes them) and handed to `check`.
+ */
+export function failoverTest(title: string, waitReplicas: number, check: (figures: FailoverFigures) => void): void {
+  let cluster: RedisClusterHandle;
+  before(async () => {
+    cluster = await startRedisCluster();
+  });
+  after(async () => {
+    await cluster.dispose();
+  });
+  test(title, { timeout: 110_000 }, async () => {
+    const figures = await failoverRun(cluster, waitReplicas);
+    process.stdout.write(`${title}: ${JSON.stringify(figures)}\n`);
+    check(figures);
+  });
 }
