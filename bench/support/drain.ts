@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { benchChannel, type BenchChannelType } from './backlog.js';
+import { benchChannel, type BenchChannel, type BenchChannelType } from './backlog.js';
 import type { BenchContext } from './bench-context.js';
 import { BenchAgent } from './bench-agent.js';
 import { dropDatabase, freshDatabase, waitForPoints } from './influx-http.js';
@@ -25,7 +25,7 @@ export type BacklogSource = readonly string[] | { readonly count: number; batche
 
 /**
  * Stages `backlog` in Redis, starts an agent with `config` on a channel of `channelType`
- * and waits for it to be ready, releases the backlog at once, and measures until the
+ * (or on `channel`, one made by the caller) and waits for it to be ready, releases the backlog at once, and measures until the
  * channel holds nothing queued or in progress and InfluxDB counts every point.
  */
 export async function drainWithAgent(
@@ -34,9 +34,9 @@ export async function drainWithAgent(
   name: string,
   backlog: BacklogSource,
   config: Readonly<Record<string, unknown>>,
-  channelType: BenchChannelType = 'redis',
+  channelType: BenchChannelType | BenchChannel = 'redis',
 ): Promise<DrainResult> {
-  const channel = benchChannel(name, channelType);
+  const channel = typeof channelType === 'string' ? benchChannel(name, channelType) : channelType;
   const database = `bench_${name.replace(/\W/g, '_')}`;
   const count = 'count' in backlog ? backlog.count : backlog.length;
   for (const batch of 'batches' in backlog ? backlog.batches() : [backlog]) await channel.stage(redis, batch);
