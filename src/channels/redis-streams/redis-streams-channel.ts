@@ -209,14 +209,19 @@ export class RedisStreamsChannel implements Channel {
    */
   async receive(options: ReceiveOptions = {}): Promise<ReceivedMessage | null> {
     const signal = options.signal ? AbortSignal.any([options.signal, this.closed.signal]) : this.closed.signal;
-    if (this.reads) return this.reads.receive(options, signal);
-    return (this.shards[0] as StreamShard).receive(options, signal);
+    if (!this.reads) return (this.shards[0] as StreamShard).receive(options, signal);
+    const message = await this.reads.receive(options, signal);
+    // A receiver adds the entries waiting to the message it received (receiveBatch right
+    // after): from the same shard, they are published and completed with it in one step.
+    if (message) this.nextShard = Math.max(0, this.shards.findIndex((shard) => shard.keys.stream === message.receipt.shard));
+    return message;
   }
 
   /**
    * Delivers up to `maxBatchSize` waiting entries of one shard to this consumer, within
    * `limits.maxBatchBytes` (see `StreamShard.receiveBatch`): the first shard, in turn from
-   * the one after the last call's, that has any. A batch never spans shards, so a
+   * the one after the last call's (or from that of the message `receive` returned last),
+   * that has any. A batch never spans shards, so a
    * publisher's state change completes with it in one step.
    */
   async receiveBatch(maxBatchSize: number, limits: ReceiveLimits = {}): Promise<ReceivedMessage[]> {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ChainableCommander, Command } from 'ioredis';
+import { Cluster, type ChainableCommander, type Command } from 'ioredis';
 import { KadabraError } from '../../errors/kadabra-error.js';
 import type { EncodedMessage } from '../encoded-message.js';
 import { BulkCommands } from '../redis/bulk-commands.js';
@@ -130,9 +130,20 @@ export class StreamAppender {
     const pipeline = connection.pipeline() as ChainableCommander & { sendCommand(command: Command): unknown };
     pipeline.sendCommand(command);
     pipeline.call('WAIT', waitReplicas, waitTimeoutMs);
-    const [appended, waited] = (await pipeline.exec()) ?? [];
-    if (appended?.[0]) throw appended[0];
-    if (waited?.[0]) throw waited[0];
+    let answers;
+    try {
+      answers = (await pipeline.exec()) ?? [];
+    } catch (error) {
+      // A cluster client reads the topology again when a single command meets a lost node,
+      // not when a pipeline does: without this, it would keep sending to a failed master.
+      if (connection instanceof Cluster) connection.refreshSlotsCache();
+      throw error;
+    }
+    const [appended, waited] = answers;
+    if (appended?.[0] || waited?.[0]) {
+      if (connection instanceof Cluster) connection.refreshSlotsCache();
+      throw appended?.[0] ?? waited?.[0];
+    }
     this.bulk.acknowledged(command);
     const confirmed = Number(waited?.[1]);
     if (!(confirmed >= waitReplicas)) throw new ReplicasNotConfirmedError(keys.stream, waitReplicas, confirmed, waitTimeoutMs);

@@ -152,9 +152,9 @@ function openCluster(seeds: readonly string[], options: RedisOptions): Cluster {
     redisOptions: nodeOptions,
     enableOfflineQueue: false,
     ...(retryStrategy ? { clusterRetryStrategy: retryStrategy } : {}),
-    // The topology is read again this often too, so a failover is followed even by a
-    // client that sent nothing to the lost node.
-    slotsRefreshInterval: 2000,
+    // No periodic refresh (slotsRefreshInterval): ioredis 5.9 may schedule its next round
+    // after disconnect(), a timer that keeps the process alive. A command that meets a
+    // moved slot (MOVED) or a lost node (its connection closed) has the topology read again.
   };
   return new Cluster(
     seeds.map((seed) => {

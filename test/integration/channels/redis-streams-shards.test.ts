@@ -5,12 +5,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Agent } from '../../../src/agent/agent.js';
+import { publishAndSettle } from '../../../src/agent/publish-and-settle.js';
 import { shardCountKey, streamShardKeys } from '../../../src/channels/redis-streams/stream-shard-keys.js';
 import { ConfigurationError } from '../../../src/errors/configuration-error.js';
 import { InvalidArgumentError } from '../../../src/errors/invalid-argument-error.js';
 import { nameOf, receiptsOf, wireMessage } from '../../conformance/conformance-support.js';
 import { uniqueStreamKey } from '../../support/redis-server.js';
+import { PrometheusPublisher } from '../../../src/publishers/prometheus/prometheus-publisher.js';
 import { FakePublisher } from '../../unit/agent/fake-publisher.js';
+import { silentLogger } from '../../unit/agent/helpers.js';
 import { streamsFixture } from './redis-streams-fixture.js';
 
 /** A ConfigurationError on `shards` naming both counts. */
@@ -116,6 +119,25 @@ describe('RedisStreamsChannel with shards on a real redis-server', () => {
     assert.equal(new Set(both.map((m) => m.receipt.shard)).size, 2);
     await channel.complete(receiptsOf(both));
     assert.equal((await channel.status()).inProgress, 0);
+  });
+
+  test('a batch spanning shards is published and completed shard by shard, each shard counting its own messages once', async () => {
+    const stream_key = uniqueStreamKey('span');
+    const channel = open({ stream_key, shards: 2 });
+    await channel.sendEncoded([wireMessage('x0', 2), wireMessage('x1', 3)]);
+    await channel.sendEncoded([wireMessage('x2', 4)]);
+    const batch = [...(await channel.receiveBatch(10)), ...(await channel.receiveBatch(10))];
+    assert.equal(new Set(batch.map((m) => m.receipt.shard)).size, 2, 'the batch spans both shards');
+    const publisher = new PrometheusPublisher({ args: {}, logger: silentLogger() });
+    publisher.useChannelState((namespace) => channel.readState(namespace));
+    assert.deepEqual(await publishAndSettle(channel, publisher, batch, silentLogger()), { status: 'published', completed: 3, deadLettered: 0, held: 0 });
+    assert.equal((await channel.status()).inProgress, 0);
+    const totals = await channel.readState('prometheus');
+    const whole = (name: string): bigint | undefined => totals.get(`w|["c","${name}",[["suite","conformance"]],""]`);
+    assert.deepEqual(['x0', 'x1', 'x2'].map(whole), [2n, 3n, 4n]);
+    // Published again (a retry after a later shard failed): nothing is counted twice.
+    await publishAndSettle(channel, publisher, batch, silentLogger());
+    assert.deepEqual(['x0', 'x1', 'x2'].map(whole), [2n, 3n, 4n]);
   });
 
   test('a batch whose append was not confirmed is sent again first, appended once; the messages passed again are not repeated', async () => {
