@@ -212,7 +212,9 @@ export interface ChannelDescription {
  *   any process using the channel, and several processes (apps, agents, CLI commands)
  *   may open the same channel at once: no message is received by two consumers at once,
  *   none is lost between them.
- * - **Order.** Messages are received oldest first, in the order they were sent.
+ * - **Order.** Messages are received oldest first, in the order they were sent (a channel
+ *   spread over shards, Redis Streams with `shards` > 1, keeps that order within each batch
+ *   sent, not between batches that went to different shards).
  * - **In progress until settled.** A receive moves a message to in-progress and records
  *   when, by the channel's own clock (the server's, the file's), never the process's.
  *   It stays there until `complete` or `deadLetter` removes it with its receipt; a
