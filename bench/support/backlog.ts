@@ -25,7 +25,7 @@ export type BenchChannelType = 'redis' | 'redis-streams';
 export interface BenchChannel {
   readonly type: BenchChannelType;
   /** `*_CHANNEL_ARGS` beyond host and port. */
-  readonly args: Readonly<Record<string, string>>;
+  readonly args: Readonly<Record<string, unknown>>;
   /** Appends messages to the staging key, oldest first, as the client does. */
   stage(redis: Redis, messages: readonly string[]): Promise<void>;
   /** Makes the staged backlog the channel's queue at once. */

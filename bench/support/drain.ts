@@ -41,10 +41,11 @@ async function requestsCounted(redis: Redis, channel: BenchChannel): Promise<big
 
 /**
  * Stages `backlog` in Redis, starts an agent with `config` on a channel of `channelType`
- * and waits for it to be ready, releases the backlog at once, and measures until the
- * channel holds nothing queued or in progress and InfluxDB counts every point; with the
- * Prometheus publisher (`PROMETHEUS_PUBLISHER`), until the channel holds nothing (a
- * message's points are counted in the step that completes it), checked afterwards.
+ * (or on `channel`, one made by the caller) and waits for it to be ready, releases the
+ * backlog at once, and measures until the channel holds nothing queued or in progress and
+ * InfluxDB counts every point; with the Prometheus publisher (`PROMETHEUS_PUBLISHER`),
+ * until the channel holds nothing (a message's points are counted in the step that
+ * completes it), checked afterwards.
  */
 export async function drainWithAgent(
   context: BenchContext,
@@ -52,10 +53,10 @@ export async function drainWithAgent(
   name: string,
   backlog: BacklogSource,
   config: Readonly<Record<string, unknown>>,
-  channelType: BenchChannelType = 'redis',
+  channelType: BenchChannelType | BenchChannel = 'redis',
   publisher?: typeof PROMETHEUS_PUBLISHER,
 ): Promise<DrainResult> {
-  const channel = benchChannel(name, channelType);
+  const channel = typeof channelType === 'string' ? benchChannel(name, channelType) : channelType;
   const database = `bench_${name.replace(/\W/g, '_')}`;
   const count = 'count' in backlog ? backlog.count : backlog.length;
   for (const batch of 'batches' in backlog ? backlog.batches() : [backlog]) await channel.stage(redis, batch);

@@ -173,7 +173,8 @@ export class Agent {
   /**
    * Starts receiving and publishing. Resolves once the agent has stopped (after `stop()`)
    * and released its channel and publisher. Rejects when the HTTP listener cannot open
-   * (the port is taken; nothing is received then), when the publisher's `prepare` finds a
+   * (the port is taken; nothing is received then), when the channel's `prepare` finds a setup
+   * it does not fit (a Redis Streams shard count), when the publisher's `prepare` finds a
    * setup it can never publish with (nothing is received then either), or if a part of it ended on its own,
    * which is a bug (the agent then stops the rest first).
    */
@@ -220,6 +221,17 @@ export class Agent {
           await this.stop();
           throw new Error(`the agent HTTP listener could not start: ${describeError(error)}`);
         }
+      }
+      if (this.channel.prepare) {
+        try {
+          // A stop ends the wait too: prepare waits while the channel's server is not reachable.
+          await Promise.race([this.channel.prepare(), this.stopRequested]);
+        } catch (error) {
+          this.logger.fatal({ err: describeError(error) }, 'the channel does not fit this configuration; stopping the agent');
+          await this.stop();
+          throw error;
+        }
+        if (this.stopping) return this.stopping;
       }
       if (this.publisher.prepare) {
         try {

@@ -48,6 +48,45 @@ export async function publishAndSettle(
   logger: KadabraLogger,
   stats?: AgentStats,
 ): Promise<PublishAttempt> {
+  const shards = byShard(items);
+  if (shards.length <= 1) return publishAndSettleShard(channel, publisher, items, logger, stats);
+  // A channel applies a publisher's state change atomically only within one shard (a
+  // Redis Cluster slot): a batch that spans shards is published and settled shard by
+  // shard. A later shard's failure leaves the earlier ones settled; the whole batch is
+  // then tried again, and republishing what was settled changes nothing (idempotent
+  // writes; its completion finds nothing in progress and applies no change).
+  let completed = 0;
+  let deadLettered = 0;
+  let held = 0;
+  for (const shard of shards) {
+    const attempt = await publishAndSettleShard(channel, publisher, shard, logger, stats);
+    if (attempt.status !== 'published') return attempt;
+    completed += attempt.completed;
+    deadLettered += attempt.deadLettered;
+    held += attempt.held;
+  }
+  return { status: 'published', completed, deadLettered, held };
+}
+
+/** `items` grouped by their receipt's shard, in the order each shard first appears. */
+function byShard(items: readonly ReceivedMessage[]): ReceivedMessage[][] {
+  const groups = new Map<string, ReceivedMessage[]>();
+  for (const item of items) {
+    const group = groups.get(item.receipt.shard);
+    if (group) group.push(item);
+    else groups.set(item.receipt.shard, [item]);
+  }
+  return [...groups.values()];
+}
+
+/** `publishAndSettle` for messages of one shard. */
+async function publishAndSettleShard(
+  channel: Channel,
+  publisher: Publisher,
+  items: readonly ReceivedMessage[],
+  logger: KadabraLogger,
+  stats?: AgentStats,
+): Promise<PublishAttempt> {
   if (items.length === 0) return { status: 'published', completed: 0, deadLettered: 0, held: 0 };
   let rejected;
   let held;

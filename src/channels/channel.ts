@@ -82,6 +82,22 @@ export interface ChannelStatus {
    * it holds; undefined for the others.
    */
   readonly consumers?: readonly ConsumerStatus[];
+  /** A channel spread over several shards (Redis Streams with `shards` > 1): each shard's own figures; undefined for the others. */
+  readonly shards?: readonly ShardStatus[];
+}
+
+/** One shard of a sharded channel (`ChannelStatus.shards`). */
+export interface ShardStatus {
+  /** The shard's stream key. */
+  readonly stream: string;
+  /** The server that holds it (`host:port`; on a cluster, the master of its slot). */
+  readonly node: string;
+  /** Messages not yet delivered to any agent (the group's lag). */
+  readonly queued: number;
+  /** Messages delivered and not yet completed. */
+  readonly inProgress: number;
+  /** How long the oldest of them has been in progress, in ms by the node's clock, if any. */
+  readonly oldestInProgressMs: number | undefined;
 }
 
 /** One consumer of a channel read by named consumers, and what it holds (`ChannelStatus.consumers`). */
@@ -226,7 +242,9 @@ export interface ChannelDescription {
  *   any process using the channel, and several processes (apps, agents, CLI commands)
  *   may open the same channel at once: no message is received by two consumers at once,
  *   none is lost between them.
- * - **Order.** Messages are received oldest first, in the order they were sent.
+ * - **Order.** Messages are received oldest first, in the order they were sent (a channel
+ *   spread over shards, Redis Streams with `shards` > 1, keeps that order within each batch
+ *   sent, not between batches that went to different shards).
  * - **In progress until settled.** A receive moves a message to in-progress and records
  *   when, by the channel's own clock (the server's, the file's), never the process's.
  *   It stays there until `complete` or `deadLetter` removes it with its receipt; a
@@ -248,6 +266,13 @@ export interface Channel {
   readonly dialect?: WireDialect;
   /** What this channel is and where it points (never with a password). */
   describe(): ChannelDescription;
+  /**
+   * Optional: checks, before an agent takes anything, that this process's setup fits what
+   * the channel's store holds (Redis Streams: the shard count), waiting while the server
+   * is not reachable, until `close()`. The agent refuses to start when it rejects.
+   * @throws ConfigurationError naming what differs and what to change.
+   */
+  prepare?(): Promise<void>;
   /** Enqueues metrics (encoded in the channel's `dialect`). */
   send(metrics: Metrics): Promise<void>;
   /** Enqueues already-encoded messages, in order (the first given is received first), in one round trip. */

@@ -18,6 +18,14 @@ export interface StatusReport {
   readonly deadLetterAlarm: boolean;
   /** On a channel read by named consumers (`redis-streams`): each one, what it holds, seconds since it last read. */
   readonly consumers?: readonly { readonly name: string; readonly pending: number; readonly idleSeconds: number }[];
+  /** On a channel spread over shards (`redis-streams` with `shards` > 1, or on a cluster): each shard, its node and figures. */
+  readonly shards?: readonly {
+    readonly stream: string;
+    readonly node: string;
+    readonly queued: number;
+    readonly inProgress: number;
+    readonly oldestInProgressAgeSeconds: number | null;
+  }[];
 }
 
 /** Builds the report from a channel status (ages by the channel's clock, not this process's). */
@@ -33,6 +41,13 @@ export function statusReport(endpoint: string, status: ChannelStatus): StatusRep
     deadLetterAlarm: status.deadLetters > status.deadLetterAlarmThreshold,
     ...(status.consumers
       ? { consumers: status.consumers.map(({ name, pending, idleMs }) => ({ name, pending, idleSeconds: idleMs / 1000 })) }
+      : {}),
+    ...(status.shards
+      ? {
+          shards: status.shards.map(({ stream, node, queued, inProgress, oldestInProgressMs }) => ({
+            stream, node, queued, inProgress, oldestInProgressAgeSeconds: oldestInProgressMs === undefined ? null : oldestInProgressMs / 1000,
+          })),
+        }
       : {}),
   };
 }
@@ -58,6 +73,13 @@ export function formatStatus(report: StatusReport): string {
       ? [
           `consumers:    ${report.consumers.length}`,
           ...report.consumers.map((c) => `  ${c.name}: holds ${c.pending}, last read ${c.idleSeconds.toFixed(1)} s ago`),
+        ]
+      : []),
+    ...(report.shards
+      ? [
+          `shards:       ${report.shards.length}`,
+          ...report.shards.map((shard) =>
+            `  ${shard.stream} on ${shard.node}: queued ${shard.queued}, in progress ${shard.inProgress}${describeAge(shard.oldestInProgressAgeSeconds)}`),
         ]
       : []),
     ...(report.deadLetterAlarm

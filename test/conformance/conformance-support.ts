@@ -16,6 +16,11 @@ export interface ConformanceStore {
 
 /** What the suite runs against: a source of fresh stores. */
 export interface ConformanceTarget {
+  /**
+   * The channel spreads batches over shards read in no set order between them (Redis
+   * Streams with `shards` > 1): order is kept within a batch, not between batches.
+   */
+  readonly sharded?: boolean;
   /** A fresh, empty store. */
   newStore(): Promise<ConformanceStore>;
   /** Releases servers and files (the suite closes the channels it opened first). */

@@ -20,7 +20,7 @@ const PER_BENCHMARK_MS = 50_000;
 /** The benchmarks of each smoke test file; together, every benchmark once. */
 export const BENCH_SMOKE_PARTS: readonly (readonly string[])[] = [
   ['record', 'encode-send', 'runtime-metrics', 'agent-throughput', 'agent-status-page', 'postgres-throughput'],
-  ['prometheus-scrape', 'agent-memory', 'latency', 'http-overhead'],
+  ['prometheus-scrape', 'agent-memory', 'latency', 'http-overhead', 'cluster-throughput'],
 ];
 
 /** Runs one benchmark in smoke mode; resolves with its rows and printed table, or fails naming it. */

@@ -1,8 +1,7 @@
-import { ReplyError, type Redis } from 'ioredis';
+import { ReplyError } from 'ioredis';
 import type { KadabraLogger } from '../../logging/logger.js';
 import { untilAborted } from '../until-aborted.js';
-import type { RedisConnectionArgs } from './redis-channel-args.js';
-import { openConnection, READY_TIMEOUT_MS, whenReady } from './redis-connection.js';
+import { openConnection, READY_TIMEOUT_MS, whenReady, type RedisClient, type RedisTargetArgs } from './redis-connection.js';
 
 /**
  * Connections for blocking commands (`XREADGROUP ... BLOCK`), one per wait in progress: a
@@ -14,12 +13,12 @@ import { openConnection, READY_TIMEOUT_MS, whenReady } from './redis-connection.
  * `close()` never waits on the server.
  */
 export class BlockingConnections {
-  private readonly idle: Redis[] = [];
-  private readonly busy = new Set<Redis>();
+  private readonly idle: RedisClient[] = [];
+  private readonly busy = new Set<RedisClient>();
   private closed = false;
 
   constructor(
-    private readonly args: RedisConnectionArgs,
+    private readonly args: RedisTargetArgs,
     private readonly logger: KadabraLogger,
   ) {}
 
@@ -29,7 +28,7 @@ export class BlockingConnections {
    * @returns its answer, or `undefined` at once when `signal` aborts first (the connection is dropped).
    * @throws what `command` throws; RedisNotReadyError when the server is not reachable; once closed.
    */
-  async run<T>(command: (connection: Redis) => Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  async run<T>(command: (connection: RedisClient) => Promise<T>, signal: AbortSignal): Promise<T | undefined> {
     if (this.closed) throw new Error('channel is closed');
     if (signal.aborted) return undefined;
     const connection = this.idle.pop() ?? openConnection(this.args, this.logger, 'blocking');

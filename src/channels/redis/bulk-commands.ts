@@ -16,12 +16,13 @@ const MAX_SPARE_BYTES = 8 * 1024 * 1024;
 class PreframedCommand extends Command {
   constructor(
     name: string,
-    key: string,
+    args: readonly string[],
     readonly frame: Buffer,
     readonly buffer: Buffer,
   ) {
-    // Only the key as argument: what ioredis reads of a command (its keys, debug output).
-    super(name, [key]);
+    // The arguments before the messages: what ioredis reads of a command (its keys, by
+    // which a cluster client routes it; debug output).
+    super(name, [...args]);
   }
 
   override toWritable(): Buffer {
@@ -41,11 +42,12 @@ export class BulkCommands {
 
   /**
    * @param name - The command's name, as ioredis knows it (`lpush`, `eval`).
-   * @param head - The arguments before the messages, the command's name first, for a key.
+   * @param head - The arguments before the messages, the command's name first, for a key
+   *   (unused by a caller that passes them to `createWith`).
    */
   constructor(
     private readonly name: string,
-    private readonly head: (key: string) => readonly string[],
+    private readonly head: (key: string) => readonly string[] = (key) => [name.toUpperCase(), key],
   ) {}
 
   /**
@@ -53,7 +55,16 @@ export class BulkCommands {
    * @param messages - At least one message; bytes are framed as they are, text as UTF-8.
    */
   create(key: string, messages: readonly EncodedMessage[]): Command {
-    const head = this.head(key).map((arg) => Buffer.from(arg, 'utf8'));
+    return this.createWith(this.head(key), messages);
+  }
+
+  /**
+   * @param command - The arguments before the messages, the command's name first (what
+   *   `head` would give, for a command whose arguments are not only a key).
+   * @param messages - At least one message; bytes are framed as they are, text as UTF-8.
+   */
+  createWith(command: readonly string[], messages: readonly EncodedMessage[]): Command {
+    const head = command.map((arg) => Buffer.from(arg, 'utf8'));
     const bodies = messages.map(encodedBytes);
     let size = FRAMING_BYTES;
     for (const arg of head) size += arg.length + FRAMING_BYTES;
@@ -74,7 +85,7 @@ export class BulkCommands {
         pos = framed(buffer, pos, body);
       }
     }
-    return new PreframedCommand(this.name, key, buffer.subarray(0, pos), buffer);
+    return new PreframedCommand(this.name, command.slice(1), buffer.subarray(0, pos), buffer);
   }
 
   /** After `command`'s reply: the server has read all of its frame, whose buffer may serve again. */

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import type { DeadLetter, DeadLetterFilter } from '../channel.js';
 import { deadLetterBytes, parseDeadLetter } from './dead-letter-record.js';
 
@@ -19,7 +19,7 @@ export class DeadLetterList {
   constructor(private readonly key: string) {}
 
   /** Up to `limit` dead letters, newest first. */
-  async list(connection: Redis, limit: number): Promise<DeadLetter[]> {
+  async list(connection: RedisClient, limit: number): Promise<DeadLetter[]> {
     // Buffers: a record of a message over the maximum holds its raw bytes.
     const records = await connection.lrangeBuffer(this.key, 0, Math.max(limit, 1) - 1);
     return records.map(parseDeadLetter);
@@ -30,7 +30,7 @@ export class DeadLetterList {
    * `filter.reason`, when given) back onto the queue with `requeueOne`, so requeues
    * running at once never queue one twice.
    */
-  async requeue(connection: Redis, limit: number, filter: DeadLetterFilter, requeueOne: RequeueOne): Promise<number> {
+  async requeue(connection: RedisClient, limit: number, filter: DeadLetterFilter, requeueOne: RequeueOne): Promise<number> {
     let requeued = 0;
     // Pages are read from the oldest end. Records another requeue removes meanwhile shift
     // the pages and can hide one, so passes repeat until one finds nothing to take.
@@ -58,7 +58,7 @@ export class DeadLetterList {
   }
 
   /** Deletes every dead letter; returns how many there were. */
-  async purge(connection: Redis): Promise<number> {
+  async purge(connection: RedisClient): Promise<number> {
     const results = await connection.multi().llen(this.key).del(this.key).exec();
     const count = results?.[0]?.[1];
     return typeof count === 'number' ? count : 0;

@@ -1,4 +1,4 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { LogLimiter } from '../../logging/log-limiter.js';
 import type { KadabraLogger } from '../../logging/logger.js';
 import { registerSecret, registerUrlSecret } from '../../logging/redact-secrets.js';
@@ -32,9 +32,15 @@ const REDIS_TARGET: ConnectionTarget = {
   tlsSwitch: 'a redis:// or rediss:// url, or tls: false or true',
 };
 
+/** A connection to a single server, or to a Redis Cluster (which routes each command by its keys' slot). */
+export type RedisClient = Redis | Cluster;
+
+/** Where a Redis channel connects: a single server, or a cluster through seed nodes (`cluster_nodes`, `host:port` each). */
+export type RedisTargetArgs = RedisConnectionArgs & { readonly cluster_nodes?: readonly string[] | undefined };
+
 /** The last error each connection reported, so a timeout can say why. */
-const lastErrors = new WeakMap<Redis, unknown>();
-const targets = new WeakMap<Redis, ConnectionTarget>();
+const lastErrors = new WeakMap<RedisClient, unknown>();
+const targets = new WeakMap<RedisClient, ConnectionTarget>();
 
 const tlsOptions = new WeakMap<RedisConnectionArgs, TlsOptions | undefined>();
 
@@ -60,7 +66,8 @@ export function redisTlsOptions(args: RedisConnectionArgs): TlsOptions | undefin
 }
 
 /** Where the channel connects, safe to log (never the password). */
-export function describeEndpoint(args: RedisConnectionArgs): string {
+export function describeEndpoint(args: RedisTargetArgs): string {
+  if (args.cluster_nodes) return `${args.tls ? 'rediss' : 'redis'}+cluster://${args.cluster_nodes.join(',')}`;
   if (args.url) {
     const url = new URL(args.url);
     return `${url.protocol}//${url.hostname}:${url.port || '6379'}${url.pathname || ''}`;
@@ -74,14 +81,11 @@ export function describeEndpoint(args: RedisConnectionArgs): string {
  * waits unboundedly inside the client library and nothing is sent twice behind our back.
  */
 export function openConnection(
-  args: RedisConnectionArgs,
+  args: RedisTargetArgs,
   logger: KadabraLogger,
   role: string,
-): Redis {
+): RedisClient {
   const options: RedisOptions = {
-    host: args.host,
-    port: args.port,
-    db: args.db,
     connectTimeout: secondsToMilliseconds(args.connect_timeout),
     enableOfflineQueue: false,
     autoResendUnfulfilledCommands: false,
@@ -98,7 +102,11 @@ export function openConnection(
   if (args.url !== undefined) registerUrlSecret(args.url);
   const tls = redisTlsOptions(args);
   if (tls !== undefined) options.tls = { ...tls };
-  const connection = args.url ? new Redis(args.url, options) : new Redis(options);
+  const connection = args.cluster_nodes
+    ? openCluster(args.cluster_nodes, options)
+    : args.url
+      ? new Redis(args.url, { ...options, host: args.host, port: args.port, db: args.db })
+      : new Redis({ ...options, host: args.host, port: args.port, db: args.db });
   defineScripts(connection);
 
   const target: ConnectionTarget = { ...REDIS_TARGET, tls: tls !== undefined };
@@ -130,6 +138,34 @@ export function openConnection(
 }
 
 /**
+ * A Redis Cluster client on `seeds` (`host:port`): it reads the topology from them,
+ * routes each command to the master of its keys' slot, follows MOVED and ASK, and after
+ * a failover (a node's connection lost) reads the topology again and sends the command to
+ * the new master. Without an offline queue, as for a single server: while the cluster is
+ * not reachable, commands fail at once. The node connections get `options` (credentials,
+ * TLS, timeouts); ioredis itself decides how they reconnect (it does not: it reads the
+ * topology again instead).
+ */
+function openCluster(seeds: readonly string[], options: RedisOptions): Cluster {
+  const { retryStrategy, ...nodeOptions } = options;
+  const clusterOptions: ClusterOptions = {
+    redisOptions: nodeOptions,
+    enableOfflineQueue: false,
+    ...(retryStrategy ? { clusterRetryStrategy: retryStrategy } : {}),
+    // No periodic refresh (slotsRefreshInterval): ioredis 5.9 may schedule its next round
+    // after disconnect(), a timer that keeps the process alive. A command that meets a
+    // moved slot (MOVED) or a lost node (its connection closed) has the topology read again.
+  };
+  return new Cluster(
+    seeds.map((seed) => {
+      const colon = seed.lastIndexOf(':');
+      return { host: seed.slice(0, colon).replace(/^\[|\]$/g, ''), port: Number(seed.slice(colon + 1)) };
+    }),
+    clusterOptions,
+  );
+}
+
+/**
  * Resolves once the connection is ready, or rejects after `timeoutMs` with the last reason
  * the connection failed (the server's or the TLS layer's words) and what to change.
  * Commands on a connection that is still (re)connecting would fail at once without an
@@ -137,7 +173,7 @@ export function openConnection(
  *
  * @throws RedisNotReadyError once `timeoutMs` has passed.
  */
-export function whenReady(connection: Redis, timeoutMs: number): Promise<void> {
+export function whenReady(connection: RedisClient, timeoutMs: number): Promise<void> {
   if (connection.status === 'ready') return Promise.resolve();
   if (connection.status === 'end' || connection.status === 'wait') {
     connection.connect().catch(() => {
@@ -161,7 +197,7 @@ export function whenReady(connection: Redis, timeoutMs: number): Promise<void> {
 }
 
 /** QUIT, or a dropped connection if the server has not answered it within `timeoutMs`. */
-async function quitWithin(connection: Redis, timeoutMs: number): Promise<void> {
+async function quitWithin(connection: RedisClient, timeoutMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, timeoutMs);
@@ -179,12 +215,12 @@ async function quitWithin(connection: Redis, timeoutMs: number): Promise<void> {
  * A channel's command connection: opened on first use, waited for (briefly) before each
  * command, closed once. Every Redis channel holds one.
  */
-export class ChannelConnection {
-  private connection: Redis | undefined;
+export class ChannelConnection<C extends RedisClient = Redis> {
+  private connection: C | undefined;
   private closing: Promise<void> | undefined;
 
   constructor(
-    private readonly args: RedisConnectionArgs,
+    private readonly args: RedisTargetArgs,
     private readonly logger: KadabraLogger,
   ) {}
 
@@ -197,9 +233,10 @@ export class ChannelConnection {
    * The connection, once it is ready (waiting up to 1 s for a (re)connecting server).
    * @throws Error once closed; RedisNotReadyError when the server is not reachable.
    */
-  async ready(): Promise<Redis> {
+  async ready(): Promise<C> {
     if (this.closing) throw new Error('channel is closed');
-    this.connection ??= openConnection(this.args, this.logger, 'command');
+    // A single server's connection is a Redis, a cluster's a Cluster: C says which this one is.
+    this.connection ??= openConnection(this.args, this.logger, 'command') as C;
     await whenReady(this.connection, READY_TIMEOUT_MS);
     return this.connection;
   }

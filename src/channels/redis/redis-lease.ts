@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import { checkLease } from '../channel-lease.js';
 
 /**
@@ -7,7 +7,7 @@ import { checkLease } from '../channel-lease.js';
  * the script `lease-1.lua` in one step.
  * @throws InvalidArgumentError for a bad name, owner or ttl, before Redis is asked.
  */
-export async function redisLease(ready: () => Promise<Redis>, prefix: string, name: string, owner: string, ttlMs: number): Promise<boolean> {
+export async function redisLease(ready: () => Promise<RedisClient>, prefix: string, name: string, owner: string, ttlMs: number): Promise<boolean> {
   const request = checkLease(name, owner, ttlMs);
   const connection = await ready();
   return (await connection.kadabraLease(`${prefix}${request.name}`, request.owner, request.ttlMs)) === 1;

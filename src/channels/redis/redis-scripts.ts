@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { Redis, Result } from 'ioredis';
+import type { Result } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 
 /** What the Redis Streams channel's scripts share: the clock, and dead-lettering an entry unread. */
 const STREAM_SHARED = ['receive-helpers.lua', 'stream-helpers.lua'] as const;
@@ -23,6 +24,7 @@ const SCRIPTS: Readonly<Record<string, { file: string; keys: number; shared?: re
   kadabraStreamRequeueDeadLetter: { file: 'stream-requeue-dead-letter-2.lua', keys: 2 },
   kadabraStreamPruneConsumers: { file: 'stream-prune-consumers-1.lua', keys: 1 },
   kadabraLease: { file: 'lease-1.lua', keys: 1 },
+  kadabraStreamShardCount: { file: 'stream-shard-count-2.lua', keys: 2 },
 };
 
 type ScriptArg = string | number | Buffer;
@@ -84,6 +86,8 @@ declare module 'ioredis' {
     ): Result<number, Context>;
     /** Returns 1 when this call moved the record's message to the stream, 0 when it was gone. */
     kadabraStreamRequeueDeadLetter(dead: string, stream: string, record: string | Buffer, message: Buffer): Result<number, Context>;
+    /** Returns the shard count recorded (`record` '1': recording `shards` when none is), 0 when none is. */
+    kadabraStreamShardCount(count: string, stream: string, shards: number, record: '0' | '1'): Result<number, Context>;
     /** Returns the names of the consumers removed. */
     kadabraStreamPruneConsumers(stream: string, group: string, self: string, minIdleMs: number): Result<string[], Context>;
     /** Takes or renews (`ttlMs` > 0) or gives up (0) a lease; returns 1 when `owner` holds it after the call. */
@@ -93,7 +97,8 @@ declare module 'ioredis' {
 
 let sources: Map<string, string> | undefined;
 
-function readScript(path: string): string {
+/** The text of the script `scripts/<path>`. */
+export function readScript(path: string): string {
   return readFileSync(new URL(`./scripts/${path}`, import.meta.url), 'utf8');
 }
 
@@ -109,7 +114,7 @@ function loadSources(): Map<string, string> {
 }
 
 /** Registers Kadabra's Lua scripts as commands on a connection (ioredis handles EVALSHA/NOSCRIPT). */
-export function defineScripts(connection: Redis): void {
+export function defineScripts(connection: RedisClient): void {
   const lua = loadSources();
   for (const [name, { keys }] of Object.entries(SCRIPTS)) {
     connection.defineCommand(name, { numberOfKeys: keys, lua: lua.get(name) ?? '' });

@@ -1,4 +1,5 @@
-import { Command, type Redis } from 'ioredis';
+import { Command } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import type { StateSelection } from '../channel.js';
 import { checkStateSelection } from '../state-change.js';
 
@@ -44,7 +45,7 @@ function addFlat(totals: Map<string, bigint>, flat: readonly Buffer[]): void {
  * @throws InvalidArgumentError for a bad selection.
  */
 export async function readStateHash(
-  connection: Redis,
+  connection: RedisClient,
   key: string,
   select?: StateSelection,
   scanFields = SCAN_FIELDS,

@@ -2,12 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, afterEach, before, describe, test } from 'node:test';
-import { Redis } from 'ioredis';
+import { after, before, describe, test } from 'node:test';
 import { createChannel } from '../../../src/channels/create-channel.js';
-import type { Channel } from '../../../src/channels/channel.js';
 import { RedisStreamsChannel } from '../../../src/channels/redis-streams/redis-streams-channel.js';
-import type { RedisStreamsChannelArgs } from '../../../src/channels/redis-streams/redis-streams-channel-args.js';
 import { Kadabra } from '../../../src/client/kadabra.js';
 import { resolveAgentConfiguration } from '../../../src/config/index.js';
 import { ConfigurationError } from '../../../src/errors/configuration-error.js';
@@ -17,40 +14,20 @@ import { decodeMetrics } from '../../../src/wire/codec.js';
 import { nameOf, receiptsOf, wireMessage } from '../../conformance/conformance-support.js';
 import { startRedisServer, uniqueStreamKey, type RedisServerHandle } from '../../support/redis-server.js';
 import { cli } from '../../unit/cli/cli-harness.js';
+import { streamsFixture } from './redis-streams-fixture.js';
 
 const silent = createLogger({ level: 'silent' });
 
 describe('RedisStreamsChannel on a real redis-server', () => {
-  let server: RedisServerHandle;
-  let redis: Redis;
-  let opened: Channel[] = [];
-
-  before(async () => {
-    server = await startRedisServer();
-    redis = new Redis(server.port, '127.0.0.1');
-    redis.on('error', () => undefined);
-  });
-  afterEach(async () => {
-    await Promise.all(opened.map((channel) => channel.close()));
-    opened = [];
-  });
-  after(async () => {
-    redis.disconnect();
-    await server.dispose();
-  });
-
-  function open(args: Partial<RedisStreamsChannelArgs> = {}): RedisStreamsChannel {
-    const channel = new RedisStreamsChannel({ host: '127.0.0.1', port: server.port, ...args }, silent);
-    opened.push(channel);
-    return channel;
-  }
+  const streams = streamsFixture();
+  const { open } = streams;
 
   test('each message is one entry with the single field m, in the order sent; the receipt is the entry id on the stream key', async () => {
     const stream_key = uniqueStreamKey('entries');
     const channel = open({ stream_key });
     const twin = wireMessage('twin');
     await channel.sendEncoded([twin, twin, wireMessage('other')]);
-    const entries = await redis.xrangeBuffer(stream_key, '-', '+');
+    const entries = await streams.redis.xrangeBuffer(stream_key, '-', '+');
     assert.deepEqual(entries.map(([, fields]) => fields.map(String)), [['m', twin], ['m', twin], ['m', wireMessage('other')]]);
     const received = await channel.receiveBatch(10);
     assert.deepEqual(received.map((m) => m.receipt.id), entries.map(([id]) => id.toString()));
@@ -58,7 +35,7 @@ describe('RedisStreamsChannel on a real redis-server', () => {
     assert.notEqual(received[0]?.receipt.id, received[1]?.receipt.id, 'identical bytes are two messages, two identities');
   });
 
-  test('every key of a stream carries its hash tag: stream, dead letters, publisher state', async () => {
+  test('every key of a stream carries its hash tag: stream, dead letters, publisher state, shard count, producer records', async () => {
     const stream_key = uniqueStreamKey('slots');
     const channel = open({ stream_key });
     await channel.sendEncoded(['h0', 'h1'].map((n) => wireMessage(n)));
@@ -67,8 +44,13 @@ describe('RedisStreamsChannel on a real redis-server', () => {
     await channel.complete([h0.receipt], { stateChange: { namespace: 'prometheus', add: new Map([['n', 1n]]) } });
     await channel.deadLetter(h1.receipt, 'for the test');
     const tag = stream_key.slice(0, stream_key.indexOf('}') + 1);
-    const keys = (await redis.keys(`${tag.replace(/[{}]/g, '\\$&')}*`)).sort();
-    assert.deepEqual(keys, [stream_key, `${stream_key}:dead`, `${stream_key}:state:prometheus`].sort());
+    const keys = (await streams.redis.keys(`${tag.replace(/[{}]/g, '\\$&')}*`)).sort();
+    const sent = keys.filter((key) => key.startsWith(`${stream_key}:sent:`));
+    assert.equal(sent.length, 1, "the producer's last batch number");
+    assert.deepEqual(
+      keys.filter((key) => !sent.includes(key)),
+      [stream_key, `${stream_key}:dead`, `${stream_key}:shards`, `${stream_key}:state:prometheus`].sort(),
+    );
   });
 
   test('a stream key without a hash tag is refused, naming the argument and the form accepted', () => {
@@ -84,7 +66,7 @@ describe('RedisStreamsChannel on a real redis-server', () => {
 
   test('the group is created with the stream when missing (entries already there are delivered); another agent finds it (BUSYGROUP)', async () => {
     const stream_key = uniqueStreamKey('group');
-    await redis.xadd(stream_key, '*', 'm', wireMessage('before-any-agent'));
+    await streams.redis.xadd(stream_key, '*', 'm', wireMessage('before-any-agent'));
     const first = open({ stream_key, consumer: 'a' });
     const second = open({ stream_key, consumer: 'b' });
     assert.equal(nameOf(await first.receive({ timeoutSeconds: 5 })), 'before-any-agent');
@@ -92,9 +74,9 @@ describe('RedisStreamsChannel on a real redis-server', () => {
     assert.equal(nameOf(await second.receive({ timeoutSeconds: 5 })), 'next');
     const empty = uniqueStreamKey('empty');
     assert.deepEqual(await open({ stream_key: empty }).receiveBatch(10), []);
-    assert.equal(await redis.type(empty), 'stream', 'created by the first read (MKSTREAM)');
+    assert.equal(await streams.redis.type(empty), 'stream', 'created by the first read (MKSTREAM)');
     // The stream deleted under a running agent: its group is made again on the next read.
-    await redis.del(stream_key);
+    await streams.redis.del(stream_key);
     await first.sendEncoded([wireMessage('after-delete')]);
     assert.equal(nameOf(await first.receive({ timeoutSeconds: 5 })), 'after-delete');
   });
@@ -105,7 +87,7 @@ describe('RedisStreamsChannel on a real redis-server', () => {
     assert.equal(status.queued, 0);
     assert.equal(status.inProgress, 0);
     assert.deepEqual(status.consumers, []);
-    assert.equal(await redis.exists(stream_key), 0);
+    assert.equal(await streams.redis.exists(stream_key), 0);
   });
 
   test('status: waiting entries, pending ones, and each consumer with what it holds', async () => {
@@ -128,7 +110,7 @@ describe('RedisStreamsChannel on a real redis-server', () => {
   test('an entry a Kadabra client did not write (other fields) is dead-lettered with its fields as JSON, never received', async () => {
     const stream_key = uniqueStreamKey('foreign');
     const channel = open({ stream_key });
-    await redis.xadd(stream_key, '*', 'event', 'login', 'user', 'ada');
+    await streams.redis.xadd(stream_key, '*', 'event', 'login', 'user', 'ada');
     await channel.sendEncoded([wireMessage('ours')]);
     assert.deepEqual((await channel.receiveBatch(10)).map(nameOf), ['ours']);
     const [letter] = await channel.deadLetters(10);
@@ -161,15 +143,14 @@ describe('RedisStreamsChannel on a real redis-server', () => {
   test('configured by type name: AGENT_CHANNEL_TYPE redis-streams with its arguments', async () => {
     const stream_key = uniqueStreamKey('configured');
     const config = resolveAgentConfiguration(
-      { AGENT_CHANNEL_TYPE: 'redis-streams', AGENT_CHANNEL_ARGS: { host: '127.0.0.1', port: server.port, stream_key, group: 'g1' } },
+      { AGENT_CHANNEL_TYPE: 'redis-streams', AGENT_CHANNEL_ARGS: { host: '127.0.0.1', port: streams.server.port, stream_key, group: 'g1' } },
       {},
     );
-    const channel = createChannel(config.AGENT_CHANNEL_TYPE, config.AGENT_CHANNEL_ARGS, silent);
-    opened.push(channel);
-    assert.deepEqual(channel.describe(), { type: 'redis-streams', endpoint: `redis://127.0.0.1:${server.port}/0` });
+    const channel = streams.track(createChannel(config.AGENT_CHANNEL_TYPE, config.AGENT_CHANNEL_ARGS, silent));
+    assert.deepEqual(channel.describe(), { type: 'redis-streams', endpoint: `redis://127.0.0.1:${streams.server.port}/0` });
     await channel.sendEncoded([wireMessage('c')]);
     await channel.receiveBatch(1);
-    assert.deepEqual((await redis.xinfo('GROUPS', stream_key) as unknown[][]).map((g) => g[1]), ['g1']);
+    assert.deepEqual((await streams.redis.xinfo('GROUPS', stream_key) as unknown[][]).map((g) => g[1]), ['g1']);
     assert.throws(
       () => resolveAgentConfiguration({ AGENT_CHANNEL_TYPE: 'redis-streams', AGENT_CHANNEL_ARGS: { queue_key: 'q' } }, {}),
       (error: unknown) => error instanceof ConfigurationError && /queue_key/.test(error.message) && /stream_key/.test(error.message),
@@ -180,7 +161,7 @@ describe('RedisStreamsChannel on a real redis-server', () => {
     const stream_key = uniqueStreamKey('client');
     const client = new Kadabra({
       CLIENT_CHANNEL_TYPE: 'redis-streams',
-      CLIENT_CHANNEL_ARGS: { host: '127.0.0.1', port: server.port, stream_key },
+      CLIENT_CHANNEL_ARGS: { host: '127.0.0.1', port: streams.server.port, stream_key },
       CLIENT_MESSAGE_MAX_BYTES: 2000,
       CLIENT_LOG_LEVEL: 'silent',
     });
@@ -193,7 +174,7 @@ describe('RedisStreamsChannel on a real redis-server', () => {
     const stats = await client.close();
     assert.equal(stats.delivered, 29);
     assert.deepEqual(stats.droppedBy, { bufferFull: 0, tooLarge: 1, afterClose: 0 });
-    const values = (await redis.xrangeBuffer(stream_key, '-', '+')).map(([, fields]) => decodeMetrics(fields[1] as Buffer).counters[0]?.value);
+    const values = (await streams.redis.xrangeBuffer(stream_key, '-', '+')).map(([, fields]) => decodeMetrics(fields[1] as Buffer).counters[0]?.value);
     assert.deepEqual(values, Array.from({ length: 30 }, (_, i) => i).filter((i) => i !== 7));
   });
 
@@ -218,26 +199,27 @@ describe('RedisStreamsChannel on a real redis-server', () => {
     await channel.sendEncoded(['d0', 'd1', 'd2'].map((n) => wireMessage(n)));
     const batch = await channel.receiveBatch(2);
     await channel.complete(receiptsOf(batch));
-    assert.equal(await redis.xlen(stream_key), 1);
-    assert.deepEqual((await redis.xpending(stream_key, 'kadabra') as unknown[])[0], 0);
+    assert.equal(await streams.redis.xlen(stream_key), 1);
+    assert.deepEqual((await streams.redis.xpending(stream_key, 'kadabra') as unknown[])[0], 0);
   });
 
   /** How many times the server ran `command` since its statistics were last reset. */
   async function callsOf(command: string): Promise<number> {
-    const info = await redis.info('commandstats');
+    const info = await streams.redis.info('commandstats');
     return Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(info)?.[1] ?? 0);
   }
 
   /** The clients blocked in a command on the server now. */
   async function blockedClients(): Promise<number> {
-    return Number(/blocked_clients:(\d+)/.exec(await redis.info('clients'))?.[1]);
+    return Number(/blocked_clients:(\d+)/.exec(await streams.redis.info('clients'))?.[1]);
   }
 
   test('receive waits in one blocking XREADGROUP on a connection of its own, not by polling; an abort ends the server\'s wait too', async () => {
     const stream_key = uniqueStreamKey('blocking');
     const channel = open({ stream_key });
-    await channel.status();
-    await redis.config('RESETSTAT');
+    // Connected, and the shard count checked (a script, once per channel).
+    await channel.prepare();
+    await streams.redis.config('RESETSTAT');
     // Within one block slice (5 s): a poll would have run its script dozens of times.
     assert.equal(await channel.receive({ timeoutSeconds: 0.6 }), null);
     assert.equal(await callsOf('xreadgroup'), 1, 'one read for the whole wait');
@@ -274,9 +256,9 @@ describe('RedisStreamsChannel on a real redis-server', () => {
     const size = Buffer.byteLength(messages[0] ?? '');
     const batch = await channel.receiveBatch(10, { maxMessageBytes: 10_000, maxBatchBytes: size * 2 });
     assert.deepEqual(batch.map(nameOf), ['g0', 'g1']);
-    const pending = (await redis.xpending(stream_key, 'kadabra', '-', '+', 10)) as [string, string][];
+    const pending = (await streams.redis.xpending(stream_key, 'kadabra', '-', '+', 10)) as [string, string][];
     assert.deepEqual(pending.map(([id, consumer]) => [id, consumer]), batch.map((m) => [m.receipt.id, 'first']));
-    assert.equal(await redis.xlen(stream_key), 5, 'nothing given back left the stream');
+    assert.equal(await streams.redis.xlen(stream_key), 5, 'nothing given back left the stream');
     const other = open({ stream_key, consumer: 'second' });
     assert.deepEqual((await other.receiveBatch(10)).map(nameOf), ['g2', 'g3', 'g4']);
   });

@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { Agent } from '../../../src/agent/agent.js';
 import { Nanny } from '../../../src/agent/nanny.js';
 import { PublishGate } from '../../../src/agent/publish-gate.js';
-import type { Channel } from '../../../src/channels/channel.js';
-import { RedisStreamsChannel } from '../../../src/channels/redis-streams/redis-streams-channel.js';
-import type { RedisStreamsChannelArgs } from '../../../src/channels/redis-streams/redis-streams-channel-args.js';
 import { createLogger } from '../../../src/logging/logger.js';
 import { nameOf, receiptsOf, sleep, wireMessage } from '../../conformance/conformance-support.js';
-import { startRedisServer, uniqueStreamKey, type RedisServerHandle } from '../../support/redis-server.js';
+import { uniqueStreamKey } from '../../support/redis-server.js';
 import { waitFor } from '../../support/wait-for.js';
 import { FakePublisher } from '../../unit/agent/fake-publisher.js';
+import { streamsFixture } from './redis-streams-fixture.js';
 
 const silent = createLogger({ level: 'silent' });
 
@@ -22,29 +20,8 @@ async function holders(redis: Redis, stream: string): Promise<Record<string, num
 }
 
 describe('Redis Streams: the nanny claims, caps deliveries and removes gone consumers', () => {
-  let server: RedisServerHandle;
-  let redis: Redis;
-  let opened: Channel[] = [];
-
-  before(async () => {
-    server = await startRedisServer();
-    redis = new Redis(server.port, '127.0.0.1');
-    redis.on('error', () => undefined);
-  });
-  afterEach(async () => {
-    await Promise.all(opened.map((channel) => channel.close()));
-    opened = [];
-  });
-  after(async () => {
-    redis.disconnect();
-    await server.dispose();
-  });
-
-  function open(args: Partial<RedisStreamsChannelArgs>): RedisStreamsChannel {
-    const channel = new RedisStreamsChannel({ host: '127.0.0.1', port: server.port, ...args }, silent);
-    opened.push(channel);
-    return channel;
-  }
+  const streams = streamsFixture();
+  const { open } = streams;
 
   test('claims only entries idle longer than the threshold, by the server; a second claimer then finds none', async () => {
     const stream_key = uniqueStreamKey('claim');
@@ -61,10 +38,10 @@ describe('Redis Streams: the nanny claims, caps deliveries and removes gone cons
     assert.deepEqual(claimed.map(nameOf).sort(), ['c0', 'c1'], 'each stuck entry claimed by exactly one nanny');
     assert.ok(claimed.every((item) => item.inProgressMs > 1000 && item.receipt.shard === stream_key));
     const owner = claimedA.length > 0 ? 'nanny-a' : 'nanny-b';
-    assert.deepEqual(await holders(redis, stream_key), { 'dead-agent': 1, [owner]: 2 });
+    assert.deepEqual(await holders(streams.redis, stream_key), { 'dead-agent': 1, [owner]: 2 });
     assert.deepEqual(await nannyA.claimStuck(options), [], 'claimed entries are fresh again');
     await nannyA.complete(receiptsOf(claimed));
-    assert.deepEqual(await holders(redis, stream_key), { 'dead-agent': 1 });
+    assert.deepEqual(await holders(streams.redis, stream_key), { 'dead-agent': 1 });
   });
 
   test('an entry delivered AGENT_MAX_DELIVERIES times is dead-lettered with its delivery history, not delivered again', async () => {
@@ -89,7 +66,7 @@ describe('Redis Streams: the nanny claims, caps deliveries and removes gone cons
     assert.match(letter.reason, /^delivered 3 times without being completed, the most AGENT_MAX_DELIVERIES \(3\) allows; last held by consumer crashing-3, idle \d+ ms$/);
     const status = await last.status();
     assert.equal(status.inProgress, 0);
-    assert.equal(await redis.xlen(stream_key), 0, 'acknowledged and deleted from the stream');
+    assert.equal(await streams.redis.xlen(stream_key), 0, 'acknowledged and deleted from the stream');
   });
 
   test('consumers that hold nothing and are idle are removed, atomically; one holding entries never is', async () => {
@@ -102,13 +79,13 @@ describe('Redis Streams: the nanny claims, caps deliveries and removes gone cons
     await sleep(150);
     const nanny = open({ stream_key, consumer: 'nanny' });
     assert.deepEqual(await nanny.removeGoneConsumers(100), ['gone-empty']);
-    const names = ((await redis.xinfo('CONSUMERS', stream_key, 'kadabra')) as unknown[][]).map((c) => c[1]).sort();
+    const names = ((await streams.redis.xinfo('CONSUMERS', stream_key, 'kadabra')) as unknown[][]).map((c) => c[1]).sort();
     assert.deepEqual(names, ['gone-holding'], 'the consumer holding an entry stays, with it');
-    assert.deepEqual(await holders(redis, stream_key), { 'gone-holding': 1 });
+    assert.deepEqual(await holders(streams.redis, stream_key), { 'gone-holding': 1 });
     // Its entry claimed away, it holds nothing: the next nanny pass removes it.
     await sleep(150);
     assert.equal((await nanny.claimStuck({ thresholdMs: 100, limit: 10, maxDeliveries: 10 })).length, 1);
-    const after = ((await redis.xinfo('CONSUMERS', stream_key, 'kadabra')) as unknown[][]).map((c) => c[1]);
+    const after = ((await streams.redis.xinfo('CONSUMERS', stream_key, 'kadabra')) as unknown[][]).map((c) => c[1]);
     assert.deepEqual(after, ['nanny'], 'the claimer holds it now');
   });
 
@@ -126,12 +103,12 @@ describe('Redis Streams: the nanny claims, caps deliveries and removes gone cons
       frequencySeconds: 60, thresholdSeconds: 0.05, queryLimit: 10, workers: 1,
     });
     assert.equal((await nanny.runOnce()).examined, 0);
-    assert.deepEqual(await holders(redis, stream_key), { 'dead-agent': 1 });
+    assert.deepEqual(await holders(streams.redis, stream_key), { 'dead-agent': 1 });
     gate.open();
     const report = await nanny.runOnce();
     assert.equal(report.completed, 1);
     assert.deepEqual(publisher.published.map((m) => m.counters[0]?.name), ['g0']);
-    assert.deepEqual(await holders(redis, stream_key), {});
+    assert.deepEqual(await holders(streams.redis, stream_key), {});
   });
 
   test('two agents on one stream with a dead one\'s entries to reclaim: every message published once, none twice', async () => {
@@ -147,7 +124,7 @@ describe('Redis Streams: the nanny claims, caps deliveries and removes gone cons
         new Agent(
           {
             AGENT_CHANNEL_TYPE: 'redis-streams',
-            AGENT_CHANNEL_ARGS: { host: '127.0.0.1', port: server.port, stream_key },
+            AGENT_CHANNEL_ARGS: { host: '127.0.0.1', port: streams.server.port, stream_key },
             AGENT_NANNY_FREQUENCY_SECONDS: 0.1,
             AGENT_NANNY_THRESHOLD_SECONDS: 0.3,
             AGENT_RECEIVER_MAX_BATCH_SIZE: 20,

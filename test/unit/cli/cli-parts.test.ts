@@ -55,6 +55,20 @@ describe('status output', () => {
     assert.doesNotMatch(text, /oldest for 0\.0 s/);
   });
 
+  it('lists each shard of a sharded channel: its stream, node, lag, in progress and the oldest age', () => {
+    const report = statusReport('redis+cluster://10.0.0.5:6379', {
+      ...status,
+      shards: [
+        { stream: '{kadabra:0}:stream', node: '10.0.0.5:6379', queued: 4, inProgress: 2, oldestInProgressMs: 3500 },
+        { stream: '{kadabra:1}:stream', node: '10.0.0.6:6379', queued: 0, inProgress: 0, oldestInProgressMs: undefined },
+      ],
+    });
+    assert.deepEqual(report.shards?.map((shard) => shard.oldestInProgressAgeSeconds), [3.5, null]);
+    const text = formatStatus(report);
+    assert.match(text, /shards: {7}2\n {2}\{kadabra:0\}:stream on 10\.0\.0\.5:6379: queued 4, in progress 2 \(oldest for 3\.5 s\)\n/);
+    assert.match(text, / {2}\{kadabra:1\}:stream on 10\.0\.0\.6:6379: queued 0, in progress 0\n/);
+  });
+
   it('says null when nothing is in progress', () => {
     const report = statusReport('x', { ...status, inProgress: 0, oldestInProgressAt: undefined, oldestInProgressMs: undefined });
     assert.equal(report.oldestInProgressAgeSeconds, null);
