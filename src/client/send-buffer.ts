@@ -39,8 +39,11 @@ const RETRY_BACKOFF = { initialMs: 20, maxMs: 2000, jitter: false } as const;
  * The bounded in-memory buffer between `Kadabra.send()` and the channel. `push` never
  * blocks or throws; one writer drains the buffer in order, a batch per round trip, and
  * retries with backoff while the channel fails. A batch whose write failed goes back to
- * the front, so order is kept; it may have reached Redis anyway, and is then delivered
- * twice, which idempotent publishing makes harmless. Bounded by count and by bytes; every
+ * the front, so order is kept; it may have reached Redis anyway. The Redis Streams
+ * channel numbers its batches and appends one only once; on the list and SQLite channels
+ * it is then delivered twice, which the InfluxDB and PostgreSQL publishers store once
+ * (the same bytes give the same points and rows) and the Prometheus publisher counts
+ * twice (docs/prometheus.md). Bounded by count and by bytes; every
  * message dropped is counted by reason and reported in a rate-limited warning.
  */
 export class SendBuffer {
