@@ -7,6 +7,9 @@ import { failoverTest } from './cluster-failover-rig.js';
 
 failoverTest('failover without wait_replicas: the loss is measured, nothing doubled', 0, (figures) => {
   assert.ok(figures.delivered > 0);
+  // What an asynchronous failover can lose is what the master acknowledged within the
+  // replication lag before it died: milliseconds of sending, never most of the run.
+  assert.ok(figures.stored >= figures.delivered / 2, `most delivered messages are stored: ${JSON.stringify(figures)}`);
   assert.equal(figures.doubled, 0, 'nothing stored twice');
   assert.ok(figures.sumMatches, 'the stored seq values sum to what was sent');
   assert.ok(figures.stored + figures.lost >= figures.delivered);

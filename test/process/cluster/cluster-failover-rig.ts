@@ -19,6 +19,7 @@ import { startRedisCluster, type RedisClusterHandle } from '../../support/redis-
 import { uniqueStreamKey } from '../../support/redis-server.js';
 import { waitFor } from '../../support/wait-for.js';
 import { FAST_AGENT } from '../agent-rig.js';
+import { FIELD, totalName } from '../../../src/publishers/prometheus/series-totals.js';
 
 /** Apps sending at once. */
 const APPS = 2;
@@ -47,7 +48,8 @@ export interface FailoverFigures {
 /** Sum of the totals of one counter, over every app, from the Prometheus publisher's state. */
 function counterTotal(totals: ReadonlyMap<string, bigint>, counter: string): bigint {
   let sum = 0n;
-  for (const [name, value] of totals) if (name.startsWith(`w|["c",${JSON.stringify(counter)},`)) sum += value;
+  const prefix = totalName(FIELD.whole, `["c",${JSON.stringify(counter)},`);
+  for (const [name, value] of totals) if (name.startsWith(prefix)) sum += value;
   return sum;
 }
 
