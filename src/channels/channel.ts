@@ -197,7 +197,7 @@ export interface LatestValue {
  * Which totals of a namespace `Channel.readState` reads: those whose name starts with
  * `prefix`, or those of `names` that exist. A publisher with many totals names them so
  * that what it reads often shares a prefix (the Prometheus publisher reads every series'
- * values at each scrape, their creation claims only once per series).
+ * values at each scrape, their creation claims only while they may still change).
  *
  * A prefix read of a very large namespace may be taken in several steps (Redis `HSCAN`,
  * past a million totals): a completion that lands meanwhile may then show in some of

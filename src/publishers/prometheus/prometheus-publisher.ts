@@ -20,6 +20,14 @@ import {
 } from './series-totals.js';
 import { RemoteWriter } from './remote-write/remote-writer.js';
 
+/**
+ * How long after a series began its creation claims may still change: a second agent's
+ * claim lands with the completion of the batch it folded, at most a command timeout
+ * (10 s) after. Until then an agent reads a series' claims at every scrape, then keeps
+ * its `_created`.
+ */
+export const CLAIMS_SETTLE_MS = 30_000;
+
 /** At most one overflow or negative-increment warning per this many ms. */
 const WARNING_INTERVAL_MS = 10_000;
 
@@ -59,7 +67,7 @@ export class PrometheusPublisher implements Publisher {
   /** The gauge series ids parsed so far (of the gauges still in the channel). */
   private gaugeIds = new Map<string, SeriesId | null>();
   private readonly order = new SeriesOrder();
-  /** When each series served began (seconds since the epoch), read once per series. */
+  /** When each series served began (seconds since the epoch), as last read (see `readCreated`). */
   private readonly created = new Map<string, number>();
   private readonly overflowWarning: RateLimitedWarning;
   private readonly negativeWarning: RateLimitedWarning;
@@ -183,12 +191,17 @@ export class PrometheusPublisher implements Publisher {
     this.seriesCount += 1;
   }
 
-  /** Reads the creation time of the series served for the first time. */
+  /**
+   * Reads the creation time of the series served for the first time, and again while a
+   * series is younger than `CLAIMS_SETTLE_MS` (a racing claim may still land and move the
+   * mean), so that every agent serves the same `_created`.
+   */
   private async readCreated(read: ReadChannelState, series: ReadonlyMap<string, SeriesTotals>): Promise<void> {
     if (this.created.size > series.size * 2) {
       for (const idText of this.created.keys()) if (!series.has(idText)) this.created.delete(idText);
     }
-    const first = [...series.keys()].filter((idText) => !this.created.has(idText));
+    const settledBefore = (Date.now() - CLAIMS_SETTLE_MS) / 1000;
+    const first = [...series.keys()].filter((idText) => !((this.created.get(idText) ?? Infinity) < settledBefore));
     if (first.length === 0) return;
     const claims = await read(PROMETHEUS_NAMESPACE, {
       names: first.flatMap((idText) => [totalName(FIELD.claimedMs, idText), totalName(FIELD.claims, idText)]),

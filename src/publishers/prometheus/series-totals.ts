@@ -14,7 +14,7 @@
  * - every kind: `ct` and `cn`, the creation time claimed (ms since the epoch, summed) and
  *   how many claims: `_created` is their mean. An agent claims a series it does not know
  *   yet; two agents racing both claim it, within moments of each other. An agent reads
- *   a series' claims once, the first time it serves the series.
+ *   a series' claims until it is `CLAIMS_SETTLE_MS` old, then keeps its `_created`.
  *
  * Kind `g`, a gauge, has no totals: its value is one of the namespace's values set if
  * newer (`StateChange.set`, `Channel.readLatest`), named by the series id text alone.

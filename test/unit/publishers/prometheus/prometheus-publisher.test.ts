@@ -8,7 +8,7 @@ import { Gauge } from '../../../../src/metrics/gauge.js';
 import { Metrics } from '../../../../src/metrics/metrics.js';
 import { Timer } from '../../../../src/metrics/timer.js';
 import { Units } from '../../../../src/metrics/unit.js';
-import { PrometheusPublisher } from '../../../../src/publishers/prometheus/prometheus-publisher.js';
+import { CLAIMS_SETTLE_MS, PrometheusPublisher } from '../../../../src/publishers/prometheus/prometheus-publisher.js';
 import type { PrometheusPublisherArgs } from '../../../../src/publishers/prometheus/prometheus-publisher-args.js';
 import { MemoryChannel, MemoryStore } from '../../../support/memory-channel.js';
 import { captureLogger, silentLogger } from '../../agent/helpers.js';
@@ -109,7 +109,8 @@ describe('PrometheusPublisher', () => {
     assert.ok(open.endsWith('# EOF\n'));
   });
 
-  it('reads every series\' values at each scrape and its creation claims once; serves a counter that only added 0', async () => {
+  it('reads every series\' values at each scrape, its creation claims until it is 30 s old; serves a counter that only added 0', async (t) => {
+    t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
     const channel = new MemoryChannel();
     const reads: string[] = [];
     const publisher = new PrometheusPublisher({ logger: silentLogger() });
@@ -123,11 +124,16 @@ describe('PrometheusPublisher', () => {
     await deliver(channel, publisher, [message({ k: 'a' }, { zero: 1 }), message({ k: 'c' }, { zero: 2 })]);
     reads.length = 0;
     const text = renderExposition(await publisher.seriesFamilies());
-    assert.deepEqual(reads, ['prefix:v', 'names:2'], 'the claims of the one new series only');
+    assert.deepEqual(reads, ['prefix:v', 'names:6'], 'the claims of every series still young enough for another claim to land');
     assert.equal(text.match(/^zero_created\{k="[abc]"\} \d/gm)?.length, 3, text);
+    t.mock.timers.tick(CLAIMS_SETTLE_MS + 1);
     reads.length = 0;
     await publisher.seriesFamilies();
-    assert.deepEqual(reads, ['prefix:v']);
+    assert.deepEqual(reads, ['prefix:v'], 'settled: kept');
+    await deliver(channel, publisher, [message({ k: 'd' }, { zero: 1 })]);
+    reads.length = 0;
+    await publisher.seriesFamilies();
+    assert.deepEqual(reads, ['prefix:v', 'names:2'], 'only the new series');
   });
 
   it('keeps negative increments out of the counter, counted apart', async () => {
