@@ -40,7 +40,7 @@ export const redisStreamsChannelArgsSchema = z
      */
     shards: z.number().int().min(1).max(1024),
     /**
-     * Redis Cluster: seed nodes as `host:port` (any few of the cluster's nodes); the
+     * Redis Cluster: startup nodes as `host:port` (any few of the cluster's nodes); the
      * cluster's topology is read from them and followed. Unset: the single server of
      * `host`/`port`/`url`.
      */

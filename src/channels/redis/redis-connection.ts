@@ -35,7 +35,7 @@ const REDIS_TARGET: ConnectionTarget = {
 /** A connection to a single server, or to a Redis Cluster (which routes each command by its keys' slot). */
 export type RedisClient = Redis | Cluster;
 
-/** Where a Redis channel connects: a single server, or a cluster through seed nodes (`cluster_nodes`, `host:port` each). */
+/** Where a Redis channel connects: a single server, or a cluster through its startup nodes (`cluster_nodes`, `host:port` each). */
 export type RedisTargetArgs = RedisConnectionArgs & { readonly cluster_nodes?: readonly string[] | undefined };
 
 /** The last error each connection reported, so a timeout can say why. */
@@ -138,7 +138,7 @@ export function openConnection(
 }
 
 /**
- * A Redis Cluster client on `seeds` (`host:port`): it reads the topology from them,
+ * A Redis Cluster client on `startupNodes` (`host:port`): it reads the topology from them,
  * routes each command to the master of its keys' slot, follows MOVED and ASK, and after
  * a failover (a node's connection lost) reads the topology again and sends the command to
  * the new master. Without an offline queue, as for a single server: while the cluster is
@@ -146,7 +146,7 @@ export function openConnection(
  * TLS, timeouts); ioredis itself decides how they reconnect (it does not: it reads the
  * topology again instead).
  */
-function openCluster(seeds: readonly string[], options: RedisOptions): Cluster {
+function openCluster(startupNodes: readonly string[], options: RedisOptions): Cluster {
   const { retryStrategy, ...nodeOptions } = options;
   const clusterOptions: ClusterOptions = {
     redisOptions: nodeOptions,
@@ -157,9 +157,9 @@ function openCluster(seeds: readonly string[], options: RedisOptions): Cluster {
     // moved slot (MOVED) or a lost node (its connection closed) has the topology read again.
   };
   return new Cluster(
-    seeds.map((seed) => {
-      const colon = seed.lastIndexOf(':');
-      return { host: seed.slice(0, colon).replace(/^\[|\]$/g, ''), port: Number(seed.slice(colon + 1)) };
+    startupNodes.map((node) => {
+      const colon = node.lastIndexOf(':');
+      return { host: node.slice(0, colon).replace(/^\[|\]$/g, ''), port: Number(node.slice(colon + 1)) };
     }),
     clusterOptions,
   );
