@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { FIELD, totalName } from '../../src/publishers/prometheus/series-totals.js';
+import { counterWholeUnits } from '../../test/support/prometheus-totals.js';
 import { benchChannel, type BenchChannel, type BenchChannelType } from './backlog.js';
 import type { BenchContext } from './bench-context.js';
 import { BenchAgent } from './bench-agent.js';
@@ -33,10 +33,8 @@ export const PROMETHEUS_PUBLISHER = { type: 'prometheus', args: {} } as const;
  */
 async function requestsCounted(redis: Redis, channel: BenchChannel): Promise<bigint> {
   const key = `${channel.args['queue_key'] ?? channel.args['stream_key']}:state:prometheus`;
-  let total = 0n;
-  const requests = totalName(FIELD.whole, '["c","requests",');
-  for (const [field, value] of Object.entries(await redis.hgetall(key))) if (field.startsWith(requests)) total += BigInt(value);
-  return total;
+  const totals = Object.entries(await redis.hgetall(key)).map(([name, value]) => [name, BigInt(value)] as const);
+  return counterWholeUnits(totals, 'requests');
 }
 
 /**

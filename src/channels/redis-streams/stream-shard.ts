@@ -17,8 +17,8 @@ import {
 } from '../channel.js';
 import { decodeOrReason } from '../decode-or-reason.js';
 import { reportDeadLetter } from '../report-dead-letter.js';
-import { latestArgs, latestKey, parseLatest, totalsArgs } from '../state-change.js';
-import { readStateHash } from '../redis/state-hash.js';
+import { latestArgs, latestKey, totalsArgs } from '../state-change.js';
+import { readLatestHash, readStateHash } from '../redis/state-hash.js';
 import { untilAborted } from '../until-aborted.js';
 import type { BlockingConnections } from '../redis/blocking-connections.js';
 import { DeadLetterList } from '../redis/dead-letter-list.js';
@@ -329,8 +329,7 @@ export class StreamShard {
 
   /** The values set if newer of a publisher's state on this shard (`<stream>:state:<namespace>:latest`). */
   async readLatest(namespace: string): Promise<Map<string, LatestValue>> {
-    const values = await (await this.ready()).hgetall(latestKey(this.keys.statePrefix, namespace));
-    return new Map(Object.entries(values).map(([name, text]) => [name, parseLatest(text)]));
+    return readLatestHash(await this.ready(), this.keys.statePrefix, namespace);
   }
 
   /**

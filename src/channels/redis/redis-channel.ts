@@ -23,7 +23,7 @@ import type {
 } from '../channel.js';
 import { redisLease } from './redis-lease.js';
 import { ownReceipts } from '../receipt.js';
-import { checkNamespace, checkStateChange, latestArgs, latestKey, overflowFailure, parseLatest, totalsArgs } from '../state-change.js';
+import { checkNamespace, checkStateChange, latestArgs, latestKey, overflowFailure, totalsArgs } from '../state-change.js';
 import { RedisListReceipt } from './redis-list-receipt.js';
 import { untilAborted } from '../until-aborted.js';
 import type { EncodedMessage } from '../encoded-message.js';
@@ -39,7 +39,7 @@ import { DeadLetterList } from './dead-letter-list.js';
 import { pollReceive } from './poll-receive.js';
 import { reportDeadLetter, reportOversized } from '../report-dead-letter.js';
 import type { WireDialect } from '../../metrics/wire-dialect.js';
-import { readStateHash } from './state-hash.js';
+import { readLatestHash, readStateHash } from './state-hash.js';
 
 /** Messages per complete script call: bounds how long one call holds Redis. */
 const COMPLETE_CHUNK = 10_000;
@@ -266,9 +266,7 @@ export class RedisChannel implements Channel {
 
   /** The values set if newer of a publisher's state (`<queue_key>:state:<namespace>:latest`). */
   async readLatest(namespace: string): Promise<Map<string, LatestValue>> {
-    const key = latestKey(this.keys.statePrefix, checkNamespace(namespace));
-    const values = await (await this.ready()).hgetall(key);
-    return new Map(Object.entries(values).map(([name, text]) => [name, parseLatest(text)]));
+    return readLatestHash(await this.ready(), this.keys.statePrefix, checkNamespace(namespace));
   }
 
   /**

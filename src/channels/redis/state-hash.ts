@@ -1,7 +1,7 @@
 import { Command } from 'ioredis';
 import type { RedisClient } from './redis-connection.js';
-import type { StateSelection } from '../channel.js';
-import { checkStateSelection } from '../state-change.js';
+import type { LatestValue, StateSelection } from '../channel.js';
+import { checkStateSelection, latestKey, parseLatest } from '../state-change.js';
 
 /**
  * The `COUNT` of each `HSCAN` step: a hash of up to this many fields is scanned in one
@@ -72,4 +72,10 @@ export async function readStateHash(
     } while (cursor !== '0');
   }
   return totals;
+}
+
+/** The values set if newer of a publisher's state (the HASH `<statePrefix><namespace>:latest`, `<timestamp µs> <value>` per name). */
+export async function readLatestHash(connection: RedisClient, statePrefix: string, namespace: string): Promise<Map<string, LatestValue>> {
+  const values = await connection.hgetall(latestKey(statePrefix, namespace));
+  return new Map(Object.entries(values).map(([name, text]) => [name, parseLatest(text)]));
 }

@@ -19,7 +19,7 @@ import { startRedisCluster, type RedisClusterHandle } from '../../support/redis-
 import { uniqueStreamKey } from '../../support/redis-server.js';
 import { waitFor } from '../../support/wait-for.js';
 import { FAST_AGENT } from '../agent-rig.js';
-import { FIELD, totalName } from '../../../src/publishers/prometheus/series-totals.js';
+import { counterWholeUnits } from '../../support/prometheus-totals.js';
 
 /** Apps sending at once. */
 const APPS = 2;
@@ -43,14 +43,6 @@ export interface FailoverFigures {
   readonly doubled: number;
   /** Whether the sum of the stored `seq` values equals that of the messages counted as stored once each. */
   readonly sumMatches: boolean;
-}
-
-/** Sum of the totals of one counter, over every app, from the Prometheus publisher's state. */
-function counterTotal(totals: ReadonlyMap<string, bigint>, counter: string): bigint {
-  let sum = 0n;
-  const prefix = totalName(FIELD.whole, `["c",${JSON.stringify(counter)},`);
-  for (const [name, value] of totals) if (name.startsWith(prefix)) sum += value;
-  return sum;
 }
 
 /** Runs apps and two agents on `cluster`, kills the master of shard 0 mid-run, and reconciles. */
@@ -116,14 +108,14 @@ export async function failoverRun(cluster: RedisClusterHandle, waitReplicas: num
     await waitFor(async () => {
       const status = await reader.status().catch(() => undefined);
       if (status === undefined || status.queued + status.inProgress > 0) return false;
-      const count = counterTotal(await reader.readState('prometheus'), 'messages');
+      const count = counterWholeUnits(await reader.readState('prometheus'), 'messages');
       const settled = count === last;
       last = count;
       return settled;
     }, 'the agents drained the channel', 60_000, () => '', 500);
     const totals = await reader.readState('prometheus');
-    const stored = Number(counterTotal(totals, 'messages'));
-    const storedSum = Number(counterTotal(totals, 'seq'));
+    const stored = Number(counterWholeUnits(totals, 'messages'));
+    const storedSum = Number(counterWholeUnits(totals, 'seq'));
     // With every message sent stored, their seq values sum to 1 + 2 + ... + seq exactly: a
     // double hidden by a loss would show there.
     for (let n = 1; n <= seq; n += 1) expectedSum += n;
