@@ -8,6 +8,7 @@ import { Dimension } from '../src/metrics/dimension.js';
 import { Metrics } from '../src/metrics/metrics.js';
 import { CLAIMS_SETTLE_MS, PrometheusPublisher } from '../src/publishers/prometheus/prometheus-publisher.js';
 import { uniqueKeys } from '../test/support/redis-server.js';
+import { waitFor } from '../test/support/wait-for.js';
 import { typicalMessages } from './support/backlog.js';
 import { formatRatio, formatValue, type BenchRow } from './support/bench-row.js';
 import type { BenchContext } from './support/bench-context.js';
@@ -19,8 +20,14 @@ import { POINTS_PER_MESSAGE } from './support/typical-message.js';
 const TARGET_SCRAPE_MS = 100;
 const METRICS = 10;
 
-function open(context: BenchContext): RedisChannel {
-  return new RedisChannel({ host: '127.0.0.1', port: context.servers.redisPort, ...uniqueKeys('bench_prom') }, createLogger({ level: 'silent' }));
+/**
+ * A channel on the bench's redis-server, once it answers: a channel's command waits only
+ * 1 s for its connection, which a loaded machine can take longer to make.
+ */
+async function open(context: BenchContext): Promise<RedisChannel> {
+  const channel = new RedisChannel({ host: '127.0.0.1', port: context.servers.redisPort, ...uniqueKeys('bench_prom') }, createLogger({ level: 'silent' }));
+  await waitFor(() => channel.status().then(() => true, () => false), `redis-server on port ${context.servers.redisPort} to answer`, 30_000, () => '', 100);
+  return channel;
 }
 
 /** Publishes everything queued on `channel` through `publisher` as the default agent's workers do (batches of 250). */
@@ -57,7 +64,7 @@ export async function prometheusScrapeBench(context: BenchContext): Promise<Benc
   const bench = 'prometheus-scrape';
   const rows: BenchRow[] = [];
 
-  const foldChannel = open(context);
+  const foldChannel = await open(context);
   const foldRates: number[] = [];
   try {
     const messages = typicalMessages(count);
@@ -81,7 +88,7 @@ export async function prometheusScrapeBench(context: BenchContext): Promise<Benc
     value: foldRate,
   });
 
-  const channel = open(context);
+  const channel = await open(context);
   try {
     const publisher = new PrometheusPublisher({ logger: createLogger({ level: 'silent' }), args: { max_series: series * 2 } });
     publisher.useChannelState((namespace, select) => channel.readState(namespace, select), (namespace) => channel.readLatest(namespace));
