@@ -4,9 +4,9 @@ import type { LatestValue, StateSelection } from '../channel.js';
 import { checkStateSelection, latestKey, parseLatest } from '../state-change.js';
 
 /**
- * The `COUNT` of each `HSCAN` step: a hash of up to this many fields is scanned in one
- * step, so one command reads them all at one moment, as `HGETALL` does (and blocks Redis
- * as long). A larger namespace is read in several.
+ * The most fields a prefix read takes in one command: a hash of up to this many fields is
+ * read whole with `HGETALL`, at one moment (blocking Redis as long), and filtered here. A
+ * larger namespace is read with `HSCAN ... MATCH`, this many fields a step.
  */
 const SCAN_FIELDS = 1_000_000;
 /** Names asked of each `HMGET`. */
@@ -32,16 +32,28 @@ function prefixPattern(prefix: string): string {
   return `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
 }
 
-function addFlat(totals: Map<string, bigint>, flat: readonly Buffer[]): void {
+/** Adds the `field, value, ...` pairs of `flat` to `totals`; with `prefix`, only the fields that start with its bytes. */
+function addFlat(totals: Map<string, bigint>, flat: readonly Buffer[], prefix?: Buffer): void {
   for (let i = 0; i + 1 < flat.length; i += 2) {
-    totals.set((flat[i] as Buffer).toString('utf8'), BigInt((flat[i + 1] as Buffer).toString('latin1')));
+    const field = flat[i] as Buffer;
+    if (prefix !== undefined && !startsWith(field, prefix)) continue;
+    totals.set(field.toString('utf8'), BigInt((flat[i + 1] as Buffer).toString('latin1')));
   }
+}
+
+function startsWith(bytes: Buffer, prefix: Buffer): boolean {
+  if (bytes.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i += 1) if (bytes[i] !== prefix[i]) return false;
+  return true;
 }
 
 /**
  * The totals of a publisher's state HASH, exact as bigints: all of them (`HGETALL`), those
- * whose name starts with a prefix (`HSCAN ... MATCH`, in steps of `scanFields`), or some
- * by name (`HMGET`).
+ * whose name starts with a prefix, or some by name (`HMGET`). A prefix read of a hash of
+ * at most `scanFields` fields is an `HGETALL` filtered here: Redis 7.0 takes about 2.5x
+ * as long to answer an `HSCAN ... MATCH` of the whole hash (35 against 14 ms for 30,000
+ * fields, the Prometheus publisher's 10,000 series). A larger one is read with `HSCAN ...
+ * MATCH`, in steps of `scanFields`.
  * @throws InvalidArgumentError for a bad selection.
  */
 export async function readStateHash(
@@ -62,6 +74,8 @@ export async function readStateHash(
         if (value !== null) totals.set(names[j] as string, BigInt(value));
       });
     }
+  } else if ((await connection.hlen(key)) <= scanFields) {
+    addFlat(totals, ((await connection.sendCommand(new FlatHgetall(key))) as Buffer[] | null) ?? [], Buffer.from(selection.prefix, 'utf8'));
   } else {
     const pattern = prefixPattern(selection.prefix);
     let cursor = '0';

@@ -1,6 +1,7 @@
-// Reading a publisher's state hash from a real redis-server: a prefix read that takes
-// many HSCAN steps (a namespace past the one-step size, made small here) misses nothing
-// and adds nothing; glob characters in the prefix are literal.
+// Reading a publisher's state hash from a real redis-server: a prefix read of the whole
+// hash at once (HGETALL, filtered) and one that takes many HSCAN steps (a namespace past
+// the one-step size, made small here) each miss nothing and add nothing; glob characters
+// in the prefix are literal.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
@@ -37,8 +38,15 @@ describe('readStateHash on redis-server', () => {
   test('the one-step read and the whole hash agree with the many-step read', async () => {
     const all = await readStateHash(redis, key);
     assert.equal(all.size, 10_002);
-    assert.deepEqual(await readStateHash(redis, key, { prefix: 'c|' }), await readStateHash(redis, key, { prefix: 'c|' }, 7));
+    const whole = await readStateHash(redis, key, { prefix: 'c|' });
+    assert.equal(whole.size, 5000);
+    assert.deepEqual(whole, await readStateHash(redis, key, { prefix: 'c|' }, 7));
     assert.equal(all.get('c|4999'), -4999n);
+    assert.deepEqual(await readStateHash(redis, key, { prefix: 'v*' }), new Map([['v*|glob', 7n]]));
+    assert.deepEqual(await readStateHash(redis, key, { prefix: 'naïve' }), new Map([['naïve|é', 2n ** 62n]]));
+    assert.deepEqual(await readStateHash(redis, key, { prefix: 'naïve|é' }), new Map([['naïve|é', 2n ** 62n]]));
+    assert.deepEqual(await readStateHash(redis, key, { prefix: 'naïve|éx' }), new Map());
+    assert.deepEqual(await readStateHash(redis, 'state:absent', { prefix: 'v' }), new Map());
   });
 
   test('names: those that exist, in any number', async () => {
