@@ -210,11 +210,17 @@ export type StateSelection =
 /** Options of `complete`. */
 export interface CompleteOptions {
   /**
-   * Applied together with the completion, all or nothing: see `Channel.complete`.
-   * Without it, each message still in progress is removed and the others are skipped.
+   * Applied together with the completion, all or nothing: see `Channel.complete`. A
+   * change to one namespace, or changes to several (each namespace at most once), e.g.
+   * totals read at every scrape in one and totals read seldom in another, so that reading
+   * the first does not read the second. Without it, each message still in progress is
+   * removed and the others are skipped.
    */
-  readonly stateChange?: StateChange;
+  readonly stateChange?: StateChanges;
 }
+
+/** One publisher state change, or several to distinct namespaces applied together (`CompleteOptions.stateChange`). */
+export type StateChanges = StateChange | readonly StateChange[];
 
 /** What a channel is and where it points, safe to print and log. */
 export interface ChannelDescription {
@@ -294,8 +300,8 @@ export interface Channel {
    * call does nothing, with or without a state change.
    *
    * With `options.stateChange`, the call is one atomic step, all or nothing: if every
-   * receipt's message is still in progress, all of them are removed and the change is
-   * applied; otherwise nothing is removed and nothing applied (the messages still in
+   * receipt's message is still in progress, all of them are removed and the change (every
+   * change, when several) is applied; otherwise nothing is removed and nothing applied (the messages still in
    * progress stay there, for the nanny to publish and complete again with their own
    * change). So a message's contribution is counted exactly once: a second completion of
    * the same receipts, or one racing another agent's, never applies a change twice.

@@ -1,6 +1,6 @@
 import { describeValue } from '../errors/describe-value.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
-import type { LatestValue, StateChange, StateSelection } from './channel.js';
+import type { LatestValue, StateChange, StateChanges, StateSelection } from './channel.js';
 
 /** A namespace names storage (a Redis key, SQLite rows): a short, plain word. */
 const NAMESPACE = /^[A-Za-z0-9_-]{1,64}$/;
@@ -44,6 +44,28 @@ export function checkStateChange(change: StateChange): StateChange {
   }
   if (change.set !== undefined) checkLatest(change.set);
   return change;
+}
+
+/**
+ * Checks `CompleteOptions.stateChange` before anything is applied: undefined without one,
+ * else the changes as a list (one change, or several), each checked by
+ * `checkStateChange`, their namespaces distinct.
+ * @throws InvalidArgumentError naming the first bad part, or a namespace given twice.
+ */
+export function checkStateChanges(changes: StateChanges | undefined): readonly StateChange[] | undefined {
+  if (changes === undefined) return undefined;
+  const list: readonly StateChange[] = Array.isArray(changes) ? changes : [changes as StateChange];
+  const namespaces = new Set<string>();
+  for (const change of list) {
+    checkStateChange(change);
+    if (namespaces.has(change.namespace)) {
+      throw new InvalidArgumentError(
+        `state namespace ${describeValue(change.namespace)} has two changes in one completion: merge them into one change`,
+      );
+    }
+    namespaces.add(change.namespace);
+  }
+  return list;
 }
 
 function checkLatest(set: unknown): void {
@@ -103,20 +125,24 @@ export function latestKey(statePrefix: string, namespace: string): string {
   return `${statePrefix}${namespace}:latest`;
 }
 
-/** `name, amount, name, amount, ...`: a state change's totals as script arguments. */
-export function totalsArgs(add: ReadonlyMap<string, bigint>): string[] {
-  const args: string[] = [];
-  for (const [name, amount] of add) args.push(name, amount.toString());
-  return args;
+/** The keys a completing script takes for `changes` (`apply_changes`, shared/state-totals.lua): each namespace's totals HASH and its `:latest` HASH. */
+export function stateChangeKeys(statePrefix: string, changes: readonly StateChange[]): string[] {
+  return changes.flatMap((change) => [`${statePrefix}${change.namespace}`, latestKey(statePrefix, change.namespace)]);
 }
 
 /**
- * `name, timestamp, value, ...`: a state change's values set if newer as script arguments
- * (the timestamp as a decimal integer, the value in JavaScript's shortest round-trip form).
+ * The arguments a completing script takes for `changes` (`apply_changes`): per change,
+ * its number of totals and of values set if newer, then `name, amount` per total and
+ * `name, timestamp, value` per value (the timestamp a decimal integer, the value in
+ * JavaScript's shortest round-trip form).
  */
-export function latestArgs(set: ReadonlyMap<string, LatestValue> | undefined): string[] {
+export function stateChangeArgs(changes: readonly StateChange[]): string[] {
   const args: string[] = [];
-  for (const [name, { value, timestamp }] of set ?? []) args.push(name, timestamp.toString(), String(value === 0 ? 0 : value));
+  for (const { add, set } of changes) {
+    args.push(String(add.size), String(set?.size ?? 0));
+    for (const [name, amount] of add) args.push(name, amount.toString());
+    for (const [name, { value, timestamp }] of set ?? []) args.push(name, timestamp.toString(), String(value === 0 ? 0 : value));
+  }
   return args;
 }
 
@@ -130,10 +156,11 @@ export function parseLatest(text: string): LatestValue {
  * What a failed completing script call throws: an overflowing total (the script restored
  * those it had added and removed nothing) as an InvalidArgumentError, anything else as it is.
  */
-export function overflowFailure(error: unknown, change: StateChange): Error {
+export function overflowFailure(error: unknown, changes: readonly StateChange[]): Error {
   if (error instanceof Error && error.message.startsWith('state total ')) {
+    const namespaces = changes.map((change) => `"${change.namespace}"`).join(', ');
     return new InvalidArgumentError(
-      `completing with a change to state namespace "${change.namespace}" failed, nothing was applied: ${error.message}`,
+      `completing with a change to state namespace${changes.length === 1 ? '' : 's'} ${namespaces} failed, nothing was applied: ${error.message}`,
     );
   }
   return error instanceof Error ? error : new Error(String(error));

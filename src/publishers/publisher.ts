@@ -1,5 +1,5 @@
 import type { MetricFamily } from '../agent/monitoring/exposition.js';
-import type { LatestValue, StateChange, StateSelection } from '../channels/channel.js';
+import type { LatestValue, StateChanges, StateSelection } from '../channels/channel.js';
 import type { KadabraLogger } from '../logging/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 
@@ -46,7 +46,7 @@ export interface PublishOutcome {
    * is applied exactly when the channel removes them, once. Publishers that keep no state
    * in the channel leave it out.
    */
-  readonly stateChange?: StateChange;
+  readonly stateChange?: StateChanges;
 }
 
 /** Reads a publisher's totals from the agent's channel (`Channel.readState`). */

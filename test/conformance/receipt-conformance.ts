@@ -175,6 +175,45 @@ export function receiptConformance(store: StoreForTest): void {
     assert.deepEqual(await again.readState('prometheus'), new Map([['small', -(2n ** 63n)], ['big', max]]));
   });
 
+  test('changes to several namespaces land together, all or nothing; one namespace twice is refused', async () => {
+    const { open } = await store();
+    const channel = open();
+    await channel.sendEncoded(['m0', 'm1', 'm2', 'm3'].map((n) => wireMessage(n)));
+    const [m0, m1, m2, m3] = await channel.receiveBatch(4);
+    assert.ok(m0 && m1 && m2 && m3);
+    const max = 2n ** 63n - 1n;
+    const both = (values: bigint, claims: bigint): { stateChange: StateChange[] } => ({
+      stateChange: [
+        { namespace: 'values', add: new Map([['v', values]]), set: new Map([['g', { value: Number(values), timestamp: values }]]) },
+        { namespace: 'claims', add: new Map([['c', claims]]) },
+      ],
+    });
+    await channel.complete([m0.receipt], both(1n, max - 1n));
+    assert.deepEqual(await open().readState('values'), new Map([['v', 1n]]));
+    assert.deepEqual(await open().readState('claims'), new Map([['c', max - 1n]]));
+    assert.deepEqual(await open().readLatest('values'), new Map([['g', { value: 1, timestamp: 1n }]]));
+    assert.deepEqual(await open().readLatest('claims'), new Map(), 'a change sets only its own values');
+
+    // The second change overflows: the first one's total and value are not applied either, the message stays.
+    await assert.rejects(channel.complete([m1.receipt], both(5n, 2n)), isInvalidArgument(/"values", "claims".*64-bit|64-bit|overflow/));
+    assert.deepEqual(await channel.readState('values'), new Map([['v', 1n]]));
+    assert.deepEqual(await channel.readLatest('values'), new Map([['g', { value: 1, timestamp: 1n }]]));
+    assert.deepEqual(await channel.readState('claims'), new Map([['c', max - 1n]]));
+
+    // One message no longer in progress: neither change applies.
+    await channel.complete([m0.receipt, m1.receipt], both(7n, 0n));
+    assert.deepEqual(await channel.readState('values'), new Map([['v', 1n]]));
+    assert.deepEqual((await channel.inProgress(10)).map(nameOf), ['m1', 'm2', 'm3']);
+
+    const twice = { stateChange: [{ namespace: 'values', add: new Map([['v', 1n]]) }, { namespace: 'values', add: new Map([['w', 1n]]) }] };
+    await assert.rejects(channel.complete([m2.receipt], twice), isInvalidArgument(/state namespace "values" has two changes in one completion/));
+    await channel.complete([m1.receipt, m2.receipt], both(2n, 1n));
+    await channel.complete([m3.receipt], { stateChange: [] });
+    assert.deepEqual(await channel.readState('values'), new Map([['v', 3n]]));
+    assert.deepEqual(await channel.readState('claims'), new Map([['c', max]]));
+    assert.equal((await channel.status()).inProgress, 0);
+  });
+
   test('a bad namespace is refused with the value in the error, by complete (removing nothing) and readState', async () => {
     const { open } = await store();
     const channel = open();

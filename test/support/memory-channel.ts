@@ -16,7 +16,7 @@ import type {
 import { encodedBytes, type EncodedMessage } from '../../src/channels/encoded-message.js';
 import { checkLease } from '../../src/channels/channel-lease.js';
 import { foreignReceipt, ownReceipts } from '../../src/channels/receipt.js';
-import { addToTotal, checkNamespace, checkStateChange, checkStateSelection, keepNewest, selectTotals } from '../../src/channels/state-change.js';
+import { addToTotal, checkNamespace, checkStateChanges, checkStateSelection, keepNewest, selectTotals } from '../../src/channels/state-change.js';
 import type { Metrics } from '../../src/metrics/metrics.js';
 import { decodeMetrics, encodeMetrics } from '../../src/wire/codec.js';
 
@@ -236,17 +236,23 @@ export class MemoryChannel implements Channel {
   async complete(receipts: readonly Receipt[], options: CompleteOptions = {}): Promise<void> {
     await this.enter('complete');
     const entries = this.own(receipts).map((receipt) => Number(receipt.id));
-    const change = options.stateChange && checkStateChange(options.stateChange);
-    if (change) {
+    const changes = checkStateChanges(options.stateChange);
+    if (changes) {
       const all = new Set(entries).size === entries.length && entries.every((entry) => this.at(entry) !== -1);
       if (!all || entries.length === 0) return;
-      const totals = this.store.state.get(change.namespace) ?? new Map<string, bigint>();
-      const sums = [...change.add].map(([name, amount]) => [name, addToTotal(change.namespace, name, totals.get(name) ?? 0n, amount)] as const);
-      for (const [name, sum] of sums) totals.set(name, sum);
-      this.store.state.set(change.namespace, totals);
-      const latest = this.store.latest.get(change.namespace) ?? new Map<string, LatestValue>();
-      for (const [name, value] of change.set ?? []) keepNewest(latest, name, value);
-      this.store.latest.set(change.namespace, latest);
+      // Every sum first: one out of range throws before any change is applied.
+      const sums = changes.map((change) => {
+        const totals = this.store.state.get(change.namespace) ?? new Map<string, bigint>();
+        return [...change.add].map(([name, amount]) => [name, addToTotal(change.namespace, name, totals.get(name) ?? 0n, amount)] as const);
+      });
+      changes.forEach((change, i) => {
+        const totals = this.store.state.get(change.namespace) ?? new Map<string, bigint>();
+        for (const [name, sum] of sums[i] ?? []) totals.set(name, sum);
+        this.store.state.set(change.namespace, totals);
+        const latest = this.store.latest.get(change.namespace) ?? new Map<string, LatestValue>();
+        for (const [name, value] of change.set ?? []) keepNewest(latest, name, value);
+        this.store.latest.set(change.namespace, latest);
+      });
     }
     for (const entry of entries) this.removeEntry(entry);
   }

@@ -26,7 +26,7 @@ import { InvalidArgumentError } from '../../errors/invalid-argument-error.js';
 import type { EncodedMessage } from '../encoded-message.js';
 import { parseChannelArgs } from '../parse-channel-args.js';
 import { foreignReceipt, ownReceipts } from '../receipt.js';
-import { checkNamespace, checkStateChange, checkStateSelection, keepNewest, overflowFailure } from '../state-change.js';
+import { checkNamespace, checkStateChanges, checkStateSelection, keepNewest, overflowFailure } from '../state-change.js';
 import { redisLease } from '../redis/redis-lease.js';
 import { sleepUnlessAborted } from '../until-aborted.js';
 import { BlockingConnections } from '../redis/blocking-connections.js';
@@ -261,7 +261,7 @@ export class RedisStreamsChannel implements Channel {
    */
   async complete(receipts: readonly Receipt[], options: CompleteOptions = {}): Promise<void> {
     const own = this.own(receipts);
-    const change = options.stateChange && checkStateChange(options.stateChange);
+    const changes = checkStateChanges(options.stateChange);
     if (own.length === 0) return;
     const byShard = new Map<StreamShard, string[]>();
     for (const { receipt, shard } of own) {
@@ -269,7 +269,7 @@ export class RedisStreamsChannel implements Channel {
       if (ids) ids.push(receipt.id);
       else byShard.set(shard, [receipt.id]);
     }
-    if (change && byShard.size > 1) {
+    if (changes && byShard.size > 1) {
       throw new InvalidArgumentError(
         `a completion with a state change takes the receipts of one shard; these are of ${byShard.size} ` +
           `(${[...byShard.keys()].map((shard) => shard.keys.stream).join(', ')}): complete each shard's receipts with its own change`,
@@ -277,9 +277,9 @@ export class RedisStreamsChannel implements Channel {
     }
     for (const [shard, ids] of byShard) {
       try {
-        await shard.complete(ids, change);
+        await shard.complete(ids, changes);
       } catch (error) {
-        throw change ? overflowFailure(error, change) : error;
+        throw changes ? overflowFailure(error, changes) : error;
       }
     }
   }

@@ -17,7 +17,7 @@ import {
 } from '../channel.js';
 import { decodeOrReason } from '../decode-or-reason.js';
 import { reportDeadLetter } from '../report-dead-letter.js';
-import { latestArgs, latestKey, totalsArgs } from '../state-change.js';
+import { stateChangeArgs, stateChangeKeys } from '../state-change.js';
 import { readLatestHash, readStateHash } from '../redis/state-hash.js';
 import { untilAborted } from '../until-aborted.js';
 import type { BlockingConnections } from '../redis/blocking-connections.js';
@@ -298,27 +298,25 @@ export class StreamShard {
   }
 
   /**
-   * Acknowledges and deletes the entries (XACK + XDEL). Without a state change, in script
-   * calls of up to 10,000 entries, skipping those no longer pending; with one, in a single
-   * call, all or nothing, with the HINCRBYs of the change on `<stream>:state:<namespace>`
-   * and its values set if newer on `...:latest` (an overflow fails the call with the
-   * script's error reply).
+   * Acknowledges and deletes the entries (XACK + XDEL). Without state changes, in script
+   * calls of up to 10,000 entries, skipping those no longer pending; with them, in a
+   * single call, all or nothing, with the HINCRBYs of each change on
+   * `<stream>:state:<namespace>` and its values set if newer on `...:latest` (an overflow
+   * fails the call with the script's error reply).
    */
-  async complete(ids: readonly string[], change: StateChange | undefined): Promise<void> {
+  async complete(ids: readonly string[], changes: readonly StateChange[] | undefined): Promise<void> {
     if (ids.length === 0) return;
     const connection = await this.ready();
     const { stream, statePrefix } = this.keys;
     const { group } = this.parts;
-    if (change) {
-      await connection.kadabraStreamComplete(
-        stream, `${statePrefix}${change.namespace}`, latestKey(statePrefix, change.namespace), group,
-        ids.length, change.add.size, change.set?.size ?? 0, ...ids, ...totalsArgs(change.add), ...latestArgs(change.set),
-      );
+    if (changes) {
+      const keys = [stream, ...stateChangeKeys(statePrefix, changes)];
+      await connection.kadabraStreamComplete(keys.length, ...keys, group, ids.length, changes.length, ...ids, ...stateChangeArgs(changes));
       return;
     }
     for (let i = 0; i < ids.length; i += COMPLETE_CHUNK) {
       const chunk = ids.slice(i, i + COMPLETE_CHUNK);
-      await connection.kadabraStreamComplete(stream, statePrefix, statePrefix, group, chunk.length, -1, 0, ...chunk);
+      await connection.kadabraStreamComplete(1, stream, group, chunk.length, -1, ...chunk);
     }
   }
 

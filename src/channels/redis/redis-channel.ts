@@ -23,7 +23,7 @@ import type {
 } from '../channel.js';
 import { redisLease } from './redis-lease.js';
 import { ownReceipts } from '../receipt.js';
-import { checkNamespace, checkStateChange, latestArgs, latestKey, overflowFailure, totalsArgs } from '../state-change.js';
+import { checkNamespace, checkStateChanges, overflowFailure, stateChangeArgs, stateChangeKeys } from '../state-change.js';
 import { RedisListReceipt } from './redis-list-receipt.js';
 import { untilAborted } from '../until-aborted.js';
 import type { EncodedMessage } from '../encoded-message.js';
@@ -218,38 +218,36 @@ export class RedisChannel implements Channel {
    * Removes the exact bytes of each message from in-progress (one copy each), searching
    * from whichever end holds the oldest of them, so a batch completes in time
    * proportional to the batch. Without a state change, in script calls of up to 10,000
-   * messages; with one, in a single call (all or nothing, with the HINCRBYs of the change
-   * on `<queue_key>:state:<namespace>` and its values set if newer on `...:latest`).
+   * messages; with one (or several), in a single call (all or nothing, with the HINCRBYs
+   * of each change on `<queue_key>:state:<namespace>` and its values set if newer on `...:latest`).
    */
   async complete(receipts: readonly Receipt[], options: CompleteOptions = {}): Promise<void> {
     const own = ownReceipts('RedisChannel', RedisListReceipt, receipts);
-    const change = options.stateChange && checkStateChange(options.stateChange);
+    const changes = checkStateChanges(options.stateChange);
     if (own.length === 0) return;
     const connection = await this.ready();
-    if (change) {
-      await this.completeWithChange(connection, own, change);
+    if (changes) {
+      await this.completeWithChanges(connection, own, changes);
       return;
     }
-    const { inprogress, entered, statePrefix } = this.keys;
+    const { inprogress, entered } = this.keys;
     for (let i = 0; i < own.length; i += COMPLETE_CHUNK) {
       const chunk = own.slice(i, i + COMPLETE_CHUNK);
-      await connection.kadabraComplete(
-        inprogress, entered, statePrefix, statePrefix, chunk.length, -1, 0, ...chunk.map((receipt) => receipt.message), ...chunk.map((receipt) => receipt.id),
-      );
+      await connection.kadabraComplete(2, inprogress, entered, chunk.length, -1, ...chunk.map((receipt) => receipt.message), ...chunk.map((receipt) => receipt.id));
     }
   }
 
-  /** One script call: every message removed and the change applied, or neither. */
-  private async completeWithChange(connection: Redis, own: readonly RedisListReceipt[], change: StateChange): Promise<void> {
+  /** One script call: every message removed and every change applied, or neither. */
+  private async completeWithChanges(connection: Redis, own: readonly RedisListReceipt[], changes: readonly StateChange[]): Promise<void> {
     const { inprogress, entered, statePrefix } = this.keys;
+    const keys = [inprogress, entered, ...stateChangeKeys(statePrefix, changes)];
     try {
       await connection.kadabraComplete(
-        inprogress, entered, `${statePrefix}${change.namespace}`, latestKey(statePrefix, change.namespace),
-        own.length, change.add.size, change.set?.size ?? 0,
-        ...own.map((receipt) => receipt.message), ...own.map((receipt) => receipt.id), ...totalsArgs(change.add), ...latestArgs(change.set),
+        keys.length, ...keys, own.length, changes.length,
+        ...own.map((receipt) => receipt.message), ...own.map((receipt) => receipt.id), ...stateChangeArgs(changes),
       );
     } catch (error) {
-      throw overflowFailure(error, change);
+      throw overflowFailure(error, changes);
     }
   }
 

@@ -9,17 +9,19 @@ const STREAM_SHARED = ['receive-helpers.lua', 'stream-helpers.lua'] as const;
  * Each Lua script (scripts/<verb>-<numKeys>.lua, with its KEYS/ARGV header), the command
  * name it gets, and the shared parts (scripts/shared/*.lua) put in front of it when it is
  * loaded: Redis runs each script alone, so a function two scripts need is prepended to both.
+ * A script that takes a number of keys that varies (two per state change of a completion,
+ * scripts/<verb>-changes.lua) has `keys` null: each call gives the number first.
  */
-const SCRIPTS: Readonly<Record<string, { file: string; keys: number; shared?: readonly string[] }>> = {
+const SCRIPTS: Readonly<Record<string, { file: string; keys: number | null; shared?: readonly string[] }>> = {
   kadabraReceiveBatch: { file: 'receive-batch-3.lua', keys: 3, shared: ['receive-helpers.lua'] },
-  kadabraComplete: { file: 'complete-4.lua', keys: 4, shared: ['state-totals.lua'] },
+  kadabraComplete: { file: 'complete-changes.lua', keys: null, shared: ['state-totals.lua'] },
   kadabraInProgress: { file: 'in-progress-3.lua', keys: 3, shared: ['receive-helpers.lua'] },
   kadabraDeadLetter: { file: 'dead-letter-3.lua', keys: 3 },
   kadabraRequeueDeadLetter: { file: 'requeue-dead-letter-2.lua', keys: 2 },
   kadabraStreamReceive: { file: 'stream-receive-2.lua', keys: 2, shared: STREAM_SHARED },
   kadabraStreamInProgress: { file: 'stream-in-progress-2.lua', keys: 2, shared: STREAM_SHARED },
   kadabraStreamClaim: { file: 'stream-claim-2.lua', keys: 2, shared: STREAM_SHARED },
-  kadabraStreamComplete: { file: 'stream-complete-3.lua', keys: 3, shared: ['state-totals.lua'] },
+  kadabraStreamComplete: { file: 'stream-complete-changes.lua', keys: null, shared: ['state-totals.lua'] },
   kadabraStreamDeadLetter: { file: 'stream-dead-letter-2.lua', keys: 2, shared: STREAM_SHARED },
   kadabraStreamRequeueDeadLetter: { file: 'stream-requeue-dead-letter-2.lua', keys: 2 },
   kadabraStreamPruneConsumers: { file: 'stream-prune-consumers-1.lua', keys: 1 },
@@ -36,14 +38,12 @@ declare module 'ioredis' {
       queue: string, inprogress: string, dead: string, max: number, maxMessageBytes: number, maxBatchBytes: number,
     ): Result<[number, number, number, number, ...Buffer[]], Context>;
     /**
-     * `totals`: how many (name, amount) pairs follow, -1 without a state change; `sets`:
-     * how many (name, timestamp, value) triples of values set if newer follow them. `rest`:
-     * the n messages, their n SHA-1 digests (hex) in the same order, then the pairs and triples.
-     * Returns how many messages were removed.
+     * `numKeys`: 2 + 2 per state change; `keys`: inprogress, entered, then each change's
+     * two hashes (`stateChangeKeys`); then n, the number of state changes (-1 without),
+     * the n messages, their n SHA-1 digests (hex) in the same order, and the changes
+     * (`stateChangeArgs`). Returns how many messages were removed.
      */
-    kadabraComplete(
-      inprogress: string, entered: string, state: string, latest: string, n: number, totals: number, sets: number, ...rest: ScriptArg[]
-    ): Result<number, Context>;
+    kadabraComplete(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<number, Context>;
     /** Returns `[server ms, dead-lettered count, dead-letter list length, last dead-lettered size, message, entered ms, ...]`. */
     kadabraInProgressBuffer(
       inprogress: string, entered: string, dead: string, limit: number, maxMessageBytes: number, maxBatchBytes: number,
@@ -69,13 +69,11 @@ declare module 'ioredis' {
       maxDeliveries: number, maxMessageBytes: number, maxBatchBytes: number,
     ): Result<[number, number, number, number, ...(Buffer | number)[]], Context>;
     /**
-     * `totals`: how many (name, amount) pairs follow the n ids, -1 without a state change;
-     * `sets`: how many (name, timestamp, value) triples of values set if newer follow them.
-     * Returns how many entries were acknowledged.
+     * `numKeys`: 1 + 2 per state change; `keys`: the stream, then each change's two hashes
+     * (`stateChangeKeys`); then the group, n, the number of state changes (-1 without),
+     * the n entry ids and the changes (`stateChangeArgs`). Returns how many entries were acknowledged.
      */
-    kadabraStreamComplete(
-      stream: string, state: string, latest: string, group: string, n: number, totals: number, sets: number, ...rest: string[]
-    ): Result<number, Context>;
+    kadabraStreamComplete(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<number, Context>;
     /**
      * `reason` '': the entry is checked against `maxMessageBytes` and the Kadabra entry form,
      * and dead-lettered with that check's reason only when it fails it.
@@ -117,6 +115,6 @@ function loadSources(): Map<string, string> {
 export function defineScripts(connection: RedisClient): void {
   const lua = loadSources();
   for (const [name, { keys }] of Object.entries(SCRIPTS)) {
-    connection.defineCommand(name, { numberOfKeys: keys, lua: lua.get(name) ?? '' });
+    connection.defineCommand(name, keys === null ? { lua: lua.get(name) ?? '' } : { numberOfKeys: keys, lua: lua.get(name) ?? '' });
   }
 }

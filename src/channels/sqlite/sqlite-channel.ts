@@ -23,7 +23,7 @@ import type {
 } from '../channel.js';
 import { DEFAULT_RECEIVE_TIMEOUT_SECONDS } from '../channel.js';
 import { ownReceipts } from '../receipt.js';
-import { checkNamespace, checkStateChange, checkStateSelection } from '../state-change.js';
+import { checkNamespace, checkStateChanges, checkStateSelection } from '../state-change.js';
 import { SqliteReceipt } from './sqlite-receipt.js';
 import { SqliteLease } from './sqlite-lease.js';
 import { checkLease } from '../channel-lease.js';
@@ -223,14 +223,14 @@ export class SqliteChannel implements Channel {
 
   /**
    * Deletes each message's row from in-progress by its row id, in one transaction (a
-   * row another agent completed first is skipped); with a state change, all or nothing,
-   * the change applied in the same transaction.
+   * row another agent completed first is skipped); with state changes, all or nothing,
+   * the changes applied in the same transaction.
    */
   async complete(receipts: readonly Receipt[], options: CompleteOptions = {}): Promise<void> {
     const ids = ownReceipts('SqliteChannel', SqliteReceipt, receipts).map((receipt) => receipt.rowId);
-    const change = options.stateChange && checkStateChange(options.stateChange);
+    const changes = checkStateChanges(options.stateChange);
     if (ids.length === 0) return;
-    await this.run((queue) => queue.complete(ids, change));
+    await this.run((queue) => queue.complete(ids, changes));
   }
 
   /** The lease `name`, a row of the file's `kadabra_leases` table, timed by SQLite's clock. */

@@ -168,17 +168,17 @@ export class SqliteQueue {
   }
 
   /**
-   * Deletes these in-progress rows; returns how many were still there. With a state
-   * change, all or nothing: when every row is still in progress (each id once), they are
-   * deleted and the change applied in this one transaction; else nothing changes.
+   * Deletes these in-progress rows; returns how many were still there. With state
+   * changes, all or nothing: when every row is still in progress (each id once), they are
+   * deleted and the changes applied in this one transaction; else nothing changes.
    * @throws InvalidArgumentError when a total would leave the 64-bit range (rolled back).
    */
-  complete(ids: readonly number[], change?: StateChange): number {
+  complete(ids: readonly number[], changes?: readonly StateChange[]): number {
     return this.db.transaction(() => {
-      if (change) {
+      if (changes) {
         const all = new Set(ids).size === ids.length && ids.every((id) => this.isInProgress.get(id) !== undefined);
         if (!all) return 0;
-        this.state.apply(change);
+        for (const change of changes) this.state.apply(change);
       }
       let removed = 0;
       for (const id of ids) removed += this.deleteInProgress.run(id).changes;

@@ -27,7 +27,10 @@ export interface FoldContext {
 
 /** A batch folded into one state change, and the messages that could not be. */
 export interface FoldResult {
+  /** What the batch adds to the series' values (`PROMETHEUS_NAMESPACE`). */
   readonly add: Map<string, bigint>;
+  /** The creation claims of the series new to this agent (`CREATED_NAMESPACE`). */
+  readonly claims: Map<string, bigint>;
   /** Each gauge series' newest value in the batch, by series id text: set if newer. */
   readonly set: Map<string, LatestValue>;
   readonly rejected: RejectedMessage[];
@@ -111,7 +114,7 @@ function add(totals: Map<string, bigint>, name: string, amount: bigint, evenZero
  * (`series-totals.ts` names them): counters into whole units and millionths, timers into
  * their histogram's bucket counts and microsecond sum, a negative counter increment into
  * the metric's negative-increments total, and, for a counter or histogram series this
- * agent does not know, its creation claim; and gauges into the newest value of each
+ * agent does not know, its creation claim (in `claims`, kept apart); and gauges into the newest value of each
  * gauge series, which the completion sets if newer than the one kept. A message with a
  * value that cannot be folded is rejected whole (with the reason) and adds nothing.
  */
@@ -157,11 +160,12 @@ export function foldMetrics(batch: readonly Metrics[], context: FoldContext): Fo
     }
   }
   const now = BigInt(Math.round(context.nowMs()));
+  const claims = new Map<string, bigint>();
   for (const series of claimed) {
-    add(totals, totalName(FIELD.claimedMs, series), now);
-    add(totals, totalName(FIELD.claims, series), 1n);
+    add(claims, totalName(FIELD.claimedMs, series), now);
+    add(claims, totalName(FIELD.claims, series), 1n);
   }
-  return { add: totals, set, rejected };
+  return { add: totals, claims, set, rejected };
 }
 
 /**

@@ -9,6 +9,7 @@ import { gaugeFamilies, groupGauges, type GaugeSeries } from './gauge-families.j
 import { PROMETHEUS_PUBLISHER_DEFAULT_ARGS, prometheusPublisherArgsSchema, type PrometheusPublisherArgs } from './prometheus-publisher-args.js';
 import { createdSeconds, seriesFamilies, SeriesOrder } from './series-families.js';
 import {
+  CREATED_NAMESPACE,
   FIELD,
   groupTotals,
   PROMETHEUS_NAMESPACE,
@@ -128,19 +129,21 @@ export class PrometheusPublisher implements Publisher {
 
   /**
    * Folds the batch; writes nothing. The agent completes the written messages with the
-   * returned `stateChange` (its gauges' values set if newer). A message with a value
+   * returned `stateChange`: the values (and its gauges' values set if newer) and, in their
+   * own namespace, the creation claims of series new to this agent. A message with a value
    * Prometheus totals cannot count (not a finite number, beyond ±2^62) is rejected with the reason.
    */
   async publish(batch: readonly Metrics[]): Promise<PublishOutcome> {
-    const { add, set, rejected } = foldMetrics(batch, this.foldContext);
+    const { add, claims, set, rejected } = foldMetrics(batch, this.foldContext);
     if (add.size === 0 && set.size === 0) return { rejected };
-    return { rejected, stateChange: set.size === 0 ? { namespace: PROMETHEUS_NAMESPACE, add } : { namespace: PROMETHEUS_NAMESPACE, add, set } };
+    const values = set.size === 0 ? { namespace: PROMETHEUS_NAMESPACE, add } : { namespace: PROMETHEUS_NAMESPACE, add, set };
+    return { rejected, stateChange: claims.size === 0 ? values : [values, { namespace: CREATED_NAMESPACE, add: claims }] };
   }
 
   /**
    * The series, read from the channel now; without `stale_after`'s idle ones. Each scrape
-   * reads every series' values; a series' creation claims are read the first time it is
-   * served (they are half the totals of a counter series).
+   * reads every series' values; a series' creation claims (kept apart, in
+   * `CREATED_NAMESPACE`) only while they may still change (`readCreated`).
    */
   async seriesFamilies(): Promise<MetricFamily[]> {
     const read = this.readState;
@@ -203,7 +206,7 @@ export class PrometheusPublisher implements Publisher {
     const settledBefore = (Date.now() - CLAIMS_SETTLE_MS) / 1000;
     const first = [...series.keys()].filter((idText) => !((this.created.get(idText) ?? Infinity) < settledBefore));
     if (first.length === 0) return;
-    const claims = await read(PROMETHEUS_NAMESPACE, {
+    const claims = await read(CREATED_NAMESPACE, {
       names: first.flatMap((idText) => [totalName(FIELD.claimedMs, idText), totalName(FIELD.claims, idText)]),
     });
     for (const idText of first) {
@@ -213,8 +216,12 @@ export class PrometheusPublisher implements Publisher {
     }
   }
 
-  /** Replaces what this agent knows about the series with what the channel holds. */
+  /**
+   * Replaces what this agent knows about the series with what the channel holds; nothing
+   * to do when it holds the series this agent knows, and this agent claimed none since.
+   */
   private learn(series: ReadonlyMap<string, SeriesTotals>, gauges: ReadonlyMap<string, GaugeSeries>): void {
+    if (this.claimed.size === 0 && this.stored.size === series.size + gauges.size && this.storesAll(series) && this.storesAll(gauges)) return;
     this.stored = new Set([...series.keys(), ...gauges.keys()]);
     this.claimed = new Map();
     this.perMetric = new Map();
@@ -222,6 +229,11 @@ export class PrometheusPublisher implements Publisher {
     for (const { id } of [...series.values(), ...gauges.values()]) {
       if (id.dimensions !== null) this.count(`${id.kind}|${id.name}`);
     }
+  }
+
+  private storesAll(series: ReadonlyMap<string, unknown>): boolean {
+    for (const idText of series.keys()) if (!this.stored.has(idText)) return false;
+    return true;
   }
 
   /**

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { renderExposition } from '../../../../src/agent/monitoring/exposition.js';
 import { publishAndSettle } from '../../../../src/agent/publish-and-settle.js';
+import { checkStateChanges } from '../../../../src/channels/state-change.js';
 import { Counter } from '../../../../src/metrics/counter.js';
 import { Dimension } from '../../../../src/metrics/dimension.js';
 import { Gauge } from '../../../../src/metrics/gauge.js';
@@ -251,8 +252,10 @@ describe('PrometheusPublisher', () => {
     const outcome = await publisher.publish([far, near]);
     assert.deepEqual(outcome.rejected.map(({ index }) => index), [0]);
     assert.match(outcome.rejected[0]?.reason ?? '', /gauge "g" has the timestamp 9223372036854775808 µs, beyond the signed 64-bit range/);
-    assert.deepEqual([...(outcome.stateChange?.set ?? new Map()).values()], [{ value: 2, timestamp: T }]);
-    assert.equal(outcome.stateChange?.add.size, 0);
+    const changes = checkStateChanges(outcome.stateChange) ?? [];
+    assert.deepEqual(changes.map((change) => change.namespace), ['prometheus'], 'a gauge claims no creation');
+    assert.deepEqual([...(changes[0]?.set ?? new Map()).values()], [{ value: 2, timestamp: T }]);
+    assert.equal(changes[0]?.add.size, 0);
   });
 
   it('leaves idle series out with stale_after, and shows them again when they change', async (t) => {

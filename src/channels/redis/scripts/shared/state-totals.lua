@@ -1,33 +1,4 @@
 --[[
-  apply_totals(state, first, totals) adds a publisher's state change in a completing
-  script (loaded in front of it by redis-scripts.ts): `totals` pairs of ARGV from index
-  `first` (total name, integer amount) are added with HINCRBY to the HASH `state`. One
-  that fails (it would overflow 64 bits) restores those already added; the function
-  then returns the error reply for the script to return before it changes anything
-  else, and nil when every total was added.
-]]
-local function apply_totals(state, first, totals)
-  local before = {}
-  for t = 0, totals - 1 do
-    local name = ARGV[first + 2 * t]
-    before[t + 1] = redis.call('HGET', state, name) or false
-    local added = redis.pcall('HINCRBY', state, name, ARGV[first + 2 * t + 1])
-    if type(added) == 'table' and added.err then
-      for u = 0, t - 1 do
-        local undo = ARGV[first + 2 * u]
-        if before[u + 1] then
-          redis.call('HSET', state, undo, before[u + 1])
-        else
-          redis.call('HDEL', state, undo)
-        end
-      end
-      return redis.error_reply('state total ' .. name .. ': ' .. added.err)
-    end
-  end
-  return nil
-end
-
---[[
   apply_latest(latest, first, count) keeps a publisher's values set if newer: `count`
   triples of ARGV from index `first` (name, timestamp as a decimal integer, value) are
   written to the HASH `latest` as `<timestamp> <value>`, each only when the name has no
@@ -65,4 +36,51 @@ local function apply_latest(latest, first, count)
       redis.call('HSET', latest, name, timestamp .. ' ' .. value)
     end
   end
+end
+
+--[[
+  apply_changes(first_key, first_arg, count) applies a completion's `count` publisher
+  state changes in a completing script (loaded in front of it by redis-scripts.ts).
+  Change c (from 0) has its totals in the HASH KEYS[first_key + 2c] and its values set
+  if newer in the HASH KEYS[first_key + 2c + 1]; from ARGV[first_arg], each change is
+  m, g, then m pairs (total name, integer amount) and g triples (name, timestamp, value).
+  Every total of every change is added with HINCRBY first; one that fails (it would
+  overflow 64 bits) restores all those already added, in every change, and the function
+  returns the error reply for the script to return before it changes anything else.
+  Then the values are kept (apply_latest), and it returns nil.
+]]
+local function apply_changes(first_key, first_arg, count)
+  local added_before = {}
+  local latest = {}
+  local arg = first_arg
+  for c = 0, count - 1 do
+    local state = KEYS[first_key + 2 * c]
+    local totals = tonumber(ARGV[arg])
+    local sets = tonumber(ARGV[arg + 1])
+    arg = arg + 2
+    for t = 0, totals - 1 do
+      local name = ARGV[arg + 2 * t]
+      local before = redis.call('HGET', state, name) or false
+      local added = redis.pcall('HINCRBY', state, name, ARGV[arg + 2 * t + 1])
+      if type(added) == 'table' and added.err then
+        for u = #added_before, 1, -1 do
+          local undo = added_before[u]
+          if undo[3] then
+            redis.call('HSET', undo[1], undo[2], undo[3])
+          else
+            redis.call('HDEL', undo[1], undo[2])
+          end
+        end
+        return redis.error_reply('state total ' .. name .. ': ' .. added.err)
+      end
+      added_before[#added_before + 1] = { state, name, before }
+    end
+    arg = arg + 2 * totals
+    latest[#latest + 1] = { KEYS[first_key + 2 * c + 1], arg, sets }
+    arg = arg + 3 * sets
+  end
+  for _, values in ipairs(latest) do
+    apply_latest(values[1], values[2], values[3])
+  end
+  return nil
 end

@@ -9,35 +9,34 @@
   the messages, else at the head (where receives push): batches mostly complete in the
   order they were received, and a batch held back (an outage) sits under newer ones.
 
-  With a state change (ARGV[2] >= 0) the call is all or nothing: when any of the messages
+  With state changes (ARGV[2] >= 0) the call is all or nothing: when any of the messages
   is no longer in progress, nothing is removed and no total changes (so a publisher's
-  totals count each message once); else the totals are added with HINCRBY, and one that
-  fails (it would overflow 64 bits) restores those already added and fails the call
-  before anything is removed (apply_totals, from shared/state-totals.lua); then the
-  values set if newer are kept (apply_latest, same file).
+  totals count each message once); else every change is applied (apply_changes, from
+  shared/state-totals.lua: the totals are added with HINCRBY, and one that fails (it
+  would overflow 64 bits) restores those already added and fails the call before
+  anything is removed; then the values set if newer are kept).
 
   KEYS[1] inprogress       LIST of messages being published
   KEYS[2] entered          HASH sha1(message) -> ms since epoch it entered in-progress
-  KEYS[3] state            HASH total name -> integer, a publisher's state (untouched
-                           without a state change)
-  KEYS[4] latest           HASH name -> '<timestamp> <value>', its values set if newer
+  KEYS[3 ..]               per state change, two keys: its namespace's totals HASH (total
+                           name -> integer) and its values set if newer HASH (name ->
+                           '<timestamp> <value>'); none without state changes
   ARGV[1] n, the number of messages
-  ARGV[2] m, the number of totals in the state change; -1 without a state change
-  ARGV[3] g, the number of values set if newer (0 without a state change)
-  ARGV[4 .. n+3] messages
-  ARGV[n+4 .. 2n+3] the SHA-1 (hex) of each message, in the same order
-  ARGV[2n+4 ..] m pairs: total name, integer amount to add; then g triples: name,
-                timestamp (decimal integer), value
+  ARGV[2] k, the number of state changes; -1 without (each message still in progress is
+          removed, the others skipped)
+  ARGV[3 .. n+2] messages
+  ARGV[n+3 .. 2n+2] the SHA-1 (hex) of each message, in the same order
+  ARGV[2n+3 ..] per state change: m, g, m pairs (total name, integer amount to add),
+                g triples (name, timestamp as a decimal integer, value)
 
   Returns how many messages were removed.
 ]]
 local n = tonumber(ARGV[1])
-local totals = tonumber(ARGV[2])
-local sets = tonumber(ARGV[3])
+local changes = tonumber(ARGV[2])
 local wanted = {}
 local digest_of = {}
 local remaining = 0
-for i = 4, n + 3 do
+for i = 3, n + 2 do
   local m = ARGV[i]
   wanted[m] = (wanted[m] or 0) + 1
   digest_of[m] = ARGV[i + n]
@@ -86,18 +85,15 @@ while remaining > 0 and scanned < len do
   end
 end
 
-if removed == 0 or (totals >= 0 and remaining > 0) then
+if removed == 0 or (changes >= 0 and remaining > 0) then
   return 0
 end
 
-if totals > 0 then
-  local failed = apply_totals(KEYS[3], 2 * n + 4, totals)
+if changes > 0 then
+  local failed = apply_changes(3, 2 * n + 3, changes)
   if failed then
     return failed
   end
-end
-if sets > 0 then
-  apply_latest(KEYS[4], 2 * n + 4 + 2 * totals, sets)
 end
 
 if from_head then
