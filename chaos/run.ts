@@ -1,7 +1,7 @@
 // `npm run chaos` (= npm run build && node dist/chaos/run.js): runs every chaos scenario
 // against real processes and prints one row each. Options:
 //   --short        the CI-sized run (small counts, short outages; test/process/chaos runs it)
-//   --only 1,3,all only these scenarios (keys: 1 2 3 4 5 6 6b 7 8 9 10 all p1 p2)
+//   --only 1,3,all only these scenarios (keys: 1 2 3 4 5 6 6b 7 8 9 10 all p1 p2 prom1 prom2)
 //   --channel T    only on this channel type (redis, redis-streams); default: every scenario on each
 // Exits 1 when any row shows a loss, a double, or another broken promise.
 import { parseArgs } from 'node:util';

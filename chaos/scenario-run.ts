@@ -57,6 +57,8 @@ export class ScenarioRun {
   private drainWatch: Promise<number | undefined> | undefined;
 
   private appCount = 0;
+  /** What the scenario started that must outlive its `run` (the agents use it until they stop), ended by `dispose`. */
+  private readonly cleanups: (() => Promise<void>)[] = [];
 
   constructor(
     readonly name: string,
@@ -151,6 +153,7 @@ export class ScenarioRun {
       channel: { type: this.channel.type, args: this.channel.args },
       ratePerSecond: this.profile.ratePerApp,
       flushTimeoutSeconds: 60,
+      ...this.store.appOverrides,
       ...overrides,
     });
     this.apps.push(app);
@@ -263,6 +266,8 @@ export class ScenarioRun {
   /** Stops the agents gracefully (each must exit 0) and reconciles; returns the row. */
   async finish(): Promise<Row> {
     const drainSeconds = await this.drain();
+    // A store of totals is read through the agents (Prometheus scrapes them): before they stop.
+    if (this.store.reconciles === 'totals') await this.store.settle(this.database, Date.now());
     for (const agent of this.agents) {
       try {
         await agent.stop();
@@ -274,6 +279,11 @@ export class ScenarioRun {
     return reconcileRun(this, drainSeconds);
   }
 
+  /** Runs `cleanup` in `dispose`, once the agents are gone. */
+  onDispose(cleanup: () => Promise<void>): void {
+    this.cleanups.push(cleanup);
+  }
+
   /** Kills whatever still runs and deletes the scenario's keys (and the agents' logs, unless the row failed). */
   async dispose(): Promise<void> {
     const keepLogs = this.failures.length > 0;
@@ -282,6 +292,8 @@ export class ScenarioRun {
       ...[...this.apps, ...this.controls].map((p) => p.dispose()),
       ...this.agents.map((agent) => agent.dispose(keepLogs)),
     ]);
+    for (const cleanup of this.cleanups.splice(0)) await cleanup();
     await this.env.inspector.del(...this.channel.keys).catch(() => undefined);
+    await this.store.release?.(this.database);
   }
 }

@@ -10,6 +10,7 @@ import { influxSlow } from './scenarios/influx-slow.js';
 import { malformedMessages } from './scenarios/malformed-messages.js';
 import { postgresAgentKilled } from './scenarios/postgres-agent-killed.js';
 import { postgresOutage } from './scenarios/postgres-outage.js';
+import { prometheusAgentKilled, prometheusRedisRestarts } from './scenarios/prometheus-rows.js';
 import { redisRestarts } from './scenarios/redis-restarts.js';
 import type { Scenario } from './scenarios/scenario.js';
 import { setupWrong } from './scenarios/setup-wrong.js';
@@ -18,7 +19,7 @@ import { twoAgents } from './scenarios/two-agents.js';
 import type { ChaosChannelType } from './support/chaos-channel.js';
 import type { Environment } from './support/environment.js';
 
-/** Every scenario, each alone, then all at once; then the rows that publish into PostgreSQL. */
+/** Every scenario, each alone, then all at once; then the rows that publish into PostgreSQL, and those with the Prometheus publisher. */
 export const SCENARIOS: readonly Scenario[] = [
   agentKilled,
   influxOutage,
@@ -34,6 +35,8 @@ export const SCENARIOS: readonly Scenario[] = [
   allAtOnce,
   postgresAgentKilled,
   postgresOutage,
+  prometheusAgentKilled,
+  prometheusRedisRestarts,
 ];
 
 /** A scenario's title in its row: on the list channel as it is, on another with the type. */

@@ -18,7 +18,15 @@ export interface AppConfig {
    * machine's load causes can be told from any the pipeline causes.
    */
   readonly control?: boolean;
+  /**
+   * Each message also adds 1 to the counter `chaos_messages` (`MESSAGES_COUNTER`), so
+   * that a store keeping totals only (Prometheus) shows how many messages it counted.
+   */
+  readonly countMessages?: boolean;
 }
+
+/** The counter each message adds 1 to when its app is told `countMessages`. */
+export const MESSAGES_COUNTER = 'chaos_messages';
 
 /** A one-second sample of the app's event-loop delay (beyond the 10 ms sampling interval), in milliseconds. */
 export interface LoopSample {
@@ -42,6 +50,8 @@ export interface AppReport {
   readonly stats: { readonly delivered: number; readonly dropped: number; readonly buffered: number };
   /** Messages in client writes that failed and were sent again (some may have reached Redis twice). */
   readonly failedWrites: number;
+  /** Sequence numbers of the messages in those failed writes, once per failed write: each may have put a copy on the queue. */
+  readonly inDoubt: readonly number[];
   /** [ms since the epoch, delivered, dropped] each time the counts changed. */
   readonly timeline: readonly (readonly [number, number, number])[];
   /**

@@ -8,7 +8,7 @@ import { Kadabra } from '../../src/client/kadabra.js';
 import { MetricsCollector } from '../../src/client/metrics-collector.js';
 import { componentLogger, createLogger } from '../../src/logging/logger.js';
 import { encodeMetrics } from '../../src/wire/codec.js';
-import { REPORT_PREFIX, type AppConfig, type AppReport, type LoopSample } from './app-config.js';
+import { MESSAGES_COUNTER, REPORT_PREFIX, type AppConfig, type AppReport, type LoopSample } from './app-config.js';
 import { countingChannel } from './counting-channel.js';
 import { createChannel } from '../../src/channels/create-channel.js';
 
@@ -49,6 +49,7 @@ function request(): void {
     const metrics = client ? client.metrics() : new MetricsCollector('%Y-%m-%dT%H:%M:%S.%fZ', {});
     metrics.setDimension('app', config.name);
     metrics.addCount('chaos', seq);
+    if (config.countMessages === true) metrics.addCount(MESSAGES_COUNTER, 1);
     // A control does the same work up to the wire bytes, without a client to send them.
     if (client) client.send(metrics.close());
     else encodeMetrics(metrics.close());
@@ -101,6 +102,7 @@ async function finish(): Promise<void> {
     throws,
     stats: { delivered: stats.delivered, dropped: stats.dropped, buffered: stats.buffered },
     failedWrites: counting.failedWrites(),
+    inDoubt: [...counting.inDoubt],
     timeline,
     unacknowledged: client ? unacknowledged(seq) : [],
     ackedWrites: client ? counting.ackedWrites : [],

@@ -11,14 +11,17 @@ export interface CountingChannel {
    * queue twice.
    */
   failedWrites(): number;
+  /** Sequence numbers of the messages in those writes, once per failed write that carried it. */
+  readonly inDoubt: readonly number[];
   /** Sequence numbers (the `chaos` counter's value) of every message Redis acknowledged. */
   readonly acked: ReadonlySet<number>;
   /** `[ms since the epoch, first seq, last seq]` of every acknowledged write, in order. */
   readonly ackedWrites: readonly (readonly [number, number, number])[];
 }
 
-// The counter's value is the message's sequence number; the only unquoted number after
-// a `"value": ` (the dimension values are strings).
+// The `chaos` counter's value is the message's sequence number: the first unquoted number
+// after a `"value": ` (the dimension values are strings; the counter is added first, before
+// any `chaos_messages` one, and the wire keeps the order).
 const SEQ = /"value": (\d+)/;
 
 function seqOf(message: string): number | undefined {
@@ -34,6 +37,7 @@ const NOT_SENT = /redis not ready|Stream isn't writeable|enableOfflineQueue/;
 export function countingChannel(redis: Channel): CountingChannel {
   let failed = 0;
   const acked = new Set<number>();
+  const inDoubt: number[] = [];
   const ackedWrites: [number, number, number][] = [];
   const sendEncoded = async (messages: readonly string[]): Promise<void> => {
     try {
@@ -49,7 +53,13 @@ export function countingChannel(redis: Channel): CountingChannel {
       }
       if (last > 0) ackedWrites.push([Date.now(), first, last]);
     } catch (error) {
-      if (!NOT_SENT.test(error instanceof Error ? error.message : String(error))) failed += messages.length;
+      if (!NOT_SENT.test(error instanceof Error ? error.message : String(error))) {
+        failed += messages.length;
+        for (const message of messages) {
+          const seq = seqOf(message);
+          if (seq !== undefined) inDoubt.push(seq);
+        }
+      }
       throw error;
     }
   };
@@ -60,5 +70,5 @@ export function countingChannel(redis: Channel): CountingChannel {
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
-  return { channel, failedWrites: () => failed, acked, ackedWrites };
+  return { channel, failedWrites: () => failed, inDoubt, acked, ackedWrites };
 }

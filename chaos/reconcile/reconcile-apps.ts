@@ -41,6 +41,16 @@ function ackedAt(report: AppReport, seq: number): number | undefined {
 }
 
 /**
+ * Whether message `seq` was acknowledged by Redis within the `everysec` window before a
+ * redis-server SIGKILL (at `redisKillTimes`), so that the kill may have lost it: the
+ * Redis-side limit, not a loss of Kadabra's.
+ */
+export function mayBeRedisLost(report: AppReport, seq: number, redisKillTimes: readonly number[]): boolean {
+  const at = ackedAt(report, seq);
+  return at !== undefined && redisKillTimes.some((kill) => at <= kill + 50 && at >= kill - EVERYSEC_LOSS_WINDOW_MS);
+}
+
+/**
  * Compares one app's report with its stored values, by sequence number. Every sequence
  * number must be stored exactly once, or be one the app's channel never saw acknowledged
  * (the client dropped it at overflow: counted), or have been acknowledged by Redis within
@@ -79,8 +89,7 @@ export function reconcileApp(
       explainedSum += seq;
       continue;
     }
-    const at = ackedAt(report, seq);
-    if (at !== undefined && redisKillTimes.some((kill) => at <= kill + 50 && at >= kill - EVERYSEC_LOSS_WINDOW_MS)) {
+    if (mayBeRedisLost(report, seq, redisKillTimes)) {
       redisLost += 1;
       explainedSum += seq;
     } else {

@@ -1,43 +1,98 @@
 import type { Row } from '../row.js';
 import type { ScenarioRun } from '../scenario-run.js';
-import { reconcileApp, type AppReconciliation } from './reconcile-apps.js';
+import type { MessageStore, TotalsStore } from '../support/chaos-store.js';
+import { reconcileApp } from './reconcile-apps.js';
 import { reconcileDeadLetters } from './reconcile-dead-letters.js';
+import { reconcileAppTotals } from './reconcile-totals.js';
+
+/** What the row needs of one app's reconciliation, by sequence number or from totals. */
+interface AppOutcome {
+  readonly app: string;
+  readonly sent: number;
+  readonly stored: number;
+  readonly lost: number;
+  readonly doubled: number;
+  readonly dropped: number;
+  readonly droppedStored: number;
+  readonly redisLost: number;
+  readonly unacknowledged: number;
+  readonly sumMatches: boolean;
+  /** Sequence numbers of the first few losses, where the store can tell. */
+  readonly lostExamples?: readonly number[];
+}
+
+/** The apps' outcomes, and the points written beyond one per stored point (undefined where not observable). */
+interface StoreOutcome {
+  readonly apps: readonly AppOutcome[];
+  readonly rewritten: number | undefined;
+}
+
+/**
+ * Every app's values in a store that keeps each message, by sequence number; records the
+ * failures only a per-message store can show (values no app sent, points unaccounted for).
+ */
+async function reconcileMessages(run: ScenarioRun, store: MessageStore): Promise<StoreOutcome> {
+  const { database } = run;
+  const sums = await store.countAndSumByApp(database);
+  const apps = [];
+  for (const report of run.reports) {
+    const a = reconcileApp(report, await store.valuesOfApp(database, report.name), sums.get(report.name)?.sum ?? 0, run.redisKills);
+    if (a.foreign > 0) run.failures.push(`${a.app}: ${a.foreign} stored value(s) it never sent`);
+    apps.push(a);
+  }
+  let storedPoints = 0;
+  for (const { count } of sums.values()) storedPoints += count;
+  const accounted = apps.reduce((sum, a) => sum + a.stored + a.doubled + a.foreign, 0);
+  if (storedPoints !== accounted) run.failures.push(`${store.name} holds ${storedPoints} points, the apps account for ${accounted}`);
+  const written = store.pointsWritten(database);
+  return { apps, rewritten: written === undefined ? undefined : written - storedPoints };
+}
+
+/**
+ * Every app's count and sum in a store that keeps only totals (`reconcileAppTotals`);
+ * notes the copies of writes in doubt, and fails on a counter reset.
+ */
+async function reconcileTotals(run: ScenarioRun, store: TotalsStore): Promise<StoreOutcome> {
+  const totals = await store.countAndSumByApp(run.database);
+  const apps = run.reports.map((report) => reconcileAppTotals(report, totals.get(report.name) ?? { count: 0, sum: 0 }, run.redisKills));
+  const figures = apps.map((a) => `${a.app} ${a.counted.count} of ${a.expected.count} (sum ${a.counted.sum} of ${a.expected.sum})`);
+  run.notes.push(`${store.name} counted, of the messages Redis acknowledged: ${figures.join(', ')}`);
+  const copies = apps.reduce((sum, a) => sum + a.copies, 0);
+  if (copies > 0) run.notes.push(`counted twice: ${copies} message(s) of client writes that failed and were sent again (their first copy had reached Redis)`);
+  const known = new Set(run.reports.map((report) => report.name));
+  for (const app of totals.keys()) if (!known.has(app)) run.failures.push(`${store.name} counted messages of an app that never ran: ${app}`);
+  const resets = await store.counterResets(run.database);
+  if (resets > 0) run.failures.push(`${store.name} saw ${resets} counter reset(s): a total went down`);
+  return { apps, rewritten: undefined };
+}
 
 /**
  * Compares what a scenario's apps sent with what its store holds (per app: count, SUM and
- * every value), with the dead-letter list and with the agents' and the proxy's count of
- * publishes; records every broken promise in `run.failures` and returns the table row.
+ * every value; or, for a store that keeps totals, the count and SUM alone), with the
+ * dead-letter list and with the agents' and the proxy's count of publishes; records
+ * every broken promise in `run.failures` and returns the table row.
  */
 export async function reconcileRun(run: ScenarioRun, drainSeconds: number): Promise<Row> {
-  const { store, database } = run;
-  const sums = await store.countAndSumByApp(database);
-  const apps: AppReconciliation[] = [];
+  const { store } = run;
   for (const report of run.reports) {
-    const values = await store.valuesOfApp(database, report.name);
-    apps.push(reconcileApp(report, values, sums.get(report.name)?.sum ?? 0, run.redisKills));
     if (report.throws > 0) run.failures.push(`${report.name}: send() threw ${report.throws} time(s)`);
     if (report.stats.buffered > 0) run.failures.push(`${report.name}: ${report.stats.buffered} message(s) still buffered at exit`);
   }
-  const total = (pick: (a: AppReconciliation) => number): number => apps.reduce((sum, a) => sum + pick(a), 0);
+  const { apps, rewritten } = store.reconciles === 'totals' ? await reconcileTotals(run, store) : await reconcileMessages(run, store);
+  const total = (pick: (a: AppOutcome) => number): number => apps.reduce((sum, a) => sum + pick(a), 0);
   const stored = total((a) => a.stored);
   const published = run.agents.reduce((sum, agent) => sum + agent.publishedTotal, 0);
   const dead = await reconcileDeadLetters(run.env.inspector, run.channel.deadKey, run.bad);
-  let storedPoints = 0;
-  for (const { count } of sums.values()) storedPoints += count;
 
   for (const a of apps) {
-    if (a.lost > 0) run.failures.push(`${a.app}: ${a.lost} message(s) lost, e.g. seq ${a.lostExamples.join(', ')}`);
+    if (a.lost > 0) run.failures.push(`${a.app}: ${a.lost} message(s) lost${a.lostExamples ? `, e.g. seq ${a.lostExamples.join(', ')}` : ''}`);
     if (a.doubled > 0) run.failures.push(`${a.app}: ${a.doubled} message(s) stored twice`);
-    if (a.foreign > 0) run.failures.push(`${a.app}: ${a.foreign} stored value(s) it never sent`);
     if (!a.sumMatches) run.failures.push(`${a.app}: SUM(value) does not match what was sent`);
     const report = run.reports.find((r) => r.name === a.app);
     const unsent = (report?.stats.dropped ?? 0) + (report?.stats.buffered ?? 0);
     if (a.unacknowledged !== unsent) {
       run.failures.push(`${a.app}: ${a.unacknowledged} message(s) never acknowledged, but the client counts ${unsent} dropped or buffered`);
     }
-  }
-  if (storedPoints !== stored + total((a) => a.doubled + a.foreign)) {
-    run.failures.push(`${store.name} holds ${storedPoints} points, the apps account for ${stored}`);
   }
   if (dead.missing.length > 0) run.failures.push(`bad messages not dead-lettered: ${dead.missing.slice(0, 5).join(', ')}`);
   if (dead.unexpected > 0) run.failures.push(`${dead.unexpected} dead letter(s) that are not injected bad messages`);
@@ -63,8 +118,6 @@ export async function reconcileRun(run: ScenarioRun, drainSeconds: number): Prom
   }
 
   const republished = published - stored;
-  const written = store.pointsWritten(database);
-  const rewritten = written === undefined ? undefined : written - storedPoints;
   if (run.republishBound) {
     const overdue = run.overdueNotOrphaned();
     const because = overdue > 0

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { PROMETHEUS_NAMESPACE } from '../../src/publishers/prometheus/series-totals.js';
 
 /** The channel types the chaos suite runs on. */
 export const CHAOS_CHANNEL_TYPES = ['redis', 'redis-streams'] as const;
@@ -28,6 +29,11 @@ export interface ChaosChannel {
   readonly keys: readonly string[];
 }
 
+/** The Prometheus publisher's totals and latest gauge values, kept beside the channel's `key`. */
+function stateKeys(key: string): string[] {
+  return [`${key}:state:${PROMETHEUS_NAMESPACE}`, `${key}:state:${PROMETHEUS_NAMESPACE}:latest`];
+}
+
 /** The Redis list channel, as Python Kadabra shares it. */
 function listChannel(redis: Redis, port: number, id: string): ChaosChannel {
   const queue_key = `chaos:${id}:queue`;
@@ -46,7 +52,7 @@ function listChannel(redis: Redis, port: number, id: string): ChaosChannel {
       (await redis.lrangeBuffer(inprogress_key, 0, -1)).map((raw) => createHash('sha1').update(raw).digest('hex')),
     enteredTimes: async () => new Map(Object.entries(await redis.hgetall(entered)).map(([digest, ms]) => [digest, Number(ms)])),
     push: async (bytes) => void (await redis.lpush(queue_key, bytes)),
-    keys: [queue_key, inprogress_key, dead_key, entered, `${dead_key}:dropped`],
+    keys: [queue_key, inprogress_key, dead_key, entered, `${dead_key}:dropped`, ...stateKeys(queue_key)],
   };
 }
 
@@ -76,7 +82,7 @@ function streamsChannel(redis: Redis, port: number, id: string): ChaosChannel {
       return new Map((await pending()).map(([entry, , idle]) => [entry, now - Number(idle)]));
     },
     push: async (bytes) => void (await redis.xadd(stream_key, '*', 'm', bytes)),
-    keys: [stream_key, dead],
+    keys: [stream_key, dead, ...stateKeys(stream_key)],
   };
 }
 

@@ -4,6 +4,7 @@ import { startPostgresServer, type PostgresServerHandle } from '../../test/suppo
 import { startRedisServer, type RedisServerHandle } from '../../test/support/redis-server.js';
 import { influxStore, postgresStore, type ChaosStore, type ChaosStoreType } from './chaos-store.js';
 import { startSlowProxy, type SlowProxy } from './slow-proxy.js';
+import { prometheusStore } from './prometheus-store.js';
 import { startTcpDelayProxy, type TcpDelayProxy } from './tcp-delay-proxy.js';
 
 /** PostgreSQL and the proxy the agents reach it through, started for the first row that needs them. */
@@ -22,7 +23,7 @@ export interface Environment {
   readonly proxy: SlowProxy;
   /** A plain connection to Redis for inspecting and injecting (reconnects after restarts). */
   readonly inspector: Redis;
-  /** The store of a row's database type (PostgreSQL is started on first use). */
+  /** The store of a row's database type (PostgreSQL is started on first use; Prometheus for each row by the store). */
   store(type: ChaosStoreType): Promise<ChaosStore>;
   /** PostgreSQL, if a row has started it. */
   readonly postgres: PostgresEnvironment | undefined;
@@ -39,6 +40,7 @@ export async function startEnvironment(): Promise<Environment> {
     const inspector = new Redis({ host: '127.0.0.1', port: redis.port, maxRetriesPerRequest: 50, lazyConnect: false });
     inspector.on('error', () => undefined);
     const influxRows = influxStore(influx, proxy);
+    const prometheusRows = prometheusStore();
     const started = influx;
     let postgres: PostgresEnvironment | undefined;
     return {
@@ -51,6 +53,7 @@ export async function startEnvironment(): Promise<Environment> {
       },
       async store(type) {
         if (type === 'influxdb') return influxRows;
+        if (type === 'prometheus') return prometheusRows;
         if (postgres === undefined) {
           const server = await startPostgresServer();
           const pgProxy = await startTcpDelayProxy(server.port);

@@ -1,7 +1,8 @@
 // The CI-sized chaos suite (`npm run chaos -- --short`), split over a few test files so
 // that each stays within the test runner's per-file timeout: every scenario of the suite,
 // with small counts and short outages, against real processes (apps, `kadabra agent`,
-// redis-server with AOF everysec, influxd behind a fault proxy). Each scenario is one
+// redis-server with AOF everysec, influxd behind a fault proxy; PostgreSQL or a Prometheus
+// scraping the agent for the rows of parts 4 and 5). Each scenario is one
 // test; it passes when its row does: lost 0, doubled 0, stored = sent (less counted
 // drops not stored and the Redis-side limit), every bad message dead-lettered with a
 // reason, and re-publishes within what the row's faults explain.
@@ -22,6 +23,7 @@ export const CHAOS_SHORT_PARTS: readonly (readonly string[])[] = [
   ['5', '6', '6b', '7', '8'],
   ['9', '10', 'all'],
   ['p1', 'p2'],
+  ['prom1', 'prom2'],
 ];
 
 /**

@@ -1,27 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AppReport } from '../../../chaos/app/app-config.js';
 import { reconcileApp } from '../../../chaos/reconcile/reconcile-apps.js';
-
-function report(sent: number, unacknowledged: number[], ackedWrites: [number, number, number][] = [[1_000, 1, sent]]): AppReport {
-  return {
-    name: 'app',
-    sent,
-    throws: 0,
-    stats: { delivered: sent - unacknowledged.length, dropped: unacknowledged.length, buffered: 0 },
-    failedWrites: 0,
-    timeline: [],
-    unacknowledged,
-    ackedWrites,
-    loop: [],
-    startedAt: 0,
-    stoppedAt: 0,
-  };
-}
-
-const sumOf = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);
-const except = (sent: number, ...missing: number[]): number[] =>
-  Array.from({ length: sent }, (_, i) => i + 1).filter((seq) => !missing.includes(seq));
+import { appReport as report, except, sumOf } from './app-report.js';
 
 describe('reconcileApp: by sequence number', () => {
   it('a message counted as dropped but stored anyway is allowed and reported, never lost or doubled', () => {
