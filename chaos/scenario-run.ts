@@ -66,8 +66,10 @@ export class ScenarioRun {
     channelType: ChaosChannelType,
     /** Where the agents publish, and what the reconciliation reads. */
     readonly store: ChaosStore,
+    /** The row's own channel, when the scenario starts one (default: on the shared redis-server). */
+    channel?: ChaosChannel,
   ) {
-    this.channel = chaosChannel(channelType, env.inspector, env.redis.port, this.id);
+    this.channel = channel ?? chaosChannel(channelType, env.inspector, env.redis.port, this.id);
     this.database = `chaos_${this.id}`;
     this.lostAnswerPointsBefore = env.proxy.pointsInLostAnswers;
     this.watch = new InProgressWatch(() => this.channel.enteredTimes(), profile.nannyThresholdSeconds * 1000);
@@ -283,5 +285,6 @@ export class ScenarioRun {
       ...this.agents.map((agent) => agent.dispose(keepLogs)),
     ]);
     await this.env.inspector.del(...this.channel.keys).catch(() => undefined);
+    await this.channel.dispose?.();
   }
 }

@@ -26,6 +26,8 @@ export interface ChaosChannel {
   push(bytes: Buffer): Promise<void>;
   /** Every key the channel may have created. */
   readonly keys: readonly string[];
+  /** Stops what the channel started for its row (a cluster channel's cluster); none for the shared redis-server. */
+  dispose?(): Promise<void>;
 }
 
 /** The Redis list channel, as Python Kadabra shares it. */

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { SHORT_PROFILE } from '../../../chaos/profile.js';
 import { formatTable, type Row } from '../../../chaos/row.js';
 import { startEnvironment, type Environment } from '../../../chaos/support/environment.js';
-import { rowTitle, runScenario, SCENARIOS } from '../../../chaos/suite.js';
+import { rowTitle, runScenario, SCENARIOS, scenariosOn } from '../../../chaos/suite.js';
 import type { ChaosChannelType } from '../../../chaos/support/chaos-channel.js';
 
 /** Per scenario; the longest ("all at once") takes about 25 s on an idle machine. */
@@ -22,6 +22,7 @@ export const CHAOS_SHORT_PARTS: readonly (readonly string[])[] = [
   ['5', '6', '6b', '7', '8'],
   ['9', '10', 'all'],
   ['p1', 'p2'],
+  ['c1', 'c2'],
 ];
 
 /**
@@ -30,7 +31,7 @@ export const CHAOS_SHORT_PARTS: readonly (readonly string[])[] = [
  */
 export function chaosShortRows(part: number, channelType: ChaosChannelType = 'redis'): void {
   const keys = CHAOS_SHORT_PARTS[part - 1] ?? [];
-  const scenarios = SCENARIOS.filter((scenario) => keys.includes(scenario.key));
+  const scenarios = scenariosOn(channelType, SCENARIOS.filter((scenario) => keys.includes(scenario.key)));
   if (part === 1 && channelType === 'redis') {
     test('every scenario of the suite is in one part of the CI-sized run', () => {
       assert.deepEqual(CHAOS_SHORT_PARTS.flat().sort(), SCENARIOS.map((scenario) => scenario.key).sort());
