@@ -6,11 +6,10 @@
 // has it, and the client counts each message delivered once.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Redis } from 'ioredis';
 import { Kadabra } from '../../../src/client/kadabra.js';
 import { streamShardKeys } from '../../../src/channels/redis-streams/stream-shard-keys.js';
 import { createLogger } from '../../../src/logging/logger.js';
-import { startRedisCluster, type RedisClusterHandle } from '../../support/redis-cluster.js';
+import { onClusterNode, startRedisCluster, type RedisClusterHandle } from '../../support/redis-cluster.js';
 import { uniqueStreamKey } from '../../support/redis-server.js';
 import { startReplyDroppingProxy, type ReplyDroppingProxy } from '../../support/reply-dropping-proxy.js';
 import { waitFor } from '../../support/wait-for.js';
@@ -18,21 +17,9 @@ import { waitFor } from '../../support/wait-for.js';
 const SHARDS = 3;
 const MESSAGES = 5;
 
-/** A short-lived plain connection to one node. */
-async function onNode<T>(port: number, use: (redis: Redis) => Promise<T>): Promise<T> {
-  const redis = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0 });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    return await use(redis);
-  } finally {
-    redis.disconnect();
-  }
-}
-
 /** Entries of `key` on the node at `port` (a replica answers once told READONLY). */
 function lengthOn(port: number, key: string): Promise<number> {
-  return onNode(port, async (redis) => {
+  return onClusterNode(port, async (redis) => {
     await redis.call('READONLY');
     return redis.xlen(key);
   });
@@ -57,15 +44,15 @@ before(async () => {
   for (const pair of pairs) {
     const proxy = await startReplyDroppingProxy(pair.master);
     proxies.push(proxy);
-    await onNode(pair.master, (redis) => redis.config('SET', 'cluster-announce-port', String(proxy.port)));
+    await onClusterNode(pair.master, (redis) => redis.config('SET', 'cluster-announce-port', String(proxy.port)));
   }
   const proxyPorts = new Set(proxies.map((proxy) => proxy.port));
   await waitFor(async () => {
-    const seen = await Promise.all(cluster.servers.map((server) => onNode(server.port, (redis) => redis.call('CLUSTER', 'NODES'))));
+    const seen = await Promise.all(cluster.servers.map((server) => onClusterNode(server.port, (redis) => redis.call('CLUSTER', 'NODES'))));
     return seen.every((text) => [...String(text).matchAll(/ 127\.0\.0\.1:(\d+)@\d+ \S*master/g)].every(([, port]) => proxyPorts.has(Number(port))));
   }, 'every node sees the masters at their proxies', 30_000, () => '', 100);
   await waitFor(async () => {
-    const links = await Promise.all(pairs.map((pair) => onNode(pair.replica, (redis) => redis.info('replication'))));
+    const links = await Promise.all(pairs.map((pair) => onClusterNode(pair.replica, (redis) => redis.info('replication'))));
     return links.every((info, i) => info.includes('master_link_status:up') && info.includes(`master_port:${proxies[i]?.port}`));
   }, 'each replica linked to its master through the proxy', 30_000, () => '', 100);
 });
@@ -100,10 +87,10 @@ test('a batch whose reply was lost is sent again, appended once, and counted del
   // Each shard read on its master and on that master's replica (a plain connection each, not through a proxy).
   const names: string[] = [];
   for (const key of streamShardKeys(stream_key, SHARDS)) {
-    const slot = Number(await onNode(pairs[0]?.master ?? 0, (redis) => redis.call('CLUSTER', 'KEYSLOT', key)));
+    const slot = Number(await onClusterNode(pairs[0]?.master ?? 0, (redis) => redis.call('CLUSTER', 'KEYSLOT', key)));
     const pair = pairs.find(({ slots }) => slots.some(([first, last]) => first <= slot && slot <= last));
     assert.ok(pair, `a master serves slot ${slot}`);
-    const entries = await onNode(pair.master, (redis) => redis.xrange(key, '-', '+'));
+    const entries = await onClusterNode(pair.master, (redis) => redis.xrange(key, '-', '+'));
     names.push(...entries.map(([, fields]) => String(fields[1])));
     // WAIT confirmed the replica had the batch before the client counted it delivered.
     assert.equal(await lengthOn(pair.replica, key), entries.length, `${key}: the replica has its master's ${entries.length} entries`);
