@@ -28,6 +28,11 @@ if (channels.length === 0) {
   process.exit(2);
 }
 
+if (!channels.some((type) => scenariosOn(type, scenarios).length > 0)) {
+  process.stderr.write(`no scenario of --only ${values.only} runs on channel type ${channels.join(', ')} (c1 and c2 run on redis-streams only)\n`);
+  process.exit(2);
+}
+
 const log = (text: string): void => void process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${text}\n`);
 const started = Date.now();
 log(`chaos suite (${profile.name}): starting redis-server (AOF, appendfsync everysec) and influxd`);
