@@ -9,10 +9,10 @@ import { after, before, test } from 'node:test';
 import { Kadabra } from '../../../src/client/kadabra.js';
 import { streamShardKeys } from '../../../src/channels/redis-streams/stream-shard-keys.js';
 import { createLogger } from '../../../src/logging/logger.js';
+import { announceMasterAt, type AnnouncedMaster } from '../../support/cluster-announce.js';
 import { onClusterNode, startRedisCluster, type RedisClusterHandle } from '../../support/redis-cluster.js';
 import { uniqueStreamKey } from '../../support/redis-server.js';
 import { startReplyDroppingProxy, type ReplyDroppingProxy } from '../../support/reply-dropping-proxy.js';
-import { waitFor } from '../../support/wait-for.js';
 
 const SHARDS = 3;
 const MESSAGES = 5;
@@ -27,34 +27,19 @@ function lengthOn(port: number, key: string): Promise<number> {
 
 let cluster: RedisClusterHandle;
 const proxies: ReplyDroppingProxy[] = [];
-/** Each master's own port, its replica's and its slots, as the cluster was created (before any port is announced). */
-let pairs: { master: number; replica: number; slots: readonly (readonly [number, number])[] }[];
+/** Each master as the cluster was created: its own port, its replica's and its slots. */
+let pairs: AnnouncedMaster[];
 
 before(async () => {
   cluster = await startRedisCluster();
-  const nodes = await cluster.nodes();
-  pairs = nodes
-    .filter((node) => node.role === 'master')
-    .map((master) => ({
-      master: master.port,
-      replica: nodes.find((node) => node.masterId === master.id)?.port ?? Number.NaN,
-      slots: master.slots,
-    }));
+  const masters = (await cluster.nodes()).filter((node) => node.role === 'master');
   // Each master announces its proxy's port: the cluster's clients (and its replica) reach it through the proxy.
-  for (const pair of pairs) {
-    const proxy = await startReplyDroppingProxy(pair.master);
+  pairs = [];
+  for (const master of masters) {
+    const proxy = await startReplyDroppingProxy(master.port);
     proxies.push(proxy);
-    await onClusterNode(pair.master, (redis) => redis.config('SET', 'cluster-announce-port', String(proxy.port)));
+    pairs.push(await announceMasterAt(cluster, master.port, proxy.port));
   }
-  const proxyPorts = new Set(proxies.map((proxy) => proxy.port));
-  await waitFor(async () => {
-    const seen = await Promise.all(cluster.servers.map((server) => onClusterNode(server.port, (redis) => redis.call('CLUSTER', 'NODES'))));
-    return seen.every((text) => [...String(text).matchAll(/ 127\.0\.0\.1:(\d+)@\d+ \S*master/g)].every(([, port]) => proxyPorts.has(Number(port))));
-  }, 'every node sees the masters at their proxies', 30_000, () => '', 100);
-  await waitFor(async () => {
-    const links = await Promise.all(pairs.map((pair) => onClusterNode(pair.replica, (redis) => redis.info('replication'))));
-    return links.every((info, i) => info.includes('master_link_status:up') && info.includes(`master_port:${proxies[i]?.port}`));
-  }, 'each replica linked to its master through the proxy', 30_000, () => '', 100);
 });
 
 after(async () => {
@@ -87,10 +72,10 @@ test('a batch whose reply was lost is sent again, appended once, and counted del
   // Each shard read on its master and on that master's replica (a plain connection each, not through a proxy).
   const names: string[] = [];
   for (const key of streamShardKeys(stream_key, SHARDS)) {
-    const slot = Number(await onClusterNode(pairs[0]?.master ?? 0, (redis) => redis.call('CLUSTER', 'KEYSLOT', key)));
+    const slot = Number(await onClusterNode(pairs[0]?.port ?? 0, (redis) => redis.call('CLUSTER', 'KEYSLOT', key)));
     const pair = pairs.find(({ slots }) => slots.some(([first, last]) => first <= slot && slot <= last));
     assert.ok(pair, `a master serves slot ${slot}`);
-    const entries = await onClusterNode(pair.master, (redis) => redis.xrange(key, '-', '+'));
+    const entries = await onClusterNode(pair.port, (redis) => redis.xrange(key, '-', '+'));
     names.push(...entries.map(([, fields]) => String(fields[1])));
     // WAIT confirmed the replica had the batch before the client counted it delivered.
     assert.equal(await lengthOn(pair.replica, key), entries.length, `${key}: the replica has its master's ${entries.length} entries`);
