@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Cluster } from 'ioredis';
 import { streamShardKeys } from '../../src/channels/redis-streams/stream-shard-keys.js';
+import { announceMasterAt } from '../../test/support/cluster-announce.js';
 import { startRedisCluster, type RedisClusterHandle } from '../../test/support/redis-cluster.js';
+import type { RedisServerHandle } from '../../test/support/redis-server.js';
 import type { ChaosChannel } from './chaos-channel.js';
+import { startReplicaLagProxy, type ReplicaLagProxy } from './replica-lag-proxy.js';
 
 /** Shards of the cluster rows' channel: one stream per master of the 3-master test cluster, if their slots fall so. */
 export const CLUSTER_SHARDS = 3;
@@ -13,18 +16,35 @@ export interface ClusterChaosChannel extends ChaosChannel {
   readonly cluster: RedisClusterHandle;
   /** The key of each shard. */
   readonly shardKeys: readonly string[];
+  /** The master of shard 0, as the row began. */
+  readonly shardMaster: RedisServerHandle;
+  /** The proxy that master is reached through, which can make its replica trail it. */
+  readonly lagProxy: ReplicaLagProxy;
 }
 
 /**
  * Starts a Redis Cluster (3 masters with a replica each, on loopback) and describes a
  * 3-shard Redis Streams channel on it; with `waitReplicas` > 0, the apps' and agents'
- * arguments carry `wait_replicas` (and a `wait_timeout_ms` of 1 s). Its `dispose()` stops
- * the cluster.
+ * arguments carry `wait_replicas` (and a `wait_timeout_ms` of 1 s). The master of shard 0
+ * is reached through a `ReplicaLagProxy` it announces as its address. Its `dispose()`
+ * stops the proxy and the cluster.
  */
 export async function startClusterChaosChannel(waitReplicas: number): Promise<ClusterChaosChannel> {
   const cluster = await startRedisCluster();
   const stream_key = `{chaos:${randomBytes(4).toString('hex')}}:stream`;
   const shardKeys = streamShardKeys(stream_key, CLUSTER_SHARDS);
+  let lagProxy: ReplicaLagProxy | undefined;
+  let shardMaster: RedisServerHandle;
+  try {
+    shardMaster = await cluster.masterOf(shardKeys[0] as string);
+    lagProxy = await startReplicaLagProxy(shardMaster.port);
+    await announceMasterAt(cluster, shardMaster.port, lagProxy.port);
+  } catch (error) {
+    await lagProxy?.close();
+    await cluster.dispose();
+    throw error;
+  }
+  const proxy = lagProxy;
   // The inspector waits out a failover (offline queue, retried redirections) rather than failing at once.
   const redis = new Cluster([...cluster.startupNodes]);
   redis.on('error', () => undefined);
@@ -42,6 +62,8 @@ export async function startClusterChaosChannel(waitReplicas: number): Promise<Cl
     type: 'redis-streams',
     cluster,
     shardKeys,
+    shardMaster,
+    lagProxy: proxy,
     args: {
       cluster_nodes: cluster.startupNodes.map(({ host, port }) => `${host}:${port}`),
       shards: CLUSTER_SHARDS,
@@ -68,6 +90,7 @@ export async function startClusterChaosChannel(waitReplicas: number): Promise<Cl
     keys: [...shardKeys, ...dead],
     dispose: async () => {
       redis.disconnect();
+      await proxy.close();
       await cluster.dispose();
     },
   };
