@@ -1,4 +1,4 @@
-import { startTcpProxy } from '../../test/support/tcp-proxy.js';
+import { delayedWriter, startTcpProxy } from '../../test/support/tcp-proxy.js';
 
 /**
  * A TCP proxy in front of a Redis Cluster master that the master announces as its
@@ -21,21 +21,13 @@ export async function startReplicaLagProxy(masterPort: number): Promise<ReplicaL
   let lagMs = 0;
   const proxy = await startTcpProxy(masterPort, ({ client, upstream }) => {
     let replicaLink = false;
-    // A chain keeps the held chunks in order.
-    let previous = Promise.resolve();
+    const write = delayedWriter(client);
     return {
       fromClient: (chunk) => {
         if (chunk.includes('PSYNC')) replicaLink = true;
         upstream.write(chunk);
       },
-      fromServer: (chunk) => {
-        const due = Date.now() + (replicaLink ? lagMs : 0);
-        previous = previous.then(async () => {
-          const wait = due - Date.now();
-          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-          if (!client.destroyed) client.write(chunk);
-        });
-      },
+      fromServer: (chunk) => write(chunk, replicaLink ? lagMs : 0),
     };
   });
   return {

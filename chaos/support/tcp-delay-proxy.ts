@@ -1,4 +1,4 @@
-import { startTcpProxy } from '../../test/support/tcp-proxy.js';
+import { delayedWriter, startTcpProxy } from '../../test/support/tcp-proxy.js';
 
 /**
  * A TCP proxy on a free loopback port in front of a server whose protocol it does not
@@ -18,17 +18,9 @@ export interface TcpDelayProxy {
 export async function startTcpDelayProxy(upstreamPort: number): Promise<TcpDelayProxy> {
   let answerDelayMs = 0;
   const proxy = await startTcpProxy(upstreamPort, ({ client }) => {
-    // Each chunk is delayed by the delay in force when it arrived; a chain keeps their order.
-    let previous = Promise.resolve();
-    return {
-      fromServer: (chunk) => {
-        const delay = answerDelayMs;
-        previous = previous.then(async () => {
-          if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-          if (!client.destroyed) client.write(chunk);
-        });
-      },
-    };
+    // Each chunk is delayed by the delay in force when it arrived, in order.
+    const write = delayedWriter(client);
+    return { fromServer: (chunk) => write(chunk, answerDelayMs) };
   });
   return {
     port: proxy.port,

@@ -66,3 +66,20 @@ export async function startTcpProxy(upstreamPort: number, relay: (connection: Pr
     },
   };
 }
+
+/**
+ * A writer to `socket` that passes each chunk on `delayMs` after it was handed over (the
+ * delay given with it), in the order handed over; what is still held when the socket
+ * closes is dropped.
+ */
+export function delayedWriter(socket: Socket): (chunk: Buffer, delayMs: number) => void {
+  let previous = Promise.resolve();
+  return (chunk, delayMs) => {
+    const due = Date.now() + delayMs;
+    previous = previous.then(async () => {
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (!socket.destroyed) socket.write(chunk);
+    });
+  };
+}
