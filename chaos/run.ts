@@ -1,14 +1,14 @@
 // `npm run chaos` (= npm run build && node dist/chaos/run.js): runs every chaos scenario
 // against real processes and prints one row each. Options:
 //   --short        the CI-sized run (small counts, short outages; test/process/chaos runs it)
-//   --only 1,3,all only these scenarios (keys: 1 2 3 4 5 6 6b 7 8 9 10 all p1 p2 prom1 prom2)
+//   --only 1,3,all only these scenarios (keys: 1 2 3 4 5 6 6b 7 8 9 10 all p1 p2 prom1 prom2 c1 c2; c1 and c2 on redis-streams only)
 //   --channel T    only on this channel type (redis, redis-streams); default: every scenario on each
 // Exits 1 when any row shows a loss, a double, or another broken promise.
 import { parseArgs } from 'node:util';
 import { FULL_PROFILE, SHORT_PROFILE } from './profile.js';
 import { formatTable, type Row } from './row.js';
 import { startEnvironment } from './support/environment.js';
-import { runScenario, SCENARIOS } from './suite.js';
+import { runScenario, SCENARIOS, scenariosOn } from './suite.js';
 import { CHAOS_CHANNEL_TYPES } from './support/chaos-channel.js';
 
 const { values } = parseArgs({
@@ -28,6 +28,11 @@ if (channels.length === 0) {
   process.exit(2);
 }
 
+if (!channels.some((type) => scenariosOn(type, scenarios).length > 0)) {
+  process.stderr.write(`no scenario of --only ${values.only} runs on channel type ${channels.join(', ')} (c1 and c2 run on redis-streams only)\n`);
+  process.exit(2);
+}
+
 const log = (text: string): void => void process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${text}\n`);
 const started = Date.now();
 log(`chaos suite (${profile.name}): starting redis-server (AOF, appendfsync everysec) and influxd`);
@@ -35,7 +40,7 @@ const env = await startEnvironment();
 const rows: Row[] = [];
 try {
   for (const channel of channels) {
-    for (const scenario of scenarios) rows.push(await runScenario(env, profile, scenario, log, channel));
+    for (const scenario of scenariosOn(channel, scenarios)) rows.push(await runScenario(env, profile, scenario, log, channel));
   }
 } finally {
   await env.close();

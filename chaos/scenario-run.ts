@@ -68,8 +68,10 @@ export class ScenarioRun {
     channelType: ChaosChannelType,
     /** Where the agents publish, and what the reconciliation reads. */
     readonly store: ChaosStore,
+    /** The row's own channel, when the scenario starts one (default: on the shared redis-server). */
+    channel?: ChaosChannel,
   ) {
-    this.channel = chaosChannel(channelType, env.inspector, env.redis.port, this.id);
+    this.channel = channel ?? chaosChannel(channelType, env.inspector, env.redis.port, this.id);
     this.database = `chaos_${this.id}`;
     this.lostAnswerPointsBefore = env.proxy.pointsInLostAnswers;
     this.watch = new InProgressWatch(() => this.channel.enteredTimes(), profile.nannyThresholdSeconds * 1000);
@@ -295,5 +297,6 @@ export class ScenarioRun {
     for (const cleanup of this.cleanups.splice(0)) await cleanup();
     await this.env.inspector.del(...this.channel.keys).catch(() => undefined);
     await this.store.release?.(this.database);
+    await this.channel.dispose?.();
   }
 }

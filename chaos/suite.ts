@@ -5,6 +5,7 @@ import { agentKilled } from './scenarios/agent-killed.js';
 import { allAtOnce } from './scenarios/all-at-once.js';
 import { appDuringOutage } from './scenarios/app-during-outage.js';
 import { backlog } from './scenarios/backlog.js';
+import { clusterFailover } from './scenarios/cluster-failover.js';
 import { influxOutage } from './scenarios/influx-outage.js';
 import { influxSlow } from './scenarios/influx-slow.js';
 import { malformedMessages } from './scenarios/malformed-messages.js';
@@ -19,7 +20,11 @@ import { twoAgents } from './scenarios/two-agents.js';
 import type { ChaosChannelType } from './support/chaos-channel.js';
 import type { Environment } from './support/environment.js';
 
-/** Every scenario, each alone, then all at once; then the rows that publish into PostgreSQL, and those with the Prometheus publisher. */
+/**
+ * Every scenario, each alone, then all at once; then the rows that publish into
+ * PostgreSQL, those with the Prometheus publisher, and the Redis Cluster failover rows
+ * (streams channel only).
+ */
 export const SCENARIOS: readonly Scenario[] = [
   agentKilled,
   influxOutage,
@@ -37,7 +42,14 @@ export const SCENARIOS: readonly Scenario[] = [
   postgresOutage,
   prometheusAgentKilled,
   prometheusRedisRestarts,
+  clusterFailover(1),
+  clusterFailover(0),
 ];
+
+/** The scenarios of `scenarios` that run on a channel of `channelType`. */
+export function scenariosOn(channelType: ChaosChannelType, scenarios: readonly Scenario[] = SCENARIOS): Scenario[] {
+  return scenarios.filter((scenario) => scenario.channelTypes?.includes(channelType) ?? true);
+}
 
 /** A scenario's title in its row: on the list channel as it is, on another with the type. */
 export function rowTitle(scenario: Scenario, channelType: ChaosChannelType): string {
@@ -57,7 +69,8 @@ export async function runScenario(
   channelType: ChaosChannelType = 'redis',
 ): Promise<Row> {
   const store = await env.store(scenario.store ?? 'influxdb');
-  const run = new ScenarioRun(rowTitle(scenario, channelType), env, profile, log, channelType, store);
+  const channel = await scenario.channel?.();
+  const run = new ScenarioRun(rowTitle(scenario, channelType), env, profile, log, channelType, store, channel);
   const started = Date.now();
   run.step('starting');
   try {

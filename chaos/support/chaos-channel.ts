@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { PROMETHEUS_NAMESPACE } from '../../src/publishers/prometheus/series-totals.js';
+import { CREATED_NAMESPACE, PROMETHEUS_NAMESPACE } from '../../src/publishers/prometheus/series-totals.js';
 
 /** The channel types the chaos suite runs on. */
 export const CHAOS_CHANNEL_TYPES = ['redis', 'redis-streams'] as const;
@@ -27,11 +27,13 @@ export interface ChaosChannel {
   push(bytes: Buffer): Promise<void>;
   /** Every key the channel may have created. */
   readonly keys: readonly string[];
+  /** Stops what the channel started for its row (a cluster channel's cluster); none for the shared redis-server. */
+  dispose?(): Promise<void>;
 }
 
 /** The Prometheus publisher's totals and latest gauge values, kept beside the channel's `key`. */
 function stateKeys(key: string): string[] {
-  return [`${key}:state:${PROMETHEUS_NAMESPACE}`, `${key}:state:${PROMETHEUS_NAMESPACE}:latest`];
+  return [`${key}:state:${PROMETHEUS_NAMESPACE}`, `${key}:state:${PROMETHEUS_NAMESPACE}:latest`, `${key}:state:${CREATED_NAMESPACE}`];
 }
 
 /** The Redis list channel, as Python Kadabra shares it. */

@@ -1,4 +1,4 @@
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import { delayedWriter, startTcpProxy } from '../../test/support/tcp-proxy.js';
 
 /**
  * A TCP proxy on a free loopback port in front of a server whose protocol it does not
@@ -17,46 +17,16 @@ export interface TcpDelayProxy {
 /** Starts a proxy to `127.0.0.1:upstreamPort`. A connection the server refuses (it is down) is closed at once. */
 export async function startTcpDelayProxy(upstreamPort: number): Promise<TcpDelayProxy> {
   let answerDelayMs = 0;
-  const sockets = new Set<Socket>();
-  const track = (socket: Socket): void => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  };
-  const server: Server = createServer((client) => {
-    track(client);
-    const upstream = connect(upstreamPort, '127.0.0.1');
-    track(upstream);
-    const closeBoth = (): void => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', closeBoth).on('close', closeBoth);
-    upstream.on('error', closeBoth).on('close', closeBoth);
-    client.pipe(upstream);
-    // Each chunk is delayed by the delay in force when it arrived; a chain keeps their order.
-    let previous = Promise.resolve();
-    upstream.on('data', (chunk: Buffer) => {
-      const delay = answerDelayMs;
-      previous = previous.then(async () => {
-        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-        if (!client.destroyed) client.write(chunk);
-      });
-    });
+  const proxy = await startTcpProxy(upstreamPort, ({ client }) => {
+    // Each chunk is delayed by the delay in force when it arrived, in order.
+    const write = delayedWriter(client);
+    return { fromServer: (chunk) => write(chunk, answerDelayMs) };
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('the proxy has no TCP address');
   return {
-    port: address.port,
+    port: proxy.port,
     setAnswerDelay(delayMs) {
       answerDelayMs = delayMs;
     },
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => proxy.close(),
   };
 }

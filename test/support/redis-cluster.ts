@@ -76,6 +76,18 @@ export function parseClusterNodes(text: string): ClusterNode[] {
     });
 }
 
+/** Runs `use` on a short-lived plain connection to the node on `port` (not following redirects), then closes it. */
+export async function onClusterNode<T>(port: number, use: (redis: Redis) => Promise<T>, password?: string): Promise<T> {
+  const redis = new Redis({ host: '127.0.0.1', port, password, lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    return await use(redis);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /** Starts 6 nodes and joins them into a cluster of 3 masters with a replica each; resolves once it is healthy. */
 export async function startRedisCluster(options: RedisClusterOptions = {}): Promise<RedisClusterHandle> {
   const nodeOptions: RedisServerOptions = {
@@ -86,17 +98,7 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
   };
   const servers = await Promise.all(Array.from({ length: CLUSTER_MASTERS * 2 }, () => startRedisServer(nodeOptions)));
   const auth = options.password === undefined ? [] : ['-a', options.password, '--no-auth-warning'];
-  /** A short-lived connection to one node. */
-  const onNode = async <T>(port: number, use: (redis: Redis) => Promise<T>): Promise<T> => {
-    const redis = new Redis({ host: '127.0.0.1', port, password: options.password, lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
-    redis.on('error', () => undefined);
-    try {
-      await redis.connect();
-      return await use(redis);
-    } finally {
-      redis.disconnect();
-    }
-  };
+  const onNode = <T>(port: number, use: (redis: Redis) => Promise<T>): Promise<T> => onClusterNode(port, use, options.password);
   const running = async (): Promise<RedisServerHandle[]> => {
     const alive = await Promise.all(servers.map((server) => onNode(server.port, (redis) => redis.ping()).then(() => true, () => false)));
     return servers.filter((_, i) => alive[i]);

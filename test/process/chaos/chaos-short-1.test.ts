@@ -1,4 +1,4 @@
-// The CI-sized chaos suite, part 1 of 5: agent kills, InfluxDB down, Redis restarts, InfluxDB slow (see chaos-short-rows.ts).
+// The CI-sized chaos suite, part 1 of 6: agent kills, InfluxDB down, Redis restarts, InfluxDB slow (see chaos-short-rows.ts).
 import { chaosShortRows } from './chaos-short-rows.js';
 
 chaosShortRows(1);

@@ -1,4 +1,4 @@
-// The CI-sized chaos suite, part 2 of 5: malformed messages, backlogs, two agents, the app during a Redis outage (see chaos-short-rows.ts).
+// The CI-sized chaos suite, part 2 of 6: malformed messages, backlogs, two agents, the app during a Redis outage (see chaos-short-rows.ts).
 import { chaosShortRows } from './chaos-short-rows.js';
 
 chaosShortRows(2);

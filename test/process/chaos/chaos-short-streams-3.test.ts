@@ -1,4 +1,4 @@
-// The CI-sized chaos suite on the Redis Streams channel, part 3 of 5: refusals (the setup wrong, one tenant refused) and all at once (see chaos-short-rows.ts).
+// The CI-sized chaos suite on the Redis Streams channel, part 3 of 6: refusals (the setup wrong, one tenant refused) and all at once (see chaos-short-rows.ts).
 import { chaosShortRows } from './chaos-short-rows.js';
 
 chaosShortRows(3, 'redis-streams');
