@@ -31,6 +31,7 @@ export type {
   ReceivedMessage,
   ReceiveOptions,
   StateChange,
+  StateChanges,
   LatestValue,
   ClaimOptions,
   ConsumerStatus,
