@@ -3,7 +3,26 @@
 // identity.
 import type { Metrics } from './metrics.js';
 
-const quote = JSON.stringify as (text: string) => string;
+const stringify = JSON.stringify as (text: string) => string;
+
+/** Quoted forms remembered: names, dimensions and metadata repeat from message to message. */
+const quotedTexts = new Map<string, string>();
+const QUOTED_ENTRIES = 10_000;
+/** Longer texts are quoted each time (a long, unique value must not stay in memory). */
+const QUOTED_LENGTH = 64;
+
+/** `JSON.stringify(text)`, remembered for short texts. */
+function quote(text: string): string {
+  let quoted = quotedTexts.get(text);
+  if (quoted === undefined) {
+    quoted = stringify(text);
+    if (text.length <= QUOTED_LENGTH) {
+      if (quotedTexts.size >= QUOTED_ENTRIES) quotedTexts.clear();
+      quotedTexts.set(text, quoted);
+    }
+  }
+  return quoted;
+}
 
 /** A number as `JSON.stringify` writes it (`null` for NaN and infinities). */
 function jsonNumber(value: number): string {
@@ -33,7 +52,8 @@ function jsonEntries(metadata: Readonly<Record<string, string>>): string {
  * yields are in stored points, so it must never change.
  */
 export function messageContentKey(metrics: Metrics): string {
-  let key = '[' + quote(metrics.timestampFormat) + ',' + (metrics.serializedAt === undefined ? 'null' : quote(metrics.serializedAt)) + ',[';
+  // `serializedAt` differs from message to message: quoted each time, never remembered.
+  let key = '[' + quote(metrics.timestampFormat) + ',' + (metrics.serializedAt === undefined ? 'null' : stringify(metrics.serializedAt)) + ',[';
   const { dimensions, timers, counters, gauges } = metrics;
   for (let i = 0; i < dimensions.length; i += 1) {
     const d = dimensions[i] as (typeof dimensions)[number];

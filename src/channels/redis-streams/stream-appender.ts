@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Cluster, type ChainableCommander, type Command } from 'ioredis';
 import { KadabraError } from '../../errors/kadabra-error.js';
 import type { EncodedMessage } from '../encoded-message.js';
@@ -23,6 +23,15 @@ export class ReplicasNotConfirmedError extends KadabraError {
         'Check the replicas of that node, or lower wait_replicas',
     );
   }
+}
+
+/** The append script, and its SHA-1 digest: what `EVALSHA` names it by once the server has it. */
+const APPEND_SCRIPT = readScript('stream-append-2.lua');
+const APPEND_SHA = createHash('sha1').update(APPEND_SCRIPT).digest('hex');
+
+/** The server does not have the script (never loaded there, or lost with a restart or `SCRIPT FLUSH`): nothing ran. */
+function isNoScript(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('NOSCRIPT');
 }
 
 /** A batch as appended: the shard it goes to, its number, its messages. */
@@ -73,8 +82,8 @@ function resentPrefix(sent: readonly EncodedMessage[], next: readonly EncodedMes
  */
 export class StreamAppender {
   private readonly producer = randomBytes(8).toString('hex');
-  private readonly bulk = new BulkCommands('eval');
-  private readonly script = readScript('stream-append-2.lua');
+  private readonly bySha = new BulkCommands('evalsha');
+  private readonly withScript = new BulkCommands('eval');
   private batches = 0;
   private nextShard: number;
   private unconfirmed: Batch | undefined;
@@ -110,18 +119,34 @@ export class StreamAppender {
     this.unconfirmed = undefined;
   }
 
-  /** One append of `batch` (and, with `wait_replicas`, the `WAIT` on the same node right after it). */
+  /**
+   * One append of `batch`: by the script's digest (`EVALSHA`), as ioredis runs the other
+   * scripts, so the script's text is not sent with every batch. A server without the
+   * script (restarted, flushed, a node new after a failover) answers NOSCRIPT and runs
+   * nothing: the batch is then sent again with the text (`EVAL`), which also loads it there.
+   */
   private async append(batch: Batch): Promise<void> {
+    try {
+      await this.appendWith('EVALSHA', batch);
+    } catch (error) {
+      if (!isNoScript(error)) throw error;
+      await this.appendWith('EVAL', batch);
+    }
+  }
+
+  /** `batch` appended by `EVALSHA <digest>` or `EVAL <script>` (and, with `wait_replicas`, the `WAIT` on the same node right after it). */
+  private async appendWith(verb: 'EVALSHA' | 'EVAL', batch: Batch): Promise<void> {
     const keys = this.parts.shards[batch.shard] as StreamKeys;
     const connection = await this.parts.connection();
-    const command = this.bulk.createWith(
-      ['EVAL', this.script, '2', keys.stream, `${keys.sentPrefix}${this.producer}`, String(batch.number), String(SENT_RECORD_SECONDS)],
+    const [bulk, script] = verb === 'EVALSHA' ? [this.bySha, APPEND_SHA] : [this.withScript, APPEND_SCRIPT];
+    const command = bulk.createWith(
+      [verb, script, '2', keys.stream, `${keys.sentPrefix}${this.producer}`, String(batch.number), String(SENT_RECORD_SECONDS)],
       batch.messages,
     );
     const { waitReplicas, waitTimeoutMs } = this.parts;
     if (waitReplicas === 0) {
       await connection.sendCommand(command);
-      this.bulk.acknowledged(command);
+      bulk.acknowledged(command);
       return;
     }
     // One pipeline: a cluster client sends it whole to the node of the stream's slot, so
@@ -141,10 +166,11 @@ export class StreamAppender {
     }
     const [appended, waited] = answers;
     if (appended?.[0] || waited?.[0]) {
-      if (connection instanceof Cluster) connection.refreshSlotsCache();
-      throw appended?.[0] ?? waited?.[0];
+      const error = appended?.[0] ?? waited?.[0];
+      if (connection instanceof Cluster && !isNoScript(error)) connection.refreshSlotsCache();
+      throw error;
     }
-    this.bulk.acknowledged(command);
+    bulk.acknowledged(command);
     const confirmed = Number(waited?.[1]);
     if (!(confirmed >= waitReplicas)) throw new ReplicasNotConfirmedError(keys.stream, waitReplicas, confirmed, waitTimeoutMs);
   }

@@ -25,7 +25,7 @@ function escapeKey(text: string): string {
   return text.replace(KEY_SPECIALS, '\\$&');
 }
 
-function remember(cache: Map<string, string>, key: string, value: string): string {
+function remember<T>(cache: Map<string, T>, key: string, value: T): T {
   if (key.length <= CACHED_TEXT_LENGTH) {
     if (cache.size >= CACHE_ENTRIES) cache.clear();
     cache.set(key, value);
@@ -33,10 +33,19 @@ function remember(cache: Map<string, string>, key: string, value: string): strin
   return value;
 }
 
-/** A field: its key in stored form (what InfluxDB sorts by), its value as line protocol writes it. */
-interface StoredField {
+/** A tag or field key: in stored form (what InfluxDB sorts by), and escaped as line protocol writes it. */
+interface StoredKey {
   readonly stored: string;
+  readonly escaped: string;
+}
+
+/** A tag or field: its key, its value as line protocol writes it. */
+interface StoredField extends StoredKey {
   readonly text: string;
+}
+
+function storedKey(stored: string): StoredKey {
+  return { stored, escaped: escapeKey(stored) };
 }
 
 /** Insertion sort by the bytes of the stored key: a metric has a handful of fields, and Array.prototype.sort allocates a work array per call. */
@@ -59,6 +68,17 @@ interface KindField {
 }
 
 const GAUGE_FIELD: KindField = GAUGE_MARKER;
+
+/** Whether two lists of dimensions hold the same names and values in the same order. */
+function sameDimensions(a: Metrics['dimensions'], b: Metrics['dimensions']): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) {
+    const x = a[i] as Metrics['dimensions'][number];
+    const y = b[i] as Metrics['dimensions'][number];
+    if (x.name !== y.name || x.value !== y.value) return false;
+  }
+  return true;
+}
 
 function hasEntries(metadata: Metadata): boolean {
   for (const key in metadata) if (Object.hasOwn(metadata, key)) return true;
@@ -95,7 +115,9 @@ export interface MessageLines {
 export class LineFormatter {
   private readonly measurements = new Map<string, string>();
   private readonly tagSets = new Map<string, string>();
-  private readonly fieldKeys = new Map<string, string>();
+  private readonly fieldKeys = new Map<string, StoredKey>();
+  /** The last tag set written, and the dimensions it was written for: consecutive messages mostly share them. */
+  private lastTags: { readonly dimensions: Metrics['dimensions']; readonly text: string } | undefined;
 
   /** @param rawNewlines keep line feeds raw in string fields (InfluxDB 1.x); false replaces them. */
   constructor(private readonly rawNewlines: boolean) {}
@@ -141,7 +163,7 @@ export class LineFormatter {
     const line = seriesKey + ' ' + this.fieldSet(metadata, value, kind) + ' ' + time;
     lines.push(line);
     if (!mayExceedKeyLimit(line)) return undefined;
-    const fieldKeys = this.fields(metadata, value, kind).map((field) => escapeKey(field.stored));
+    const fieldKeys = this.fields(metadata, value, kind).map((field) => field.escaped);
     return oversizedKeyReason(line, seriesKey, fieldKeys);
   }
 
@@ -154,6 +176,15 @@ export class LineFormatter {
   /** `,key=value,...` of the dimensions, or '' without any. */
   private tagSet(dimensions: Metrics['dimensions']): string {
     if (dimensions.length === 0) return '';
+    const last = this.lastTags;
+    if (last !== undefined && sameDimensions(last.dimensions, dimensions)) return last.text;
+    const text = this.rememberedTagSet(dimensions);
+    this.lastTags = { dimensions, text };
+    return text;
+  }
+
+  /** `tagSet`, from the tag sets remembered or made now. */
+  private rememberedTagSet(dimensions: Metrics['dimensions']): string {
     // Length-prefixed, so that no two dimension lists share a key.
     let key = '';
     for (const d of dimensions) key += `${d.name.length}:${d.name}${d.value.length}:${d.value}`;
@@ -163,11 +194,12 @@ export class LineFormatter {
     for (const d of dimensions) byName.set(d.name, d.value);
     const tags: StoredField[] = [];
     for (const [name, value] of byName) {
-      tags.push({ stored: encodeStoredText(name, 'tagKey'), text: escapeKey(encodeStoredText(value, 'tagValue')) });
+      const stored = encodeStoredText(name, 'tagKey');
+      tags.push({ stored, escaped: escapeKey(stored), text: escapeKey(encodeStoredText(value, 'tagValue')) });
     }
     sortByStoredKey(tags);
     let text = '';
-    for (const tag of tags) text += ',' + escapeKey(tag.stored) + '=' + tag.text;
+    for (const tag of tags) text += ',' + tag.escaped + '=' + tag.text;
     return remember(this.tagSets, key, text);
   }
 
@@ -179,7 +211,7 @@ export class LineFormatter {
       return kind === undefined ? 'value=' + String(value) : kind.key + '=' + this.stringField(kind.value) + ',value=' + String(value);
     }
     let text = '';
-    for (const field of this.fields(metadata, value, kind)) text += (text === '' ? '' : ',') + escapeKey(field.stored) + '=' + field.text;
+    for (const field of this.fields(metadata, value, kind)) text += (text === '' ? '' : ',') + field.escaped + '=' + field.text;
     return text;
   }
 
@@ -188,16 +220,18 @@ export class LineFormatter {
     const fields: StoredField[] = [];
     for (const key of Object.keys(metadata)) {
       if (key === 'value' || key === kind?.key) continue;
-      fields.push({ stored: this.storedFieldKey(key), text: this.stringField(metadata[key] as string) });
+      const { stored, escaped } = this.storedFieldKey(key);
+      fields.push({ stored, escaped, text: this.stringField(metadata[key] as string) });
     }
-    if (kind !== undefined) fields.push({ stored: kind.key, text: this.stringField(kind.value) });
-    fields.push({ stored: 'value', text: String(value) });
+    // `unit`, `kadabra_kind` and `value` are stored as they are, with nothing to escape.
+    if (kind !== undefined) fields.push({ stored: kind.key, escaped: kind.key, text: this.stringField(kind.value) });
+    fields.push({ stored: 'value', escaped: 'value', text: String(value) });
     sortByStoredKey(fields);
     return fields;
   }
 
-  private storedFieldKey(key: string): string {
-    return this.fieldKeys.get(key) ?? remember(this.fieldKeys, key, encodeStoredText(key, 'fieldKey'));
+  private storedFieldKey(key: string): StoredKey {
+    return this.fieldKeys.get(key) ?? remember(this.fieldKeys, key, storedKey(encodeStoredText(key, 'fieldKey')));
   }
 
   /** A string field value in stored form, quoted. */

@@ -193,6 +193,29 @@ describe('RedisStreamsChannel on a real redis-server', () => {
     assert.equal(stats.buffered + stats.dropped, 1);
   });
 
+
+  test('sends run the append script by its digest (EVALSHA); a server that lost it (SCRIPT FLUSH, as a restart) gets its text once, and appends once', async () => {
+    const stream_key = uniqueStreamKey('evalsha');
+    const channel = open({ stream_key });
+    const calls = async (): Promise<{ evalsha: number; eval: number }> => {
+      const info = await streams.redis.info('commandstats');
+      const count = (name: string): number => Number(new RegExp(`^cmdstat_${name}:calls=(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+      return { evalsha: count('evalsha'), eval: count('eval') };
+    };
+    await channel.sendEncoded([wireMessage('warm-up')]);
+    const before = await calls();
+    for (let i = 0; i < 5; i += 1) await channel.sendEncoded([wireMessage(`s${i}a`), wireMessage(`s${i}b`)]);
+    const loaded = await calls();
+    assert.deepEqual({ evalsha: loaded.evalsha - before.evalsha, eval: loaded.eval - before.eval }, { evalsha: 5, eval: 0 });
+    await streams.redis.script('FLUSH');
+    await channel.sendEncoded([wireMessage('after-flush')]);
+    await channel.sendEncoded([wireMessage('after-reload')]);
+    const reloaded = await calls();
+    assert.equal(reloaded.eval - loaded.eval, 1, 'the text once, after the NOSCRIPT answer');
+    assert.equal(reloaded.evalsha - loaded.evalsha, 2, 'the NOSCRIPT attempt, then the next batch by digest');
+    const names = (await streams.redis.xrangeBuffer(stream_key, '-', '+')).map(([, fields]) => decodeMetrics(fields[1] as Buffer).counters[0]?.name);
+    assert.deepEqual(names, ['warm-up', ...Array.from({ length: 5 }, (_, i) => [`s${i}a`, `s${i}b`]).flat(), 'after-flush', 'after-reload']);
+  });
   test('complete deletes the entries: the stream holds only what waits or is in progress', async () => {
     const stream_key = uniqueStreamKey('delete');
     const channel = open({ stream_key });

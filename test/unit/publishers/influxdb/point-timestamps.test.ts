@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { Counter } from '../../../../src/metrics/counter.js';
 import { Metrics } from '../../../../src/metrics/metrics.js';
 import { messageContentKey } from '../../../../src/metrics/message-content-key.js';
-import { PointTimestamps, timestampResolutionNs } from '../../../../src/publishers/influxdb/point-timestamps.js';
+import { leading48Bits, PointTimestamps, timestampResolutionNs } from '../../../../src/publishers/influxdb/point-timestamps.js';
 import { referenceContentKey } from '../../../support/influx-oracle/point-timestamp.js';
 import { anyMessage, anyString, buildMessage } from '../../metrics/arbitraries.js';
 
@@ -57,6 +57,19 @@ describe('PointTimestamps', () => {
     }
     const rate = same / trials;
     assert.ok(rate > 0.0007 && rate < 0.0013, `measured ${rate}`);
+  });
+});
+
+describe('leading48Bits', () => {
+  test('reads the first six bytes of a latin1 digest as a Buffer does (readUIntBE), whatever the bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 6, maxLength: 32 }), (bytes) => {
+        const digest = Buffer.from(bytes);
+        assert.equal(leading48Bits(digest.toString('latin1')), digest.readUIntBE(0, 6));
+      }),
+      { numRuns: 2000 },
+    );
+    assert.equal(leading48Bits('\xff'.repeat(6)), 2 ** 48 - 1);
   });
 });
 
