@@ -1,23 +1,21 @@
-import { IncomingMessage, ServerResponse } from 'node:http';
-import { Socket } from 'node:net';
-import { Duplex } from 'node:stream';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import { formatRatio, formatValue, type BenchRow } from './support/bench-row.js';
 import type { BenchContext } from './support/bench-context.js';
 import { HTTP_BENCH_VARIANTS, type HttpBenchVariant } from './support/http-bench-server.js';
-import { MetricsCollector } from '../src/client/metrics-collector.js';
-import { HttpRequestRecorder } from '../src/http/http-request-recorder.js';
-import { DEFAULT_TIMESTAMP_FORMAT, type Metrics } from '../src/metrics/metrics.js';
-import { encodeMetricsTo } from '../src/wire/codec.js';
-import { WireWriter } from '../src/wire/writer.js';
-import type { Loop } from './support/micro.js';
+import { Kadabra } from '../src/client/kadabra.js';
+import { discardingChannel, HTTP_OPERATIONS, operation, runOperations, type HttpOperation } from './support/http-operation-loop.js';
+import { instructionsPerOperation, valgrindAvailable } from './support/instruction-count.js';
 import { cpuSeconds } from './support/proc-sampler.js';
 import { runIfMain } from './support/run-bench-main.js';
 import { spawnScript } from './support/spawn-script.js';
 import { median } from './support/stats.js';
 
 const TARGET_ADDED_US = 6;
+/** What one message cost to record, encode and send when the target was set (the issue's upper figure). */
+const TYPICAL_MESSAGE_US = 5;
+/** The target without the machine: a request may add this many typical messages' worth of work. */
+const TARGET_RATIO = TARGET_ADDED_US / TYPICAL_MESSAGE_US;
 const CONNECTIONS = 8;
 
 /** CPU µs the server process spent per request over one autocannon run. */
@@ -42,54 +40,91 @@ async function cpuPerRequest(variant: HttpBenchVariant, context: BenchContext, r
   }
 }
 
-/**
- * One request's life in process, without a network: a request and response object, the
- * response written to a sink, finished and closed; `instrumented` adds Kadabra's
- * recording, closing and encoding (into bytes, as `Kadabra.send()` does).
- */
-function requestLoop(instrumented: boolean): Loop {
-  let bytes = 0;
-  const writer = new WireWriter();
-  const client = {
-    metrics: () => new MetricsCollector(DEFAULT_TIMESTAMP_FORMAT, { service: 'api' }),
-    send: (metrics: Metrics) => (bytes += encodeMetricsTo(writer, metrics).length),
-  };
-  const recorder = new HttpRequestRecorder<IncomingMessage>(client, {}, () => '/users/:id', 'bench');
-  const socket = new Socket();
-  // Takes what the response writes, at once: the response finishes as over a socket, so
-  // the request is recorded as answered, not as aborted (which would add an error counter).
-  const sink = new Duplex({ write: (_chunk, _encoding, done: () => void) => done(), read: () => undefined });
-  return (calls) => {
-    for (let i = 0; i < calls; i += 1) {
-      const req = new IncomingMessage(socket);
-      req.method = 'GET';
-      req.url = '/users/42';
-      const res = new ServerResponse(req);
-      res.assignSocket(sink as Socket);
-      if (instrumented) recorder.begin(req, res, req);
-      res.end('{"id":"42"}');
-      res.detachSocket(sink as Socket);
-      res.emit('close');
-    }
-    if (bytes < 0) throw new Error('unreachable');
+/** What a request gains from the instrumentation, against one typical message, in one unit. */
+interface AddedCost {
+  readonly addedPerRequest: number;
+  readonly perTypicalMessage: number;
+}
+
+function addedCost(perOperation: Record<HttpOperation, number>): AddedCost {
+  return {
+    addedPerRequest: perOperation['request-kadabra'] - perOperation['request-bare'],
+    perTypicalMessage: perOperation['typical-message'],
   };
 }
 
 /**
- * CPU µs per call of `loop`, the median of `samples` samples after a warm-up. CPU time,
- * not wall time: on a shared machine the process is not running all the time it waits.
+ * CPU µs per operation in this process: rounds of `calls` operations of each kind in
+ * turn (bare request, instrumented request, typical message), the median per kind. The
+ * kinds alternate every few milliseconds, so a change in what the host gives this
+ * machine falls on all three alike; the ratio holds where the µs do not.
  */
-function cpuMicrosPerCall(loop: Loop, calls: number, samples: number): number {
-  loop(calls * 4); // until the JIT has optimised it
-
-  const perCall: number[] = [];
-  for (let i = 0; i < samples; i += 1) {
-    const before = process.cpuUsage();
-    loop(calls);
-    const used = process.cpuUsage(before);
-    perCall.push((used.user + used.system) / calls);
+async function interleavedCpu(context: BenchContext): Promise<AddedCost> {
+  const client = new Kadabra({ CLIENT_LOG_LEVEL: 'warn' }, { channel: discardingChannel() });
+  const rounds = context.smoke ? 3 : 101;
+  const calls = context.smoke ? 100 : 2_000;
+  const steps = HTTP_OPERATIONS.map((name) => [name, operation(name, client)] as const);
+  for (const [, step] of steps) await runOperations(step, calls * 5); // until the JIT has optimised them
+  const samples = Object.fromEntries(HTTP_OPERATIONS.map((name) => [name, [] as number[]])) as Record<HttpOperation, number[]>;
+  for (let round = 0; round < rounds; round += 1) {
+    for (const [name, step] of steps) {
+      const before = process.cpuUsage();
+      await runOperations(step, calls);
+      const used = process.cpuUsage(before);
+      samples[name].push((used.user + used.system) / calls);
+    }
   }
-  return median(perCall);
+  await client.close();
+  const perOperation = Object.fromEntries(HTTP_OPERATIONS.map((name) => [name, median(samples[name])])) as Record<HttpOperation, number>;
+  context.log(`http-overhead: in process, CPU µs ${HTTP_OPERATIONS.map((name) => `${name} ${perOperation[name].toFixed(2)}`).join(', ')}`);
+  return addedCost(perOperation);
+}
+
+/**
+ * Instructions a request gains from kadabra/http (recording, closing, encoding, sending
+ * into the client's buffer), and those of one typical message recorded, closed, encoded
+ * and sent the same way: counted by valgrind, not timed, so the counts are the same on a
+ * quiet machine and on a loaded one (within a few per cent: where garbage collections
+ * fall). A note instead without valgrind, and in a smoke run (valgrind's start-up alone
+ * takes longer than a smoke run may).
+ */
+async function countedCost(context: BenchContext): Promise<AddedCost | string> {
+  if (context.smoke) return 'not counted in a smoke run';
+  if (!(await valgrindAvailable())) return 'not counted: valgrind is not installed (apt-get install valgrind)';
+  const script = new URL('./support/http-operation-loop.js', import.meta.url);
+  const runs = { warmup: 20_000, base: 1_000, extra: 20_000 };
+  const perOperation = {} as Record<HttpOperation, number>;
+  for (const operation of HTTP_OPERATIONS) {
+    perOperation[operation] = await instructionsPerOperation(script, operation, runs);
+    context.log(`http-overhead: ${operation} ${Math.round(perOperation[operation])} instructions`);
+  }
+  return addedCost(perOperation);
+}
+
+/**
+ * Rows of one measure of the in-process cost: what a request gains, one typical message,
+ * and their ratio; `targeted`: the ratio carries the target (the issue's 6 µs against its
+ * 5 µs a message).
+ */
+function inProcessRows(bench: string, measure: string, unit: string, cost: AddedCost | string, targeted: boolean): BenchRow[] {
+  const figures = {
+    added: `kadabra/http added per request (record, close, encode, send), in process: ${measure}`,
+    typical: `  typical message recorded, closed, encoded, sent by the same client: ${measure}`,
+    ratio: `  added per request ÷ typical message, ${measure}`,
+  };
+  if (typeof cost === 'string') return Object.values(figures).map((figure) => ({ bench, figure, ours: cost, value: 0 }));
+  const ratio = cost.addedPerRequest / cost.perTypicalMessage;
+  return [
+    { bench, figure: figures.added, ours: formatValue(cost.addedPerRequest, unit), value: cost.addedPerRequest },
+    { bench, figure: figures.typical, ours: formatValue(cost.perTypicalMessage, unit), value: cost.perTypicalMessage },
+    {
+      bench,
+      figure: figures.ratio,
+      ours: formatRatio(cost.addedPerRequest, cost.perTypicalMessage),
+      ...(targeted ? { target: `≤ ${TARGET_RATIO}×`, met: ratio <= TARGET_RATIO } : {}),
+      value: Math.max(0, ratio),
+    },
+  ];
 }
 
 /**
@@ -99,10 +134,8 @@ function cpuMicrosPerCall(loop: Loop, calls: number, samples: number): number {
  * time), measured in the server process, rounds interleaved.
  */
 export async function httpOverheadBench(context: BenchContext): Promise<BenchRow[]> {
-  const samples = context.smoke ? 3 : 15;
-  const calls = context.smoke ? 200 : 5_000;
-  const inProcessUs = cpuMicrosPerCall(requestLoop(true), calls, samples) - cpuMicrosPerCall(requestLoop(false), calls, samples);
-  context.log(`http-overhead: record + close + encode in process ${inProcessUs.toFixed(2)} µs/request`);
+  const timed = await interleavedCpu(context);
+  const counted = await countedCost(context);
   const rounds = context.smoke ? 1 : 5;
   const requests = context.smoke ? 300 : 6_000;
   const queueKey = `bench:http:${process.pid}`;
@@ -126,12 +159,9 @@ export async function httpOverheadBench(context: BenchContext): Promise<BenchRow
   const promAdded = added('prom-client');
   const bench = 'http-overhead';
   return [
-    {
-      bench,
-      figure: 'kadabra/http recording + close + encode per request, in process (no socket, no send)',
-      ours: formatValue(Math.max(0, inProcessUs), 'µs'),
-      value: Math.max(0, inProcessUs),
-    },
+    ...inProcessRows(bench, 'CPU time', 'µs', timed, true),
+    // Not the target's measure: see BENCHMARKS.md for why the counts and the CPU time disagree.
+    ...inProcessRows(bench, 'instructions (valgrind)', '', counted, false),
     { bench, figure: 'Express app, bare: server CPU per request', ours: formatValue(bare, 'µs'), value: bare },
     {
       bench,

@@ -34,6 +34,11 @@ interface InstrumentedRequest extends IncomingMessage {
   [RECORDING]?: RequestRecording;
 }
 
+/** The response property the instrumentation adds. */
+interface InstrumentedResponse extends ServerResponse {
+  [RECORDING]?: RequestRecording;
+}
+
 type Chunk = string | Uint8Array | null | undefined;
 
 function byteLength(chunk: unknown, encoding: unknown): number {
@@ -45,9 +50,12 @@ function byteLength(chunk: unknown, encoding: unknown): number {
 /**
  * Records one request into its own collector and sends it once, when the response's
  * connection is done with it (`close`: after `finish`, or when the client went away).
+ * It keeps the request's and response's own methods it stands in front of: the
+ * functions below are shared by every request and find their recording on `this`.
  */
 class RequestRecording {
-  readonly started = process.hrtime.bigint();
+  /** Monotonic milliseconds (`performance.now()`) when the recording began. */
+  readonly started = performance.now();
   requestBytes = 0;
   responseBytes = 0;
   /** The route, taken when the response starts: the framework's routing state is the handler's then. */
@@ -61,6 +69,9 @@ class RequestRecording {
     readonly req: IncomingMessage,
     readonly res: ServerResponse,
     readonly collector: MetricsCollector,
+    readonly push: IncomingMessage['push'],
+    readonly write: ServerResponse['write'],
+    readonly end: ServerResponse['end'],
   ) {}
 
   /** Takes the route at the first byte out. */
@@ -73,6 +84,34 @@ class RequestRecording {
     this.done = true;
     this.recorder.send(this);
   }
+}
+
+// Node's parser hands each body chunk to push(), whether or not the application reads it.
+function countedPush(this: InstrumentedRequest, chunk: unknown, encoding?: BufferEncoding): boolean {
+  const recording = this[RECORDING] as RequestRecording;
+  recording.requestBytes += byteLength(chunk, encoding);
+  return recording.push.call(this, chunk, encoding);
+}
+
+const countedWrite = function (this: InstrumentedResponse, chunk: Chunk, encoding?: unknown): boolean {
+  const recording = this[RECORDING] as RequestRecording;
+  recording.responding();
+  recording.responseBytes += byteLength(chunk, encoding);
+  // eslint-disable-next-line prefer-rest-params
+  return Reflect.apply(recording.write, this, arguments) as boolean;
+} as ServerResponse['write'];
+
+const countedEnd = function (this: InstrumentedResponse, chunk?: unknown, encoding?: unknown): ServerResponse {
+  const recording = this[RECORDING] as RequestRecording;
+  recording.responding();
+  if (typeof chunk !== 'function' && !this.writableEnded) recording.responseBytes += byteLength(chunk, encoding);
+  // eslint-disable-next-line prefer-rest-params
+  return Reflect.apply(recording.end, this, arguments) as ServerResponse;
+} as ServerResponse['end'];
+
+/** `close` of a recorded response (after `finish`, or when the client went away); a second one changes nothing. */
+function responseClosed(this: InstrumentedResponse): void {
+  this[RECORDING]?.finish();
 }
 
 /**
@@ -109,7 +148,7 @@ export class HttpRequestRecorder<Source> {
   begin(req: IncomingMessage, res: ServerResponse, source: Source): MetricsCollector | undefined {
     if (this.options.skipPaths.length > 0 && this.skipped(req)) return undefined;
     const collector = this.client.metrics();
-    const recording = new RequestRecording(this, source, req, res, collector);
+    const recording = new RequestRecording(this, source, req, res, collector, req.push, res.write, res.end);
     const options = this.options;
     if (options.method) collector.setDimension('method', req.method ?? '');
     // Placeholders keep the dimensions in this order; both are set when the request ends.
@@ -118,28 +157,11 @@ export class HttpRequestRecorder<Source> {
     const instrumented = req as InstrumentedRequest;
     instrumented.metrics = collector;
     instrumented[RECORDING] = recording;
-
-    // Node's parser hands each body chunk to push(), whether or not the application reads it.
-    const push = req.push;
-    req.push = function (this: IncomingMessage, chunk: unknown, encoding?: BufferEncoding): boolean {
-      recording.requestBytes += byteLength(chunk, encoding);
-      return push.call(this, chunk, encoding);
-    };
-    const write = res.write;
-    res.write = function (this: ServerResponse, chunk: Chunk, encoding?: unknown): boolean {
-      recording.responding();
-      recording.responseBytes += byteLength(chunk, encoding);
-      // eslint-disable-next-line prefer-rest-params
-      return Reflect.apply(write, this, arguments) as boolean;
-    } as ServerResponse['write'];
-    const end = res.end;
-    res.end = function (this: ServerResponse, chunk?: unknown, encoding?: unknown): ServerResponse {
-      recording.responding();
-      if (typeof chunk !== 'function' && !this.writableEnded) recording.responseBytes += byteLength(chunk, encoding);
-      // eslint-disable-next-line prefer-rest-params
-      return Reflect.apply(end, this, arguments) as ServerResponse;
-    } as ServerResponse['end'];
-    res.once('close', () => recording.finish());
+    (res as InstrumentedResponse)[RECORDING] = recording;
+    req.push = countedPush;
+    res.write = countedWrite;
+    res.end = countedEnd;
+    res.on('close', responseClosed);
     return collector;
   }
 
@@ -202,7 +224,7 @@ export class HttpRequestRecorder<Source> {
     // Node sends no body for these, whatever the application wrote.
     const bodiless = req.method === 'HEAD' || res.statusCode === 204 || res.statusCode === 304;
     collector.addCount(HTTP_METRICS.responseBytes, bodiless ? 0 : recording.responseBytes);
-    collector.setTimer(HTTP_METRICS.duration, Number(process.hrtime.bigint() - recording.started) / 1e6, Units.MILLISECONDS);
+    collector.setTimer(HTTP_METRICS.duration, performance.now() - recording.started, Units.MILLISECONDS);
     this.client.send(collector.close());
   }
 
