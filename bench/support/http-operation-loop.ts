@@ -7,10 +7,7 @@ import { kadabraHttp } from '../../src/http/node-http.js';
 import { recordTypical } from './typical-message.js';
 
 /*
- * The operations whose cost the HTTP benchmark compares, in a process of their own so that
- * an instruction counter sees nothing else:
- *   node http-operation-loop.js <operation> <warmup> <count>
- * runs `warmup` operations, then `count` more, then exits. The operations:
+ * The operations whose CPU time the HTTP benchmark compares in process:
  *   request-bare      one request's life without a socket (request and response objects,
  *                     the response ended into a sink, finished and closed) through a bare listener;
  *   request-kadabra   the same listener wrapped by kadabraHttp: recorded, closed, encoded, sent;
@@ -68,26 +65,4 @@ export async function runOperations(step: (i: number) => void, count: number): P
     if (i % 100 === 99) await new Promise((resolve) => setImmediate(resolve));
   }
   await new Promise((resolve) => setImmediate(resolve));
-}
-
-async function main(): Promise<void> {
-  const [name, warmup, count] = process.argv.slice(2);
-  if (!(HTTP_OPERATIONS as readonly string[]).includes(name ?? '')) {
-    throw new Error(`unknown operation ${String(name)}; known: ${HTTP_OPERATIONS.join(', ')}`);
-  }
-  const client = new Kadabra({ CLIENT_LOG_LEVEL: 'warn' }, { channel: discardingChannel() });
-  const step = operation(name as HttpOperation, client);
-  await runOperations(step, Number(warmup));
-  await runOperations(step, Number(count));
-  const stats = await client.close();
-  if (name !== 'request-bare' && stats.delivered !== Number(warmup) + Number(count)) {
-    throw new Error(`${name}: ${stats.delivered} messages delivered, expected ${Number(warmup) + Number(count)}`);
-  }
-}
-
-if (process.argv[1]?.endsWith('http-operation-loop.js')) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  });
 }
