@@ -10,7 +10,7 @@ import { compileTimestampFormat } from '../time/timestamp-format.js';
 import { encodeMetricsTo } from '../wire/codec.js';
 import { WireWriter } from '../wire/writer.js';
 import { DEFAULT_WIRE_DIALECT, type WireDialect } from '../metrics/wire-dialect.js';
-import { MetricsCollector } from './metrics-collector.js';
+import { MetricsCollector, type MetricsCollectorOptions } from './metrics-collector.js';
 import { RateLimitedWarning } from '../logging/rate-limited-warning.js';
 import { SendBuffer } from './send-buffer.js';
 import type { SendStats } from './send-stats.js';
@@ -63,6 +63,13 @@ export class Kadabra {
   private readonly logger: KadabraLogger;
   private readonly sharedWarning: RateLimitedWarning;
   private timestampsShared = 0;
+  /** The options every collector of this client gets: one object, not one per collector (one per request). */
+  private readonly collectorOptions: MetricsCollectorOptions = {
+    onTimestampsShared: (count, example) => {
+      this.timestampsShared += count;
+      this.sharedWarning.add(count, { example });
+    },
+  };
   /** The runtime-metrics collections running, each by its stop function. */
   private readonly runtimeMetrics = new Set<StopRuntimeMetrics>();
   private closing: Promise<SendStats> | undefined;
@@ -139,12 +146,7 @@ export class Kadabra {
 
   /** A new collector with the configured default dimensions and timestamp format. */
   metrics(): MetricsCollector {
-    return new MetricsCollector(this.configuration.CLIENT_TIMESTAMP_FORMAT, this.configuration.CLIENT_DEFAULT_DIMENSIONS, {
-      onTimestampsShared: (count, example) => {
-        this.timestampsShared += count;
-        this.sharedWarning.add(count, { example });
-      },
-    });
+    return new MetricsCollector(this.configuration.CLIENT_TIMESTAMP_FORMAT, this.configuration.CLIENT_DEFAULT_DIMENSIONS, this.collectorOptions);
   }
 
   /**

@@ -34,6 +34,11 @@ interface InstrumentedRequest extends IncomingMessage {
   [RECORDING]?: RequestRecording;
 }
 
+/** The response property the instrumentation adds. */
+interface InstrumentedResponse extends ServerResponse {
+  [RECORDING]?: RequestRecording;
+}
+
 type Chunk = string | Uint8Array | null | undefined;
 
 function byteLength(chunk: unknown, encoding: unknown): number {
@@ -45,15 +50,24 @@ function byteLength(chunk: unknown, encoding: unknown): number {
 /**
  * Records one request into its own collector and sends it once, when the response's
  * connection is done with it (`close`: after `finish`, or when the client went away).
+ * The functions below stand in front of the request's and response's own methods; they
+ * are shared by every request and find the request's recordings on `this`: the latest,
+ * and through `earlier` those that began before it on the same request (instrumentation
+ * added twice), which count the same bytes and are sent first.
  */
 class RequestRecording {
-  readonly started = process.hrtime.bigint();
+  /** Monotonic milliseconds (`performance.now()`) when the recording began. */
+  readonly started = performance.now();
   requestBytes = 0;
   responseBytes = 0;
   /** The route, taken when the response starts: the framework's routing state is the handler's then. */
   route: string | undefined;
   thrown = false;
   private done = false;
+  /** The request's and response's own methods, as the first recording of the request found them. */
+  readonly push: IncomingMessage['push'];
+  readonly write: ServerResponse['write'];
+  readonly end: ServerResponse['end'];
 
   constructor(
     private readonly recorder: { routeOf(recording: RequestRecording): string; send(recording: RequestRecording): void },
@@ -61,18 +75,64 @@ class RequestRecording {
     readonly req: IncomingMessage,
     readonly res: ServerResponse,
     readonly collector: MetricsCollector,
-  ) {}
+    private readonly earlier: RequestRecording | undefined,
+  ) {
+    this.push = earlier === undefined ? req.push : earlier.push;
+    this.write = earlier === undefined ? res.write : earlier.write;
+    this.end = earlier === undefined ? res.end : earlier.end;
+  }
+
+  /** Adds request body bytes to this recording and the earlier ones. */
+  received(bytes: number): void {
+    this.requestBytes += bytes;
+    this.earlier?.received(bytes);
+  }
+
+  /** Adds response body bytes to this recording and the earlier ones, each taking its route at the first byte out. */
+  responded(bytes: number): void {
+    this.responding();
+    this.responseBytes += bytes;
+    this.earlier?.responded(bytes);
+  }
 
   /** Takes the route at the first byte out. */
   responding(): void {
     if (this.route === undefined) this.route = this.recorder.routeOf(this);
   }
 
+  /** Sends the earlier recordings, then this one; each once. */
   finish(): void {
+    this.earlier?.finish();
     if (this.done) return;
     this.done = true;
     this.recorder.send(this);
   }
+}
+
+// Node's parser hands each body chunk to push(), whether or not the application reads it.
+function countedPush(this: InstrumentedRequest, chunk: unknown, encoding?: BufferEncoding): boolean {
+  const recording = this[RECORDING] as RequestRecording;
+  recording.received(byteLength(chunk, encoding));
+  return recording.push.call(this, chunk, encoding);
+}
+
+const countedWrite = function (this: InstrumentedResponse, chunk: Chunk, encoding?: unknown): boolean {
+  const recording = this[RECORDING] as RequestRecording;
+  recording.responded(byteLength(chunk, encoding));
+  // eslint-disable-next-line prefer-rest-params
+  return Reflect.apply(recording.write, this, arguments) as boolean;
+} as ServerResponse['write'];
+
+const countedEnd = function (this: InstrumentedResponse, chunk?: unknown, encoding?: unknown): ServerResponse {
+  const recording = this[RECORDING] as RequestRecording;
+  recording.responded(typeof chunk !== 'function' && !this.writableEnded ? byteLength(chunk, encoding) : 0);
+  // eslint-disable-next-line prefer-rest-params
+  return Reflect.apply(recording.end, this, arguments) as ServerResponse;
+} as ServerResponse['end'];
+
+/** `close` of a recorded response (after `finish`, or when the client went away); a second one changes nothing. */
+function responseClosed(this: InstrumentedResponse): void {
+  this[RECORDING]?.finish();
 }
 
 /**
@@ -109,7 +169,8 @@ export class HttpRequestRecorder<Source> {
   begin(req: IncomingMessage, res: ServerResponse, source: Source): MetricsCollector | undefined {
     if (this.options.skipPaths.length > 0 && this.skipped(req)) return undefined;
     const collector = this.client.metrics();
-    const recording = new RequestRecording(this, source, req, res, collector);
+    const earlier = (res as InstrumentedResponse)[RECORDING];
+    const recording = new RequestRecording(this, source, req, res, collector, earlier);
     const options = this.options;
     if (options.method) collector.setDimension('method', req.method ?? '');
     // Placeholders keep the dimensions in this order; both are set when the request ends.
@@ -118,28 +179,14 @@ export class HttpRequestRecorder<Source> {
     const instrumented = req as InstrumentedRequest;
     instrumented.metrics = collector;
     instrumented[RECORDING] = recording;
-
-    // Node's parser hands each body chunk to push(), whether or not the application reads it.
-    const push = req.push;
-    req.push = function (this: IncomingMessage, chunk: unknown, encoding?: BufferEncoding): boolean {
-      recording.requestBytes += byteLength(chunk, encoding);
-      return push.call(this, chunk, encoding);
-    };
-    const write = res.write;
-    res.write = function (this: ServerResponse, chunk: Chunk, encoding?: unknown): boolean {
-      recording.responding();
-      recording.responseBytes += byteLength(chunk, encoding);
-      // eslint-disable-next-line prefer-rest-params
-      return Reflect.apply(write, this, arguments) as boolean;
-    } as ServerResponse['write'];
-    const end = res.end;
-    res.end = function (this: ServerResponse, chunk?: unknown, encoding?: unknown): ServerResponse {
-      recording.responding();
-      if (typeof chunk !== 'function' && !this.writableEnded) recording.responseBytes += byteLength(chunk, encoding);
-      // eslint-disable-next-line prefer-rest-params
-      return Reflect.apply(end, this, arguments) as ServerResponse;
-    } as ServerResponse['end'];
-    res.once('close', () => recording.finish());
+    (res as InstrumentedResponse)[RECORDING] = recording;
+    // A request instrumented again is counted and closed by the functions already in place.
+    if (earlier === undefined) {
+      req.push = countedPush;
+      res.write = countedWrite;
+      res.end = countedEnd;
+      res.on('close', responseClosed);
+    }
     return collector;
   }
 
@@ -202,7 +249,7 @@ export class HttpRequestRecorder<Source> {
     // Node sends no body for these, whatever the application wrote.
     const bodiless = req.method === 'HEAD' || res.statusCode === 204 || res.statusCode === 304;
     collector.addCount(HTTP_METRICS.responseBytes, bodiless ? 0 : recording.responseBytes);
-    collector.setTimer(HTTP_METRICS.duration, Number(process.hrtime.bigint() - recording.started) / 1e6, Units.MILLISECONDS);
+    collector.setTimer(HTTP_METRICS.duration, performance.now() - recording.started, Units.MILLISECONDS);
     this.client.send(collector.close());
   }
 

@@ -145,6 +145,26 @@ describe('HTTP instrumentation options and misuse', () => {
     assert.deepEqual(client.sent.map((m) => dimensions(m)[1]), [['route', '/items/:id'], ['route', '/items/:id']]);
   });
 
+  test('a listener instrumented twice sends two messages, each with every byte, the outer one first', async () => {
+    const client = capturingClient();
+    const listener: RequestListener = (req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.write('ab');
+        res.end('cde');
+      });
+    };
+    const port = await listen(kadabraHttp(client, kadabraHttp(client, listener, { normalizeRoute: () => '/inner' }), { normalizeRoute: () => '/outer' }));
+    assert.equal((await httpRequest(port, '/x', { method: 'POST', body: 'hello' })).status, 200);
+    await waitFor(() => client.sent.length === 2, 'both messages');
+    assert.deepEqual(dimensions(client.sent[0]), [['method', 'POST'], ['route', '/outer'], ['status', '200']]);
+    assert.deepEqual(dimensions(client.sent[1]), [['method', 'POST'], ['route', '/inner'], ['status', '200']]);
+    for (const sent of client.sent) {
+      assert.equal(counter(sent, 'http_request_bytes'), 5);
+      assert.equal(counter(sent, 'http_response_bytes'), 5);
+    }
+  });
+
   test('a collector the handler closed is not sent twice nor thrown: one warning says what to do', async () => {
     const client = capturingClient();
     const warning = nextWarning('KADABRA_HTTP_COLLECTOR_CLOSED');
