@@ -1,5 +1,6 @@
-import type { HttpAnswer } from './keep-alive-client.js';
-import { parseRetryAfter } from './retry-after.js';
+import { errorText } from '../http-writes/error-text.js';
+import type { HttpAnswer } from '../http-writes/keep-alive-client.js';
+import { parseRetryAfter } from '../http-writes/retry-after.js';
 
 /** What a write answer means for the messages in it. */
 export type WriteVerdict =
@@ -22,28 +23,6 @@ export type WriteVerdict =
 export interface WriteTarget {
   readonly database: string;
   readonly api: 'v1' | 'v2';
-}
-
-const MAX_REASON_LENGTH = 1000;
-
-/** InfluxDB's own error text: `{"error": ...}` (1.x), `{"message": ...}` (2.x), else the body. */
-export function errorText(answer: HttpAnswer): string {
-  let text = answer.body.trim();
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (parsed !== null && typeof parsed === 'object') {
-      const { error, message } = parsed as { error?: unknown; message?: unknown };
-      if (typeof error === 'string') text = error;
-      else if (typeof message === 'string') text = message;
-    }
-  } catch {
-    // Not JSON (VictoriaMetrics, proxies): the body is the text.
-  }
-  if (text === '') {
-    const header = answer.headers['x-influxdb-error'];
-    text = (Array.isArray(header) ? header[0] : header) ?? `HTTP ${answer.status}`;
-  }
-  return text.length > MAX_REASON_LENGTH ? `${text.slice(0, MAX_REASON_LENGTH)}...` : text;
 }
 
 function quoteIdentifier(name: string): string {

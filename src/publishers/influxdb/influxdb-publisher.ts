@@ -4,11 +4,12 @@ import { componentLogger, createLogger, type KadabraLogger } from '../../logging
 import type { Metrics } from '../../metrics/metrics.js';
 import type { ProbeResult, Publisher, PublisherOptions, PublishOutcome, RejectedMessage } from '../publisher.js';
 import { PublisherWork } from '../publisher-work.js';
-import { classifyWriteAnswer, errorText, fixForRefusal, type WriteVerdict } from './classify-write-answer.js';
+import { classifyWriteAnswer, fixForRefusal, type WriteVerdict } from './classify-write-answer.js';
+import { errorText } from '../http-writes/error-text.js';
 import { influxDBTlsOptions, resolveEndpoint, type InfluxDBEndpoint } from './influxdb-endpoint.js';
 import { parsePublisherArgs } from '../publisher-types.js';
 import { INFLUXDB_PUBLISHER_DEFAULT_ARGS, type InfluxDBPublisherArgs } from './influxdb-publisher-args.js';
-import { HttpTimeoutError, KeepAliveClient, type HttpAnswer } from './keep-alive-client.js';
+import { HttpTimeoutError, KeepAliveClient, type HttpAnswer } from '../http-writes/keep-alive-client.js';
 import { LineFormatter } from './line-formatter.js';
 import { LogLimiter } from '../../logging/log-limiter.js';
 import { RefusalEvidence } from './refusal-evidence.js';

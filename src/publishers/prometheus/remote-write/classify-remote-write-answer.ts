@@ -1,6 +1,6 @@
-import { errorText } from '../../influxdb/classify-write-answer.js';
-import type { HttpAnswer } from '../../influxdb/keep-alive-client.js';
-import { parseRetryAfter } from '../../influxdb/retry-after.js';
+import { errorText } from '../../http-writes/error-text.js';
+import type { HttpAnswer } from '../../http-writes/keep-alive-client.js';
+import { parseRetryAfter } from '../../http-writes/retry-after.js';
 
 /** What a receiver's answer to a push means. */
 export type RemoteWriteVerdict =

@@ -6,7 +6,7 @@ import { LogLimiter } from '../../../logging/log-limiter.js';
 import type { KadabraLogger } from '../../../logging/logger.js';
 import { registerSecret } from '../../../logging/redact-secrets.js';
 import { Backoff } from '../../../retry/backoff.js';
-import { KeepAliveClient } from '../../influxdb/keep-alive-client.js';
+import { KeepAliveClient } from '../../http-writes/keep-alive-client.js';
 import { classifyRemoteWriteAnswer, type RemoteWriteVerdict } from './classify-remote-write-answer.js';
 import { DEFAULT_REMOTE_WRITE_TIMEOUT_SECONDS, type RemoteWriteReceiverArgs } from './remote-write-args.js';
 

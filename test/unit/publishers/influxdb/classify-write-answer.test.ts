@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { classifyWriteAnswer } from '../../../../src/publishers/influxdb/classify-write-answer.js';
-import type { HttpAnswer } from '../../../../src/publishers/influxdb/keep-alive-client.js';
-import { parseRetryAfter } from '../../../../src/publishers/influxdb/retry-after.js';
+import type { HttpAnswer } from '../../../../src/publishers/http-writes/keep-alive-client.js';
+import { parseRetryAfter } from '../../../../src/publishers/http-writes/retry-after.js';
 
 const target = { database: 'kadabra', api: 'v1' as const };
 
