@@ -10,6 +10,8 @@ export interface ConnectionTarget {
   readonly tlsSwitch: string;
   /** Whether the connection uses TLS (a reset then often means a missing client certificate). */
   readonly tls?: boolean;
+  /** The arguments that say where the server is; default `host and port (or url)`. */
+  readonly addressArgs?: string;
 }
 
 /** Certificate verification failures: the server's chain does not lead to a trusted CA. */
@@ -65,8 +67,9 @@ function fixFor(code: string | undefined, message: string, target: ConnectionTar
           `set cert and key in ${argsKey}; otherwise check that it serves TLS on this port`
       : `${server} closed the connection: if it serves TLS on this port, turn TLS on (${tlsSwitch})`;
   }
-  if (code === 'ECONNREFUSED') return `start ${server}, or fix host and port (or url) in ${argsKey}`;
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `fix the host name (host or url) in ${argsKey}`;
+  const address = target.addressArgs ?? 'host and port (or url)';
+  if (code === 'ECONNREFUSED') return `start ${server}, or fix ${address} in ${argsKey}`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `fix the host name (${target.addressArgs ?? 'host or url'}) in ${argsKey}`;
   if (code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
     return `check that ${server} is reachable from here (host, port, firewall)`;
   }

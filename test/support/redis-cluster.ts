@@ -1,8 +1,9 @@
 // A real Redis Cluster for tests: 3 masters and 3 replicas, each a redis-server on free
 // loopback ports (its own cluster bus port too), joined by `redis-cli --cluster create`.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { startRedisServer, type RedisServerHandle, type RedisServerOptions } from './redis-server.js';
 import { waitFor } from './wait-for.js';
 
@@ -44,8 +45,12 @@ export interface RedisClusterHandle {
   dispose(): Promise<void>;
 }
 
-/** Options: those of each node (password, persistence), and the node timeout (default 1,000 ms: quick failovers). */
-export interface RedisClusterOptions extends Pick<RedisServerOptions, 'password' | 'appendOnly' | 'appendFsync'> {
+/**
+ * Options: those of each node (password, persistence, TLS: then every node serves TLS
+ * only, its cluster bus and replication too), and the node timeout (default 1,000 ms:
+ * quick failovers).
+ */
+export interface RedisClusterOptions extends Pick<RedisServerOptions, 'password' | 'appendOnly' | 'appendFsync' | 'tls'> {
   readonly nodeTimeoutMs?: number;
 }
 
@@ -76,9 +81,30 @@ export function parseClusterNodes(text: string): ClusterNode[] {
     });
 }
 
-/** Runs `use` on a short-lived plain connection to the node on `port` (not following redirects), then closes it. */
-export async function onClusterNode<T>(port: number, use: (redis: Redis) => Promise<T>, password?: string): Promise<T> {
-  const redis = new Redis({ host: '127.0.0.1', port, password, lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+/** ioredis' TLS options for a node served with `tls` (the test CA, and the client certificate when the node asks for one). */
+export function nodeTlsOptions(tls: RedisServerOptions['tls']): RedisOptions['tls'] {
+  if (tls === undefined) return undefined;
+  const { certificates, authClients } = tls;
+  return {
+    ca: readFileSync(certificates.caFile),
+    ...(authClients ? { cert: readFileSync(certificates.clientCertFile), key: readFileSync(certificates.clientKeyFile) } : {}),
+  };
+}
+
+/**
+ * Runs `use` on a short-lived connection to the node on `port` (not following redirects;
+ * over TLS with `tls`), then closes it.
+ */
+export async function onClusterNode<T>(
+  port: number,
+  use: (redis: Redis) => Promise<T>,
+  password?: string,
+  tls?: RedisServerOptions['tls'],
+): Promise<T> {
+  const redis = new Redis({
+    host: '127.0.0.1', port, password, lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null,
+    ...(tls === undefined ? {} : { tls: nodeTlsOptions(tls) }),
+  });
   redis.on('error', () => undefined);
   try {
     await redis.connect();
@@ -94,11 +120,16 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
     ...(options.password === undefined ? {} : { password: options.password }),
     ...(options.appendOnly === undefined ? {} : { appendOnly: options.appendOnly }),
     ...(options.appendFsync === undefined ? {} : { appendFsync: options.appendFsync }),
+    ...(options.tls === undefined ? {} : { tls: options.tls }),
     cluster: { nodeTimeoutMs: options.nodeTimeoutMs ?? 1000 },
   };
   const servers = await Promise.all(Array.from({ length: CLUSTER_MASTERS * 2 }, () => startRedisServer(nodeOptions)));
   const auth = options.password === undefined ? [] : ['-a', options.password, '--no-auth-warning'];
-  const onNode = <T>(port: number, use: (redis: Redis) => Promise<T>): Promise<T> => onClusterNode(port, use, options.password);
+  const tlsCli = options.tls === undefined
+    ? []
+    : ['--tls', '--cacert', options.tls.certificates.caFile,
+        ...(options.tls.authClients ? ['--cert', options.tls.certificates.clientCertFile, '--key', options.tls.certificates.clientKeyFile] : [])];
+  const onNode = <T>(port: number, use: (redis: Redis) => Promise<T>): Promise<T> => onClusterNode(port, use, options.password, options.tls);
   const running = async (): Promise<RedisServerHandle[]> => {
     const alive = await Promise.all(servers.map((server) => onNode(server.port, (redis) => redis.ping()).then(() => true, () => false)));
     return servers.filter((_, i) => alive[i]);
@@ -146,6 +177,7 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
   try {
     await run('redis-cli', [
       ...auth,
+      ...tlsCli,
       '--cluster', 'create',
       ...servers.map((server) => `127.0.0.1:${server.port}`),
       '--cluster-replicas', '1',

@@ -107,6 +107,12 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
         ? ['--cluster-enabled', 'yes', '--cluster-config-file', join(dir, 'nodes.conf'), '--cluster-port', String(busPort),
             '--cluster-node-timeout', String(options.cluster.nodeTimeoutMs)]
         : []),
+      // A TLS cluster node speaks TLS on its bus and to its master too, presenting the
+      // client certificate there (the server's is for serverAuth only).
+      ...(options.cluster && tls
+        ? ['--tls-cluster', 'yes', '--tls-replication', 'yes',
+            '--tls-client-cert-file', tls.certificates.clientCertFile, '--tls-client-key-file', tls.certificates.clientKeyFile]
+        : []),
     ];
     child = await spawnServer({
       command: 'redis-server',

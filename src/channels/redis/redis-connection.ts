@@ -41,6 +41,8 @@ export type RedisTargetArgs = RedisConnectionArgs & { readonly cluster_nodes?: r
 /** The last error each connection reported, so a timeout can say why. */
 const lastErrors = new WeakMap<RedisClient, unknown>();
 const targets = new WeakMap<RedisClient, ConnectionTarget>();
+/** For a cluster connection: a look at one of its startup nodes alone, resolving with why it cannot be used (or undefined). */
+const nodeProbes = new WeakMap<RedisClient, () => Promise<unknown>>();
 
 const tlsOptions = new WeakMap<RedisConnectionArgs, TlsOptions | undefined>();
 
@@ -109,17 +111,33 @@ export function openConnection(
       : new Redis({ ...options, host: args.host, port: args.port, db: args.db });
   defineScripts(connection);
 
-  const target: ConnectionTarget = { ...REDIS_TARGET, tls: tls !== undefined };
+  const target: ConnectionTarget = {
+    ...REDIS_TARGET,
+    tls: tls !== undefined,
+    ...(args.cluster_nodes ? { addressArgs: 'cluster_nodes' } : {}),
+  };
   targets.set(connection, target);
   const errorLog = new LogLimiter(ERROR_LOG_INTERVAL_MS);
   let errorLogged = false;
   const endpoint = describeEndpoint(args);
-  // An 'error' event without a listener would crash the host application.
-  connection.on('error', (error: Error) => {
+  const remember = (error: unknown): void => {
     // A command refused because the socket is gone (no code) says less than the socket
     // error before it (ECONNRESET, a certificate code): keep the one with the cause.
     const previous = lastErrors.get(connection) as { code?: unknown } | undefined;
     if (previous?.code === undefined || (error as { code?: unknown }).code !== undefined) lastErrors.set(connection, error);
+  };
+  // A cluster client's own error says only "Failed to refresh slots cache", or "Connection
+  // is closed" for its last node; the reason (a certificate, a refused password) is the
+  // node connection's own error. ioredis 5.9 passes that on as 'node error' to no one (its
+  // listener re-emits it on the node itself), so each node connection is listened to here.
+  if (connection instanceof Cluster) {
+    connection.on('node error', remember);
+    connection.on('+node', (node: Redis) => node.on('error', remember));
+  }
+  // An 'error' event without a listener would crash the host application.
+  connection.on('error', (raw: Error) => {
+    const error = nodeReason(raw);
+    remember(error);
     const suppressed = errorLog.admit('error');
     if (suppressed === undefined) return;
     logger.warn(
@@ -138,6 +156,16 @@ export function openConnection(
 }
 
 /**
+ * The reason behind a cluster client's own failure (ioredis' `ClusterAllFailedError`,
+ * "Failed to refresh slots cache", carries the last node's error as `lastNodeError`: a
+ * refused password, an untrusted certificate); any other error as it is.
+ */
+function nodeReason(error: Error): Error {
+  const nodeError = (error as { lastNodeError?: unknown }).lastNodeError;
+  return nodeError instanceof Error ? nodeError : error;
+}
+
+/**
  * A Redis Cluster client on `startupNodes` (`host:port`): it reads the topology from them,
  * routes each command to the master of its keys' slot, follows MOVED and ASK, and after
  * a failover (a node's connection lost) reads the topology again and sends the command to
@@ -148,6 +176,10 @@ export function openConnection(
  */
 function openCluster(startupNodes: readonly string[], options: RedisOptions): Cluster {
   const { retryStrategy, ...nodeOptions } = options;
+  const nodes = startupNodes.map((node) => {
+    const colon = node.lastIndexOf(':');
+    return { host: node.slice(0, colon).replace(/^\[|\]$/g, ''), port: Number(node.slice(colon + 1)) };
+  });
   const clusterOptions: ClusterOptions = {
     redisOptions: nodeOptions,
     enableOfflineQueue: false,
@@ -156,13 +188,50 @@ function openCluster(startupNodes: readonly string[], options: RedisOptions): Cl
     // after disconnect(), a timer that keeps the process alive. A command that meets a
     // moved slot (MOVED) or a lost node (its connection closed) has the topology read again.
   };
-  return new Cluster(
-    startupNodes.map((node) => {
-      const colon = node.lastIndexOf(':');
-      return { host: node.slice(0, colon).replace(/^\[|\]$/g, ''), port: Number(node.slice(colon + 1)) };
-    }),
-    clusterOptions,
-  );
+  const cluster = new Cluster(nodes, clusterOptions);
+  nodeProbes.set(cluster, () => probeNode({ ...nodeOptions, ...nodes[0] }));
+  return cluster;
+}
+
+/**
+ * Why a server cannot be used, found by connecting to it alone and sending PING: its first
+ * error (a certificate the CA does not sign, a refused password, a refused connection),
+ * or undefined when PING is answered. Used when a cluster client cannot reach its
+ * cluster: ioredis reads the topology on a connection of its own whose errors it drops,
+ * and then says only "Failed to refresh slots cache".
+ */
+async function probeNode(options: RedisOptions): Promise<unknown> {
+  const probe = new Redis({
+    ...options,
+    lazyConnect: true,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: READY_TIMEOUT_MS,
+    connectionName: 'kadabra:probe',
+  });
+  let firstError: unknown;
+  probe.on('error', (error: unknown) => {
+    const first = firstError as { code?: unknown } | undefined;
+    if (first?.code === undefined) firstError = error;
+  });
+  try {
+    await probe.connect();
+    await probe.ping();
+    return undefined;
+  } catch (error) {
+    return firstError ?? error;
+  } finally {
+    probe.disconnect();
+  }
+}
+
+/** The last error of `connection`, or for a cluster that gave none a person can act on, its first startup node's. */
+async function whyNotReady(connection: RedisClient): Promise<unknown> {
+  const cause = lastErrors.get(connection) as { code?: unknown } | undefined;
+  const probe = nodeProbes.get(connection);
+  if (probe === undefined || cause?.code !== undefined) return cause;
+  return (await probe()) ?? cause;
 }
 
 /**
@@ -187,9 +256,10 @@ export function whenReady(connection: RedisClient, timeoutMs: number): Promise<v
     };
     const timer = setTimeout(() => {
       connection.off('ready', onReady);
-      const cause = lastErrors.get(connection);
-      const why = cause === undefined ? `status ${connection.status}` : explainConnectionFailure(cause, targets.get(connection) ?? REDIS_TARGET);
-      reject(new RedisNotReadyError(`redis not ready after ${timeoutMs} ms: ${why}`, { cause }));
+      void whyNotReady(connection).then((cause) => {
+        const why = cause === undefined ? `status ${connection.status}` : explainConnectionFailure(cause, targets.get(connection) ?? REDIS_TARGET);
+        reject(new RedisNotReadyError(`redis not ready after ${timeoutMs} ms: ${why}`, { cause }));
+      });
     }, timeoutMs);
     timer.unref();
     connection.once('ready', onReady);
