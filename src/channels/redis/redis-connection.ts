@@ -12,6 +12,8 @@ import { backoffDelayMs, type BackoffSteps } from '../../retry/backoff.js';
 
 /** How long a non-blocking command waits for a (re)connecting server before failing. */
 export const READY_TIMEOUT_MS = 1000;
+/** How long the reason a probe of a cluster's node found is reused before another probe. */
+const PROBE_REUSE_MS = 5000;
 /** How long `close()` waits for QUIT's answer before dropping the connection. */
 const QUIT_TIMEOUT_MS = 500;
 /** Pauses between reconnection attempts: 100 ms (the first attempt is number 1), doubling up to 2 s. */
@@ -189,7 +191,15 @@ function openCluster(startupNodes: readonly string[], options: RedisOptions): Cl
     // moved slot (MOVED) or a lost node (its connection closed) has the topology read again.
   };
   const cluster = new Cluster(nodes, clusterOptions);
-  nodeProbes.set(cluster, () => probeNode({ ...nodeOptions, ...nodes[0] }));
+  // One probe at a time, its answer kept a while: while the cluster stays unreachable,
+  // every command's wait would otherwise open a connection of its own.
+  let probed: { readonly at: number; readonly reason: Promise<unknown> } | undefined;
+  nodeProbes.set(cluster, () => {
+    if (probed === undefined || Date.now() - probed.at > PROBE_REUSE_MS) {
+      probed = { at: Date.now(), reason: probeNode({ ...nodeOptions, ...nodes[0] }) };
+    }
+    return probed.reason;
+  });
   return cluster;
 }
 
@@ -208,6 +218,7 @@ async function probeNode(options: RedisOptions): Promise<unknown> {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     connectTimeout: READY_TIMEOUT_MS,
+    commandTimeout: READY_TIMEOUT_MS,
     connectionName: 'kadabra:probe',
   });
   let firstError: unknown;
