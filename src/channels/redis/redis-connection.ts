@@ -196,7 +196,7 @@ function openCluster(startupNodes: readonly string[], options: RedisOptions): Cl
   let probed: { readonly at: number; readonly reason: Promise<unknown> } | undefined;
   nodeProbes.set(cluster, () => {
     if (probed === undefined || Date.now() - probed.at > PROBE_REUSE_MS) {
-      probed = { at: Date.now(), reason: probeNode({ ...nodeOptions, ...nodes[0] }) };
+      probed = { at: Date.now(), reason: probeNodes(nodes.map((node) => ({ ...nodeOptions, ...node }))) };
     }
     return probed.reason;
   });
@@ -237,7 +237,18 @@ async function probeNode(options: RedisOptions): Promise<unknown> {
   }
 }
 
-/** The last error of `connection`, or for a cluster that gave none a person can act on, its first startup node's. */
+/**
+ * Why none of a cluster's startup nodes can be used: the first node's reason when every
+ * one fails (all with the same credentials and TLS settings, they usually fail alike);
+ * undefined when one answers (then the cluster is reachable, and its trouble is elsewhere:
+ * a failover under way, a slot without a master).
+ */
+async function probeNodes(nodes: readonly RedisOptions[]): Promise<unknown> {
+  const reasons = await Promise.all(nodes.map((node) => probeNode(node)));
+  return reasons.every((reason) => reason !== undefined) ? reasons[0] : undefined;
+}
+
+/** The last error of `connection`, or for a cluster that gave none a person can act on, why none of its startup nodes can be used. */
 async function whyNotReady(connection: RedisClient): Promise<unknown> {
   const cause = lastErrors.get(connection) as { code?: unknown } | undefined;
   const probe = nodeProbes.get(connection);
