@@ -11,22 +11,44 @@ import { startEnvironment } from './support/environment.js';
 import { runScenario, SCENARIOS, scenariosOn } from './suite.js';
 import { CHAOS_CHANNEL_TYPES } from './support/chaos-channel.js';
 
-const { values } = parseArgs({
-  options: { short: { type: 'boolean', default: false }, only: { type: 'string' }, channel: { type: 'string' } },
-});
-const profile = values.short ? SHORT_PROFILE : FULL_PROFILE;
-const only = values.only?.split(',').map((key) => key.trim());
-const scenarios = only ? SCENARIOS.filter((s) => only.includes(s.key)) : SCENARIOS;
-if (scenarios.length === 0) {
-  process.stderr.write(`no scenario matches --only ${values.only}; keys: ${SCENARIOS.map((s) => s.key).join(' ')}\n`);
+const USAGE = `usage: npm run chaos -- [--short] [--only KEY,KEY...] [--channel TYPE]
+  --short          the CI-sized run (small counts, short outages)
+  --only KEYS      only these scenarios, comma-separated (keys: ${SCENARIOS.map((s) => s.key).join(' ')})
+  --channel TYPE   only on this channel type (${CHAOS_CHANNEL_TYPES.join(', ')}); default: every scenario on each
+`;
+
+function usageError(text: string): never {
+  process.stderr.write(`${text}\n${USAGE}`);
   process.exit(2);
 }
 
-const channels = values.channel === undefined ? CHAOS_CHANNEL_TYPES : CHAOS_CHANNEL_TYPES.filter((type) => type === values.channel);
-if (channels.length === 0) {
-  process.stderr.write(`no channel type ${values.channel}; types: ${CHAOS_CHANNEL_TYPES.join(' ')}\n`);
-  process.exit(2);
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      short: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      channel: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+} catch (error) {
+  usageError(error instanceof Error ? error.message : String(error));
 }
+const { values } = parsed;
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+const profile = values.short ? SHORT_PROFILE : FULL_PROFILE;
+const only = values.only?.split(',').map((key) => key.trim());
+const unknown = only?.filter((key) => !SCENARIOS.some((s) => s.key === key)) ?? [];
+if (unknown.length > 0) usageError(`no scenario has the key ${unknown.join(', ')} (--only ${values.only})`);
+const scenarios = only ? SCENARIOS.filter((s) => only.includes(s.key)) : SCENARIOS;
+if (scenarios.length === 0) usageError(`no scenario matches --only ${values.only}`);
+
+const channels = values.channel === undefined ? CHAOS_CHANNEL_TYPES : CHAOS_CHANNEL_TYPES.filter((type) => type === values.channel);
+if (channels.length === 0) usageError(`no channel type ${values.channel}; types: ${CHAOS_CHANNEL_TYPES.join(' ')}`);
 
 if (!channels.some((type) => scenariosOn(type, scenarios).length > 0)) {
   process.stderr.write(`no scenario of --only ${values.only} runs on channel type ${channels.join(', ')} (c1 and c2 run on redis-streams only)\n`);
