@@ -91,18 +91,18 @@ describe('Redis Streams channel on a TLS-only Redis Cluster (real redis-servers,
     }
   });
 
-  test('a seed node that does not answer is passed over for the others', { timeout: 30_000 }, async () => {
-    const args = { ...tlsArgs(uniqueStreamKey('cluster-tls-seed')), cluster_nodes: ['127.0.0.1:1', ...cluster_nodes] };
+  test('a startup node that does not answer is passed over for the others', { timeout: 30_000 }, async () => {
+    const args = { ...tlsArgs(uniqueStreamKey('cluster-tls-startup')), cluster_nodes: ['127.0.0.1:1', ...cluster_nodes] };
     const app = new Kadabra({ CLIENT_CHANNEL_TYPE: 'redis-streams', CLIENT_CHANNEL_ARGS: args, CLIENT_FLUSH_TIMEOUT_SECONDS: 20 }, { logger: silent });
     const metrics = app.metrics();
-    metrics.addCount('pastADeadSeed', 1);
+    metrics.addCount('pastADeadStartupNode', 1);
     app.send(metrics.close());
     const stats = await app.close();
     assert.equal(stats.delivered, 1, `delivered (last error: ${String(stats.lastError)})`);
     const agentSide = new RedisStreamsChannel(args, silent);
     try {
       const received = await agentSide.receive({ timeoutSeconds: 5 });
-      assert.equal(received?.metrics.counters[0]?.name, 'pastADeadSeed');
+      assert.equal(received?.metrics.counters[0]?.name, 'pastADeadStartupNode');
       await agentSide.complete(received ? [received.receipt] : []);
     } finally {
       await agentSide.close();
