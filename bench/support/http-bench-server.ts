@@ -3,6 +3,7 @@ import express from 'express';
 import promBundle from 'express-prom-bundle';
 import { Kadabra } from '../../src/client/kadabra.js';
 import { kadabraExpress } from '../../src/http/express.js';
+import { discardingChannel } from './http-operation-loop.js';
 
 /*
  * One Express server for the HTTP benchmark, in its own process so that its CPU time is
@@ -10,8 +11,12 @@ import { kadabraExpress } from '../../src/http/express.js';
  * port, serves GET /users/:id until SIGTERM, then flushes and reports what it sent.
  */
 
-/** The servers compared: the same app bare, with Kadabra's middleware, with prom-client's (express-prom-bundle). */
-export const HTTP_BENCH_VARIANTS = ['bare', 'kadabra', 'prom-client'] as const;
+/**
+ * The servers compared: the same app bare, with Kadabra's middleware (sending to Redis),
+ * with the same middleware and a client whose channel discards every batch (recording,
+ * closing and encoding, without the socket), and with prom-client's (express-prom-bundle).
+ */
+export const HTTP_BENCH_VARIANTS = ['bare', 'kadabra', 'kadabra-unsent', 'prom-client'] as const;
 export type HttpBenchVariant = (typeof HTTP_BENCH_VARIANTS)[number];
 
 async function main(): Promise<void> {
@@ -24,11 +29,14 @@ async function main(): Promise<void> {
       CLIENT_LOG_LEVEL: 'warn',
     });
     app.use(kadabraExpress(client));
+  } else if (variant === 'kadabra-unsent') {
+    client = new Kadabra({ CLIENT_LOG_LEVEL: 'warn' }, { channel: discardingChannel() });
+    app.use(kadabraExpress(client));
   } else if (variant === 'prom-client') {
     // Method, route template and status as labels, a duration histogram: what Kadabra records.
     app.use(promBundle({ includeMethod: true, includePath: true, includeStatusCode: true, autoregister: false }));
   } else if (variant !== 'bare') {
-    throw new Error(`unknown variant ${variant}; known: bare, kadabra, prom-client`);
+    throw new Error(`unknown variant ${variant}; known: ${HTTP_BENCH_VARIANTS.join(', ')}`);
   }
   app.get('/users/:id', (req, res) => {
     res.json({ id: req.params.id, name: 'user' });
