@@ -120,8 +120,7 @@ function inProcessRows(bench: string, cost: AddedCost): BenchRow[] {
 export async function httpOverheadBench(context: BenchContext): Promise<BenchRow[]> {
   const inProcess = await interleavedCpu(context);
   const rounds = context.smoke ? 1 : 5;
-  // 20,000 requests a round (about 4 s of a bare server here): at 6,000, the rounds of one server spread by ±25 µs.
-  const requests = context.smoke ? 300 : 20_000;
+  const requests = context.smoke ? 300 : 6_000;
   const queueKey = `bench:http:${process.pid}`;
   const cpu = Object.fromEntries(HTTP_BENCH_VARIANTS.map((variant) => [variant, [] as number[]])) as Record<HttpBenchVariant, number[]>;
   for (let round = 0; round < rounds; round += 1) {

@@ -1,10 +1,9 @@
 // A real Redis Cluster for tests: 3 masters and 3 replicas, each a redis-server on free
 // loopback ports (its own cluster bus port too), joined by `redis-cli --cluster create`.
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { Redis, type RedisOptions } from 'ioredis';
-import { startRedisServer, type RedisServerHandle, type RedisServerOptions } from './redis-server.js';
+import { Redis } from 'ioredis';
+import { clientTlsOptions, startRedisServer, type RedisServerHandle, type RedisServerOptions } from './redis-server.js';
 import { waitFor } from './wait-for.js';
 
 const run = promisify(execFile);
@@ -81,16 +80,6 @@ export function parseClusterNodes(text: string): ClusterNode[] {
     });
 }
 
-/** ioredis' TLS options for a node served with `tls` (the test CA, and the client certificate when the node asks for one). */
-export function nodeTlsOptions(tls: RedisServerOptions['tls']): RedisOptions['tls'] {
-  if (tls === undefined) return undefined;
-  const { certificates, authClients } = tls;
-  return {
-    ca: readFileSync(certificates.caFile),
-    ...(authClients ? { cert: readFileSync(certificates.clientCertFile), key: readFileSync(certificates.clientKeyFile) } : {}),
-  };
-}
-
 /**
  * Runs `use` on a short-lived connection to the node on `port` (not following redirects;
  * over TLS with `tls`), then closes it.
@@ -103,7 +92,7 @@ export async function onClusterNode<T>(
 ): Promise<T> {
   const redis = new Redis({
     host: '127.0.0.1', port, password, lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null,
-    ...(tls === undefined ? {} : { tls: nodeTlsOptions(tls) }),
+    ...(tls === undefined ? {} : { tls: clientTlsOptions(tls) }),
   });
   redis.on('error', () => undefined);
   try {

@@ -48,15 +48,18 @@ export interface RedisServerOptions {
   readonly cluster?: { readonly nodeTimeoutMs: number };
 }
 
-function pingTls(port: number, tls: NonNullable<RedisServerOptions['tls']>): Promise<boolean> {
+/** A client's TLS options for a server started with `tls`: the test CA, and the client certificate when the server asks for one. */
+export function clientTlsOptions(tls: NonNullable<RedisServerOptions['tls']>): { ca: Buffer; cert?: Buffer; key?: Buffer } {
   const { certificates, authClients } = tls;
+  return {
+    ca: readFileSync(certificates.caFile),
+    ...(authClients ? { cert: readFileSync(certificates.clientCertFile), key: readFileSync(certificates.clientKeyFile) } : {}),
+  };
+}
+
+function pingTls(port: number, tls: NonNullable<RedisServerOptions['tls']>): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = tlsConnect({
-      host: '127.0.0.1',
-      port,
-      ca: readFileSync(certificates.caFile),
-      ...(authClients ? { cert: readFileSync(certificates.clientCertFile), key: readFileSync(certificates.clientKeyFile) } : {}),
-    });
+    const socket = tlsConnect({ host: '127.0.0.1', port, ...clientTlsOptions(tls) });
     const done = (ok: boolean): void => {
       socket.destroy();
       resolve(ok);

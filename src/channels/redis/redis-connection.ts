@@ -122,24 +122,13 @@ export function openConnection(
   const errorLog = new LogLimiter(ERROR_LOG_INTERVAL_MS);
   let errorLogged = false;
   const endpoint = describeEndpoint(args);
-  const remember = (error: unknown): void => {
+  // An 'error' event without a listener would crash the host application.
+  connection.on('error', (raw: Error) => {
+    const error = nodeReason(raw);
     // A command refused because the socket is gone (no code) says less than the socket
     // error before it (ECONNRESET, a certificate code): keep the one with the cause.
     const previous = lastErrors.get(connection) as { code?: unknown } | undefined;
     if (previous?.code === undefined || (error as { code?: unknown }).code !== undefined) lastErrors.set(connection, error);
-  };
-  // A cluster client's own error says only "Failed to refresh slots cache", or "Connection
-  // is closed" for its last node; the reason (a certificate, a refused password) is the
-  // node connection's own error. ioredis 5.9 passes that on as 'node error' to no one (its
-  // listener re-emits it on the node itself), so each node connection is listened to here.
-  if (connection instanceof Cluster) {
-    connection.on('node error', remember);
-    connection.on('+node', (node: Redis) => node.on('error', remember));
-  }
-  // An 'error' event without a listener would crash the host application.
-  connection.on('error', (raw: Error) => {
-    const error = nodeReason(raw);
-    remember(error);
     const suppressed = errorLog.admit('error');
     if (suppressed === undefined) return;
     logger.warn(
@@ -158,9 +147,10 @@ export function openConnection(
 }
 
 /**
- * The reason behind a cluster client's own failure (ioredis' `ClusterAllFailedError`,
- * "Failed to refresh slots cache", carries the last node's error as `lastNodeError`: a
- * refused password, an untrusted certificate); any other error as it is.
+ * The reason behind a cluster client's own failure, for its log line: ioredis'
+ * `ClusterAllFailedError` ("Failed to refresh slots cache") carries the last node's error
+ * as `lastNodeError` (a refused password; often only "Connection is closed", since ioredis
+ * drops its topology connections' own errors: see `probeNodes`); any other error as it is.
  */
 function nodeReason(error: Error): Error {
   const nodeError = (error as { lastNodeError?: unknown }).lastNodeError;
