@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { IncomingMessage, ServerResponse } from 'node:http';
 import type { MetricsCollector } from '../client/metrics-collector.js';
 import { Units } from '../metrics/unit.js';
 import { resolveHttpOptions, UNMATCHED_ROUTE, type MetricsClient, type ResolvedHttpOptions } from './http-instrumentation-options.js';
@@ -27,26 +27,10 @@ export type HttpErrorReason = 'thrown' | 'aborted' | 'status';
 export const CLOSED_BEFORE_RESPONSE_STATUS = '499';
 
 /**
- * The latest recording of each request and of its response. Kept here rather than as
- * properties: Express gives every request and response its app's prototype, and V8 then
- * copies an object's map for each property added to it: about 1.5 µs a property in an
- * Express server, for the two this replaces.
+ * The latest recording of each request, by request; a response finds its request's as
+ * `res.req` (Node sets it on every server response).
  */
-const RECORDINGS = new WeakMap<IncomingMessage | ServerResponse, RequestRecording>();
-
-/** The request property the instrumentation adds. */
-interface InstrumentedRequest extends IncomingMessage {
-  metrics?: MetricsCollector;
-}
-
-/**
- * Whether a request can have a body: HTTP/1.1 sends one only with `Content-Length` or
- * `Transfer-Encoding` (RFC 9112, 6.3); without either, Node's parser never pushes a byte.
- */
-function mayHaveBody(req: IncomingMessage): boolean {
-  const { headers } = req;
-  return headers['content-length'] !== undefined || headers['transfer-encoding'] !== undefined;
-}
+const RECORDINGS = new WeakMap<IncomingMessage, RequestRecording>();
 
 type Chunk = string | Uint8Array | null | undefined;
 
@@ -59,10 +43,9 @@ function byteLength(chunk: unknown, encoding: unknown): number {
 /**
  * Records one request into its own collector and sends it once, when the response's
  * connection is done with it (`close`: after `finish`, or when the client went away).
- * The functions below stand in front of the request's and response's own methods; they
- * are shared by every request and find the request's recordings on `this`: the latest,
- * and through `earlier` those that began before it on the same request (instrumentation
- * added twice), which count the same bytes and are sent first.
+ * The counting functions below find the request's recordings: the latest, and through
+ * `earlier` those that began before it on the same request (instrumentation added
+ * twice), which count the same bytes and are sent first.
  */
 class RequestRecording {
   /** Monotonic milliseconds (`performance.now()`) when the recording began. */
@@ -73,10 +56,6 @@ class RequestRecording {
   route: string | undefined;
   thrown = false;
   private done = false;
-  /** The request's and response's own methods, as the first recording of the request found them. */
-  readonly push: IncomingMessage['push'];
-  readonly write: ServerResponse['write'];
-  readonly end: ServerResponse['end'];
 
   constructor(
     private readonly recorder: { routeOf(recording: RequestRecording): string; send(recording: RequestRecording): void },
@@ -85,11 +64,7 @@ class RequestRecording {
     readonly res: ServerResponse,
     readonly collector: MetricsCollector,
     private readonly earlier: RequestRecording | undefined,
-  ) {
-    this.push = earlier === undefined ? req.push : earlier.push;
-    this.write = earlier === undefined ? res.write : earlier.write;
-    this.end = earlier === undefined ? res.end : earlier.end;
-  }
+  ) {}
 
   /** Adds request body bytes to this recording and the earlier ones. */
   received(bytes: number): void {
@@ -118,30 +93,72 @@ class RequestRecording {
   }
 }
 
-// Node's parser hands each body chunk to push(), whether or not the application reads it.
-function countedPush(this: IncomingMessage, chunk: unknown, encoding?: BufferEncoding): boolean {
-  const recording = RECORDINGS.get(this) as RequestRecording;
-  recording.received(byteLength(chunk, encoding));
-  return recording.push.call(this, chunk, encoding);
+/** The recording of a server response's request, if it is recorded. */
+function recordingOf(res: ServerResponse): RequestRecording | undefined {
+  const req = (res as { req?: IncomingMessage }).req;
+  return req === undefined ? undefined : RECORDINGS.get(req);
 }
-
-const countedWrite = function (this: ServerResponse, chunk: Chunk, encoding?: unknown): boolean {
-  const recording = RECORDINGS.get(this) as RequestRecording;
-  recording.responded(byteLength(chunk, encoding));
-  // eslint-disable-next-line prefer-rest-params
-  return Reflect.apply(recording.write, this, arguments) as boolean;
-} as ServerResponse['write'];
-
-const countedEnd = function (this: ServerResponse, chunk?: unknown, encoding?: unknown): ServerResponse {
-  const recording = RECORDINGS.get(this) as RequestRecording;
-  recording.responded(typeof chunk !== 'function' && !this.writableEnded ? byteLength(chunk, encoding) : 0);
-  // eslint-disable-next-line prefer-rest-params
-  return Reflect.apply(recording.end, this, arguments) as ServerResponse;
-} as ServerResponse['end'];
 
 /** `close` of a recorded response (after `finish`, or when the client went away); a second one changes nothing. */
 function responseClosed(this: ServerResponse): void {
-  RECORDINGS.get(this)?.finish();
+  recordingOf(this)?.finish();
+}
+
+/** Whether this copy of the module has installed its counting. */
+let installed = false;
+
+/**
+ * Puts the byte counting and `req.metrics` on Node's own `IncomingMessage` and
+ * `ServerResponse` prototypes, once per copy of this module (another copy, with its own
+ * recordings, chains its functions in front of these); a request or response that is
+ * not recorded passes straight through (one `WeakMap` lookup).
+ *
+ * Why on the prototypes rather than on each request and response: Express gives every
+ * request and response its app's own prototype, and V8 then copies the object's map
+ * (with its 40-odd properties) for each property added to it. Three
+ * such properties per request (`req.metrics`, `res.write`, `res.end`) were most of what
+ * the instrumentation cost in an Express server, measured with a CPU profile under load.
+ * Every framework's prototypes inherit from Node's, so every request of every app and
+ * mounted sub-app is counted. A method set on the instance (a compression middleware's
+ * `res.write`) calls these in turn: the response bytes are those handed to Node's HTTP
+ * layer, after any compression, whatever the middleware order.
+ */
+function installCounting(): void {
+  if (installed) return;
+  installed = true;
+  const requests = IncomingMessage.prototype;
+  const responses = ServerResponse.prototype;
+  const push = requests.push;
+  const write = responses.write;
+  const end = responses.end;
+  const previousMetrics = Object.getOwnPropertyDescriptor(requests, 'metrics');
+
+  // Node's parser hands each body chunk to push(), whether or not the application reads it.
+  requests.push = function countedPush(this: IncomingMessage, chunk: unknown, encoding?: BufferEncoding): boolean {
+    RECORDINGS.get(this)?.received(byteLength(chunk, encoding));
+    return push.call(this, chunk, encoding);
+  };
+  responses.write = function countedWrite(this: ServerResponse, chunk: Chunk, encoding?: unknown): boolean {
+    recordingOf(this)?.responded(byteLength(chunk, encoding));
+    // eslint-disable-next-line prefer-rest-params
+    return Reflect.apply(write, this, arguments) as boolean;
+  } as ServerResponse['write'];
+  responses.end = function countedEnd(this: ServerResponse, chunk?: unknown, encoding?: unknown): ServerResponse {
+    recordingOf(this)?.responded(typeof chunk !== 'function' && !this.writableEnded ? byteLength(chunk, encoding) : 0);
+    // eslint-disable-next-line prefer-rest-params
+    return Reflect.apply(end, this, arguments) as ServerResponse;
+  } as ServerResponse['end'];
+  Object.defineProperty(requests, 'metrics', {
+    configurable: true,
+    enumerable: false,
+    get(this: IncomingMessage): MetricsCollector | undefined {
+      return RECORDINGS.get(this)?.collector ?? (previousMetrics?.get?.call(this) as MetricsCollector | undefined);
+    },
+    // An application's own `req.metrics = ...` stays its own, on that request.
+    set(this: IncomingMessage, value: unknown): void {
+      Object.defineProperty(this, 'metrics', { value, writable: true, configurable: true, enumerable: true });
+    },
+  });
 }
 
 /**
@@ -168,6 +185,7 @@ export class HttpRequestRecorder<Source> {
   ) {
     this.options = resolveHttpOptions(client, options, where);
     this.client = client as MetricsClient;
+    installCounting();
   }
 
   /**
@@ -178,24 +196,17 @@ export class HttpRequestRecorder<Source> {
   begin(req: IncomingMessage, res: ServerResponse, source: Source): MetricsCollector | undefined {
     if (this.options.skipPaths.length > 0 && this.skipped(req)) return undefined;
     const collector = this.client.metrics();
-    const earlier = RECORDINGS.get(res);
+    const earlier = RECORDINGS.get(req);
     const recording = new RequestRecording(this, source, req, res, collector, earlier);
     const options = this.options;
     if (options.method) collector.setDimension('method', req.method ?? '');
     // Placeholders keep the dimensions in this order; both are set when the request ends.
     if (options.route) collector.setDimension('route', '');
     if (options.status) collector.setDimension('status', '');
-    const instrumented = req as InstrumentedRequest;
-    instrumented.metrics = collector;
+    // `req.metrics` reads the latest recording (see installCounting).
     RECORDINGS.set(req, recording);
-    RECORDINGS.set(res, recording);
-    // A request instrumented again is counted and closed by the functions already in place.
-    if (earlier === undefined) {
-      if (mayHaveBody(req)) req.push = countedPush;
-      res.write = countedWrite;
-      res.end = countedEnd;
-      res.on('close', responseClosed);
-    }
+    // A request instrumented again is closed by the listener already in place.
+    if (earlier === undefined) res.on('close', responseClosed);
     return collector;
   }
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { Agent, createServer, request, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import express from 'express';
 import { MetricsCollector } from '../../../src/client/metrics-collector.js';
 import { InvalidArgumentError } from '../../../src/errors/invalid-argument-error.js';
@@ -177,6 +178,89 @@ describe('HTTP instrumentation options and misuse', () => {
     assert.equal((await httpRequest(port, '/')).status, 200);
     assert.match((await warning).message, /was closed by the application/);
     assert.equal(client.sent.length, 1, 'only what the handler sent itself');
+  });
+
+  test('Express: a mounted sub-app (its own request and response prototypes) is recorded like the app', async () => {
+    const client = capturingClient();
+    const app = express();
+    app.use(kadabraExpress(client));
+    const admin = express();
+    admin.post('/users/:id', (req, res, next) => {
+      req.metrics?.addCount('admin_edits', 1);
+      req.resume();
+      req.on('end', () => res.type('text/plain').send('saved')).on('error', next);
+    });
+    app.use('/admin', admin);
+    const port = await listen(app);
+    const answer = await httpRequest(port, '/admin/users/7', { method: 'POST', body: 'name=ann' });
+    assert.equal(answer.status, 200);
+    await waitFor(() => client.sent.length === 1, 'the message');
+    assert.deepEqual(dimensions(client.sent[0]), [['method', 'POST'], ['route', '/admin/users/:id'], ['status', '200']]);
+    assert.equal(counter(client.sent[0], 'admin_edits'), 1);
+    assert.equal(counter(client.sent[0], 'http_request_bytes'), 8);
+    assert.equal(counter(client.sent[0], 'http_response_bytes'), answer.bodyBytes);
+  });
+
+  test('a middleware that replaces res.write/res.end (compression), before or after Kadabra\'s: the bytes sent are counted', async () => {
+    // What a compression middleware does: the application's body goes through it, and
+    // fewer bytes reach Node's HTTP layer and the client.
+    const compress: express.RequestHandler = (_req, res, next) => {
+      const end = res.end.bind(res) as (chunk?: unknown) => typeof res;
+      res.write = (() => {
+        throw new Error('not used by this route');
+      }) as typeof res.write;
+      res.end = ((chunk?: unknown) => {
+        const body = typeof chunk === 'string' || Buffer.isBuffer(chunk) ? gzipSync(chunk) : chunk;
+        if (Buffer.isBuffer(body)) res.setHeader('Content-Length', body.length);
+        return end(body);
+      }) as typeof res.end;
+      next();
+    };
+    for (const order of ['compression first', 'Kadabra first'] as const) {
+      const client = capturingClient();
+      const app = express();
+      if (order === 'compression first') app.use(compress, kadabraExpress(client));
+      else app.use(kadabraExpress(client), compress);
+      app.get('/report', (_req, res) => {
+        res.set('Content-Encoding', 'gzip');
+        res.type('text/plain').send('row\n'.repeat(500));
+      });
+      const port = await listen(app);
+      const answer = await httpRequest(port, '/report');
+      assert.equal(answer.status, 200);
+      assert.ok(answer.bodyBytes < 2000, `${order}: the body went through the compression (${answer.bodyBytes} bytes)`);
+      await waitFor(() => client.sent.length === 1, 'the message');
+      assert.equal(counter(client.sent[0], 'http_response_bytes'), answer.bodyBytes, order);
+    }
+  });
+
+  test('req.metrics: undefined where nothing is recorded (a skipped path, a client response); an application\'s own assignment stays its own', async () => {
+    const client = capturingClient();
+    const seen: unknown[] = [];
+    const port = await listen(
+      kadabraHttp(
+        client,
+        (req, res) => {
+          seen.push(req.metrics instanceof MetricsCollector ? 'collector' : req.metrics);
+          if (req.url === '/own') {
+            (req as { metrics?: unknown }).metrics = 'mine';
+            seen.push(req.metrics);
+          }
+          res.end('ok');
+        },
+        { skipPaths: ['/healthz'] },
+      ),
+    );
+    await httpRequest(port, '/healthz');
+    await httpRequest(port, '/own');
+    await httpRequest(port, '/again');
+    assert.deepEqual(seen, [undefined, 'collector', 'mine', 'collector']);
+    const clientResponse = await new Promise<IncomingMessage>((resolve, reject) => {
+      request({ host: '127.0.0.1', port, path: '/again', agent: false }, resolve).once('error', reject).end();
+    });
+    clientResponse.resume();
+    assert.equal(clientResponse.metrics, undefined);
+    await waitFor(() => client.sent.length === 3, 'three messages');
   });
 
   test('Express without recordErrors: a thrown error counts by its 5xx status; one answered 400 is no error', async () => {
