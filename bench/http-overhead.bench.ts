@@ -119,7 +119,9 @@ function inProcessRows(bench: string, cost: AddedCost): BenchRow[] {
  */
 export async function httpOverheadBench(context: BenchContext): Promise<BenchRow[]> {
   const inProcess = await interleavedCpu(context);
-  const rounds = context.smoke ? 1 : 5;
+  // Medians over many short rounds: 5 rounds left a spread (±50 µs) larger than what a change of
+  // the middleware moved; 15 settled the same comparison within about 10 µs.
+  const rounds = context.smoke ? 1 : 15;
   const requests = context.smoke ? 300 : 6_000;
   const queueKey = `bench:http:${process.pid}`;
   const cpu = Object.fromEntries(HTTP_BENCH_VARIANTS.map((variant) => [variant, [] as number[]])) as Record<HttpBenchVariant, number[]>;
