@@ -104,6 +104,53 @@ function responseClosed(this: ServerResponse): void {
   recordingOf(this)?.finish();
 }
 
+/** Finds the recording a counted call belongs to, from the request or response it was called on. */
+type FindRecording<T> = (self: T) => RequestRecording | undefined;
+
+/** `push` that counts request body bytes, then calls `push`: Node's parser hands each body chunk to it, read or not. */
+function countingPush(push: IncomingMessage['push'], find: FindRecording<IncomingMessage>): IncomingMessage['push'] {
+  return function countedPush(this: IncomingMessage, chunk: unknown, encoding?: BufferEncoding): boolean {
+    find(this)?.received(byteLength(chunk, encoding));
+    return push.call(this, chunk, encoding);
+  };
+}
+
+/** `write` that counts response body bytes, then calls `write`. */
+function countingWrite(write: ServerResponse['write'], find: FindRecording<ServerResponse>): ServerResponse['write'] {
+  return function countedWrite(this: ServerResponse, chunk: Chunk, encoding?: unknown): boolean {
+    find(this)?.responded(byteLength(chunk, encoding));
+    // eslint-disable-next-line prefer-rest-params
+    return Reflect.apply(write, this, arguments) as boolean;
+  } as ServerResponse['write'];
+}
+
+/** `end` that counts its response body bytes, then calls `end`. */
+function countingEnd(end: ServerResponse['end'], find: FindRecording<ServerResponse>): ServerResponse['end'] {
+  return function countedEnd(this: ServerResponse, chunk?: unknown, encoding?: unknown): ServerResponse {
+    find(this)?.responded(typeof chunk !== 'function' && !this.writableEnded ? byteLength(chunk, encoding) : 0);
+    // eslint-disable-next-line prefer-rest-params
+    return Reflect.apply(end, this, arguments) as ServerResponse;
+  } as ServerResponse['end'];
+}
+
+/**
+ * The `metrics` accessor: the latest recording's collector, else what `previous` (an
+ * accessor this one replaced) reads. An application's own `req.metrics = ...` stays its
+ * own, on that request.
+ */
+function metricsAccessor(previous?: PropertyDescriptor): PropertyDescriptor {
+  return {
+    configurable: true,
+    enumerable: false,
+    get(this: IncomingMessage): MetricsCollector | undefined {
+      return RECORDINGS.get(this)?.collector ?? (previous?.get?.call(this) as MetricsCollector | undefined);
+    },
+    set(this: IncomingMessage, value: unknown): void {
+      Object.defineProperty(this, 'metrics', { value, writable: true, configurable: true, enumerable: true });
+    },
+  };
+}
+
 /** Whether this copy of the module has installed its counting. */
 let installed = false;
 
@@ -121,44 +168,47 @@ let installed = false;
  * Every framework's prototypes inherit from Node's, so every request of every app and
  * mounted sub-app is counted. A method set on the instance (a compression middleware's
  * `res.write`) calls these in turn: the response bytes are those handed to Node's HTTP
- * layer, after any compression, whatever the middleware order.
+ * layer, after any compression, whatever the middleware order. Objects that are not
+ * Node's (Fastify's `inject`) get the same functions on themselves (`countOnInstances`).
  */
 function installCounting(): void {
   if (installed) return;
   installed = true;
   const requests = IncomingMessage.prototype;
   const responses = ServerResponse.prototype;
-  const push = requests.push;
-  const write = responses.write;
-  const end = responses.end;
-  const previousMetrics = Object.getOwnPropertyDescriptor(requests, 'metrics');
+  const ofRequest = (req: IncomingMessage): RequestRecording | undefined => RECORDINGS.get(req);
+  requests.push = countingPush(requests.push, ofRequest);
+  responses.write = countingWrite(responses.write, recordingOf);
+  responses.end = countingEnd(responses.end, recordingOf);
+  Object.defineProperty(requests, 'metrics', metricsAccessor(Object.getOwnPropertyDescriptor(requests, 'metrics')));
+}
 
-  // Node's parser hands each body chunk to push(), whether or not the application reads it.
-  requests.push = function countedPush(this: IncomingMessage, chunk: unknown, encoding?: BufferEncoding): boolean {
-    RECORDINGS.get(this)?.received(byteLength(chunk, encoding));
-    return push.call(this, chunk, encoding);
-  };
-  responses.write = function countedWrite(this: ServerResponse, chunk: Chunk, encoding?: unknown): boolean {
-    recordingOf(this)?.responded(byteLength(chunk, encoding));
-    // eslint-disable-next-line prefer-rest-params
-    return Reflect.apply(write, this, arguments) as boolean;
-  } as ServerResponse['write'];
-  responses.end = function countedEnd(this: ServerResponse, chunk?: unknown, encoding?: unknown): ServerResponse {
-    recordingOf(this)?.responded(typeof chunk !== 'function' && !this.writableEnded ? byteLength(chunk, encoding) : 0);
-    // eslint-disable-next-line prefer-rest-params
-    return Reflect.apply(end, this, arguments) as ServerResponse;
-  } as ServerResponse['end'];
-  Object.defineProperty(requests, 'metrics', {
-    configurable: true,
-    enumerable: false,
-    get(this: IncomingMessage): MetricsCollector | undefined {
-      return RECORDINGS.get(this)?.collector ?? (previousMetrics?.get?.call(this) as MetricsCollector | undefined);
-    },
-    // An application's own `req.metrics = ...` stays its own, on that request.
-    set(this: IncomingMessage, value: unknown): void {
-      Object.defineProperty(this, 'metrics', { value, writable: true, configurable: true, enumerable: true });
-    },
-  });
+/** Whether a request inherits from Node's `IncomingMessage` (and so from its counting). */
+function isNodeRequest(req: IncomingMessage): boolean {
+  return req instanceof IncomingMessage;
+}
+
+/** Whether a response inherits from Node's `ServerResponse` (and so from its counting). */
+function isNodeResponse(res: ServerResponse): boolean {
+  return res instanceof ServerResponse;
+}
+
+/**
+ * For a request or response that does not inherit from Node's (a test double such as
+ * Fastify's `inject`, whose request is a plain `Readable`): the counting functions,
+ * `metrics` and the `close` listener set on the object itself, as the prototypes' would do.
+ */
+function countOnInstances(req: IncomingMessage, res: ServerResponse): void {
+  const ofThisRequest = (): RequestRecording | undefined => RECORDINGS.get(req);
+  if (!isNodeRequest(req)) {
+    req.push = countingPush(req.push, ofThisRequest);
+    Object.defineProperty(req, 'metrics', metricsAccessor());
+  }
+  if (!isNodeResponse(res)) {
+    res.write = countingWrite(res.write, ofThisRequest);
+    res.end = countingEnd(res.end, ofThisRequest);
+    res.on('close', () => ofThisRequest()?.finish());
+  }
 }
 
 /**
@@ -205,8 +255,11 @@ export class HttpRequestRecorder<Source> {
     if (options.status) collector.setDimension('status', '');
     // `req.metrics` reads the latest recording (see installCounting).
     RECORDINGS.set(req, recording);
-    // A request instrumented again is closed by the listener already in place.
-    if (earlier === undefined) res.on('close', responseClosed);
+    // A request instrumented again is counted and closed by what is already in place.
+    if (earlier === undefined) {
+      if (isNodeResponse(res)) res.on('close', responseClosed);
+      if (!isNodeRequest(req) || !isNodeResponse(res)) countOnInstances(req, res);
+    }
     return collector;
   }
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { Agent, createServer, request, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import { Agent, createServer, request, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, test } from 'node:test';
+import { PassThrough } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import express from 'express';
 import { MetricsCollector } from '../../../src/client/metrics-collector.js';
@@ -13,6 +14,7 @@ import { DEFAULT_TIMESTAMP_FORMAT, type Metrics } from '../../../src/metrics/met
 import { httpRequest } from '../../support/http-client.js';
 import { waitFor } from '../../support/wait-for.js';
 import fastify from 'fastify';
+import fastify4 from 'fastify4';
 
 /** A client double that keeps what is sent (the channel's side is the recorded-requests tests'). */
 function capturingClient(): { metrics(): MetricsCollector; send(metrics: Metrics): void; sent: Metrics[] } {
@@ -261,6 +263,52 @@ describe('HTTP instrumentation options and misuse', () => {
     clientResponse.resume();
     assert.equal(clientResponse.metrics, undefined);
     await waitFor(() => client.sent.length === 3, 'three messages');
+  });
+
+  test('requests and responses that are not Node\'s (Fastify\'s inject, 4 and 5): recorded with their bytes', async () => {
+    for (const [name, create] of [['Fastify 5', fastify], ['Fastify 4', fastify4 as unknown as typeof fastify]] as const) {
+      const client = capturingClient();
+      const app = create();
+      await app.register(kadabraFastify, { client });
+      app.post('/items/:id', async (request) => {
+        request.metrics?.addCount('item_posts', 1);
+        return { got: String(request.body).length };
+      });
+      app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+      const answer = await app.inject({ method: 'POST', url: '/items/9', payload: 'twelve bytes', headers: { 'content-type': 'text/plain' } });
+      assert.equal(answer.statusCode, 200, name);
+      await waitFor(() => client.sent.length === 1, `${name}: the message`);
+      assert.deepEqual(dimensions(client.sent[0]), [['method', 'POST'], ['route', '/items/:id'], ['status', '200']], name);
+      assert.equal(counter(client.sent[0], 'item_posts'), 1, name);
+      assert.equal(counter(client.sent[0], 'http_request_bytes'), 12, name);
+      assert.equal(counter(client.sent[0], 'http_response_bytes'), answer.rawPayload.length, name);
+      await app.close();
+    }
+  });
+
+  test('kadabraHttp with a request and response that only look like Node\'s: bytes and req.metrics as for Node\'s', async () => {
+    const client = capturingClient();
+    const seen: unknown[] = [];
+    const handle = kadabraHttp(client, (req, res) => {
+      seen.push(req.metrics instanceof MetricsCollector);
+      req.resume();
+      req.on('end', () => {
+        res.write('ab');
+        res.end('cde');
+      });
+    });
+    const req = Object.assign(new PassThrough(), { method: 'PUT', url: '/doc', headers: { 'content-length': '4' } });
+    const written: string[] = [];
+    const res = Object.assign(new PassThrough(), { statusCode: 201, headersSent: true });
+    res.on('data', (chunk: Buffer) => written.push(chunk.toString()));
+    handle(req as unknown as IncomingMessage, res as unknown as ServerResponse);
+    req.end('body');
+    await waitFor(() => written.join('') === 'abcde', 'the response');
+    res.emit('close');
+    await waitFor(() => client.sent.length === 1, 'the message');
+    assert.deepEqual(seen, [true]);
+    assert.equal(counter(client.sent[0], 'http_request_bytes'), 4);
+    assert.equal(counter(client.sent[0], 'http_response_bytes'), 5);
   });
 
   test('Express without recordErrors: a thrown error counts by its 5xx status; one answered 400 is no error', async () => {
