@@ -119,8 +119,8 @@ function inProcessRows(bench: string, cost: AddedCost): BenchRow[] {
  */
 export async function httpOverheadBench(context: BenchContext): Promise<BenchRow[]> {
   const inProcess = await interleavedCpu(context);
-  // Medians over many short rounds: 5 rounds left a spread (±50 µs) larger than what a change of
-  // the middleware moved; 15 settled the same comparison within about 10 µs.
+  // Medians over many short rounds: with 5, runs differed by about ±50 µs, more than a change
+  // of the middleware moved; two runs of 15 gave the same variants within 4-10 µs.
   const rounds = context.smoke ? 1 : 15;
   const requests = context.smoke ? 300 : 6_000;
   const queueKey = `bench:http:${process.pid}`;

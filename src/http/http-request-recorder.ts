@@ -11,7 +11,7 @@ export const HTTP_METRICS = {
   errors: 'http_errors',
   /** Counter: bytes of the request body received while the request was handled. */
   requestBytes: 'http_request_bytes',
-  /** Counter: bytes of the response body the application wrote. */
+  /** Counter: bytes of the response body handed to Node's HTTP layer (after any compression). */
   responseBytes: 'http_response_bytes',
   /** Timer in milliseconds: from the request's head parsed to the response finished (or the connection closed). */
   duration: 'http_request_duration',
@@ -195,8 +195,9 @@ function isNodeResponse(res: ServerResponse): boolean {
 
 /**
  * For a request or response that does not inherit from Node's (a test double such as
- * Fastify's `inject`, whose request is a plain `Readable`): the counting functions,
- * `metrics` and the `close` listener set on the object itself, as the prototypes' would do.
+ * Fastify's `inject`, whose request is a plain `Readable`): the counting functions and
+ * `metrics` set on the object itself, as the prototypes' would do, and a `close` listener
+ * that finds the recording by this request (such a response may have no `req`).
  */
 function countOnInstances(req: IncomingMessage, res: ServerResponse): void {
   const ofThisRequest = (): RequestRecording | undefined => RECORDINGS.get(req);
@@ -207,8 +208,8 @@ function countOnInstances(req: IncomingMessage, res: ServerResponse): void {
   if (!isNodeResponse(res)) {
     res.write = countingWrite(res.write, ofThisRequest);
     res.end = countingEnd(res.end, ofThisRequest);
-    res.on('close', () => ofThisRequest()?.finish());
   }
+  res.on('close', () => ofThisRequest()?.finish());
 }
 
 /**
@@ -257,8 +258,8 @@ export class HttpRequestRecorder<Source> {
     RECORDINGS.set(req, recording);
     // A request instrumented again is counted and closed by what is already in place.
     if (earlier === undefined) {
-      if (isNodeResponse(res)) res.on('close', responseClosed);
-      if (!isNodeRequest(req) || !isNodeResponse(res)) countOnInstances(req, res);
+      if (isNodeRequest(req) && isNodeResponse(res)) res.on('close', responseClosed);
+      else countOnInstances(req, res);
     }
     return collector;
   }
